@@ -1,0 +1,1 @@
+"""compassion-bot: a self-hostable chat bot that practises compassion-focused care."""

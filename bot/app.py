@@ -1,0 +1,74 @@
+"""The composition root: builds the store, dialogues, engine, dispatcher and runtime.
+
+Nothing is built at import time; :func:`open_app` assembles one application
+from settings and closes it again, so tests and the CLI get the same wiring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.config import Settings
+from bot.delivery import Dispatcher, Sender
+from bot.dialogue.loader import DialogueSet, load_dialogues
+from bot.engine import Engine, Services
+from bot.runtime import Assessor, Runtime, utc_now
+from bot.safety import assess
+from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
+from bot.store import create_store
+from bot.store.base import Store
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    """One assembled bot."""
+
+    settings: Settings
+    store: Store
+    dialogues: DialogueSet
+    engine: Engine
+    dispatcher: Dispatcher
+    runtime: Runtime
+
+
+def build_services(book: ResourceBook) -> Services:
+    """The pure helpers the engine calls, over the crisis resource book."""
+
+    def parse_country(text: str) -> str | None:
+        return country_from_text(text, book)
+
+    def crisis_resources(country: str | None) -> str:
+        return format_resources(book.for_country(country))
+
+    return Services(parse_country=parse_country, crisis_resources=crisis_resources)
+
+
+def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:
+    dialogues = dialogues or load_dialogues([settings.dialogues_dir])
+    return Engine(
+        dialogues, build_services(load_resources()), max_answer_chars=settings.max_answer_chars
+    )
+
+
+@asynccontextmanager
+async def open_app(
+    settings: Settings,
+    senders: Mapping[str, Sender] | None = None,
+    *,
+    store: Store | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    assessor: Assessor = assess,
+) -> AsyncIterator[App]:
+    """Build the bot, open its store (running migrations), and close it afterwards."""
+    engine = build_engine(settings)
+    store = store or create_store(settings.database_url)
+    await store.open()
+    try:
+        dispatcher = Dispatcher(store, senders or {}, clock)
+        runtime = Runtime(store, engine, dispatcher, assess=assessor, clock=clock)
+        yield App(settings, store, engine.dialogues, engine, dispatcher, runtime)
+    finally:
+        await store.close()

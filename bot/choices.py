@@ -1,0 +1,31 @@
+"""Button payloads: ``dialogue:step:option``.
+
+The payload names the step it belongs to, so a press on a button from an older
+message is recognised as stale instead of being applied to whatever question is
+current.  Ids are limited in :mod:`bot.dialogue.spec` so that every payload fits
+Telegram's 64-byte ``callback_data`` and Discord's 100-character ``custom_id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEPARATOR = ":"
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceRef:
+    dialogue: str
+    step: str
+    option: str
+
+    def encode(self) -> str:
+        return SEPARATOR.join((self.dialogue, self.step, self.option))
+
+
+def parse_choice(payload: str) -> ChoiceRef | None:
+    """The three parts of a payload, or ``None`` for anything malformed."""
+    parts = payload.split(SEPARATOR)
+    if len(parts) != 3 or not all(parts) or len(payload) > 100:
+        return None
+    return ChoiceRef(*parts)

@@ -1,0 +1,116 @@
+"""The ``compassion-bot`` command line.
+
+``run`` (the default) starts the bot on every configured platform, with the
+terminal chat when no platform token is set; ``chat`` talks in the terminal;
+``dialogues check`` validates dialogue files; ``bench`` measures; ``safety``
+classifies and evaluates crisis detection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.dialogue.loader import DialogueError, check_dialogues
+from bot.store import UnsupportedDatabaseError
+
+log = logging.getLogger("compassion_bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="compassion-bot",
+        description="A self-hostable chat bot for compassion-focused care.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the bot (terminal chat, plus Telegram/Discord if set up)")
+
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument("--db", type=Path, help="SQLite file (default: from DATABASE_URL)")
+    chat.add_argument("--user", default="local", help="who you are to the bot (default: local)")
+
+    dialogues = sub.add_parser("dialogues", help="work with dialogue files")
+    dialogues_sub = dialogues.add_subparsers(dest="dialogues_command", required=True)
+    check = dialogues_sub.add_parser("check", help="validate dialogue files")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
+
+    bench = sub.add_parser("bench", help="measure throughput and latency")
+    bench.add_argument("--people", type=int, default=10_000, help="simulated people")
+    bench.add_argument("--rate", type=float, default=3000.0,
+                       help="messages per second the people send, together")
+    bench.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
+    bench.add_argument("--json", action="store_true", help="print figures as JSON")
+
+    safety = sub.add_parser("safety", help="crisis detection: classify or evaluate")
+    safety.add_argument("args", nargs=argparse.REMAINDER, help="classify | eval [FILE]")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "dialogues":
+            return _check(args.paths)
+        if command == "safety":
+            from bot.safety.cli import main as safety_main
+
+            return safety_main(list(args.args))
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        if command == "bench":
+            from benchmarks.bench_runtime import main as bench_main
+
+            return bench_main(settings, people=args.people, rate=args.rate, db=args.db,
+                              as_json=args.json)
+        if command == "chat":
+            if args.db is not None:
+                settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
+            return asyncio.run(_chat(settings, args.user))
+        return asyncio.run(_run(settings))
+    except (SettingsError, UnsupportedDatabaseError) as exc:
+        print(f"compassion-bot: {exc}", file=sys.stderr)
+        return 2
+    except DialogueError as exc:
+        print(f"compassion-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _check(paths: Sequence[Path]) -> int:
+    targets = list(paths) or [load_settings().dialogues_dir]
+    problems = check_dialogues(targets)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print("all dialogues are valid")
+    return 0
+
+
+async def _chat(settings: Settings, user_id: str) -> int:
+    from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
+    from bot.app import open_app
+
+    sender = ConsoleSender(sys.stdout, Path("data") / "files")
+    async with open_app(settings, {PLATFORM: sender}) as app:
+        await app.dispatcher.drain(PLATFORM)
+        chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
+                           interactive=sys.stdin.isatty())
+        await chat.run()
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    # Telegram and Discord join here when their adapters exist; until then the
+    # terminal chat is the bot.
+    return await _chat(settings, "local")

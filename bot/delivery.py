@@ -1,0 +1,118 @@
+"""Delivering committed replies from the outbox through the platform adapters.
+
+A reply is in the outbox before anything is sent (the runtime commits it with
+the new state), so a crash loses nothing: :meth:`Dispatcher.drain` sends what
+is still pending when the bot starts again.  Each adapter provides a
+:class:`Sender`; it raises :class:`PermanentDeliveryError` when a message can
+never be delivered (the person blocked the bot) and
+:class:`TransientDeliveryError` when it is worth trying again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.codec import decode_outbound
+from bot.store.base import OutboxRow, Store
+from bot.types import ConversationKey, Outbound
+
+log = logging.getLogger(__name__)
+
+
+class PermanentDeliveryError(Exception):
+    """The platform will never accept this message (blocked, chat gone)."""
+
+
+class TransientDeliveryError(Exception):
+    """Worth another try later (network trouble, rate limit, server error)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    """One platform's way of putting an outbound action in front of a person."""
+
+    async def send(self, key: ConversationKey, action: Outbound) -> None: ...
+
+
+class Dispatcher:
+    """Sends outbox rows in order and records what happened to each."""
+
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, Sender],
+        clock: Callable[[], datetime],
+        *,
+        max_attempts: int = 8,
+    ) -> None:
+        self.store = store
+        self.senders = dict(senders)
+        self.clock = clock
+        self.max_attempts = max_attempts
+        # Rows being sent by this process right now, so the periodic drain and
+        # a turn's own delivery never send the same row twice.
+        self._in_flight: set[int] = set()
+
+    def add_sender(self, platform: str, sender: Sender) -> None:
+        self.senders[platform] = sender
+
+    async def deliver(self, rows: Sequence[OutboxRow]) -> int:
+        """Send ``rows`` (one conversation's, in order); return how many went out.
+
+        After a transient failure the rest of that conversation waits, so that
+        replies never arrive out of order.
+        """
+        delivered: list[int] = []
+        blocked: set[ConversationKey] = set()
+        try:
+            for row in rows:
+                if row.id in self._in_flight or row.key in blocked:
+                    continue
+                sender = self.senders.get(row.key.platform)
+                if sender is None:
+                    continue
+                self._in_flight.add(row.id)
+                try:
+                    await sender.send(row.key, decode_outbound(row.payload))
+                except PermanentDeliveryError as exc:
+                    log.warning("outbox %s undeliverable: %s", row.id, type(exc).__name__)
+                    await self.store.mark_failed(row.id, str(exc), self.clock(), give_up=True)
+                    blocked.add(row.key)
+                except TransientDeliveryError as exc:
+                    give_up = row.attempts + 1 >= self.max_attempts
+                    log.info("outbox %s delayed (attempt %d)", row.id, row.attempts + 1)
+                    await self.store.mark_failed(row.id, str(exc), self.clock(), give_up=give_up)
+                    blocked.add(row.key)
+                else:
+                    delivered.append(row.id)
+        finally:
+            if delivered:
+                await self.store.mark_delivered(delivered, self.clock())
+            self._in_flight.difference_update(row.id for row in rows)
+        return len(delivered)
+
+    async def drain(self, platform: str | None = None, limit: int = 500) -> int:
+        """Send everything pending (after a restart, or after transient failures)."""
+        rows = await self.store.pending_outbox(limit=limit, platform=platform)
+        by_key: dict[ConversationKey, list[OutboxRow]] = {}
+        for row in rows:
+            if row.key.platform in self.senders:
+                by_key.setdefault(row.key, []).append(row)
+        counts = await asyncio.gather(*(self.deliver(group) for group in by_key.values()))
+        return sum(counts)
+
+    async def run(self, interval: float = 5.0) -> None:
+        """Drain periodically until cancelled."""
+        while True:
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; will try again")
+            await asyncio.sleep(interval)

@@ -1,0 +1,153 @@
+"""Read ``dialogues/*.yaml`` into validated :class:`DialogueSet` objects.
+
+YAML is parsed with a loader that refuses duplicate keys (PyYAML would silently
+keep the last one, hiding a step an author thought existed), then checked
+against the schema in :mod:`bot.dialogue.spec` and the graph rules in
+:mod:`bot.dialogue.validation`.  Every problem names file, dialogue and step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.dialogue.spec import Dialogue, Variants
+from bot.dialogue.validation import LoadedDialogue, Problem, validate_required, validate_set
+
+
+class DialogueError(Exception):
+    """The dialogues are not valid; ``problems`` lists every one found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the dialogues:\n{lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class DialogueSet:
+    """All dialogues, by id, with the command table the engine dispatches on."""
+
+    dialogues: Mapping[str, Dialogue]
+    commands: Mapping[str, str]
+    """Command name (no slash) -> dialogue id."""
+
+    def __getitem__(self, dialogue_id: str) -> Dialogue:
+        return self.dialogues[dialogue_id]
+
+    def line(self, name: str) -> Variants:
+        """A line of the ``system`` dialogue (stale button, unknown command...)."""
+        return self.dialogues["system"].lines[name]
+
+    def menu(self) -> list[tuple[str, str]]:
+        """``(command, title)`` for every dialogue a person can start by command."""
+        return [(cmd, self.dialogues[d].title) for cmd, d in sorted(self.commands.items())]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a mapping with the same key twice."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def dialogue_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named, expanding folders to their ``*.yaml`` (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+        else:
+            files.append(path)
+    return files
+
+
+def _step_of(loc: tuple[int | str, ...]) -> str:
+    """The step a pydantic error location points into, if any."""
+    if len(loc) >= 2 and loc[0] == "steps":
+        return str(loc[1])
+    return ""
+
+
+def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
+    """One file into a :class:`LoadedDialogue`, or the problems that prevent it."""
+    name = path.name
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+    except OSError as exc:
+        return None, [Problem(name, "?", "", "readable", f"cannot read: {exc.strerror}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(name, "?", "", "yaml", f"{problem}{where}")]
+    if not isinstance(raw, dict):
+        return None, [Problem(name, "?", "", "schema", "the file must hold one mapping")]
+    dialogue_id = str(raw.get("id", path.stem))
+    try:
+        dialogue = Dialogue.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            field = ".".join(str(part) for part in loc)
+            problems.append(
+                Problem(name, dialogue_id, _step_of(loc), "schema", f"{field}: {error['msg']}")
+            )
+        return None, problems
+    return LoadedDialogue(dialogue, path), []
+
+
+def check_dialogues(paths: Iterable[Path], *, require_core: bool = True) -> list[Problem]:
+    """Every problem in the given files or folders; empty when all is well."""
+    _, problems = _load(paths, require_core=require_core)
+    return problems
+
+
+def load_dialogues(paths: Iterable[Path], *, require_core: bool = True) -> DialogueSet:
+    """Load and validate; raise :class:`DialogueError` listing every problem."""
+    loaded, problems = _load(paths, require_core=require_core)
+    if problems:
+        raise DialogueError(problems)
+    dialogues = {item.dialogue.id: item.dialogue for item in loaded}
+    commands = {d.command: d.id for d in dialogues.values() if d.command is not None}
+    return DialogueSet(dialogues, commands)
+
+
+def _load(
+    paths: Iterable[Path], *, require_core: bool
+) -> tuple[list[LoadedDialogue], list[Problem]]:
+    paths = list(paths)
+    files = dialogue_files(paths)
+    problems: list[Problem] = []
+    loaded: list[LoadedDialogue] = []
+    if not files:
+        where = ", ".join(str(p) for p in paths) or "(nothing)"
+        return [], [Problem(where, "-", "", "found", "no dialogue files found")]
+    for path in files:
+        item, file_problems = parse_file(path)
+        problems += file_problems
+        if item is not None:
+            loaded.append(item)
+    problems += validate_set(loaded)
+    if require_core:
+        where = files[0].parent.name if files else ""
+        problems += validate_required({i.dialogue.id: i for i in loaded}, where)
+    return loaded, problems

@@ -1,0 +1,259 @@
+"""Pydantic models of a dialogue file: the schema every ``dialogues/*.yaml`` obeys.
+
+A dialogue is a named graph of steps.  Each step kind is its own model, joined
+in the :data:`Step` discriminated union on ``kind``.  Texts are given as one
+string or a list of wordings (variants); the engine picks among them so that a
+daily user does not hear the same sentence every day.  Texts may quote what the
+person said with ``{var}`` or ``{var|fallback words}``.
+
+Schema errors are caught here; graph rules (targets exist, every step is
+reachable, ...) live in :mod:`bot.dialogue.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+IDENT = r"^[a-z][a-z0-9_]*$"
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|([^{}]*))?\}")
+
+# Ids are joined into button payloads (``dialogue:step:option``); these caps keep
+# the longest payload inside Telegram's 64-byte callback_data.
+MAX_DIALOGUE_ID = 20
+MAX_STEP_ID = 24
+MAX_CHOICE_ID = 16
+
+
+def _as_variants(value: Any) -> Any:
+    """Accept a single string where a list of wordings is expected."""
+    if isinstance(value, str):
+        return (value,)
+    return value
+
+
+Variants = Annotated[
+    tuple[Annotated[str, Field(min_length=1)], ...],
+    BeforeValidator(_as_variants),
+    Field(min_length=1),
+]
+"""One or more wordings of the same line."""
+
+StepId = Annotated[str, Field(pattern=IDENT, max_length=MAX_STEP_ID)]
+VarName = Annotated[str, Field(pattern=IDENT, max_length=40)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SayStep(_Model):
+    """Say something, then go straight on."""
+
+    kind: Literal["say"]
+    say: Variants
+    next: StepId
+
+
+class AskTextStep(_Model):
+    """Ask for the person's own words and save them in ``save``.
+
+    "skip" and "I don't know" are always accepted: the variable stays unset and
+    the dialogue moves to ``skip`` (or ``next``).  With ``parse``, the answer is
+    checked by a named parser (``country``) and ``invalid`` is said when it fails.
+    """
+
+    kind: Literal["ask_text"]
+    say: Variants
+    save: VarName
+    next: StepId
+    skip: StepId | None = None
+    parse: Literal["country"] | None = None
+    invalid: Variants | None = None
+
+
+class Option(_Model):
+    """One button of an :class:`AskChoiceStep`."""
+
+    id: Annotated[str, Field(pattern=IDENT, max_length=MAX_CHOICE_ID)]
+    label: Annotated[str, Field(min_length=1)]
+    next: StepId | None = None
+    """Where this option leads; the step's ``next`` when omitted."""
+    value: str | None = None
+    """What is saved; the option id when omitted."""
+
+
+class OtherAnswer(_Model):
+    """A "something else" button that lets the person type their own answer."""
+
+    label: Annotated[str, Field(min_length=1)]
+    say: Variants
+    next: StepId | None = None
+
+
+class AskChoiceStep(_Model):
+    """Ask with buttons.  Typing a button's label or number counts as pressing it."""
+
+    kind: Literal["ask_choice"]
+    say: Variants
+    choices: Annotated[tuple[Option, ...], Field(min_length=1)]
+    save: VarName | None = None
+    next: StepId | None = None
+    skip: StepId | None = None
+    other: OtherAnswer | None = None
+    """When given, free text is accepted and saved as the answer."""
+
+
+class AskScaleStep(_Model):
+    """Ask for a number on a scale (0-10 by default), as buttons or typed."""
+
+    kind: Literal["ask_scale"]
+    say: Variants
+    save: VarName
+    next: StepId
+    skip: StepId | None = None
+    min: int = 0
+    max: int = 10
+
+
+class Condition(_Model):
+    """A test on a saved variable; exactly one operator is given."""
+
+    var: VarName
+    is_set: bool | None = None
+    equals: str | None = None
+    one_of: tuple[str, ...] | None = None
+    contains_word: tuple[str, ...] | None = None
+    """Whole-word, case-insensitive; the first word found is saved in ``capture``."""
+    at_least: int | None = None
+    at_most: int | None = None
+    capture: VarName | None = None
+
+    def operators(self) -> list[str]:
+        ops = ("is_set", "equals", "one_of", "contains_word", "at_least", "at_most")
+        return [op for op in ops if getattr(self, op) is not None]
+
+
+class Case(_Model):
+    when: Condition
+    next: StepId
+
+
+class BranchStep(_Model):
+    """Go to the first case whose condition holds, else to ``default``."""
+
+    kind: Literal["branch"]
+    cases: Annotated[tuple[Case, ...], Field(min_length=1)]
+    default: StepId
+
+
+class GotoStep(_Model):
+    """Continue in another dialogue.
+
+    With ``call``, come back to ``next`` when it ends; without, this dialogue
+    ends here.  ``with`` passes variables: ``{their_name: our_name}``.
+    """
+
+    kind: Literal["goto"]
+    dialogue: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)]
+    call: bool = False
+    next: StepId | None = None
+    pass_vars: dict[VarName, VarName] = Field(default_factory=dict, alias="with")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SetProfileStep(_Model):
+    """Save answers to the person's profile (``country: "{country}"``, ``consent: "yes"``)."""
+
+    kind: Literal["set_profile"]
+    fields: dict[VarName, str | bool | int]
+    next: StepId
+
+
+class JournalStep(_Model):
+    """Record the named variables in the person's journal, if they consented."""
+
+    kind: Literal["journal"]
+    entry: VarName
+    fields: Annotated[tuple[VarName, ...], Field(min_length=1)]
+    next: StepId
+
+
+class ResourcesStep(_Model):
+    """Show crisis resources for the person's country, after ``say``."""
+
+    kind: Literal["resources"]
+    say: Variants | None = None
+    next: StepId
+
+
+class ExportStep(_Model):
+    """Send the person everything stored about them."""
+
+    kind: Literal["export"]
+    next: StepId
+
+
+class ForgetStep(_Model):
+    """Delete everything stored about the person.  Only after a confirmation."""
+
+    kind: Literal["forget"]
+    next: StepId
+
+
+class EndStep(_Model):
+    """End this dialogue (and return to a caller, if any)."""
+
+    kind: Literal["end"]
+    say: Variants | None = None
+
+
+Step = Annotated[
+    SayStep
+    | AskTextStep
+    | AskChoiceStep
+    | AskScaleStep
+    | BranchStep
+    | GotoStep
+    | SetProfileStep
+    | JournalStep
+    | ResourcesStep
+    | ExportStep
+    | ForgetStep
+    | EndStep,
+    Field(discriminator="kind"),
+]
+AskStep = AskTextStep | AskChoiceStep | AskScaleStep
+
+Interrupt = Literal["call", "suspend", "discard"]
+"""What starting this dialogue by command does to a running one.
+
+``call``: run it, then return to the waiting question (help, export).
+``suspend``: put the running exercise aside; ``/resume`` brings it back.
+``discard``: end the running exercise (stop, start).
+"""
+
+
+class Dialogue(_Model):
+    """One dialogue file."""
+
+    id: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)]
+    title: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    command: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
+    """Starts this dialogue from any step (Telegram's rules for command names)."""
+    interrupt: Interrupt = "suspend"
+    inputs: tuple[VarName, ...] = ()
+    """Variables a caller or the router may pass in; each may be unset."""
+    start: StepId | None = None
+    steps: dict[StepId, Step] = Field(default_factory=dict)
+    lines: dict[VarName, Variants] = Field(default_factory=dict)
+    """Reusable lines the engine says outside any step (only the ``system`` dialogue)."""
+
+
+def placeholders(text: str) -> list[tuple[str, str | None]]:
+    """The ``(variable, fallback)`` pairs quoted in ``text``."""
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]

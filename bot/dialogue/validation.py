@@ -1,0 +1,477 @@
+"""Named rules that a set of dialogues must satisfy, beyond the schema.
+
+Each rule is a function ``(LoadedDialogue, DialogueSetView) -> Iterator[Problem]``
+registered in :data:`RULES`; every problem names the file, the dialogue and the
+step, so an author can go straight to the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.dialogue.spec import (
+    AskChoiceStep,
+    AskScaleStep,
+    AskTextStep,
+    BranchStep,
+    Dialogue,
+    EndStep,
+    ExportStep,
+    ForgetStep,
+    GotoStep,
+    JournalStep,
+    OtherAnswer,
+    ResourcesStep,
+    SayStep,
+    SetProfileStep,
+    Step,
+    placeholders,
+)
+
+# Platform limits a rendered message and a button must fit (Discord's are the
+# tighter ones: 2,000 characters a message, 80 a button label).
+MAX_MESSAGE_CHARS = 2000
+MAX_LABEL_CHARS = 80
+MAX_CALLBACK_BYTES = 64
+# A quoted answer is shortened to this many characters before it is sent.
+QUOTE_CHARS = 120
+
+REQUIRED_DIALOGUES = ("system", "onboarding", "belief", "help", "sos", "crisis", "stop", "menu")
+REQUIRED_LINES = (
+    "stale_button",
+    "unknown_command",
+    "empty_message",
+    "too_long",
+    "choose_please",
+    "scale_please",
+    "nothing_to_resume",
+    "resumed",
+    "went_wrong",
+    "back_to_question",
+    "skipped",
+    "skip_button",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a dialogue, located as precisely as we can."""
+
+    file: str
+    dialogue: str
+    step: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"dialogue '{self.dialogue}'"
+        if self.step:
+            where += f", step '{self.step}'"
+        return f"{self.file}: {where}: [{self.rule}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDialogue:
+    dialogue: Dialogue
+    path: Path
+
+
+Rule = Callable[[LoadedDialogue, Mapping[str, LoadedDialogue]], Iterator[Problem]]
+
+
+def successors(step: Step) -> list[str]:
+    """Steps of the same dialogue that ``step`` can move to."""
+    targets: list[str | None] = []
+    match step:
+        case (
+            SayStep()
+            | SetProfileStep()
+            | JournalStep()
+            | ResourcesStep()
+            | ExportStep()
+            | ForgetStep()
+        ):
+            targets.append(step.next)
+        case AskTextStep():
+            targets += [step.next, step.skip]
+        case AskScaleStep():
+            targets += [step.next, step.skip]
+        case AskChoiceStep():
+            targets += [step.next, step.skip]
+            targets += [option.next for option in step.choices]
+            if step.other is not None:
+                targets.append(step.other.next)
+        case BranchStep():
+            targets += [case.next for case in step.cases] + [step.default]
+        case GotoStep():
+            targets.append(step.next if step.call else None)
+        case EndStep():
+            pass
+    return [t for t in targets if t is not None]
+
+
+def texts_of(step: Step) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every ``(field, wordings)`` of a step that is said to the person."""
+    say = getattr(step, "say", None)
+    if say is not None:
+        yield "say", say
+    if isinstance(step, AskTextStep) and step.invalid is not None:
+        yield "invalid", step.invalid
+    if isinstance(step, AskChoiceStep) and isinstance(step.other, OtherAnswer):
+        yield "other.say", step.other.say
+
+
+def _problem(item: LoadedDialogue, step: str, rule: str, message: str) -> Problem:
+    return Problem(item.path.name, item.dialogue.id, step, rule, message)
+
+
+def rule_start_exists(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+    d = item.dialogue
+    if d.start is None:
+        if d.steps:
+            yield _problem(item, "", "start_exists", "has steps but no 'start'")
+        elif d.id != "system":
+            yield _problem(item, "", "start_exists", "has no steps")
+    elif d.start not in d.steps:
+        yield _problem(item, "", "start_exists", f"start step '{d.start}' does not exist")
+
+
+def rule_targets_exist(
+    item: LoadedDialogue, known: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    d = item.dialogue
+    for step_id, step in d.steps.items():
+        for target in successors(step):
+            if target not in d.steps:
+                yield _problem(item, step_id, "targets_exist", f"goes to unknown step '{target}'")
+        if isinstance(step, GotoStep):
+            if step.dialogue not in known:
+                yield _problem(
+                    item, step_id, "targets_exist", f"goes to unknown dialogue '{step.dialogue}'"
+                )
+            else:
+                accepted = set(known[step.dialogue].dialogue.inputs)
+                for theirs in step.pass_vars:
+                    if theirs not in accepted:
+                        yield _problem(
+                            item,
+                            step_id,
+                            "targets_exist",
+                            f"passes '{theirs}', which dialogue '{step.dialogue}' "
+                            "does not list in its inputs",
+                        )
+            if step.call and step.next is None:
+                yield _problem(item, step_id, "targets_exist", "a 'call' needs a 'next'")
+
+
+def rule_choice_steps_lead_on(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    for step_id, step in item.dialogue.steps.items():
+        if not isinstance(step, AskChoiceStep):
+            continue
+        if step.next is None:
+            for option in step.choices:
+                if option.next is None:
+                    yield _problem(
+                        item,
+                        step_id,
+                        "choices_lead_on",
+                        f"choice '{option.id}' has no 'next' and the step has no default 'next'",
+                    )
+            if step.skip is None:
+                yield _problem(
+                    item,
+                    step_id,
+                    "skippable",
+                    "needs a 'skip' or default 'next' so that 'skip' is always accepted",
+                )
+            if step.other is not None and step.other.next is None:
+                yield _problem(item, step_id, "choices_lead_on", "'other' has no 'next'")
+
+
+def rule_unique_choice_ids(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    for step_id, step in item.dialogue.steps.items():
+        if isinstance(step, AskChoiceStep):
+            seen: set[str] = set()
+            for option in step.choices:
+                if option.id in seen:
+                    yield _problem(item, step_id, "unique_ids", f"choice id '{option.id}' twice")
+                seen.add(option.id)
+        if isinstance(step, AskScaleStep) and step.min >= step.max:
+            yield _problem(item, step_id, "scale_range", "'min' must be below 'max'")
+        if isinstance(step, AskScaleStep) and step.max - step.min > 10:
+            yield _problem(item, step_id, "scale_range", "at most 11 points fit as buttons")
+
+
+def rule_conditions(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+    for step_id, step in item.dialogue.steps.items():
+        if isinstance(step, BranchStep):
+            for case in step.cases:
+                ops = case.when.operators()
+                if len(ops) != 1:
+                    yield _problem(
+                        item,
+                        step_id,
+                        "conditions",
+                        f"a condition on '{case.when.var}' needs exactly one test, has {ops or 0}",
+                    )
+
+
+def rule_reachable(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+    d = item.dialogue
+    if d.start is None or d.start not in d.steps:
+        return
+    seen = _reach(d, d.start)
+    for step_id in d.steps:
+        if step_id not in seen:
+            yield _problem(item, step_id, "reachable", "no path from the start reaches this step")
+
+
+def rule_paths_end(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+    d = item.dialogue
+    finishing = {
+        step_id
+        for step_id, step in d.steps.items()
+        if isinstance(step, EndStep) or (isinstance(step, GotoStep) and not step.call)
+    }
+    # Walk backwards from the finishing steps: anything not reached can never end.
+    changed = True
+    while changed:
+        changed = False
+        for step_id, step in d.steps.items():
+            if step_id not in finishing and any(t in finishing for t in successors(step)):
+                finishing.add(step_id)
+                changed = True
+    for step_id in d.steps:
+        if step_id not in finishing:
+            yield _problem(item, step_id, "paths_end", "no path from this step reaches an end")
+
+
+def rule_vars_saved_before_use(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    """A variable is quoted or tested only after every path has passed its saving step.
+
+    Answers can always be skipped, so a quoted variable must also have a
+    fallback (``{var|words}``) or the line a wording that does not quote it.
+    """
+    d = item.dialogue
+    if d.start is None or d.start not in d.steps:
+        return
+    known = _definitely_saved(d)
+    for step_id, step in d.steps.items():
+        available = known.get(step_id, set())
+        used: set[str] = set()
+        for field_name, variants in texts_of(step):
+            plain_variant = False
+            for text in variants:
+                refs = placeholders(text)
+                used |= {name for name, _ in refs}
+                if all(fallback is not None for _, fallback in refs):
+                    plain_variant = True
+            if not plain_variant:
+                yield _problem(
+                    item,
+                    step_id,
+                    "vars_saved_before_use",
+                    f"'{field_name}': every wording quotes an answer that may have been "
+                    "skipped; give a fallback ({var|...}) or a wording without it",
+                )
+        if isinstance(step, BranchStep):
+            used |= {case.when.var for case in step.cases if case.when.is_set is None}
+        if isinstance(step, JournalStep):
+            used |= set(step.fields)
+        for name in sorted(used - available):
+            yield _problem(
+                item,
+                step_id,
+                "vars_saved_before_use",
+                f"uses '{name}' before every path has saved it",
+            )
+        if isinstance(step, BranchStep):
+            for case in step.cases:
+                if case.when.is_set is not None and case.when.var not in _all_saved(d):
+                    yield _problem(
+                        item,
+                        step_id,
+                        "vars_saved_before_use",
+                        f"tests '{case.when.var}', which nothing saves",
+                    )
+
+
+def rule_text_limits(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+    d = item.dialogue
+    named: list[tuple[str, str, tuple[str, ...]]] = [
+        (step_id, field_name, variants)
+        for step_id, step in d.steps.items()
+        for field_name, variants in texts_of(step)
+    ]
+    named += [("", f"lines.{name}", variants) for name, variants in d.lines.items()]
+    for step_id, field_name, variants in named:
+        for text in variants:
+            longest = len(text) + sum(QUOTE_CHARS for _ in placeholders(text))
+            if longest > MAX_MESSAGE_CHARS:
+                yield _problem(
+                    item,
+                    step_id,
+                    "text_limits",
+                    f"'{field_name}' can reach {longest} characters; "
+                    f"the limit is {MAX_MESSAGE_CHARS}",
+                )
+    for step_id, step in d.steps.items():
+        if isinstance(step, AskChoiceStep):
+            labels = [(o.id, o.label) for o in step.choices]
+            if step.other is not None:
+                labels.append(("other", step.other.label))
+            for option_id, label in labels:
+                if len(label) > MAX_LABEL_CHARS:
+                    yield _problem(
+                        item,
+                        step_id,
+                        "text_limits",
+                        f"label of '{option_id}' is {len(label)} characters; "
+                        f"the limit is {MAX_LABEL_CHARS}",
+                    )
+                payload = f"{d.id}:{step_id}:{option_id}".encode()
+                if len(payload) > MAX_CALLBACK_BYTES:
+                    yield _problem(
+                        item,
+                        step_id,
+                        "text_limits",
+                        f"button id for '{option_id}' is {len(payload)} bytes; "
+                        f"the limit is {MAX_CALLBACK_BYTES}",
+                    )
+
+
+RULES: dict[str, Rule] = {
+    "start_exists": rule_start_exists,
+    "targets_exist": rule_targets_exist,
+    "choices_lead_on": rule_choice_steps_lead_on,
+    "unique_ids": rule_unique_choice_ids,
+    "conditions": rule_conditions,
+    "reachable": rule_reachable,
+    "paths_end": rule_paths_end,
+    "vars_saved_before_use": rule_vars_saved_before_use,
+    "text_limits": rule_text_limits,
+}
+
+
+def validate_set(items: Iterable[LoadedDialogue]) -> list[Problem]:
+    """Run every rule on every dialogue, plus the rules about the set as a whole."""
+    problems: list[Problem] = []
+    by_id: dict[str, LoadedDialogue] = {}
+    commands: dict[str, LoadedDialogue] = {}
+    for item in items:
+        d = item.dialogue
+        if d.id in by_id:
+            other = by_id[d.id].path.name
+            problems.append(_problem(item, "", "unique_ids", f"dialogue id also used in {other}"))
+            continue
+        by_id[d.id] = item
+        if d.command is not None:
+            if d.command in commands:
+                other = commands[d.command].path.name
+                problems.append(
+                    _problem(item, "", "unique_ids", f"command /{d.command} also used in {other}")
+                )
+            commands[d.command] = item
+    for item in by_id.values():
+        for rule in RULES.values():
+            problems.extend(rule(item, by_id))
+    return problems
+
+
+def validate_required(items: Mapping[str, LoadedDialogue], where: str) -> list[Problem]:
+    """The dialogues and system lines the engine itself relies on are present."""
+    problems = [
+        Problem(where, name, "", "required", "this dialogue is required by the engine")
+        for name in REQUIRED_DIALOGUES
+        if name not in items
+    ]
+    system = items.get("system")
+    if system is not None:
+        problems += [
+            _problem(system, "", "required", f"line '{line}' is required by the engine")
+            for line in REQUIRED_LINES
+            if line not in system.dialogue.lines
+        ]
+    return problems
+
+
+def _reach(d: Dialogue, start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        step_id = todo.pop()
+        if step_id in seen or step_id not in d.steps:
+            continue
+        seen.add(step_id)
+        todo.extend(successors(d.steps[step_id]))
+    return seen
+
+
+def _saves(step: Step) -> set[str]:
+    saved: set[str] = set()
+    if isinstance(step, AskTextStep | AskScaleStep):
+        saved.add(step.save)
+    if isinstance(step, AskChoiceStep) and step.save is not None:
+        saved.add(step.save)
+    if isinstance(step, BranchStep):
+        saved |= {c.when.capture for c in step.cases if c.when.capture is not None}
+    return saved
+
+
+def _all_saved(d: Dialogue) -> set[str]:
+    names = set(d.inputs)
+    for step in d.steps.values():
+        names |= _saves(step)
+    return names
+
+
+def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
+    """For each step, the variables saved on every path from the start to it.
+
+    Classic forward "must" data-flow: intersect over predecessors, iterate to a
+    fixed point.  Inputs count as saved: they may be unset, which is what the
+    fallback rule is for.
+    """
+    assert d.start is not None
+    universe = _all_saved(d)
+    avail: dict[str, set[str]] = {step_id: set(universe) for step_id in d.steps}
+    avail[d.start] = set(d.inputs)
+    preds: dict[str, list[str]] = {step_id: [] for step_id in d.steps}
+    for step_id, step in d.steps.items():
+        for target in successors(step):
+            if target in preds:
+                preds[target].append(step_id)
+    reachable = _reach(d, d.start)
+    changed = True
+    while changed:
+        changed = False
+        for step_id in d.steps:
+            if step_id not in reachable:
+                continue
+            incoming = [avail[p] | _saves(d.steps[p]) for p in preds[step_id] if p in reachable]
+            if step_id == d.start:
+                incoming.append(set(d.inputs))
+            new = set.intersection(*incoming) if incoming else set(d.inputs)
+            if new != avail[step_id]:
+                avail[step_id] = new
+                changed = True
+    return avail
+
+
+__all__ = [
+    "Problem",
+    "LoadedDialogue",
+    "RULES",
+    "validate_set",
+    "validate_required",
+    "successors",
+    "texts_of",
+]

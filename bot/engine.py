@@ -1,0 +1,625 @@
+"""The pure dialogue engine: ``Engine.step(state, turn) -> Outcome``.
+
+No I/O, no asyncio, no platform types and no clock of its own: given the
+conversation's state and one turn (the inbound event, the time, the person's
+profile and the safety verdict), it returns the new state and the actions to
+take.  The runtime persists the state and sends the actions.
+
+Order of precedence inside a turn:
+
+1. A crisis verdict stops everything and starts the ``crisis`` dialogue; a
+   concern starts the ``concern`` check over whatever was running.
+2. Commands (and the plain words "stop" and "help") work at every step.
+3. A button press is applied only if it belongs to the question being asked.
+4. Text answers the question being asked, or goes to the router.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.choices import ChoiceRef, parse_choice
+from bot.dialogue.loader import DialogueSet
+from bot.dialogue.spec import (
+    PLACEHOLDER,
+    AskChoiceStep,
+    AskScaleStep,
+    AskTextStep,
+    BranchStep,
+    Condition,
+    Dialogue,
+    EndStep,
+    ExportStep,
+    ForgetStep,
+    GotoStep,
+    JournalStep,
+    Option,
+    ResourcesStep,
+    SayStep,
+    SetProfileStep,
+    Step,
+    Variants,
+)
+from bot.router import Router
+from bot.state import ConversationState, Frame, Profile, Value
+from bot.text import (
+    HELP_ANSWERS,
+    SKIP_ANSWERS,
+    STOP_ANSWERS,
+    answer_key,
+    parse_scale,
+    shorten,
+    words,
+)
+from bot.types import (
+    NO_RISK,
+    Action,
+    Assessment,
+    Choice,
+    ForgetUser,
+    Inbound,
+    RecordJournal,
+    RequestExport,
+    Segment,
+    SendText,
+    UpdateProfile,
+)
+
+# Dialogues the engine starts by itself.
+CRISIS = "crisis"
+CONCERN = "concern"
+ONBOARDING = "onboarding"
+MENU = "menu"
+STOP = "stop"
+SOS = "sos"
+SYSTEM = "system"
+# Dialogues about safety are never "put aside" to be resumed later: they are
+# either finished or started afresh.
+NOT_RESUMABLE = frozenset({CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export"})
+# Commands that work before onboarding; everything else leads there first.
+BEFORE_ONBOARDING = frozenset({SOS, CRISIS, "help", "forget", "export", STOP, ONBOARDING})
+RESUME_COMMAND = "resume"
+SKIP_OPTION = "skip"
+OTHER_OPTION = "other"
+# A dialogue set that passes validation cannot loop; this guards the engine
+# against a bug anyway, so one broken turn never hangs a worker.
+MAX_STEPS_PER_TURN = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One inbound event with everything the engine may consider about it."""
+
+    event: Inbound
+    now: datetime
+    profile: Profile
+    risk: Assessment = NO_RISK
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    state: ConversationState
+    actions: list[Action]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Pure helpers the engine calls; injected so the engine stays testable."""
+
+    parse_country: Callable[[str], str | None]
+    """What a person typed ("UK", "Deutschland") -> ISO country code, or None."""
+    crisis_resources: Callable[[str | None], str]
+    """Country code (or None) -> a short block of emergency numbers and lines."""
+
+
+class EngineError(Exception):
+    """A bug in the engine or the dialogues: the runtime answers kindly and keeps state."""
+
+
+class Engine:
+    """Runs validated dialogues.  Immutable; one instance serves every conversation."""
+
+    def __init__(
+        self,
+        dialogues: DialogueSet,
+        services: Services,
+        *,
+        router: Router | None = None,
+        quote_chars: int = 120,
+        max_answer_chars: int = 4000,
+    ) -> None:
+        self.dialogues = dialogues
+        self.services = services
+        self.router = router or Router()
+        self.quote_chars = quote_chars
+        self.max_answer_chars = max_answer_chars
+
+    def step(self, state: ConversationState, turn: Turn) -> Outcome:
+        """Apply one turn.  ``state`` is not modified; the new state is returned."""
+        run = _Run(self, state.model_copy(deep=True), turn)
+        run.handle()
+        return Outcome(run.state, run.actions)
+
+
+@dataclass
+class _Run:
+    """The working memory of one :meth:`Engine.step` call."""
+
+    engine: Engine
+    state: ConversationState
+    turn: Turn
+    actions: list[Action] = field(default_factory=list)
+    profile: Profile = field(init=False)
+    steps_taken: int = 0
+
+    def __post_init__(self) -> None:
+        self.profile = self.turn.profile.model_copy()
+
+    # --- dispatch -------------------------------------------------------------
+
+    def handle(self) -> None:
+        event = self.turn.event
+        if event.kind == "command":
+            self.command(event.command or "", event.text)
+        elif event.kind == "choice":
+            self.press(event.choice or "")
+        else:
+            self.text(event.text)
+        self.run()
+
+    def text(self, raw: str) -> None:
+        risk = self.turn.risk.level
+        current = self.state.current
+        if risk == "crisis":
+            self.start(CRISIS)
+            return
+        if risk == "concern" and (current is None or current.dialogue not in (CRISIS, CONCERN)):
+            self.start(CONCERN, mode="call")
+            return
+        text = raw.strip()
+        if not text:
+            self.say_line("empty_message")
+            self.reprompt()
+            return
+        key = answer_key(text)
+        if key in STOP_ANSWERS:
+            self.command(STOP, "")
+            return
+        if key in HELP_ANSWERS:
+            self.command(SOS, "")
+            return
+        if len(text) > self.engine.max_answer_chars:
+            text = text[: self.engine.max_answer_chars]
+            self.say_line("too_long")
+        if current is None:
+            self.route(text)
+        else:
+            self.answer(current, text)
+
+    def command(self, name: str, args: str) -> None:
+        name = name.casefold()
+        if name == RESUME_COMMAND:
+            self.resume()
+            return
+        dialogue_id = self.engine.dialogues.commands.get(name)
+        if dialogue_id is None:
+            self.say_line("unknown_command", command="/" + shorten(name, 32))
+            self.reprompt()
+            return
+        if dialogue_id not in BEFORE_ONBOARDING and not self.profile.onboarded:
+            dialogue_id = ONBOARDING
+        self.start(dialogue_id)
+
+    def press(self, payload: str) -> None:
+        ref = parse_choice(payload)
+        frame = self.state.current
+        step = self.step_of(frame) if frame is not None else None
+        if ref is None or frame is None or (ref.dialogue, ref.step) != (frame.dialogue, frame.step):
+            self.say_line("stale_button")
+            self.reprompt()
+            return
+        if isinstance(step, AskChoiceStep):
+            self.choose(frame, step, ref)
+        elif isinstance(step, AskScaleStep) and ref.option.isdigit():
+            self.save(frame, step.save, int(ref.option))
+            self.goto(frame, step.next)
+        elif isinstance(step, AskTextStep) and ref.option == SKIP_OPTION:
+            self.skip(frame, step)
+        else:
+            self.say_line("stale_button")
+            self.reprompt()
+
+    def route(self, text: str) -> None:
+        route = self.engine.router.route(text, self.profile)
+        self.start(route.dialogue, inputs=route.inputs)
+
+    # --- answering questions --------------------------------------------------
+
+    def answer(self, frame: Frame, text: str) -> None:
+        step = self.step_of(frame)
+        if answer_key(text) in SKIP_ANSWERS and not frame.other_pending:
+            self.skip(frame, step)
+            return
+        if isinstance(step, AskTextStep):
+            value = text
+            if step.parse == "country":
+                parsed = self.engine.services.parse_country(text)
+                if parsed is None:
+                    self.say(step.invalid or self.engine.dialogues.line("choose_please"),
+                             key=f"{frame.dialogue}.{frame.step}.invalid", frame=frame)
+                    return
+                value = parsed
+            self.save(frame, step.save, value)
+            self.goto(frame, step.next)
+        elif isinstance(step, AskChoiceStep):
+            option = None if frame.other_pending else _match_option(step.choices, text)
+            if option is not None:
+                self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, option.id))
+            elif step.other is not None:
+                if step.save is not None:
+                    self.save(frame, step.save, text)
+                self.goto(frame, step.other.next or step.next)
+            else:
+                self.say_line("choose_please")
+                self.reprompt()
+        elif isinstance(step, AskScaleStep):
+            number = parse_scale(text, step.min, step.max)
+            if number is None:
+                self.say_line("scale_please", low=str(step.min), high=str(step.max))
+                self.reprompt()
+                return
+            self.save(frame, step.save, number)
+            self.goto(frame, step.next)
+        else:
+            raise EngineError(f"conversation rests on a step that asks nothing: {frame.step}")
+
+    def choose(self, frame: Frame, step: AskChoiceStep, ref: ChoiceRef) -> None:
+        if ref.option == OTHER_OPTION and step.other is not None:
+            frame.other_pending = True
+            self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame)
+            return
+        if ref.option == SKIP_OPTION:
+            self.skip(frame, step)
+            return
+        option = next((o for o in step.choices if o.id == ref.option), None)
+        if option is None:
+            self.say_line("stale_button")
+            self.reprompt()
+            return
+        if step.save is not None:
+            self.save(frame, step.save, option.value if option.value is not None else option.id)
+        target = option.next or step.next
+        if target is None:
+            raise EngineError(f"choice {option.id} leads nowhere")
+        self.goto(frame, target)
+
+    def skip(self, frame: Frame, step: Step) -> None:
+        if isinstance(step, AskTextStep | AskScaleStep):
+            target: str | None = step.skip or step.next
+            frame.vars.pop(step.save, None)
+        elif isinstance(step, AskChoiceStep):
+            target = step.skip or step.next
+            if step.save is not None:
+                frame.vars.pop(step.save, None)
+        else:
+            target = None
+        if target is None:
+            self.say_line("choose_please")
+            self.reprompt()
+            return
+        self.say_line("skipped")
+        self.goto(frame, target)
+
+    def save(self, frame: Frame, name: str, value: Value) -> None:
+        frame.vars[name] = value
+
+    # --- moving through dialogues ---------------------------------------------
+
+    def start(
+        self, dialogue_id: str, *, mode: str | None = None, inputs: dict[str, Value] | None = None
+    ) -> None:
+        """Start a dialogue, doing to the running one what its ``interrupt`` says."""
+        dialogue = self.engine.dialogues[dialogue_id]
+        mode = mode or dialogue.interrupt
+        if mode == "discard":
+            self.state.stack.clear()
+            self.state.suspended.clear()
+        elif mode == "suspend":
+            self.suspend_running()
+        self.push(dialogue, inputs or {})
+
+    def suspend_running(self) -> None:
+        resumable = [f for f in self.state.stack if f.dialogue not in NOT_RESUMABLE]
+        if resumable:
+            self.state.suspended = resumable
+        self.state.stack.clear()
+
+    def push(self, dialogue: Dialogue, inputs: dict[str, Value]) -> None:
+        if dialogue.start is None:
+            raise EngineError(f"dialogue {dialogue.id} cannot be started")
+        accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
+        self.state.stack.append(Frame(dialogue=dialogue.id, step=dialogue.start, vars=accepted))
+
+    def resume(self) -> None:
+        if not self.state.suspended:
+            self.say_line("nothing_to_resume")
+            self.reprompt()
+            return
+        self.state.stack = self.state.suspended
+        self.state.suspended = []
+        self.say_line("resumed")
+        self.reprompt()
+
+    def goto(self, frame: Frame, step_id: str) -> None:
+        frame.step = step_id
+        frame.other_pending = False
+        frame.asked = False
+
+    def run(self) -> None:
+        """Execute steps until the conversation waits for the person, or ends."""
+        while (frame := self.state.current) is not None:
+            self.steps_taken += 1
+            if self.steps_taken > MAX_STEPS_PER_TURN:
+                raise EngineError(f"dialogue {frame.dialogue} did not wait for an answer")
+            step = self.step_of(frame)
+            if isinstance(step, AskTextStep | AskChoiceStep | AskScaleStep):
+                if not frame.asked:
+                    self.prompt(frame, step)
+                return
+            self.execute(frame, step)
+
+    def execute(self, frame: Frame, step: Step) -> None:
+        key = f"{frame.dialogue}.{frame.step}"
+        match step:
+            case SayStep():
+                self.say(step.say, key=key, frame=frame)
+                self.goto(frame, step.next)
+            case BranchStep():
+                self.goto(frame, self.branch(frame, step))
+            case GotoStep():
+                self.follow(frame, step)
+            case SetProfileStep():
+                self.set_profile(frame, step)
+                self.goto(frame, step.next)
+            case JournalStep():
+                data = {name: frame.vars[name] for name in step.fields if name in frame.vars}
+                if self.profile.consent and data:
+                    self.actions.append(RecordJournal(step.entry, data))
+                self.goto(frame, step.next)
+            case ResourcesStep():
+                if step.say is not None:
+                    self.say(step.say, key=key, frame=frame)
+                block = self.engine.services.crisis_resources(self.profile.country)
+                self.emit((Segment(block),))
+                self.goto(frame, step.next)
+            case ExportStep():
+                self.actions.append(RequestExport())
+                self.goto(frame, step.next)
+            case ForgetStep():
+                self.forget(frame)
+                self.goto(frame, step.next)
+            case EndStep():
+                if step.say is not None:
+                    self.say(step.say, key=key, frame=frame)
+                self.finish()
+            case _:
+                raise EngineError(f"step kind {type(step).__name__} cannot run unattended")
+
+    def follow(self, frame: Frame, step: GotoStep) -> None:
+        target = self.engine.dialogues[step.dialogue]
+        inputs = {theirs: frame.vars[ours] for theirs, ours in step.pass_vars.items()
+                  if ours in frame.vars}
+        if step.call:
+            # The caller stays on this goto step; finish() moves it on to `next`.
+            self.push(target, inputs)
+            return
+        self.state.stack.pop()
+        if target.interrupt == "suspend":
+            self.suspend_running()
+        self.push(target, inputs)
+
+    def finish(self) -> None:
+        self.state.stack.pop()
+        caller = self.state.current
+        if caller is None:
+            return
+        step = self.step_of(caller)
+        if isinstance(step, GotoStep) and step.next is not None:
+            self.goto(caller, step.next)
+        else:
+            # Back from something said in between (help, a safety check): ask again.
+            self.say_line("back_to_question")
+            caller.asked = False
+
+    def branch(self, frame: Frame, step: BranchStep) -> str:
+        for case in step.cases:
+            if _holds(case.when, frame):
+                return case.next
+        return step.default
+
+    def set_profile(self, frame: Frame, step: SetProfileStep) -> None:
+        changes: dict[str, object] = {}
+        for name, value in step.fields.items():
+            if isinstance(value, str):
+                match = PLACEHOLDER.fullmatch(value)
+                if match is not None:
+                    if match.group(1) not in frame.vars:
+                        continue
+                    changes[name] = frame.vars[match.group(1)]
+                    continue
+            changes[name] = value
+        if changes:
+            self.profile = Profile.model_validate({**self.profile.model_dump(), **changes})
+            self.actions.append(UpdateProfile(changes))
+
+    def forget(self, frame: Frame) -> None:
+        """Everything about the person goes; only the running dialogue stays."""
+        self.actions.append(ForgetUser())
+        self.profile = Profile()
+        self.state.stack = [frame]
+        frame.vars.clear()
+        self.state.suspended = []
+        self.state.said = {}
+
+    # --- saying things --------------------------------------------------------
+
+    def step_of(self, frame: Frame) -> Step:
+        try:
+            return self.engine.dialogues[frame.dialogue].steps[frame.step]
+        except KeyError as exc:
+            raise EngineError(f"unknown position {frame.dialogue}.{frame.step}") from exc
+
+    def prompt(self, frame: Frame, step: AskTextStep | AskChoiceStep | AskScaleStep) -> None:
+        frame.asked = True
+        choices: list[Choice] = []
+        if isinstance(step, AskChoiceStep):
+            choices = [Choice(self.ref(frame, o.id), o.label) for o in step.choices]
+            if step.other is not None:
+                choices.append(Choice(self.ref(frame, OTHER_OPTION), step.other.label))
+        elif isinstance(step, AskScaleStep):
+            choices = [Choice(self.ref(frame, str(n)), str(n))
+                       for n in range(step.min, step.max + 1)]
+        else:
+            label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
+            choices = [Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label))]
+        segments = self.render(step.say, f"{frame.dialogue}.{frame.step}", frame.vars)
+        self.emit(segments, tuple(choices))
+
+    def reprompt(self) -> None:
+        frame = self.state.current
+        if frame is None:
+            return
+        step = self.step_of(frame)
+        if isinstance(step, AskTextStep | AskChoiceStep | AskScaleStep):
+            if frame.other_pending and isinstance(step, AskChoiceStep) and step.other:
+                self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame)
+            else:
+                self.prompt(frame, step)
+
+    @staticmethod
+    def ref(frame: Frame, option: str) -> str:
+        return ChoiceRef(frame.dialogue, frame.step, option).encode()
+
+    def say(self, variants: Variants, *, key: str, frame: Frame) -> None:
+        self.emit(self.render(variants, key, frame.vars))
+
+    def say_line(self, name: str, **values: str) -> None:
+        self.emit(self.render(self.engine.dialogues.line(name), f"system.{name}", values,
+                              quote=False))
+
+    def emit(self, segments: tuple[Segment, ...], choices: tuple[Choice, ...] = ()) -> None:
+        self.actions.append(SendText(segments, choices))
+
+    def render(
+        self, variants: Variants, key: str, values: dict[str, Value] | dict[str, str],
+        *, quote: bool = True,
+    ) -> tuple[Segment, ...]:
+        chosen = self.pick(variants, key, values)
+        if quote:
+            return chosen
+        return tuple(Segment(s.text) for s in chosen)
+
+    def pick(
+        self, variants: Variants, key: str, values: dict[str, Value] | dict[str, str]
+    ) -> tuple[Segment, ...]:
+        """Choose a wording this person has not heard lately, and fill it in.
+
+        Each person gets their own shuffled order of a line's wordings (seeded
+        by their id, so the choice is deterministic and needs no stored random
+        state); a counter per line walks through it, so no wording repeats
+        until all have been used.  Wordings that quote a skipped answer
+        without a fallback are passed over.
+        """
+        usable = [i for i, text in enumerate(variants) if _fillable(text, values)]
+        if not usable:
+            usable = list(range(len(variants)))
+        if len(variants) == 1:
+            return self.fill(variants[0], values)
+        count = self.state.said.get(key, 0)
+        self.state.said[key] = count + 1
+        order = _order(self.turn.event.key.user_id, key, len(variants), count // len(variants))
+        start = count % len(variants)
+        rotated = order[start:] + order[:start]
+        index = next(i for i in rotated if i in usable)
+        return self.fill(variants[index], values)
+
+    def fill(self, text: str, values: dict[str, Value] | dict[str, str]) -> tuple[Segment, ...]:
+        segments: list[Segment] = []
+        position = 0
+        for match in PLACEHOLDER.finditer(text):
+            if match.start() > position:
+                segments.append(Segment(text[position : match.start()]))
+            name, fallback = match.group(1), match.group(2)
+            if name in values:
+                segments.append(Segment(shorten(str(values[name]), self.engine.quote_chars),
+                                        quoted=True))
+            elif fallback is not None:
+                segments.append(Segment(fallback))
+            position = match.end()
+        if position < len(text):
+            segments.append(Segment(text[position:]))
+        return tuple(segments)
+
+
+def _fillable(text: str, values: dict[str, Value] | dict[str, str]) -> bool:
+    return all(m.group(1) in values or m.group(2) is not None for m in PLACEHOLDER.finditer(text))
+
+
+def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:
+    """This person's order of ``n`` wordings for one line, in one cycle through them.
+
+    Consecutive cycles never start with the wording the previous one ended on.
+    """
+    def shuffled(c: int) -> list[int]:
+        seed = hashlib.sha256(f"{user_id}\x00{key}\x00{c}".encode()).digest()
+        order = list(range(n))
+        random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)
+        return order
+
+    order = shuffled(cycle)
+    if cycle > 0 and n > 1 and order[0] == shuffled(cycle - 1)[-1]:
+        order[0], order[1] = order[1], order[0]
+    return order
+
+
+def _match_option(options: tuple[Option, ...], text: str) -> Option | None:
+    """The option a typed answer means: its number (1-based) or its label."""
+    key = answer_key(text)
+    if key.isdigit() and 1 <= int(key) <= len(options):
+        return options[int(key) - 1]
+    for option in options:
+        if answer_key(option.label) == key or option.id == key:
+            return option
+    return None
+
+
+def _holds(condition: Condition, frame: Frame) -> bool:
+    value = frame.vars.get(condition.var)
+    if condition.is_set is not None:
+        return (value is not None) == condition.is_set
+    if value is None:
+        return False
+    if condition.equals is not None:
+        return str(value) == condition.equals
+    if condition.one_of is not None:
+        return str(value) in condition.one_of
+    if condition.contains_word is not None:
+        found = set(words(str(value)))
+        for word in condition.contains_word:
+            if word in found:
+                if condition.capture is not None:
+                    frame.vars[condition.capture] = word
+                return True
+        return False
+    if isinstance(value, str) and not value.lstrip("-").isdigit():
+        return False
+    number = int(value)
+    if condition.at_least is not None:
+        return number >= condition.at_least
+    if condition.at_most is not None:
+        return number <= condition.at_most
+    return False

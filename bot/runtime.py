@@ -1,0 +1,209 @@
+"""One inbound event, end to end: lock, dedupe, load, safety, step, commit, dispatch.
+
+The runtime is where the pure engine meets storage and delivery.  For each
+event it takes the conversation's lock, loads the state (learning at the same
+time whether the event was already processed), assesses the text through the
+single safety seam, runs the engine, commits the new state together with the
+replies (the outbox) in one transaction, and then delivers those replies.
+A redelivered event is dropped; a concurrent writer in another process makes
+the commit fail on its ``version`` and the turn is simply run again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import ValidationError
+
+from bot.codec import decode_state, encode_outbound, encode_state
+from bot.delivery import Dispatcher
+from bot.engine import Engine, EngineError, Turn
+from bot.locks import KeyedLocks
+from bot.state import ConversationState, Profile
+from bot.store.base import Commit, ConflictError, DuplicateEventError, JournalEntry, OutboxRow, Store
+from bot.text import clean_input
+from bot.types import (
+    NO_RISK,
+    Action,
+    Assessment,
+    ForgetUser,
+    Inbound,
+    Outbound,
+    RecordJournal,
+    RequestExport,
+    Segment,
+    SendFile,
+    SendText,
+    UpdateProfile,
+)
+
+log = logging.getLogger(__name__)
+
+Assessor = Callable[[str], Assessment]
+"""The safety seam: every inbound text passes through one of these first."""
+
+# Another process committing to the same conversation between our load and our
+# commit is rare; a handful of retries covers it without risking a livelock.
+MAX_CONFLICT_RETRIES = 5
+EXPORT_FILENAME = "compassion-bot-export.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What became of one inbound event."""
+
+    status: Literal["done", "duplicate"]
+    outbox_ids: tuple[int, ...] = ()
+    delivered: int = 0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Runtime:
+    """Turns inbound events into committed state and delivered replies."""
+
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        dispatcher: Dispatcher,
+        *,
+        assess: Assessor,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.dispatcher = dispatcher
+        self.assess = assess
+        self.clock = clock
+        self.locks = KeyedLocks()
+
+    async def handle(self, event: Inbound) -> Handled:
+        """Process one inbound event exactly once and deliver its replies."""
+        if event.text:
+            event = _with_text(event, clean_input(event.text))
+        async with self.locks.hold(event.key):
+            for _ in range(MAX_CONFLICT_RETRIES):
+                snapshot = await self.store.load(event.key, event.event_id)
+                if snapshot.duplicate:
+                    return Handled("duplicate")
+                commit = await self._turn(event, snapshot.state_json, snapshot.profile,
+                                          snapshot.version)
+                try:
+                    ids = await self.store.commit(commit)
+                except ConflictError:
+                    continue
+                except DuplicateEventError:
+                    return Handled("duplicate")
+                rows = [
+                    OutboxRow(row_id, event.key, payload, 0, commit.at)
+                    for row_id, payload in zip(ids, commit.outbox, strict=True)
+                ]
+                delivered = await self.dispatcher.deliver(rows)
+                return Handled("done", tuple(ids), delivered)
+        raise ConflictError(f"conversation kept changing under {MAX_CONFLICT_RETRIES} attempts")
+
+    async def _turn(
+        self, event: Inbound, state_json: str | None, profile_data: dict[str, object],
+        version: int,
+    ) -> Commit:
+        now = self.clock()
+        state = self._decode_state(state_json)
+        profile = _decode_profile(profile_data)
+        risk = self.assess(event.text) if event.kind == "text" and event.text else NO_RISK
+        if risk.level != "none":
+            log.info("risk %s (%s) on %s", risk.level, ",".join(risk.reasons), event.key.platform)
+        turn = Turn(event=event, now=now, profile=profile, risk=risk)
+        try:
+            outcome = self.engine.step(state, turn)
+            new_state, actions = outcome.state, outcome.actions
+        except (EngineError, KeyError, ValueError) as exc:
+            # A bug must not trap the person in a broken conversation: say so
+            # kindly, drop the running dialogue, keep everything else.
+            log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
+            new_state = state.model_copy(update={"stack": []})
+            actions = [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))]
+        return await self._commit(event, now, version, new_state, actions)
+
+    async def _commit(
+        self, event: Inbound, now: datetime, version: int, state: ConversationState,
+        actions: list[Action],
+    ) -> Commit:
+        forget = any(isinstance(a, ForgetUser) for a in actions)
+        profile_changes: dict[str, object] = {}
+        journal: list[JournalEntry] = []
+        outbox: list[str] = []
+        for action in actions:
+            if isinstance(action, UpdateProfile):
+                profile_changes.update(action.changes)
+            elif isinstance(action, RecordJournal):
+                journal.append(JournalEntry(action.kind, action.data, now))
+            elif isinstance(action, RequestExport):
+                outbox.append(encode_outbound(await self._export(event, state, forget)))
+            elif isinstance(action, ForgetUser):
+                # What was decided before the forget goes with everything else.
+                profile_changes.clear()
+                journal.clear()
+            else:
+                outbox.append(encode_outbound(action))
+        keep_state = bool(state.stack or state.suspended or (state.said and not forget))
+        return Commit(
+            key=event.key,
+            at=now,
+            expected_version=version,
+            state_json=encode_state(state) if keep_state else None,
+            event_id=event.event_id,
+            profile_changes=profile_changes,
+            journal=journal,
+            outbox=outbox,
+            forget=forget,
+        )
+
+    async def _export(self, event: Inbound, state: ConversationState, forgotten: bool) -> Outbound:
+        data = {} if forgotten else await self.store.export_user(event.key.user)
+        document = {
+            "platform": event.key.platform,
+            "user_id": event.key.user_id,
+            "exported_at": self.clock().isoformat(),
+            "profile": data.get("profile", {}),
+            "conversations": data.get("conversations", []),
+            "journal": data.get("journal", []),
+        }
+        content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
+        return SendFile(EXPORT_FILENAME, content)
+
+    def _decode_state(self, state_json: str | None) -> ConversationState:
+        try:
+            return decode_state(state_json)
+        except ValidationError:
+            # Written by an older or broken version: start afresh rather than fail
+            # every message this person sends from now on.
+            log.warning("unreadable conversation state replaced with a fresh one")
+            return ConversationState()
+
+
+def _decode_profile(data: dict[str, object]) -> Profile:
+    try:
+        return Profile.model_validate(data)
+    except ValidationError:
+        log.warning("unreadable profile fields ignored")
+        return Profile()
+
+
+def _with_text(event: Inbound, text: str) -> Inbound:
+    if text == event.text:
+        return event
+    return Inbound(event.key, event.event_id, event.at, event.kind, text, event.choice,
+                   event.command, event.chat_kind)
+
+
+def _position(state: ConversationState) -> str:
+    frame = state.current
+    return f"{frame.dialogue}.{frame.step}" if frame else "no dialogue"

@@ -1,0 +1,60 @@
+"""The engine's per-conversation state and the person's profile, as pydantic models.
+
+Both are stored as JSON: the state in the conversation row (with a ``version``
+for optimistic concurrency), the profile in the user row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Value = str | int
+
+
+class Frame(BaseModel):
+    """A dialogue in progress: where it is and what the person has answered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dialogue: str
+    step: str
+    vars: dict[str, Value] = Field(default_factory=dict)
+    asked: bool = False
+    """True once the current step's question has been sent."""
+    other_pending: bool = False
+    """True after a "something else" button: the next text is the answer."""
+
+
+class ConversationState(BaseModel):
+    """Everything the engine needs between two messages of one conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stack: list[Frame] = Field(default_factory=list)
+    """Running dialogues; the last one is talking.  Callers sit below."""
+    suspended: list[Frame] = Field(default_factory=list)
+    """An exercise put aside by a crisis or another exercise; ``/resume`` restores it."""
+    said: dict[str, int] = Field(default_factory=dict)
+    """How often each varied line was said, so wordings rotate without repeats."""
+
+    @property
+    def current(self) -> Frame | None:
+        return self.stack[-1] if self.stack else None
+
+
+class Profile(BaseModel):
+    """What the person told us about themselves, kept across conversations."""
+
+    model_config = ConfigDict(extra="allow")
+
+    onboarded: bool = False
+    consent: bool | None = None
+    """May we keep their answers (journal, reframes)?  ``None``: not asked yet."""
+    country: str | None = None
+    """ISO 3166 alpha-2 code, for crisis resources."""
+
+    @classmethod
+    def from_store(cls, data: dict[str, Any]) -> Profile:
+        return cls.model_validate(data)

@@ -1,0 +1,34 @@
+"""Persistence behind the :class:`~bot.store.base.Store` protocol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.base import Store
+
+
+class UnsupportedDatabaseError(ValueError):
+    """``DATABASE_URL`` names a backend this build cannot use."""
+
+
+def sqlite_path(url: str) -> Path:
+    """``sqlite:///relative/path`` or ``sqlite:////absolute/path`` to a path."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        raise UnsupportedDatabaseError(f"DATABASE_URL must start with {prefix}")
+    rest = url[len(prefix):]
+    if not rest:
+        raise UnsupportedDatabaseError("DATABASE_URL names no database file")
+    return Path(rest)
+
+
+def create_store(url: str) -> Store:
+    """The store a ``DATABASE_URL`` names (SQLite by default)."""
+    if url.startswith("sqlite:"):
+        from bot.store.sqlite import SqliteStore
+
+        return SqliteStore(sqlite_path(url))
+    scheme = url.split(":", 1)[0] or "(empty)"
+    raise UnsupportedDatabaseError(
+        f"DATABASE_URL scheme '{scheme}' is not supported yet; use sqlite:///PATH"
+    )

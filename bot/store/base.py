@@ -1,0 +1,132 @@
+"""The ``Store`` contract every persistence backend fulfils.
+
+The runtime talks to storage only through this protocol, in coarse steps that
+match one turn of a conversation: :meth:`Store.load` what the turn needs, then
+:meth:`Store.commit` the new state, the person's profile changes, journal
+entries and the outbound replies (the outbox) in one transaction.  Outbound
+payloads are opaque JSON strings here; :mod:`bot.codec` gives them meaning.
+
+The conformance suite in ``tests/store/conformance.py`` pins this contract down;
+a backend is done when it passes that suite unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.types import ConversationKey, UserKey
+
+
+class StoreError(Exception):
+    """Base class for storage problems the runtime knows how to handle."""
+
+
+class ConflictError(StoreError):
+    """The conversation changed since it was loaded (another process won)."""
+
+
+class DuplicateEventError(StoreError):
+    """The inbound event id was already processed: the update was redelivered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What one turn of a conversation starts from."""
+
+    state_json: str | None
+    """The conversation's engine state as JSON; ``None`` for a new conversation."""
+    version: int
+    """Optimistic-concurrency version of the conversation row; 0 when there is none."""
+    profile: dict[str, Any]
+    """The person's profile (consent, country, ...); empty for someone new."""
+    duplicate: bool = False
+    """True when the event id given to :meth:`Store.load` was already processed."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One entry of a person's journal: a reframe, a mood, a compassion act."""
+
+    kind: str
+    data: dict[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """Everything one turn changes, written atomically by :meth:`Store.commit`."""
+
+    key: ConversationKey
+    at: datetime
+    expected_version: int
+    """The version :meth:`Store.load` returned; the commit fails with
+    :class:`ConflictError` if the row has moved on."""
+    state_json: str | None
+    """New conversation state; ``None`` deletes the conversation row."""
+    event_id: str | None = None
+    """Recorded as processed; a second commit with the same id on the same
+    platform fails with :class:`DuplicateEventError`."""
+    profile_changes: dict[str, Any] = field(default_factory=dict)
+    """Merged into the profile; a value of ``None`` removes that field."""
+    journal: Sequence[JournalEntry] = ()
+    outbox: Sequence[str] = ()
+    """Outbound payloads (JSON), delivered in this order."""
+    forget: bool = False
+    """Delete everything stored about ``key.user`` before applying the rest."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A committed reply not yet delivered."""
+
+    id: int
+    key: ConversationKey
+    payload: str
+    attempts: int
+    created_at: datetime
+
+
+class Store(Protocol):
+    """Persistence for conversations, profiles, journal, dedupe and the outbox."""
+
+    async def open(self) -> None:
+        """Connect and bring the schema up to date (runs pending migrations)."""
+
+    async def close(self) -> None:
+        """Flush anything pending and release connections."""
+
+    async def schema_version(self) -> int:
+        """The number of the newest migration applied."""
+
+    async def load(self, key: ConversationKey, event_id: str | None = None) -> Snapshot:
+        """The conversation's state and the person's profile.
+
+        With ``event_id``, ``Snapshot.duplicate`` says whether that event was
+        already processed on ``key.platform``.
+        """
+
+    async def commit(self, commit: Commit) -> list[int]:
+        """Apply one turn atomically and return the new outbox row ids, in order.
+
+        Raises :class:`ConflictError` or :class:`DuplicateEventError`, in which
+        case nothing of the commit was written.
+        """
+
+    async def pending_outbox(
+        self, limit: int = 100, platform: str | None = None
+    ) -> list[OutboxRow]:
+        """Undelivered, not given-up rows, oldest first."""
+
+    async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
+        """Record delivery; the payload is dropped so no copy of the reply lingers."""
+
+    async def mark_failed(
+        self, row_id: int, error: str, at: datetime, give_up: bool
+    ) -> None:
+        """Count a failed attempt; with ``give_up`` the row is never retried."""
+
+    async def export_user(self, user: UserKey) -> dict[str, Any]:
+        """Everything stored about one person, as JSON-ready data."""

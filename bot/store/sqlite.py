@@ -1,0 +1,733 @@
+"""The SQLite backend of the :class:`~bot.store.base.Store` contract (aiosqlite).
+
+Durability and throughput pull against each other here: every accepted message
+must survive a crash (WAL with ``synchronous=FULL``, so each COMMIT waits for an
+fsync), yet a busy bot commits thousands of turns a second and a disk manages
+only a few hundred fsyncs.  So writes are *group committed*: :meth:`SqliteStore.commit`
+queues its turn and waits; a single writer task takes everything waiting (up to
+``max_batch``) and applies it in one transaction with one fsync.  Each caller's
+future resolves only after that shared COMMIT returned, i.e. once it is durable.
+
+One turn's :class:`~bot.store.base.ConflictError` or
+:class:`~bot.store.base.DuplicateEventError` must not spoil its neighbours.  The
+writer decides those outcomes *before* writing anything: inside the write
+transaction (``BEGIN IMMEDIATE`` holds SQLite's single write lock, so nothing can
+change underneath) it reads the current versions, event ids and profiles of the
+whole batch in one query, replays the turns in queue order in memory, and then
+writes only the accepted ones with a handful of ``executemany`` calls.  That is
+about ten aiosqlite round trips (thread hops) per batch instead of several per
+turn.  Anything unforeseen (a CHECK constraint, a full disk) rolls the batch back
+and the writer retries it in halves, so the failure ends up with the one turn that
+caused it and every other turn still lands.
+
+Reads go through a second connection: WAL lets it read while the writer holds its
+transaction, and it never sees a batch that is not yet committed.
+
+Only one process should write to a database file; several processes sharing one
+database is what the PostgreSQL backend is for.  (Several would still be correct,
+because all checks run under the write lock, only slower.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store.base import (
+    Commit,
+    ConflictError,
+    DuplicateEventError,
+    OutboxRow,
+    Snapshot,
+    StoreError,
+)
+from bot.store.migrations import migrations_for, split_statements
+from bot.types import ConversationKey, UserKey
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BATCH = 256
+"""Turns per group commit: large enough to amortise the fsync under load, small
+enough that one batch's work stays a few milliseconds."""
+
+
+# --- values as stored --------------------------------------------------------
+
+
+def _ts(at: datetime) -> str:
+    """``at`` as fixed-width ISO-8601 UTC text, so that text order is time order."""
+    if at.tzinfo is None:
+        # A naive datetime is ambiguous (local time? UTC?); guessing would
+        # silently shift journals and nudges by hours, so refuse it.
+        raise ValueError("datetimes given to the store must be timezone-aware")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _json(value: Any) -> str:
+    # allow_nan=False: NaN is not JSON, and the json_valid() CHECKs would reject
+    # it later, in the middle of somebody else's batch.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+# --- what the writer task is asked to do -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """A :class:`Commit`, validated and serialised before it joins the queue, so
+    that a bad value fails its own caller instead of the batch it lands in."""
+
+    commit: Commit
+    at: str
+    profile_changes: dict[str, Any]
+    journal: tuple[tuple[str, str, str], ...]
+    """(kind, data as JSON, at) per entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    ids: tuple[int, ...]
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    row_id: int
+    error: str
+    at: str
+    give_up: bool
+
+
+_Op = _Turn | _Delivered | _Failed
+
+
+@dataclass(slots=True)
+class _Job:
+    op: _Op
+    future: asyncio.Future[list[int]]
+
+
+_Outcome = list[int] | StoreError
+"""Per job: the new outbox ids (empty for mark ops), or the error its caller gets."""
+
+
+# --- planning a batch (pure, no I/O) -----------------------------------------
+
+
+@dataclass(slots=True)
+class _Known:
+    """The database as the batch found it, read under the write lock."""
+
+    versions: dict[ConversationKey, int]
+    """Every conversation the batch touches; 0 when there is no row."""
+    events: set[tuple[str, str]]
+    """(platform, event_id) pairs of the batch that were already processed."""
+    profiles: dict[UserKey, dict[str, Any] | None]
+    """Every person whose profile the batch changes; ``None`` when there is no row."""
+    next_outbox_id: int
+
+
+@dataclass(slots=True)
+class _Group:
+    """Writes that can be applied as bulk statements, in any order among themselves.
+
+    A ``/forget`` starts a new group: its deletes must run after everything queued
+    before it and before everything after it.
+    """
+
+    forget: UserKey | None = None
+    events: list[tuple[str, str, str]] = field(default_factory=list)
+    conversations: dict[ConversationKey, tuple[str, int, str] | None] = field(default_factory=dict)
+    """Final (state, version, updated_at) per key; ``None`` deletes the row."""
+    profiles: dict[UserKey, tuple[str, str]] = field(default_factory=dict)
+    """Final (profile JSON, updated_at) per person."""
+    journal: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    outbox: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+
+
+def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Group]]:
+    """Replay the batch's turns in queue order against ``known``.
+
+    Returns one outcome per op and the writes of the accepted turns.  Mark ops
+    are not planned here; they only get their (empty) outcome.
+    """
+    versions = known.versions
+    profiles = known.profiles
+    events = known.events
+    next_id = known.next_outbox_id
+    outcomes: list[_Outcome] = []
+    groups = [_Group()]
+    for op in ops:
+        if not isinstance(op, _Turn):
+            outcomes.append([])
+            continue
+        c = op.commit
+        key, user = c.key, c.key.user
+        if c.event_id is not None and (key.platform, c.event_id) in events:
+            outcomes.append(DuplicateEventError(f"event already processed on {key.platform}"))
+            continue
+        found = versions.get(key, 0)
+        # The check comes before a forget's deletes: a /forget turn was loaded at
+        # the conversation's current version like any other turn, and must lose to
+        # a concurrent turn in the same way.
+        if found != c.expected_version:
+            outcomes.append(
+                ConflictError(
+                    f"conversation is at version {found}, commit expected {c.expected_version}"
+                )
+            )
+            continue
+
+        group = groups[-1]
+        if c.forget:
+            group = _Group(forget=user)
+            groups.append(group)
+            for other in versions:
+                if other.user == user:
+                    versions[other] = 0
+            profiles[user] = None
+        if c.event_id is not None:
+            events.add((key.platform, c.event_id))
+            group.events.append((key.platform, c.event_id, op.at))
+        if c.state_json is None:
+            versions[key] = 0
+            group.conversations[key] = None
+        else:
+            # After a forget the row is gone, but the version still moves on from
+            # the one the turn loaded, so a stale turn can never match it again.
+            versions[key] = c.expected_version + 1
+            group.conversations[key] = (c.state_json, versions[key], op.at)
+        if op.profile_changes:
+            current = profiles[user]
+            merged = dict(current or {})
+            for name, value in op.profile_changes.items():
+                if value is None:
+                    merged.pop(name, None)
+                else:
+                    merged[name] = value
+            if current is not None or merged:
+                profiles[user] = merged
+                group.profiles[user] = (_json(merged), op.at)
+        for kind, data, at in op.journal:
+            group.journal.append((key.platform, key.user_id, kind, data, at))
+        ids = list(range(next_id, next_id + len(c.outbox)))
+        next_id += len(c.outbox)
+        for row_id, payload in zip(ids, c.outbox, strict=True):
+            group.outbox.append((row_id, key.platform, key.chat_id, key.user_id, payload, op.at))
+        outcomes.append(ids)
+    return outcomes, groups
+
+
+# --- SQL ----------------------------------------------------------------------
+
+_LOAD = """
+SELECT c.state, c.version, u.profile,
+       EXISTS (SELECT 1 FROM processed_events AS e
+               WHERE e.platform = :platform AND e.event_id = :event_id)
+FROM (SELECT 1)
+LEFT JOIN conversations AS c
+       ON c.platform = :platform AND c.chat_id = :chat_id AND c.user_id = :user_id
+LEFT JOIN users AS u
+       ON u.platform = :platform AND u.user_id = :user_id
+"""
+
+# Everything the planner needs, in one round trip.  The keys arrive as JSON
+# arrays; the result's second column is the position in that array.  CROSS JOIN
+# pins the loop order (SQLite's planner honours it): without statistics it would
+# rather scan the whole conversations table than look each key up.
+_KNOWN = """
+SELECT 0, k.key, c.version, NULL
+  FROM json_each(:keys) AS k
+  CROSS JOIN conversations AS c
+    ON c.platform = k.value ->> 0 AND c.chat_id = k.value ->> 1 AND c.user_id = k.value ->> 2
+UNION ALL
+SELECT 1, e.key, NULL, NULL
+  FROM json_each(:events) AS e
+  CROSS JOIN processed_events AS p
+    ON p.platform = e.value ->> 0 AND p.event_id = e.value ->> 1
+UNION ALL
+SELECT 2, u.key, NULL, users.profile
+  FROM json_each(:users) AS u
+  CROSS JOIN users ON users.platform = u.value ->> 0 AND users.user_id = u.value ->> 1
+UNION ALL
+SELECT 3, 0, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), NULL
+"""
+
+_FORGET = (
+    "DELETE FROM users WHERE platform = ? AND user_id = ?",
+    "DELETE FROM conversations WHERE platform = ? AND user_id = ?",
+    "DELETE FROM journal WHERE platform = ? AND user_id = ?",
+    # Delivered rows too: their payload is gone, but they still record when the
+    # person talked to the bot.
+    "DELETE FROM outbox WHERE platform = ? AND user_id = ?",
+)
+
+_INSERT_EVENT = "INSERT INTO processed_events (platform, event_id, at) VALUES (?, ?, ?)"
+
+_UPSERT_CONVERSATION = """
+INSERT INTO conversations (platform, chat_id, user_id, state, version, updated_at)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (platform, chat_id, user_id) DO UPDATE
+SET state = excluded.state, version = excluded.version, updated_at = excluded.updated_at
+"""
+
+_DELETE_CONVERSATION = (
+    "DELETE FROM conversations WHERE platform = ? AND chat_id = ? AND user_id = ?"
+)
+
+_UPSERT_PROFILE = """
+INSERT INTO users (platform, user_id, profile, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (platform, user_id) DO UPDATE
+SET profile = excluded.profile, updated_at = excluded.updated_at
+"""
+
+_INSERT_JOURNAL = "INSERT INTO journal (platform, user_id, kind, data, at) VALUES (?, ?, ?, ?, ?)"
+
+# Explicit ids, planned from sqlite_sequence under the write lock, because
+# executemany cannot hand back the ids it created.
+_INSERT_OUTBOX = """
+INSERT INTO outbox (id, platform, chat_id, user_id, payload, created_at)
+VALUES (?, ?, ?, ?, ?, ?)
+"""
+
+_MARK_DELIVERED = """
+UPDATE outbox SET delivered_at = ?, payload = NULL
+WHERE id = ? AND delivered_at IS NULL
+"""
+
+_MARK_FAILED = """
+UPDATE outbox
+SET attempts = attempts + 1,
+    last_error = ?,
+    given_up_at = CASE WHEN ? THEN ? ELSE given_up_at END
+WHERE id = ? AND delivered_at IS NULL
+"""
+
+_PENDING = """
+SELECT id, platform, chat_id, user_id, payload, attempts, created_at
+FROM outbox
+WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
+  AND (:platform IS NULL OR platform = :platform)
+ORDER BY id
+LIMIT :limit
+"""
+
+# One statement, so the export is one consistent snapshot even though the
+# reader connection is shared with concurrent loads.
+_EXPORT = """
+SELECT 0 AS part, profile, NULL, NULL, NULL AS s1, NULL AS s2
+  FROM users WHERE platform = :platform AND user_id = :user_id
+UNION ALL
+SELECT 1, chat_id, state, updated_at, chat_id, NULL
+  FROM conversations WHERE platform = :platform AND user_id = :user_id
+UNION ALL
+SELECT 2, kind, data, at, at, id
+  FROM journal WHERE platform = :platform AND user_id = :user_id
+ORDER BY part, s1, s2
+"""
+
+
+# --- the store ------------------------------------------------------------------
+
+
+class SqliteStore:
+    """:class:`~bot.store.base.Store` on one SQLite file.
+
+    ``path`` must be a file (WAL needs one); its directory is created on
+    :meth:`open`.  ``max_batch`` caps the turns per group commit and
+    ``busy_timeout_ms`` is how long to wait for a lock held by another process
+    before failing.
+
+    A caller cancelled while awaiting :meth:`commit` gets ``CancelledError``;
+    if its turn was already part of a batch being written, the turn still lands
+    (as with any database when the client goes away after sending COMMIT).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        busy_timeout_ms: int = 5000,
+    ) -> None:
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+        self._path = Path(path)
+        self._max_batch = max_batch
+        self._busy_timeout_ms = busy_timeout_ms
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._queue: asyncio.Queue[_Job | None] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # --- lifecycle ---------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._writer is not None:
+            raise StoreError("store is already open")
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await aiosqlite.connect(self._path, isolation_level=None)
+        reader: aiosqlite.Connection | None = None
+        try:
+            await self._configure(writer)
+            rows = list(await writer.execute_fetchall("PRAGMA journal_mode = WAL"))
+            if not rows or str(rows[0][0]).lower() != "wal":
+                raise StoreError(f"{self._path}: SQLite could not switch to WAL mode")
+            await self._migrate(writer)
+            reader = await aiosqlite.connect(self._path, isolation_level=None)
+            await self._configure(reader)
+            await reader.execute("PRAGMA query_only = ON")
+        except BaseException:
+            if reader is not None:
+                await reader.close()
+            await writer.close()
+            raise
+        self._writer, self._reader = writer, reader
+        self._queue = asyncio.Queue()
+        self._task = asyncio.create_task(self._write_loop(self._queue, writer))
+
+    async def close(self) -> None:
+        if self._writer is None or self._reader is None:
+            return
+        queue, task = self._queue, self._task
+        # New work is refused from here on; what is queued is still written.
+        self._queue = None
+        if queue is not None and task is not None:
+            queue.put_nowait(None)
+            await task
+        self._task = None
+        writer, reader = self._writer, self._reader
+        self._writer = self._reader = None
+        try:
+            await writer.execute("PRAGMA optimize")
+        finally:
+            await reader.close()
+            await writer.close()
+
+    async def _configure(self, conn: aiosqlite.Connection) -> None:
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        # FULL: WAL's default (NORMAL) may lose the last commits on power loss,
+        # and every accepted message must survive.
+        await conn.execute("PRAGMA synchronous = FULL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+
+    async def _migrate(self, conn: aiosqlite.Connection) -> None:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        migrations = migrations_for("sqlite")
+        rows = await conn.execute_fetchall("SELECT version FROM schema_migrations")
+        applied = {int(row[0]) for row in rows}
+        if applied and max(applied) > len(migrations):
+            # Written by a newer release; this code would misread the schema.
+            raise StoreError(
+                f"{self._path}: schema version {max(applied)} is newer than this release "
+                f"knows ({len(migrations)})"
+            )
+        for migration in migrations:
+            if migration.version in applied:
+                continue
+            # executescript() would commit halfway; one statement at a time keeps
+            # each migration and its record in one transaction.
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                again = await conn.execute_fetchall(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+                )
+                if list(again):  # another process got there first
+                    await conn.execute("ROLLBACK")
+                    continue
+                for statement in split_statements(migration.sql, sqlite3.complete_statement):
+                    await conn.execute(statement)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (migration.version, _ts(datetime.now(UTC))),
+                )
+                await conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+            log.info("applied sqlite migration %04d_%s", migration.version, migration.name)
+
+    # --- reads ---------------------------------------------------------------
+
+    def _read_conn(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise StoreError("store is not open")
+        return self._reader
+
+    async def schema_version(self) -> int:
+        rows = list(
+            await self._read_conn().execute_fetchall(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations"
+            )
+        )
+        return int(rows[0][0])
+
+    async def load(self, key: ConversationKey, event_id: str | None = None) -> Snapshot:
+        rows = list(
+            await self._read_conn().execute_fetchall(
+                _LOAD,
+                {
+                    "platform": key.platform,
+                    "chat_id": key.chat_id,
+                    "user_id": key.user_id,
+                    "event_id": event_id,
+                },
+            )
+        )
+        state, version, profile, duplicate = rows[0]
+        return Snapshot(
+            state_json=state,
+            version=int(version or 0),
+            profile=json.loads(profile) if profile is not None else {},
+            duplicate=bool(duplicate),
+        )
+
+    async def pending_outbox(
+        self, limit: int = 100, platform: str | None = None
+    ) -> list[OutboxRow]:
+        rows = await self._read_conn().execute_fetchall(
+            _PENDING, {"platform": platform, "limit": limit}
+        )
+        return [
+            OutboxRow(
+                id=row_id,
+                key=ConversationKey(row_platform, chat_id, user_id),
+                payload=payload,
+                attempts=attempts,
+                created_at=_dt(created_at),
+            )
+            for row_id, row_platform, chat_id, user_id, payload, attempts, created_at in rows
+        ]
+
+    async def export_user(self, user: UserKey) -> dict[str, Any]:
+        rows = await self._read_conn().execute_fetchall(
+            _EXPORT, {"platform": user.platform, "user_id": user.user_id}
+        )
+        profile: dict[str, Any] = {}
+        conversations: list[dict[str, Any]] = []
+        journal: list[dict[str, Any]] = []
+        for part, a, b, c, _s1, _s2 in rows:
+            if part == 0:
+                profile = json.loads(a)
+            elif part == 1:
+                conversations.append({"chat_id": a, "state": json.loads(b), "updated_at": c})
+            else:
+                journal.append({"kind": a, "data": json.loads(b), "at": c})
+        return {"profile": profile, "conversations": conversations, "journal": journal}
+
+    # --- writes --------------------------------------------------------------
+
+    async def commit(self, commit: Commit) -> list[int]:
+        if commit.expected_version < 0:
+            raise ValueError("expected_version cannot be negative")
+        turn = _Turn(
+            commit=commit,
+            at=_ts(commit.at),
+            profile_changes=json.loads(_json(commit.profile_changes)),
+            journal=tuple((e.kind, _json(e.data), _ts(e.at)) for e in commit.journal),
+        )
+        return await self._submit(turn)
+
+    async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
+        if ids:
+            await self._submit(_Delivered(tuple(ids), _ts(at)))
+
+    async def mark_failed(self, row_id: int, error: str, at: datetime, give_up: bool) -> None:
+        await self._submit(_Failed(row_id, error, _ts(at), give_up))
+
+    async def _submit(self, op: _Op) -> list[int]:
+        if self._queue is None:
+            raise StoreError("store is not open")
+        future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Job(op, future))
+        return await future
+
+    # --- the writer task ------------------------------------------------------
+
+    async def _write_loop(
+        self, queue: asyncio.Queue[_Job | None], conn: aiosqlite.Connection
+    ) -> None:
+        """Group-commit whatever is waiting, until :meth:`close` queues ``None``."""
+        stopping = False
+        jobs: list[_Job] = []
+        try:
+            while not stopping:
+                first = await queue.get()
+                if first is None:
+                    break
+                jobs = [first]
+                # Whatever queued up while the previous batch was being written
+                # goes into this one: under load batches grow by themselves, and
+                # a lone turn is written at once.
+                while len(jobs) < self._max_batch and not queue.empty():
+                    job = queue.get_nowait()
+                    if job is None:
+                        stopping = True
+                        break
+                    jobs.append(job)
+                await self._write(conn, jobs)
+                jobs = []
+        finally:
+            # Only reached early if the task itself is cancelled; nobody may be
+            # left waiting forever.
+            leftovers = jobs
+            while not queue.empty():
+                job = queue.get_nowait()
+                if job is not None:
+                    leftovers.append(job)
+            for job in leftovers:
+                if not job.future.done():
+                    job.future.set_exception(StoreError("store closed before the write"))
+
+    async def _write(self, conn: aiosqlite.Connection, jobs: list[_Job]) -> None:
+        """Apply ``jobs`` in one transaction and settle their futures.
+
+        An unexpected failure is retried in halves, so that it reaches only the
+        caller whose turn caused it (or, for a failing disk, every caller).
+        """
+        # A caller that gave up before its turn was written gets nothing written.
+        jobs = [job for job in jobs if not job.future.cancelled()]
+        if not jobs:
+            return
+        try:
+            outcomes = await self._apply(conn, [job.op for job in jobs])
+        except Exception as exc:  # noqa: BLE001 - any failure is handed to its caller
+            if len(jobs) == 1:
+                if not jobs[0].future.done():
+                    jobs[0].future.set_exception(exc)
+                return
+            # SQLite's messages name constraints, never bound values; other
+            # exceptions might quote data, so only their type is logged.
+            detail = str(exc) if isinstance(exc, sqlite3.Error) else ""
+            log.warning(
+                "group commit of %d writes failed (%s %s); retrying in halves",
+                len(jobs),
+                type(exc).__name__,
+                detail,
+            )
+            half = len(jobs) // 2
+            await self._write(conn, jobs[:half])
+            await self._write(conn, jobs[half:])
+            return
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            if job.future.done():
+                continue
+            if isinstance(outcome, StoreError):
+                job.future.set_exception(outcome)
+            else:
+                job.future.set_result(outcome)
+
+    async def _apply(self, conn: aiosqlite.Connection, ops: list[_Op]) -> list[_Outcome]:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            outcomes: list[_Outcome] = [[] for _ in ops]
+            turns = [op for op in ops if isinstance(op, _Turn)]
+            if turns:
+                known = await self._read_known(conn, turns)
+                outcomes, groups = _plan(ops, known)
+                for group in groups:
+                    await self._apply_group(conn, group)
+            delivered = [
+                (op.at, row_id) for op in ops if isinstance(op, _Delivered) for row_id in op.ids
+            ]
+            if delivered:
+                await conn.executemany(_MARK_DELIVERED, delivered)
+            failed = [
+                (op.error, op.give_up, op.at, op.row_id) for op in ops if isinstance(op, _Failed)
+            ]
+            if failed:
+                await conn.executemany(_MARK_FAILED, failed)
+            await conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        return outcomes
+
+    @staticmethod
+    async def _read_known(conn: aiosqlite.Connection, turns: list[_Turn]) -> _Known:
+        keys = list(dict.fromkeys(t.commit.key for t in turns))
+        events = list(
+            dict.fromkeys(
+                (t.commit.key.platform, t.commit.event_id)
+                for t in turns
+                if t.commit.event_id is not None
+            )
+        )
+        users = list(dict.fromkeys(t.commit.key.user for t in turns if t.profile_changes))
+        rows = await conn.execute_fetchall(
+            _KNOWN,
+            {
+                "keys": json.dumps([[k.platform, k.chat_id, k.user_id] for k in keys]),
+                "events": json.dumps(events),
+                "users": json.dumps([[u.platform, u.user_id] for u in users]),
+            },
+        )
+        known = _Known(
+            versions=dict.fromkeys(keys, 0),
+            events=set(),
+            profiles=dict.fromkeys(users),
+            next_outbox_id=1,
+        )
+        for part, index, number, text in rows:
+            if part == 0:
+                known.versions[keys[index]] = int(number)
+            elif part == 1:
+                platform, event_id = events[index]
+                known.events.add((platform, event_id))
+            elif part == 2:
+                known.profiles[users[index]] = json.loads(text)
+            else:
+                known.next_outbox_id = int(number or 0) + 1
+        return known
+
+    @staticmethod
+    async def _apply_group(conn: aiosqlite.Connection, group: _Group) -> None:
+        if group.forget is not None:
+            who = (group.forget.platform, group.forget.user_id)
+            for statement in _FORGET:
+                await conn.execute(statement, who)
+        if group.events:
+            await conn.executemany(_INSERT_EVENT, group.events)
+        upserts = []
+        deletes = []
+        for key, final in group.conversations.items():
+            if final is None:
+                deletes.append((key.platform, key.chat_id, key.user_id))
+            else:
+                state, version, at = final
+                upserts.append((key.platform, key.chat_id, key.user_id, state, version, at))
+        if deletes:
+            await conn.executemany(_DELETE_CONVERSATION, deletes)
+        if upserts:
+            await conn.executemany(_UPSERT_CONVERSATION, upserts)
+        if group.profiles:
+            await conn.executemany(
+                _UPSERT_PROFILE,
+                [
+                    (user.platform, user.user_id, profile, at, at)
+                    for user, (profile, at) in group.profiles.items()
+                ],
+            )
+        if group.journal:
+            await conn.executemany(_INSERT_JOURNAL, group.journal)
+        if group.outbox:
+            await conn.executemany(_INSERT_OUTBOX, group.outbox)

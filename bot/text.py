@@ -1,0 +1,84 @@
+"""Small pure helpers for the text people send: cleaning, matching, quoting.
+
+Nothing here knows about dialogues; the engine and the adapters share these so
+that "skip" or a typed button label means the same on every platform.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Control characters (C0 and C1) other than newline and tab carry no meaning in
+# a chat message and can corrupt a terminal or a log line; zero-width and
+# bidirectional marks are kept for the safety assessor, which normalises them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+_PUNCTUATION_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+SKIP_ANSWERS = frozenset(
+    {
+        "skip",
+        "pass",
+        "next",
+        "idk",
+        "dunno",
+        "i dont know",
+        "i do not know",
+        "dont know",
+        "not sure",
+        "im not sure",
+        "no idea",
+        "i have no idea",
+        "skip this",
+        "skip it",
+    }
+)
+STOP_ANSWERS = frozenset({"stop", "quit", "exit", "cancel", "stop please", "please stop"})
+HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
+
+
+def clean_input(text: str) -> str:
+    """Drop control characters; keep everything a person could mean."""
+    return _CONTROL.sub("", text)
+
+
+def answer_key(text: str) -> str:
+    """A forgiving form of a short answer, for matching against labels and keywords.
+
+    Case-folded, apostrophes dropped (so "don't" matches "dont"), inner spaces
+    collapsed and punctuation stripped from both ends.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = folded.replace("'", "").replace("\u2019", "").replace("\u2018", "")
+    folded = _SPACES.sub(" ", folded).strip()
+    return _PUNCTUATION_EDGES.sub("", folded)
+
+
+def shorten(text: str, limit: int) -> str:
+    """The person's words on one line, cut at a word boundary to ``limit`` characters."""
+    flat = _SPACES.sub(" ", clean_input(text)).strip()
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "\u2026"
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of ``text``, apostrophes folded in ("I'm" -> "im")."""
+    return re.findall(r"[^\W_]+", answer_key(text).replace("-", " "))
+
+
+_SCALE = re.compile(r"^\s*(-?\d{1,3})(?:\s*(?:/|out of|of)\s*\d{1,3})?\s*$")
+
+
+def parse_scale(text: str, low: int, high: int) -> int | None:
+    """A number in ``[low, high]`` from "7", "7/10" or "7 out of 10"; else ``None``."""
+    match = _SCALE.match(answer_key(text) or text.strip())
+    if match is None:
+        return None
+    value = int(match.group(1))
+    return value if low <= value <= high else None
