@@ -224,7 +224,7 @@ class _Run:
             return
         if isinstance(step, AskChoiceStep):
             self.choose(frame, step, ref)
-        elif isinstance(step, AskScaleStep) and ref.option.isdigit():
+        elif isinstance(step, AskScaleStep) and parse_scale(ref.option, step.min, step.max) is not None:
             self.save(frame, step.save, int(ref.option))
             self.goto(frame, step.next)
         elif isinstance(step, AskTextStep) and ref.option == SKIP_OPTION:
@@ -534,9 +534,11 @@ class _Run:
         until all have been used.  Wordings that quote a skipped answer
         without a fallback are passed over.
         """
-        usable = [i for i, text in enumerate(variants) if _fillable(text, values)]
-        if not usable:
-            usable = list(range(len(variants)))
+        # Prefer wordings whose quotes all have an answer; a fallback ("{story|it}")
+        # reads worse than a wording written for the skipped case.
+        usable = [i for i, text in enumerate(variants) if _fillable(text, values, strict=True)]
+        usable = usable or [i for i, text in enumerate(variants) if _fillable(text, values)]
+        usable = usable or list(range(len(variants)))
         if len(variants) == 1:
             return self.fill(variants[0], values)
         count = self.state.said.get(key, 0)
@@ -565,8 +567,12 @@ class _Run:
         return tuple(segments)
 
 
-def _fillable(text: str, values: dict[str, Value] | dict[str, str]) -> bool:
-    return all(m.group(1) in values or m.group(2) is not None for m in PLACEHOLDER.finditer(text))
+def _fillable(text: str, values: dict[str, Value] | dict[str, str], *, strict: bool = False) -> bool:
+    """Can ``text`` be said with these answers (``strict``: without any fallback)?"""
+    return all(
+        m.group(1) in values or (m.group(2) is not None and not strict)
+        for m in PLACEHOLDER.finditer(text)
+    )
 
 
 def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:

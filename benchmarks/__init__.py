@@ -1,0 +1,1 @@
+"""Benchmarks: figures printed by `compassion-bot bench`, never asserted by tests."""

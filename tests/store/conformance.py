@@ -1,0 +1,471 @@
+"""The conformance suite every :class:`~bot.store.base.Store` backend passes unchanged.
+
+A backend's test module subclasses :class:`StoreConformance` (under a name pytest
+collects, ``Test...``) and provides a ``store`` fixture that yields an *open*
+store with no data in it, closing it afterwards::
+
+    class TestSqliteConformance(StoreConformance):
+        @pytest.fixture
+        async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
+            store = SqliteStore(tmp_path / "bot.sqlite")
+            await store.open()
+            yield store
+            await store.close()
+
+Everything here goes through the public contract only, and nothing relies on the
+order in which a backend applies commits that run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.store.base import (
+    Commit,
+    ConflictError,
+    DuplicateEventError,
+    JournalEntry,
+    Snapshot,
+    Store,
+)
+from bot.types import ConversationKey, UserKey
+from tests.store.model import T0, assert_store_matches, commit_sequences
+
+TG = "telegram"
+DC = "discord"
+
+
+def key(chat: str = "c1", user: str = "u1", platform: str = TG) -> ConversationKey:
+    return ConversationKey(platform, chat, user)
+
+
+def commit(
+    k: ConversationKey,
+    expected: int = 0,
+    state: Any = "default",
+    **fields: Any,
+) -> Commit:
+    """A commit with readable defaults: a small state, at T0."""
+    state_json = json.dumps({"step": "start"}) if state == "default" else state
+    return Commit(key=k, at=fields.pop("at", T0), expected_version=expected,
+                  state_json=state_json, **fields)
+
+
+async def pending_payloads(store: Store, platform: str | None = None) -> list[str]:
+    return [row.payload for row in await store.pending_outbox(limit=1000, platform=platform)]
+
+
+class StoreConformance:
+    """The contract of :class:`~bot.store.base.Store`, as tests."""
+
+    # --- load and commit -------------------------------------------------------
+
+    async def test_schema_is_migrated(self, store: Store) -> None:
+        assert await store.schema_version() >= 1
+
+    async def test_new_conversation_loads_empty(self, store: Store) -> None:
+        snapshot = await store.load(key(), "evt-1")
+        assert snapshot == Snapshot(state_json=None, version=0, profile={}, duplicate=False)
+
+    async def test_commit_then_load_round_trip(self, store: Store) -> None:
+        state = json.dumps({"dialogue": "reframe", "step": "name_feeling", "vars": {"x": "é"}})
+        ids = await store.commit(
+            commit(key(), 0, state, event_id="evt-1", profile_changes={"consent": True})
+        )
+        assert ids == []
+        snapshot = await store.load(key(), "evt-2")
+        assert snapshot.state_json is not None
+        assert json.loads(snapshot.state_json) == json.loads(state)
+        assert snapshot.version == 1
+        assert snapshot.profile == {"consent": True}
+        assert snapshot.duplicate is False
+
+    async def test_versions_advance_by_one(self, store: Store) -> None:
+        for expected in range(3):
+            await store.commit(commit(key(), expected, json.dumps({"n": expected})))
+        snapshot = await store.load(key())
+        assert snapshot.version == 3
+        assert snapshot.state_json is not None and json.loads(snapshot.state_json) == {"n": 2}
+
+    async def test_conversations_are_per_chat_user_and_platform(self, store: Store) -> None:
+        await store.commit(commit(key("c1", "u1"), 0, json.dumps("a")))
+        for other in (key("c2", "u1"), key("c1", "u2"), key("c1", "u1", DC)):
+            assert (await store.load(other)).version == 0
+
+    # --- optimistic concurrency ---------------------------------------------------
+
+    async def test_stale_version_conflicts_and_writes_nothing(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, json.dumps("v1"), profile_changes={"a": 1}))
+        await store.commit(commit(key(), 1, json.dumps("v2")))
+        stale = commit(
+            key(),
+            1,
+            json.dumps("lost"),
+            event_id="evt-stale",
+            profile_changes={"a": 2, "b": 3},
+            journal=[JournalEntry("mood", {"score": 2}, T0)],
+            outbox=[json.dumps({"text": "never sent"})],
+        )
+        with pytest.raises(ConflictError):
+            await store.commit(stale)
+        snapshot = await store.load(key(), "evt-stale")
+        assert snapshot.state_json == json.dumps("v2")
+        assert snapshot.version == 2
+        assert snapshot.profile == {"a": 1}
+        assert snapshot.duplicate is False
+        assert await pending_payloads(store) == []
+        assert (await store.export_user(key().user))["journal"] == []
+        # The event was not consumed: the retry with the right version goes through.
+        await store.commit(commit(key(), 2, json.dumps("v3"), event_id="evt-stale"))
+
+    async def test_new_conversation_conflicts_when_row_exists(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, json.dumps("first")))
+        with pytest.raises(ConflictError):
+            await store.commit(commit(key(), 0, json.dumps("second"), outbox=["{}"]))
+        assert (await store.load(key())).state_json == json.dumps("first")
+        assert await pending_payloads(store) == []
+
+    async def test_version_ahead_of_row_conflicts(self, store: Store) -> None:
+        with pytest.raises(ConflictError):
+            await store.commit(commit(key(), 3, json.dumps("x")))
+        assert (await store.load(key())).version == 0
+
+    # --- dedupe ---------------------------------------------------------------
+
+    async def test_duplicate_event_rejected_and_writes_nothing(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, json.dumps("first"), event_id="evt-1"))
+        again = commit(
+            key(),
+            1,
+            json.dumps("again"),
+            event_id="evt-1",
+            profile_changes={"a": 1},
+            journal=[JournalEntry("mood", {"score": 1}, T0)],
+            outbox=[json.dumps({"text": "twice"})],
+        )
+        with pytest.raises(DuplicateEventError):
+            await store.commit(again)
+        snapshot = await store.load(key())
+        assert (snapshot.state_json, snapshot.version, snapshot.profile) == (
+            json.dumps("first"),
+            1,
+            {},
+        )
+        assert await pending_payloads(store) == []
+        assert (await store.export_user(key().user))["journal"] == []
+
+    async def test_load_reports_processed_event(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, event_id="evt-1"))
+        assert (await store.load(key(), "evt-1")).duplicate is True
+        assert (await store.load(key(), "evt-2")).duplicate is False
+        assert (await store.load(key())).duplicate is False
+        # Event ids are per platform, not per conversation.
+        assert (await store.load(key("other-chat", "other-user"), "evt-1")).duplicate is True
+
+    async def test_same_event_id_on_another_platform_is_fine(self, store: Store) -> None:
+        await store.commit(commit(key(platform=TG), 0, event_id="42"))
+        assert (await store.load(key(platform=DC), "42")).duplicate is False
+        await store.commit(commit(key(platform=DC), 0, event_id="42"))
+        assert (await store.load(key(platform=DC), "42")).duplicate is True
+
+    async def test_duplicate_reported_before_conflict(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, event_id="evt-1"))
+        with pytest.raises(DuplicateEventError):
+            await store.commit(commit(key(), 0, event_id="evt-1"))
+
+    # --- profiles ----------------------------------------------------------------
+
+    async def test_profile_merge_and_removal(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, profile_changes={"consent": True, "country": "NZ"}))
+        await store.commit(commit(key(), 1, profile_changes={"tz": "Pacific/Auckland"}))
+        await store.commit(commit(key(), 2, profile_changes={"country": None, "consent": False}))
+        assert (await store.load(key())).profile == {"consent": False, "tz": "Pacific/Auckland"}
+
+    async def test_profile_is_per_person_across_chats(self, store: Store) -> None:
+        await store.commit(commit(key("dm", "u1"), 0, profile_changes={"nudges": True}))
+        assert (await store.load(key("group", "u1"))).profile == {"nudges": True}
+        assert (await store.load(key("group", "u2"))).profile == {}
+        assert (await store.load(key("dm", "u1", DC))).profile == {}
+
+    async def test_profile_values_keep_their_json_types(self, store: Store) -> None:
+        value = {"list": [1, "two", None], "nested": {"ok": True}, "float": 1.5, "text": "ü"}
+        await store.commit(commit(key(), 0, profile_changes={"settings": value}))
+        assert (await store.load(key())).profile == {"settings": value}
+
+    async def test_removing_from_no_profile_leaves_none(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, profile_changes={"country": None}))
+        assert (await store.load(key())).profile == {}
+        assert (await store.export_user(key().user))["profile"] == {}
+
+    # --- deleting a conversation ----------------------------------------------------
+
+    async def test_state_none_deletes_conversation(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, json.dumps("running")))
+        await store.commit(commit(key(), 1, None, outbox=[json.dumps({"text": "bye"})]))
+        assert (await store.load(key())).state_json is None
+        assert (await store.load(key())).version == 0
+        assert await pending_payloads(store) == [json.dumps({"text": "bye"})]
+        # A deleted conversation starts again from version 0.
+        await store.commit(commit(key(), 0, json.dumps("again")))
+        assert (await store.load(key())).version == 1
+
+    async def test_stale_delete_conflicts(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, json.dumps("a")))
+        await store.commit(commit(key(), 1, json.dumps("b")))
+        with pytest.raises(ConflictError):
+            await store.commit(commit(key(), 1, None))
+        assert (await store.load(key())).state_json == json.dumps("b")
+
+    async def test_state_none_without_a_row_is_a_no_op(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, None, event_id="e", profile_changes={"a": 1}))
+        snapshot = await store.load(key(), "e")
+        assert (snapshot.state_json, snapshot.version, snapshot.profile) == (None, 0, {"a": 1})
+        assert snapshot.duplicate is True
+
+    # --- outbox ------------------------------------------------------------------
+
+    async def test_outbox_ids_and_order(self, store: Store) -> None:
+        first = await store.commit(commit(key(), 0, outbox=["1", "2", "3"]))
+        second = await store.commit(commit(key("c2"), 0, outbox=["4"]))
+        assert len(first) == 3 and len(second) == 1
+        assert first + second == sorted(set(first + second))
+        rows = await store.pending_outbox()
+        assert [(r.id, r.payload) for r in rows] == list(
+            zip(first + second, ["1", "2", "3", "4"], strict=True)
+        )
+        assert [r.key for r in rows] == [key(), key(), key(), key("c2")]
+        assert all(r.attempts == 0 and r.created_at == T0 for r in rows)
+
+    async def test_pending_outbox_limit_and_platform(self, store: Store) -> None:
+        await store.commit(commit(key(platform=TG), 0, outbox=["t1", "t2"]))
+        await store.commit(commit(key(platform=DC), 0, outbox=["d1"]))
+        await store.commit(commit(key("c2", platform=TG), 0, outbox=["t3"]))
+        assert await pending_payloads(store) == ["t1", "t2", "d1", "t3"]
+        assert await pending_payloads(store, TG) == ["t1", "t2", "t3"]
+        assert await pending_payloads(store, DC) == ["d1"]
+        assert await pending_payloads(store, "console") == []
+        assert [r.payload for r in await store.pending_outbox(limit=2)] == ["t1", "t2"]
+        assert [r.payload for r in await store.pending_outbox(limit=1, platform=DC)] == ["d1"]
+
+    async def test_mark_delivered(self, store: Store) -> None:
+        ids = await store.commit(commit(key(), 0, outbox=["a", "b", "c"]))
+        await store.mark_delivered([ids[0], ids[2]], T0 + timedelta(seconds=1))
+        assert await pending_payloads(store) == ["b"]
+        await store.mark_delivered([], T0)
+        await store.mark_delivered([ids[1], ids[1]], T0)  # twice in one call is harmless
+        assert await pending_payloads(store) == []
+
+    async def test_mark_failed_and_give_up(self, store: Store) -> None:
+        ids = await store.commit(commit(key(), 0, outbox=["a", "b"]))
+        await store.mark_failed(ids[0], "HTTP 502", T0, give_up=False)
+        await store.mark_failed(ids[0], "timeout", T0, give_up=False)
+        rows = await store.pending_outbox()
+        assert [(r.id, r.attempts) for r in rows] == [(ids[0], 2), (ids[1], 0)]
+        await store.mark_failed(ids[0], "HTTP 403 blocked", T0, give_up=True)
+        assert [r.id for r in await store.pending_outbox()] == [ids[1]]
+
+    async def test_mark_unknown_ids_is_harmless(self, store: Store) -> None:
+        await store.mark_delivered([999_999], T0)
+        await store.mark_failed(999_999, "gone", T0, give_up=True)
+        assert await pending_payloads(store) == []
+
+    # --- journal and export ------------------------------------------------------------
+
+    async def test_export_of_unknown_person(self, store: Store) -> None:
+        assert await store.export_user(UserKey(TG, "nobody")) == {
+            "profile": {},
+            "conversations": [],
+            "journal": [],
+        }
+
+    async def test_export_of_known_person(self, store: Store) -> None:
+        later = T0 + timedelta(hours=1)
+        await store.commit(
+            commit(
+                key("dm"),
+                0,
+                json.dumps({"step": "reframe"}),
+                profile_changes={"consent": True},
+                journal=[
+                    JournalEntry("mood", {"score": 3}, T0),
+                    JournalEntry("reframe", {"text": "I am allowed to rest"}, later),
+                ],
+            )
+        )
+        await store.commit(commit(key("group"), 0, json.dumps({"step": "checkin"}), at=later))
+        await store.commit(commit(key("dm", "someone-else"), 0, profile_changes={"x": 1}))
+        exported = await store.export_user(key().user)
+        assert json.loads(json.dumps(exported)) == exported  # JSON-ready
+        assert exported["profile"] == {"consent": True}
+        conversations = sorted(exported["conversations"], key=lambda c: c["chat_id"])
+        assert [(c["chat_id"], c["state"]) for c in conversations] == [
+            ("dm", {"step": "reframe"}),
+            ("group", {"step": "checkin"}),
+        ]
+        assert all(isinstance(c["updated_at"], str) for c in conversations)
+        assert [(j["kind"], j["data"]) for j in exported["journal"]] == [
+            ("mood", {"score": 3}),
+            ("reframe", {"text": "I am allowed to rest"}),
+        ]
+        assert all(isinstance(j["at"], str) for j in exported["journal"])
+
+    async def test_journal_export_is_in_time_order(self, store: Store) -> None:
+        entries = [JournalEntry("mood", {"n": n}, T0 + timedelta(minutes=10 - n)) for n in range(3)]
+        await store.commit(commit(key(), 0, journal=entries))
+        exported = await store.export_user(key().user)
+        assert [j["data"]["n"] for j in exported["journal"]] == [2, 1, 0]
+
+    # --- forget ----------------------------------------------------------------------
+
+    async def _populate(self, store: Store, k: ConversationKey, n: int) -> list[int]:
+        """A conversation with state, profile, journal and two pending replies."""
+        return await store.commit(
+            commit(
+                k,
+                (await store.load(k)).version,
+                json.dumps({"n": n}),
+                profile_changes={"consent": True},
+                journal=[JournalEntry("reframe", {"n": n}, T0)],
+                outbox=[json.dumps({"to": k.chat_id, "n": n}), json.dumps({"n": n, "i": 2})],
+            )
+        )
+
+    async def test_forget_removes_the_person_only(self, store: Store) -> None:
+        me_dm, me_group = key("dm", "me"), key("group", "me")
+        other, me_elsewhere = key("group", "other"), key("dm", "me", DC)
+        delivered = await self._populate(store, me_dm, 0)
+        await store.mark_delivered(delivered[:1], T0)
+        for n, k in enumerate((me_group, other, me_elsewhere), start=1):
+            await self._populate(store, k, n)
+        snapshot = await store.load(me_dm)
+
+        ids = await store.commit(
+            commit(
+                me_dm,
+                snapshot.version,
+                None,
+                event_id="forget-1",
+                forget=True,
+                outbox=[json.dumps({"text": "Everything about you is deleted."})],
+            )
+        )
+
+        assert len(ids) == 1
+        assert await store.export_user(me_dm.user) == {
+            "profile": {},
+            "conversations": [],
+            "journal": [],
+        }
+        for k in (me_dm, me_group):
+            assert (await store.load(k)) == Snapshot(None, 0, {})
+        rows = await store.pending_outbox(limit=1000)
+        assert [r.id for r in rows if r.key.user == me_dm.user] == ids
+        assert {r.key for r in rows} == {me_dm, other, me_elsewhere}
+        for k in (other, me_elsewhere):
+            exported = await store.export_user(k.user)
+            assert exported["profile"] == {"consent": True}
+            assert len(exported["journal"]) == 1 and len(exported["conversations"]) == 1
+            assert (await store.load(k)).version == 1
+        assert (await store.load(me_dm, "forget-1")).duplicate is True
+
+    async def test_forget_applies_the_rest_of_the_commit_afterwards(self, store: Store) -> None:
+        await self._populate(store, key(), 0)
+        await store.commit(
+            commit(
+                key(),
+                1,
+                json.dumps({"step": "goodbye"}),
+                forget=True,
+                profile_changes={"forgotten_at": "2024-05-01"},
+                journal=[JournalEntry("forgotten", {}, T0)],
+            )
+        )
+        snapshot = await store.load(key())
+        assert snapshot.state_json == json.dumps({"step": "goodbye"})
+        assert snapshot.version == 2
+        assert snapshot.profile == {"forgotten_at": "2024-05-01"}
+        exported = await store.export_user(key().user)
+        assert [j["kind"] for j in exported["journal"]] == ["forgotten"]
+
+    async def test_stale_forget_conflicts_and_deletes_nothing(self, store: Store) -> None:
+        await self._populate(store, key(), 0)
+        with pytest.raises(ConflictError):
+            await store.commit(commit(key(), 0, None, forget=True))
+        assert (await store.export_user(key().user))["profile"] == {"consent": True}
+        assert len(await pending_payloads(store)) == 2
+
+    async def test_outbox_ids_are_not_reused_after_forget(self, store: Store) -> None:
+        ids = await self._populate(store, key(), 0)
+        await store.commit(commit(key(), 1, None, forget=True))
+        fresh = await store.commit(commit(key("c2", "u2"), 0, outbox=["new"]))
+        assert fresh[0] > max(ids)
+
+    # --- concurrency ----------------------------------------------------------------
+
+    async def test_concurrent_commits_on_different_keys_all_succeed(self, store: Store) -> None:
+        keys = [key(f"chat{n}", f"user{n}") for n in range(200)]
+        results = await asyncio.gather(
+            *(
+                store.commit(commit(k, 0, json.dumps(n), event_id=f"e{n}", outbox=[str(n)]))
+                for n, k in enumerate(keys)
+            )
+        )
+        all_ids = [i for ids in results for i in ids]
+        assert len(set(all_ids)) == 200
+        for n, k in enumerate(keys):
+            snapshot = await store.load(k)
+            assert (snapshot.state_json, snapshot.version) == (json.dumps(n), 1)
+        assert sorted(await pending_payloads(store), key=int) == [str(n) for n in range(200)]
+
+    async def test_concurrent_commits_on_one_key_exactly_one_wins(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, json.dumps("start")))
+        results = await asyncio.gather(
+            *(
+                store.commit(commit(key(), 1, json.dumps(n), outbox=[f"reply{n}"]))
+                for n in range(20)
+            ),
+            return_exceptions=True,
+        )
+        winners = [n for n, r in enumerate(results) if isinstance(r, list)]
+        assert len(winners) == 1
+        assert all(isinstance(r, ConflictError) for r in results if not isinstance(r, list))
+        snapshot = await store.load(key())
+        assert (snapshot.state_json, snapshot.version) == (json.dumps(winners[0]), 2)
+        assert await pending_payloads(store) == [f"reply{winners[0]}"]
+
+    async def test_concurrent_same_event_exactly_one_wins(self, store: Store) -> None:
+        results = await asyncio.gather(
+            *(store.commit(commit(key(f"c{n}"), 0, event_id="same")) for n in range(10)),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(r, list) for r in results) == 1
+        assert sum(isinstance(r, DuplicateEventError) for r in results) == 9
+
+    # --- against the model -----------------------------------------------------------
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data())
+    async def test_sequential_commits_match_the_model(self, store: Store, data: st.DataObject) -> None:
+        # Each example gets its own platform, so examples sharing the fixture's
+        # store cannot see one another.
+        platform = f"p{uuid.uuid4().hex[:12]}"
+        commits = data.draw(commit_sequences(platform))
+        results: list[object] = []
+        for c in commits:
+            try:
+                results.append(await store.commit(c))
+            except (ConflictError, DuplicateEventError) as exc:
+                results.append(exc)
+        await assert_store_matches(store, platform, commits, results)
