@@ -20,7 +20,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.choices import ChoiceRef, parse_choice
 from bot.dialogue.loader import DialogueSet
@@ -85,6 +85,8 @@ BEFORE_ONBOARDING = frozenset({SOS, CRISIS, "help", "forget", "export", STOP, ON
 RESUME_COMMAND = "resume"
 SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
+# After a crisis, free text is met by listening, not by an exercise, for this long.
+CRISIS_MEMORY = timedelta(hours=24)
 # A dialogue set that passes validation cannot loop; this guards the engine
 # against a bug anyway, so one broken turn never hangs a worker.
 MAX_STEPS_PER_TURN = 200
@@ -175,10 +177,14 @@ class _Run:
         risk = self.turn.risk.level
         current = self.state.current
         if risk == "crisis":
+            self.state.crisis_at = self.turn.now
             self.start(CRISIS)
             return
         if risk == "concern" and (current is None or current.dialogue not in (CRISIS, CONCERN)):
-            self.start(CONCERN, mode="call")
+            # Outside an exercise the worrying message is kept, so that after
+            # "yes, I'm safe" it can still be talked through.
+            inputs: dict[str, Value] = {} if current else {"message": raw.strip()}
+            self.start(CONCERN, mode="call", inputs=inputs)
             return
         text = raw.strip()
         if not text:
@@ -234,14 +240,21 @@ class _Run:
             self.reprompt()
 
     def route(self, text: str) -> None:
-        route = self.engine.router.route(text, self.profile)
+        crisis_at = self.state.crisis_at
+        recent = crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY
+        route = self.engine.router.route(text, self.profile, recent_crisis=recent)
         self.start(route.dialogue, inputs=route.inputs)
 
     # --- answering questions --------------------------------------------------
 
     def answer(self, frame: Frame, text: str) -> None:
         step = self.step_of(frame)
-        if answer_key(text) in SKIP_ANSWERS and not frame.other_pending:
+        # A button label typed out wins over the skip words: "Not sure" is an
+        # answer to "are you safe?", not a wish to skip it.
+        typed = None
+        if isinstance(step, AskChoiceStep) and not frame.other_pending:
+            typed = _match_option(step.choices, text)
+        if typed is None and answer_key(text) in SKIP_ANSWERS:
             self.skip(frame, step)
             return
         if isinstance(step, AskTextStep):
@@ -256,9 +269,8 @@ class _Run:
             self.save(frame, step.save, value)
             self.goto(frame, step.next)
         elif isinstance(step, AskChoiceStep):
-            option = None if frame.other_pending else _match_option(step.choices, text)
-            if option is not None:
-                self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, option.id))
+            if typed is not None:
+                self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, typed.id))
             elif step.other is not None:
                 if step.save is not None:
                     self.save(frame, step.save, text)

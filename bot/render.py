@@ -35,13 +35,12 @@ def escape_markdown(text: str) -> str:
 
 
 def as_markdown(segments: Iterable[Segment]) -> str:
-    """Discord Markdown: the person's words escaped and set in italics."""
+    """Discord Markdown: all text escaped (dialogue authors write plain text), and the
+    person's words set in italics."""
     parts = []
     for s in segments:
-        if s.quoted and s.text.strip():
-            parts.append(f"*{escape_markdown(s.text)}*")
-        else:
-            parts.append(s.text)
+        escaped = escape_markdown(s.text)
+        parts.append(f"*{escaped}*" if s.quoted and s.text.strip() else escaped)
     return "".join(parts)
 
 

@@ -1,6 +1,7 @@
 """Which dialogue answers a message that arrives outside any dialogue.
 
-The router is pure and small on purpose: a person who is new goes to
+The router is pure and small on purpose: within a day of a crisis, free text
+is met by listening; a person who is new goes to
 onboarding (carrying what they wrote, so nothing they said is lost); a greeting
 opens the menu; anything else is taken as something that happened and starts
 the belief flow with it.
@@ -47,8 +48,12 @@ class Route:
 class Router:
     """Maps free text outside a dialogue to the dialogue that should answer it."""
 
-    def route(self, text: str, profile: Profile) -> Route:
+    def route(self, text: str, profile: Profile, *, recent_crisis: bool = False) -> Route:
         greeting = answer_key(text) in GREETINGS
+        if recent_crisis:
+            # Never lead someone into an exercise right after a crisis: listen,
+            # and let them choose an exercise themselves.
+            return Route("listen", {"message": text})
         if not profile.onboarded:
             return Route("onboarding", {} if greeting else {"opening": text})
         if greeting:

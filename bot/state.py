@@ -6,6 +6,7 @@ for optimistic concurrency), the profile in the user row.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,8 @@ class ConversationState(BaseModel):
     """Running dialogues; the last one is talking.  Callers sit below."""
     suspended: list[Frame] = Field(default_factory=list)
     """An exercise put aside by a crisis or another exercise; ``/resume`` restores it."""
+    crisis_at: datetime | None = None
+    """When crisis language was last met; free text is answered by listening for a day."""
     said: dict[str, int] = Field(default_factory=dict)
     """How often each varied line was said, so wordings rotate without repeats."""
 

@@ -6,7 +6,7 @@ these tests pin down the engine's mechanics, not the wording of the real content
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,7 +283,9 @@ def test_concern_checks_safety_then_returns_to_the_question(engine: Engine) -> N
     talk = Talk(engine)
     talk.cmd("talk")
     assert talk.say("everything feels heavy", risk="concern") == ["ARE YOU SAFE?"]
-    assert talk.press("Yes") == ["THANKS", "BACK", talk.actions[-1].plain]  # type: ignore[attr-defined]
+    replies = talk.press("Yes")
+    assert [r.strip() for r in replies[:2]] == ["THANKS", "BACK"]
+    assert replies[2].startswith("FEELING-")
     assert talk.where == ("belief", "feeling")
 
 
@@ -353,3 +355,33 @@ def test_step_does_not_modify_the_state_it_was_given(engine: Engine) -> None:
     engine.step(talk.state, Turn(Inbound(talk.key, "x", NOW, "text", text="Sad"), NOW,
                                  talk.profile))
     assert talk.state == before
+
+
+def test_a_typed_label_wins_over_the_skip_words(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.say("everything feels heavy", risk="concern")
+    assert talk.say("not sure") == ["UNSURE"]
+
+
+def test_skip_after_something_else_skips_instead_of_saving_the_word(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.cmd("talk")
+    talk.press("Something else")
+    assert talk.say("skip") == ["SKIPPED", "HOW STRONG?"]
+    assert talk.state.current is not None and "feeling" not in talk.state.current.vars
+
+
+def test_concern_outside_an_exercise_keeps_the_message(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.say("I can't cope with any of it", risk="concern")
+    assert talk.press("Yes") == ["THANKS I can't cope with any of it"]
+
+
+def test_free_text_within_a_day_of_a_crisis_is_met_by_listening(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.say("something alarming", risk="crisis")
+    assert talk.say("I had a fight with my mum") == ["LISTENING I had a fight with my mum"]
+    later = Turn(Inbound(talk.key, "late", NOW, "text", text="a new day"),
+                 NOW + timedelta(hours=25), talk.profile)
+    outcome = engine.step(talk.state, later)
+    assert [a.plain for a in outcome.actions if isinstance(a, SendText)][-1].startswith("FEELING")

@@ -38,7 +38,9 @@ MAX_CALLBACK_BYTES = 64
 # A quoted answer is shortened to this many characters before it is sent.
 QUOTE_CHARS = 120
 
-REQUIRED_DIALOGUES = ("system", "onboarding", "belief", "help", "sos", "crisis", "stop", "menu")
+REQUIRED_DIALOGUES = (
+    "system", "onboarding", "belief", "help", "sos", "crisis", "concern", "listen", "stop", "menu",
+)
 REQUIRED_LINES = (
     "stale_button",
     "unknown_command",

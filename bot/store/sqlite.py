@@ -252,16 +252,20 @@ _KNOWN = """
 SELECT 0, k.key, c.version, NULL
   FROM json_each(:keys) AS k
   CROSS JOIN conversations AS c
-    ON c.platform = k.value ->> 0 AND c.chat_id = k.value ->> 1 AND c.user_id = k.value ->> 2
+    ON c.platform = json_extract(k.value, '$[0]')
+   AND c.chat_id = json_extract(k.value, '$[1]')
+   AND c.user_id = json_extract(k.value, '$[2]')
 UNION ALL
 SELECT 1, e.key, NULL, NULL
   FROM json_each(:events) AS e
   CROSS JOIN processed_events AS p
-    ON p.platform = e.value ->> 0 AND p.event_id = e.value ->> 1
+    ON p.platform = json_extract(e.value, '$[0]') AND p.event_id = json_extract(e.value, '$[1]')
 UNION ALL
 SELECT 2, u.key, NULL, users.profile
   FROM json_each(:users) AS u
-  CROSS JOIN users ON users.platform = u.value ->> 0 AND users.user_id = u.value ->> 1
+  CROSS JOIN users
+    ON users.platform = json_extract(u.value, '$[0]')
+   AND users.user_id = json_extract(u.value, '$[1]')
 UNION ALL
 SELECT 3, 0, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), NULL
 """
@@ -401,17 +405,16 @@ class SqliteStore:
         self._task = asyncio.create_task(self._write_loop(self._queue, writer))
 
     async def close(self) -> None:
-        if self._writer is None or self._reader is None:
+        writer, reader, queue, task = self._writer, self._reader, self._queue, self._task
+        if writer is None or reader is None:
             return
-        queue, task = self._queue, self._task
-        # New work is refused from here on; what is queued is still written.
+        # From here on new work is refused; what is already queued is still written.
+        self._writer = self._reader = None
         self._queue = None
+        self._task = None
         if queue is not None and task is not None:
             queue.put_nowait(None)
             await task
-        self._task = None
-        writer, reader = self._writer, self._reader
-        self._writer = self._reader = None
         try:
             await writer.execute("PRAGMA optimize")
         finally:
@@ -609,7 +612,7 @@ class SqliteStore:
             return
         try:
             outcomes = await self._apply(conn, [job.op for job in jobs])
-        except Exception as exc:  # noqa: BLE001 - any failure is handed to its caller
+        except Exception as exc:  # any failure is handed to its caller
             if len(jobs) == 1:
                 if not jobs[0].future.done():
                     jobs[0].future.set_exception(exc)

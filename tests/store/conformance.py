@@ -55,8 +55,9 @@ def commit(
 ) -> Commit:
     """A commit with readable defaults: a small state, at T0."""
     state_json = json.dumps({"step": "start"}) if state == "default" else state
-    return Commit(key=k, at=fields.pop("at", T0), expected_version=expected,
-                  state_json=state_json, **fields)
+    return Commit(
+        key=k, at=fields.pop("at", T0), expected_version=expected, state_json=state_json, **fields
+    )
 
 
 async def pending_payloads(store: Store, platform: str | None = None) -> list[str]:
@@ -93,7 +94,8 @@ class StoreConformance:
             await store.commit(commit(key(), expected, json.dumps({"n": expected})))
         snapshot = await store.load(key())
         assert snapshot.version == 3
-        assert snapshot.state_json is not None and json.loads(snapshot.state_json) == {"n": 2}
+        assert snapshot.state_json is not None
+        assert json.loads(snapshot.state_json) == {"n": 2}
 
     async def test_conversations_are_per_chat_user_and_platform(self, store: Store) -> None:
         await store.commit(commit(key("c1", "u1"), 0, json.dumps("a")))
@@ -235,7 +237,8 @@ class StoreConformance:
     async def test_outbox_ids_and_order(self, store: Store) -> None:
         first = await store.commit(commit(key(), 0, outbox=["1", "2", "3"]))
         second = await store.commit(commit(key("c2"), 0, outbox=["4"]))
-        assert len(first) == 3 and len(second) == 1
+        assert len(first) == 3
+        assert len(second) == 1
         assert first + second == sorted(set(first + second))
         rows = await store.pending_outbox()
         assert [(r.id, r.payload) for r in rows] == list(
@@ -372,7 +375,8 @@ class StoreConformance:
         for k in (other, me_elsewhere):
             exported = await store.export_user(k.user)
             assert exported["profile"] == {"consent": True}
-            assert len(exported["journal"]) == 1 and len(exported["conversations"]) == 1
+            assert len(exported["journal"]) == 1
+            assert len(exported["conversations"]) == 1
             assert (await store.load(k)).version == 1
         assert (await store.load(me_dm, "forget-1")).duplicate is True
 
@@ -457,7 +461,9 @@ class StoreConformance:
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(data=st.data())
-    async def test_sequential_commits_match_the_model(self, store: Store, data: st.DataObject) -> None:
+    async def test_sequential_commits_match_the_model(
+        self, store: Store, data: st.DataObject
+    ) -> None:
         # Each example gets its own platform, so examples sharing the fixture's
         # store cannot see one another.
         platform = f"p{uuid.uuid4().hex[:12]}"

@@ -47,9 +47,7 @@ class Model:
         if c.forget:
             self.profiles.pop(user, None)
             self.journal.pop(user, None)
-            self.conversations = {
-                k: v for k, v in self.conversations.items() if k.user != user
-            }
+            self.conversations = {k: v for k, v in self.conversations.items() if k.user != user}
             self.outbox = [(k, p) for k, p in self.outbox if k.user != user]
         if c.event_id is not None:
             self.events.add((key.platform, c.event_id))

@@ -1,0 +1,182 @@
+"""A person talking to the whole bot (runtime, engine, real dialogues, real SQLite file).
+
+``Bot`` is the assembled application on one database file with a recording
+sender; ``Person`` sends text, commands and button presses to it and reads the
+replies.  ``Bot.restart()`` closes everything and builds it again on the same
+file, the way a process restart would.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_engine
+from bot.config import Settings
+from bot.delivery import Dispatcher
+from bot.engine import Engine
+from bot.render import plain
+from bot.runtime import Assessor, Handled, Runtime
+from bot.safety import assess
+from bot.store.sqlite import SqliteStore
+from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendText
+
+PLATFORM = "test"
+START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock that moves only when told (one second per call, to keep order visible)."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@dataclass
+class Recorder:
+    """A sender that keeps every delivered action, per conversation."""
+
+    sent: list[tuple[ConversationKey, Outbound]] = field(default_factory=list)
+    fail_with: Callable[[Outbound], Exception | None] | None = None
+
+    async def send(self, key: ConversationKey, action: Outbound) -> None:
+        if self.fail_with is not None:
+            error = self.fail_with(action)
+            if error is not None:
+                raise error
+        self.sent.append((key, action))
+
+
+def render(action: Outbound) -> list[str]:
+    """An action as the lines a golden transcript shows."""
+    if isinstance(action, SendText):
+        lines = plain(action.segments).split("\n")
+        lines += [f"  {n}) {c.label}" for n, c in enumerate(action.choices, start=1)]
+        return lines
+    if isinstance(action, SendFile):
+        return [f"[file {action.filename}]", *action.content.decode().split("\n")]
+    if isinstance(action, SendImage):
+        return [f"[image {len(action.png)} bytes] {action.caption}"]
+    raise TypeError(type(action))
+
+
+class Bot:
+    """The assembled bot on one SQLite file."""
+
+    def __init__(self, db: Path, *, assessor: Assessor = assess) -> None:
+        self.db = db
+        self.assessor = assessor
+        self.clock = FakeClock()
+        self.recorder = Recorder()
+        self.settings = Settings(database_url=f"sqlite:///{db}")
+        self.engine: Engine = build_engine(self.settings)
+        self.store: SqliteStore | None = None
+        self.runtime: Runtime | None = None
+
+    async def start(self) -> None:
+        self.store = SqliteStore(self.db)
+        await self.store.open()
+        dispatcher = Dispatcher(self.store, {PLATFORM: self.recorder}, self.clock)
+        self.runtime = Runtime(self.store, self.engine, dispatcher, assess=self.assessor,
+                               clock=self.clock)
+        await dispatcher.drain()
+
+    async def stop(self) -> None:
+        if self.store is not None:
+            await self.store.close()
+        self.store = None
+        self.runtime = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def handle(self, event: Inbound) -> Handled:
+        assert self.runtime is not None, "start() the bot first"
+        return await self.runtime.handle(event)
+
+    def person(self, user_id: str = "ana") -> Person:
+        return Person(self, ConversationKey(PLATFORM, "chat-" + user_id, user_id))
+
+
+class Person:
+    """Someone talking to the bot; every method returns the replies as plain text."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, bot: Bot, key: ConversationKey) -> None:
+        self.bot = bot
+        self.key = key
+        self.last_event: Inbound | None = None
+
+    def _event(self, kind: str, **fields: Any) -> Inbound:
+        event = Inbound(self.key, f"e{next(self._ids)}", self.bot.clock(), kind, **fields)
+        self.last_event = event
+        return event
+
+    async def _send(self, event: Inbound) -> list[Outbound]:
+        before = len(self.bot.recorder.sent)
+        await self.bot.handle(event)
+        return [a for k, a in self.bot.recorder.sent[before:] if k == self.key]
+
+    async def say(self, text: str) -> list[str]:
+        return texts(await self._send(self._event("text", text=text)))
+
+    async def command(self, name: str, args: str = "") -> list[str]:
+        return texts(await self._send(self._event("command", command=name, text=args)))
+
+    async def press_payload(self, payload: str) -> list[str]:
+        return texts(await self._send(self._event("choice", choice=payload)))
+
+    async def press(self, label: str) -> list[str]:
+        buttons = self.buttons()
+        assert label in buttons, f"no button {label!r}; the bot offered {list(buttons)}"
+        return await self.press_payload(buttons[label])
+
+    async def send(self, line: str) -> list[Outbound]:
+        """A transcript line: ``/cmd args``, ``[Label]``, ``[[payload]]`` or text."""
+        if line.startswith("[[") and line.endswith("]]"):
+            return await self._send(self._event("choice", choice=line[2:-2]))
+        if line.startswith("[") and line.endswith("]"):
+            buttons = self.buttons()
+            assert line[1:-1] in buttons, f"no button {line}; the bot offered {list(buttons)}"
+            return await self._send(self._event("choice", choice=buttons[line[1:-1]]))
+        if line.startswith("/"):
+            name, _, args = line[1:].partition(" ")
+            return await self._send(self._event("command", command=name, text=args))
+        return await self._send(self._event("text", text=line))
+
+    async def redeliver(self) -> list[Outbound]:
+        """The platform sends the last event again, same id."""
+        assert self.last_event is not None
+        return await self._send(self.last_event)
+
+    def received(self) -> list[Outbound]:
+        return [a for k, a in self.bot.recorder.sent if k == self.key]
+
+    def buttons(self) -> dict[str, str]:
+        """Label -> payload of the most recent message that had buttons."""
+        for action in reversed(self.received()):
+            if isinstance(action, SendText) and action.choices:
+                return {c.label: c.id for c in action.choices}
+        return {}
+
+    def last_export(self) -> dict[str, Any]:
+        for action in reversed(self.received()):
+            if isinstance(action, SendFile):
+                data: dict[str, Any] = json.loads(action.content)
+                return data
+        raise AssertionError("no export was sent")
+
+
+def texts(actions: list[Outbound]) -> list[str]:
+    return [plain(a.segments) for a in actions if isinstance(a, SendText)]

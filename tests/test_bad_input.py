@@ -1,0 +1,132 @@
+"""Bad input never raises to the person and never corrupts their conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.codec import decode_state
+from tests.harness import Bot, texts
+
+ODD_MESSAGES = {
+    "empty": "",
+    "whitespace": " \t\n  ",
+    "huge": "I feel awful. " * 7200,  # about 100,000 characters
+    "control": "hello\x00\x07\x1b[31m red\x7f\x9b",
+    "zero_width": "I\u200b feel\u200d\u2060 bad\ufeff",
+    "emoji_only": "\U0001f62d\U0001f62d\U0001f494",
+    "right_to_left": "\u05d0\u05e0\u05d9 \u05de\u05e8\u05d2\u05d9\u05e9 \u05e8\u05e2 \u202e",
+    "markup": "<b>bold</b> *star* _under_ [link](http://x) </i>",
+}
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    bot = Bot(tmp_path / "bot.db")
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+async def state_of(bot: Bot, user: str) -> object:
+    assert bot.store is not None
+    snapshot = await bot.store.load(bot.person(user).key)
+    return decode_state(snapshot.state_json)
+
+
+@pytest.mark.parametrize("name", list(ODD_MESSAGES))
+async def test_odd_messages_get_an_answer_outside_and_inside_the_flow(bot: Bot, name: str) -> None:
+    person = bot.person("odd-" + name)
+    replies = await person.say(ODD_MESSAGES[name])
+    assert replies, "every message gets an answer"
+    await person.command("talk")
+    at_question = person.buttons()
+    replies = await person.say(ODD_MESSAGES[name])
+    assert replies
+    assert all(len(r) <= 4096 for r in replies)
+    # The conversation still works afterwards.
+    assert await person.command("stop")
+    assert decode_state((await bot.store.load(person.key)).state_json) is not None  # type: ignore[union-attr]
+    assert at_question  # the flow had asked something with buttons
+
+
+async def test_huge_answers_are_kept_up_to_the_limit_and_the_person_told(bot: Bot) -> None:
+    person = bot.person("long")
+    await person.command("start")
+    replies = await person.say("x" * 100_000)
+    assert any("long" in r.lower() or "first part" in r.lower() for r in replies)
+
+
+async def test_unknown_command_is_answered_with_a_pointer_to_help(bot: Bot) -> None:
+    person = bot.person("cmd")
+    replies = await person.command("frobnicate")
+    assert any("/help" in r for r in replies)
+
+
+async def test_control_characters_are_not_stored(bot: Bot) -> None:
+    person = bot.person("ctl")
+    await person.command("start")
+    await person.say("I froze\x00\x1b in the meeting\x07")
+    assert bot.store is not None
+    snapshot = await bot.store.load(person.key)
+    assert snapshot.state_json is not None
+    assert "\\u0000" not in snapshot.state_json and "\\u001b" not in snapshot.state_json
+
+
+_counter = itertools.count()
+
+events = st.lists(
+    st.one_of(
+        st.text(max_size=300).map(lambda t: ("text", t)),
+        st.sampled_from(["skip", "stop", "I don't know", "1", "7", "help", "hi"]).map(
+            lambda t: ("text", t)
+        ),
+        st.sampled_from(["start", "talk", "help", "stop", "resume", "export", "nope", ""]).map(
+            lambda c: ("command", c)
+        ),
+        st.text(max_size=80).map(lambda p: ("choice", p)),
+        st.just(("press", "")),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(script=events)
+def test_any_sequence_of_input_gets_answers_and_leaves_a_readable_state(
+    tmp_path_factory: pytest.TempPathFactory, script: list[tuple[str, str]]
+) -> None:
+    db = tmp_path_factory.mktemp("prop") / "bot.db"
+
+    async def run() -> None:
+        bot = Bot(db)
+        await bot.start()
+        try:
+            person = bot.person(f"p{next(_counter)}")
+            for kind, value in script:
+                if kind == "text":
+                    replies = await person.say(value)
+                elif kind == "command":
+                    replies = await person.command(value)
+                elif kind == "choice":
+                    replies = await person.press_payload(value)
+                else:
+                    buttons = list(person.buttons().values())
+                    replies = texts(await person.send("[[" + buttons[0] + "]]")) if buttons else [
+                        "-"
+                    ]
+                assert replies, f"no answer to {kind} {value!r}"
+            assert bot.store is not None
+            decode_state((await bot.store.load(person.key)).state_json)
+            assert await person.command("stop")
+        finally:
+            await bot.stop()
+
+    asyncio.run(run())

@@ -1,0 +1,496 @@
+"""The real conversation content in ``dialogues/``: valid, and right where a person notices.
+
+The schema and graph rules are checked by the loader; these tests pin down what
+CONTENT.md asks of the words themselves (not a therapist, the twelve stages of
+the belief flow, no "you should", short enough for a phone), and walk a few
+whole conversations through the engine so that the content and the engine
+are known to work together.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.dialogue.loader import DialogueSet, check_dialogues, load_dialogues
+from bot.dialogue.spec import (
+    AskChoiceStep,
+    AskScaleStep,
+    AskTextStep,
+    BranchStep,
+    Dialogue,
+    JournalStep,
+    ResourcesStep,
+    SayStep,
+    placeholders,
+)
+from bot.dialogue.validation import QUOTE_CHARS, successors, texts_of
+from bot.engine import Engine, Services, Turn
+from bot.state import ConversationState, Profile
+from bot.types import (
+    Assessment,
+    ConversationKey,
+    ForgetUser,
+    Inbound,
+    RecordJournal,
+    SendText,
+    UpdateProfile,
+)
+
+DIALOGUES = Path(__file__).resolve().parent.parent / "dialogues"
+NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+PHONE_SCREEN_CHARS = 700
+
+# CONTENT.md "The core flow": stage -> the belief steps that carry it, in order.
+BELIEF_STAGES: dict[str, tuple[str, ...]] = {
+    "1 arrive": ("arrive",),
+    "2 name it": ("name_feeling", "rate_before"),
+    "3 what happened": ("happened_check", "happened_ask"),
+    "4 the story": ("story", "story_check"),
+    "5 where it came from": ("origin",),
+    "6 best intentions": ("intention",),
+    "7 impact": ("impact",),
+    "8 fit": ("fit",),
+    "9 a friend": ("friend",),
+    "10 reframe": ("reframe",),
+    "11 again, 0-10": ("rate_after", "reflect_change"),
+    "12 reinforce": ("reinforce", "keep", "offer"),
+}
+FORBIDDEN = ("you should", "just think positive", "think positive", "you must", "calm down")
+
+
+@pytest.fixture(scope="module")
+def dialogues() -> DialogueSet:
+    return load_dialogues([DIALOGUES])
+
+
+def all_texts(d: Dialogue) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for every wording and button label a person can see."""
+    for step_id, step in d.steps.items():
+        for field_name, variants in texts_of(step):
+            for text in variants:
+                yield f"{d.id}.{step_id}.{field_name}", text
+        if isinstance(step, AskChoiceStep):
+            for option in step.choices:
+                yield f"{d.id}.{step_id}.{option.id}", option.label
+            if step.other is not None:
+                yield f"{d.id}.{step_id}.other", step.other.label
+    for name, variants in d.lines.items():
+        for text in variants:
+            yield f"{d.id}.lines.{name}", text
+
+
+def every_text(dialogues: DialogueSet) -> Iterator[tuple[str, str]]:
+    for d in dialogues.dialogues.values():
+        yield from all_texts(d)
+
+
+# --- the files ------------------------------------------------------------------
+
+
+def test_dialogues_are_valid() -> None:
+    assert [str(p) for p in check_dialogues([DIALOGUES])] == []
+
+
+def test_each_file_holds_the_dialogue_it_is_named_after() -> None:
+    for path in sorted(DIALOGUES.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert raw["id"] == path.stem, path.name
+
+
+def test_the_commands_people_are_told_about_exist(dialogues: DialogueSet) -> None:
+    for command in ("talk", "stop", "sos", "export", "forget", "help", "start"):
+        assert command in dialogues.commands, command
+
+
+# --- what a person reads --------------------------------------------------------
+
+
+def _every_wording_of_some_step_says(d: Dialogue, *needles: str) -> bool:
+    for step in d.steps.values():
+        for _, variants in texts_of(step):
+            if all(all(n in text.casefold() for n in needles) for text in variants):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("dialogue_id", ["onboarding", "help"])
+def test_says_it_is_not_a_therapist_nor_an_emergency_service(
+    dialogues: DialogueSet, dialogue_id: str
+) -> None:
+    d = dialogues[dialogue_id]
+    # Whichever wording is picked, both are said, and /sos is named.
+    assert _every_wording_of_some_step_says(d, "not a therapist", "emergency service", "/sos")
+
+
+def test_onboarding_says_once_what_it_is_not(dialogues: DialogueSet) -> None:
+    d = dialogues["onboarding"]
+    steps = [
+        s
+        for s, step in d.steps.items()
+        if any("not a therapist" in t.casefold() for _, vs in texts_of(step) for t in vs)
+    ]
+    assert len(steps) == 1
+
+
+def test_onboarding_asks_consent_and_country_and_mentions_export_and_forget(
+    dialogues: DialogueSet,
+) -> None:
+    d = dialogues["onboarding"]
+    consent = d.steps["consent"]
+    assert isinstance(consent, AskChoiceStep)
+    assert {o.id for o in consent.choices} == {"yes", "no"}
+    assert all("/export" in t and "/forget" in t for t in consent.say)
+    country = d.steps["country"]
+    assert isinstance(country, AskTextStep)
+    assert country.parse == "country"
+    assert country.invalid is not None
+
+
+def test_help_lists_every_command(dialogues: DialogueSet) -> None:
+    text = " ".join(t for _, t in all_texts(dialogues["help"]))
+    for command in ("/talk", "/stop", "/resume", "/sos", "/export", "/forget", "/help", "/start"):
+        assert command in text, command
+    for word in ("skip", "i don't know", "stop"):
+        assert word in text.casefold()
+
+
+def test_belief_has_a_step_for_each_of_the_twelve_stages(dialogues: DialogueSet) -> None:
+    d = dialogues["belief"]
+    assert len(BELIEF_STAGES) == 12
+    for stage, step_ids in BELIEF_STAGES.items():
+        for step_id in step_ids:
+            assert step_id in d.steps, f"stage {stage}: no step '{step_id}'"
+
+
+def test_belief_stages_come_in_order(dialogues: DialogueSet) -> None:
+    d = dialogues["belief"]
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            step_id = todo.pop()
+            if step_id not in seen:
+                seen.add(step_id)
+                todo += successors(d.steps[step_id])
+        return seen
+
+    order = [step_id for step_ids in BELIEF_STAGES.values() for step_id in step_ids]
+    assert d.start == order[0]
+    for earlier, later in itertools.pairwise(order):
+        if later == "happened_ask":  # the question is skipped when they already said it
+            continue
+        assert later in reach(earlier), f"'{later}' cannot follow '{earlier}'"
+        assert earlier not in reach(later), f"'{later}' leads back to '{earlier}'"
+
+
+def test_belief_saves_what_the_stages_ask_for(dialogues: DialogueSet) -> None:
+    steps = dialogues["belief"].steps
+    expected: dict[str, tuple[type[AskTextStep | AskChoiceStep | AskScaleStep], str]] = {
+        "name_feeling": (AskChoiceStep, "feeling"),
+        "rate_before": (AskScaleStep, "intensity_before"),
+        "happened_ask": (AskTextStep, "what_happened"),
+        "story": (AskTextStep, "story"),
+        "origin": (AskTextStep, "origin"),
+        "intention": (AskTextStep, "intention"),
+        "impact": (AskTextStep, "impact"),
+        "fit": (AskChoiceStep, "fit"),
+        "friend": (AskTextStep, "friend"),
+        "reframe": (AskTextStep, "reframe"),
+        "rate_after": (AskScaleStep, "intensity_after"),
+    }
+    for step_id, (kind, var) in expected.items():
+        step = steps[step_id]
+        assert isinstance(step, kind), step_id
+        assert isinstance(step, AskTextStep | AskChoiceStep | AskScaleStep)
+        assert step.save == var, step_id
+    feeling = steps["name_feeling"]
+    assert isinstance(feeling, AskChoiceStep)
+    assert feeling.other is not None
+    fit = steps["fit"]
+    assert isinstance(fit, AskChoiceStep)
+    assert [o.id for o in fit.choices] == ["yes", "partly", "no"]
+    assert all(isinstance(steps[o.next], SayStep) for o in fit.choices if o.next)
+    keep = steps["keep"]
+    assert isinstance(keep, JournalStep)
+    assert keep.entry == "reframe"
+    assert {"reframe", "feeling", "intensity_before", "intensity_after"} <= set(keep.fields)
+
+
+def test_labels_and_absolutes_get_a_gentle_socratic_question(dialogues: DialogueSet) -> None:
+    steps = dialogues["belief"].steps
+    check = steps["story_check"]
+    assert isinstance(check, BranchStep)
+    (case,) = check.cases
+    assert case.when.var == "story"
+    assert case.when.capture == "label_word"
+    words = set(case.when.contains_word or ())
+    assert {"always", "never", "everyone", "should", "failure", "worthless", "stupid"} <= words
+    socratic = steps[case.next]
+    assert isinstance(socratic, AskTextStep)
+    assert len(socratic.say) >= 3
+    assert all("{label_word" in t for t in socratic.say)
+    # The word is named as a word the story used, never as what the person is.
+    for text in socratic.say:
+        assert "you are" not in text.casefold()
+        assert "you're a" not in text.casefold()
+
+
+def test_every_question_a_daily_user_meets_has_several_wordings(dialogues: DialogueSet) -> None:
+    for step_id, step in dialogues["belief"].steps.items():
+        if isinstance(step, AskTextStep | AskChoiceStep | AskScaleStep | SayStep):
+            assert len(step.say) >= 2, f"belief.{step_id}"
+    for name in ("stale_button", "skipped", "back_to_question", "choose_please"):
+        assert len(dialogues.line(name)) >= 2, name
+
+
+def test_no_line_tells_people_what_they_should_do(dialogues: DialogueSet) -> None:
+    for where, text in every_text(dialogues):
+        folded = text.casefold().replace("\u2019", "'")
+        for phrase in FORBIDDEN:
+            assert phrase not in folded, f"{where}: {phrase!r}"
+        assert "!!" not in text, where
+
+
+def test_every_line_fits_a_phone_screen(dialogues: DialogueSet) -> None:
+    for where, text in every_text(dialogues):
+        longest = len(text) + QUOTE_CHARS * len(placeholders(text))
+        assert longest < PHONE_SCREEN_CHARS, f"{where}: up to {longest} characters"
+
+
+def test_system_placeholders_have_fallbacks(dialogues: DialogueSet) -> None:
+    for where, text in all_texts(dialogues["system"]):
+        for name, fallback in placeholders(text):
+            assert fallback is not None, f"{where}: {{{name}}} needs a fallback"
+
+
+def test_crisis_and_sos_show_resources_first(dialogues: DialogueSet) -> None:
+    for dialogue_id in ("crisis", "sos"):
+        d = dialogues[dialogue_id]
+        assert d.start is not None
+        assert isinstance(d.steps[d.start], ResourcesStep), dialogue_id
+
+
+# --- whole conversations through the engine -------------------------------------
+
+
+class Person:
+    """One person talking to the real content; profile effects applied as the runtime would."""
+
+    def __init__(self, engine: Engine, *, onboarded: bool = True, consent: bool = True) -> None:
+        self.engine = engine
+        self.key = ConversationKey("test", "chat", "person")
+        self.state = ConversationState()
+        self.profile = Profile(onboarded=onboarded, consent=consent if onboarded else None)
+        self.actions: list[object] = []
+        self.journal: list[RecordJournal] = []
+        self.n = 0
+
+    def _turn(self, event: Inbound, risk: str = "none") -> str:
+        assessment = Assessment(risk, ("test",)) if risk != "none" else Assessment()  # type: ignore[arg-type]
+        outcome = self.engine.step(self.state, Turn(event, NOW, self.profile, assessment))
+        self.state = outcome.state
+        self.actions = list(outcome.actions)
+        for action in outcome.actions:
+            if isinstance(action, UpdateProfile):
+                self.profile = Profile.model_validate(
+                    {**self.profile.model_dump(), **action.changes}
+                )
+            if isinstance(action, ForgetUser):
+                self.profile = Profile()
+            if isinstance(action, RecordJournal):
+                self.journal.append(action)
+        return "\n".join(a.plain for a in outcome.actions if isinstance(a, SendText))
+
+    def _event(self, kind: str, **fields: str) -> Inbound:
+        self.n += 1
+        return Inbound(self.key, str(self.n), NOW, kind, **fields)  # type: ignore[arg-type]
+
+    def say(self, text: str, risk: str = "none") -> str:
+        return self._turn(self._event("text", text=text), risk)
+
+    def cmd(self, name: str) -> str:
+        return self._turn(self._event("command", command=name))
+
+    def buttons(self) -> dict[str, str]:
+        for action in reversed(self.actions):
+            if isinstance(action, SendText) and action.choices:
+                return {c.label: c.id for c in action.choices}
+        return {}
+
+    def press(self, label: str) -> str:
+        return self._turn(self._event("choice", choice=self.buttons()[label]))
+
+    @property
+    def where(self) -> tuple[str, str] | None:
+        frame = self.state.current
+        return (frame.dialogue, frame.step) if frame else None
+
+
+@pytest.fixture(scope="module")
+def engine(dialogues: DialogueSet) -> Engine:
+    return Engine(
+        dialogues,
+        Services(
+            parse_country=lambda text: {"uk": "GB", "germany": "DE"}.get(text.strip().lower()),
+            crisis_resources=lambda country: f"RESOURCES-{country or 'INTL'}",
+        ),
+    )
+
+
+def test_a_whole_round_of_the_belief_flow(engine: Engine) -> None:
+    person = Person(engine)
+    reply = person.say("I forgot my best friend's birthday")
+    assert person.where == ("belief", "arrive")
+    person.press("Let's go on")
+    person.press("Guilty")
+    reply = person.press("8")
+    assert person.where == ("belief", "story")
+    reply = person.say("I'm a terrible friend and I always let people down")
+    assert person.where == ("belief", "socratic")
+    assert "terrible" in reply
+    person.say("Maybe not, I remembered last year")
+    assert person.where == ("belief", "origin")
+    person.say("My dad used to say it")
+    person.say("Trying to make me careful with people")
+    person.say("I feel anxious around friends")
+    reply = person.press("No, not really")
+    assert person.where == ("belief", "friend")
+    person.say("Everyone forgets sometimes, it doesn't mean you don't care")
+    person.say("Forgetting once doesn't make me a bad friend")
+    reply = person.press("5")
+    assert "Forgetting once" in reply or "compassion" in reply.casefold()
+    assert person.where == ("belief", "offer")
+    assert [j.kind for j in person.journal] == ["reframe"]
+    entry = person.journal[0].data
+    assert entry["reframe"] == "Forgetting once doesn't make me a bad friend"
+    assert entry["intensity_before"] == 8
+    assert entry["intensity_after"] == 5
+    assert entry["feeling"] == "guilty"
+    person.press("That's enough for now")
+    assert person.where is None
+
+
+def test_every_question_of_the_belief_flow_can_be_skipped(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    for _ in range(30):
+        if person.where is None or person.where == ("belief", "offer"):
+            break
+        reply = person.say("skip")
+        assert reply, person.where
+        assert "{" not in reply
+        assert "}" not in reply
+    assert person.where == ("belief", "offer")
+
+
+def test_without_consent_nothing_is_journaled(engine: Engine) -> None:
+    person = Person(engine, consent=False)
+    person.cmd("talk")
+    for _ in range(30):
+        if person.where == ("belief", "offer"):
+            break
+        person.say("I don't know")
+    assert person.journal == []
+
+
+def test_someone_new_is_welcomed_and_their_first_words_are_kept(engine: Engine) -> None:
+    person = Person(engine, onboarded=False)
+    reply = person.say("I failed my exam again")
+    assert "not a therapist" in reply
+    assert "/sos" in reply
+    assert person.profile.onboarded is True
+    person.press("Yes, keep them")
+    assert person.profile.consent is True
+    reply = person.say("atlantis")
+    assert person.where == ("onboarding", "country")
+    person.say("UK")
+    assert person.profile.country == "GB"
+    assert person.where == ("belief", "arrive")
+    person.press("A breath first")
+    person.press("I'm ready to go on")
+    person.press("Anxious")
+    reply = person.press("6")
+    assert "I failed my exam again" in reply or "Thank you for telling me" in reply
+    assert person.where == ("belief", "story")
+
+
+def test_a_greeting_from_someone_new_ends_at_the_menu(engine: Engine) -> None:
+    person = Person(engine, onboarded=False)
+    person.say("hi")
+    person.press("No, thanks")
+    assert person.profile.consent is False
+    person.say("skip")
+    assert person.where == ("menu", "choose")
+    person.press("How this works")
+    assert person.where == ("menu", "choose")
+
+
+def test_not_sure_in_the_safety_check_shows_resources(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.press("Let's go on")
+    reply = person.say("I can't do this anymore", risk="concern")
+    assert person.where == ("concern", "check")
+    reply = person.say("not sure")
+    assert "RESOURCES-" in reply
+    assert person.where == ("belief", "name_feeling")
+
+
+def test_no_in_the_safety_check_leads_to_crisis_and_puts_the_exercise_aside(
+    engine: Engine,
+) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("I can't go on", risk="concern")
+    reply = person.press("No")
+    assert "RESOURCES-" in reply
+    assert person.where == ("crisis", "choose")
+    assert [f.dialogue for f in person.state.suspended] == ["belief"]
+    person.press("Make a small safety plan")
+    assert person.where == ("crisis", "plan_start")
+    reply = person.say("my sister")
+    assert person.where is None
+    assert "/sos" in reply
+
+
+def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    reply = person.say("I want to end it all", risk="crisis")
+    assert reply.index("Thank you") < reply.index("RESOURCES-")
+    assert person.where == ("crisis", "choose")
+    reply = person.press("I'm safe for now")
+    assert person.where is None
+
+
+def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("Stay and talk")
+    assert person.where == ("crisis", "talk")
+    person.say("everything is too much")
+    assert person.where == ("crisis", "talk_more")
+    person.press("Keep writing")
+    assert person.where == ("crisis", "talk")
+    person.say("skip")
+    assert person.where == ("crisis", "talk_more")
+    reply = person.press("That's enough for now")
+    assert person.where is None
+    assert "/sos" in reply
+
+
+def test_forget_asks_first_and_skipping_keeps_everything(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("forget")
+    person.say("skip")
+    assert person.profile.onboarded is True
+    person.cmd("forget")
+    person.press("Yes, delete everything")
+    assert person.profile.onboarded is False
