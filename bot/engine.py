@@ -272,9 +272,12 @@ class _Run:
             if typed is not None:
                 self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, typed.id))
             elif step.other is not None:
+                target = step.other.next or step.next
+                if target is None:
+                    raise EngineError(f"'other' of {frame.step} leads nowhere")
                 if step.save is not None:
                     self.save(frame, step.save, text)
-                self.goto(frame, step.other.next or step.next)
+                self.goto(frame, target)
             else:
                 self.say_line("choose_please")
                 self.reprompt()

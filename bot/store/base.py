@@ -126,7 +126,8 @@ class Store(Protocol):
     async def mark_failed(
         self, row_id: int, error: str, at: datetime, give_up: bool
     ) -> None:
-        """Count a failed attempt; with ``give_up`` the row is never retried."""
+        """Count a failed attempt; with ``give_up`` the row is never retried and its
+        payload is dropped (a reply that will never be sent is not kept)."""
 
     async def export_user(self, user: UserKey) -> dict[str, Any]:
         """Everything stored about one person, as JSON-ready data."""

@@ -316,9 +316,11 @@ WHERE id = ? AND delivered_at IS NULL
 _MARK_FAILED = """
 UPDATE outbox
 SET attempts = attempts + 1,
-    last_error = ?,
-    given_up_at = CASE WHEN ? THEN ? ELSE given_up_at END
-WHERE id = ? AND delivered_at IS NULL
+    last_error = ?1,
+    given_up_at = CASE WHEN ?2 THEN ?3 ELSE given_up_at END,
+    -- A reply that will never be sent is not kept either.
+    payload = CASE WHEN ?2 THEN NULL ELSE payload END
+WHERE id = ?4 AND delivered_at IS NULL
 """
 
 _PENDING = """
