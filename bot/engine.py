@@ -34,6 +34,7 @@ from bot.dialogue.spec import (
     Dialogue,
     EndStep,
     ExportStep,
+    FollowUpStep,
     ForgetStep,
     GotoStep,
     JournalStep,
@@ -77,12 +78,22 @@ MENU = "menu"
 STOP = "stop"
 SOS = "sos"
 SYSTEM = "system"
+GROUP_CRISIS = "group_crisis"
+GROUP_PRIVATE = "group_private"
+# What the bot does in a group when asked; everything else is offered in private.
+GROUP_COMMANDS = frozenset({SOS, "help"})
 # Dialogues about safety are never "put aside" to be resumed later: they are
 # either finished or started afresh.
-NOT_RESUMABLE = frozenset({CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export"})
+NOT_RESUMABLE = frozenset(
+    {CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export", "listen", "plan"}
+)
 # Commands that work before onboarding; everything else leads there first.
-BEFORE_ONBOARDING = frozenset({SOS, CRISIS, "help", "forget", "export", STOP, ONBOARDING})
+BEFORE_ONBOARDING = frozenset(
+    {SOS, CRISIS, "help", "forget", "export", STOP, ONBOARDING, "plan"}
+)
 RESUME_COMMAND = "resume"
+# The start payload of a "continue in private" button; /start with it opens the menu.
+PRIVATE_CHAT_PAYLOAD = "from_group"
 SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
 # After a crisis, free text is met by listening, not by an exercise, for this long.
@@ -165,13 +176,33 @@ class _Run:
 
     def handle(self) -> None:
         event = self.turn.event
-        if event.kind == "command":
+        if event.chat_kind == "group":
+            self.group()
+        elif event.kind == "command":
             self.command(event.command or "", event.text)
         elif event.kind == "choice":
             self.press(event.choice or "")
         else:
             self.text(event.text)
         self.run()
+
+    def group(self) -> None:
+        """A shared channel: crisis lines and help, and anything personal moves to private.
+
+        The bot never quotes a message in a group and never runs an exercise
+        there; it offers a private chat instead.
+        """
+        event = self.turn.event
+        if event.kind == "text" and self.turn.risk.level == "crisis":
+            self.state.crisis_at = self.turn.now
+            self.start(GROUP_CRISIS, mode="discard")
+        elif event.kind == "command" and (event.command or "").casefold() in GROUP_COMMANDS:
+            self.start(self.engine.dialogues.commands[(event.command or "").casefold()],
+                       mode="discard")
+        elif event.kind == "choice" and self.state.stack:
+            self.press(event.choice or "")
+        else:
+            self.start(GROUP_PRIVATE, mode="discard")
 
     def text(self, raw: str) -> None:
         risk = self.turn.risk.level
@@ -357,6 +388,10 @@ class _Run:
         if dialogue.start is None:
             raise EngineError(f"dialogue {dialogue.id} cannot be started")
         accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
+        for name in dialogue.from_profile:
+            value = getattr(self.profile, name, None)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                accepted[name] = value
         self.state.stack.append(Frame(dialogue=dialogue.id, step=dialogue.start, vars=accepted))
 
     def resume(self) -> None:
@@ -391,7 +426,15 @@ class _Run:
         key = f"{frame.dialogue}.{frame.step}"
         match step:
             case SayStep():
-                self.say(step.say, key=key, frame=frame)
+                segments = self.render(step.say, key, frame.vars)
+                link = None
+                if step.private_button is not None:
+                    link = Choice(PRIVATE_CHAT_PAYLOAD, step.private_button)
+                self.actions.append(SendText(segments, private_link=link))
+                self.goto(frame, step.next)
+            case FollowUpStep():
+                due = self.turn.now + timedelta(hours=step.after_hours)
+                self.set_profile_values({"follow_up_at": due.isoformat()})
                 self.goto(frame, step.next)
             case BranchStep():
                 self.goto(frame, self.branch(frame, step))
@@ -467,6 +510,9 @@ class _Run:
                     changes[name] = frame.vars[match.group(1)]
                     continue
             changes[name] = value
+        self.set_profile_values(changes)
+
+    def set_profile_values(self, changes: dict[str, object]) -> None:
         if changes:
             self.profile = Profile.model_validate({**self.profile.model_dump(), **changes})
             self.actions.append(UpdateProfile(changes))

@@ -97,6 +97,8 @@ class SendText:
 
     segments: tuple[Segment, ...]
     choices: tuple[Choice, ...] = ()
+    private_link: Choice | None = None
+    """A button that opens a private chat with the bot; ``id`` is the start payload."""
     type: Literal["text"] = "text"
 
     @property

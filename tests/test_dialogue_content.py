@@ -453,11 +453,19 @@ def test_no_in_the_safety_check_leads_to_crisis_and_puts_the_exercise_aside(
     assert "RESOURCES-" in reply
     assert person.where == ("crisis", "choose")
     assert [f.dialogue for f in person.state.suspended] == ["belief"]
-    person.press("Make a small safety plan")
-    assert person.where == ("crisis", "plan_start")
-    reply = person.say("my sister")
+    reply = person.press("Make a small safety plan")
+    assert person.where == ("plan", "signs")
+    for answer in ("no sleep", "a walk", "the library", "my sister", "my GP"):
+        person.say(answer)
+    reply = person.say("skip")
     assert person.where is None
-    assert "/sos" in reply
+    assert "/plan" in reply
+    assert person.profile.model_dump()["plan_people"] == "my sister"
+    assert "plan_safer" not in person.profile.model_dump()
+    # Asked again, the saved plan is shown, with the crisis lines.
+    reply = person.cmd("plan")
+    assert "my sister" in reply and "RESOURCES-" in reply
+    assert person.where == ("plan", "change")
 
 
 def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
@@ -467,7 +475,10 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
     assert reply.index("Thank you") < reply.index("RESOURCES-")
     assert person.where == ("crisis", "choose")
     reply = person.press("I'm safe for now")
+    assert person.where == ("crisis", "check_in")
+    person.press("Yes, please")
     assert person.where is None
+    assert person.profile.follow_up_at is not None
 
 
 def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
@@ -481,8 +492,11 @@ def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
     assert person.where == ("crisis", "talk")
     person.say("skip")
     assert person.where == ("crisis", "talk_more")
-    reply = person.press("That's enough for now")
+    person.press("That's enough for now")
+    assert person.where == ("crisis", "check_in")
+    reply = person.press("No, thank you")
     assert person.where is None
+    assert person.profile.follow_up_at is None
     assert "/sos" in reply
 
 

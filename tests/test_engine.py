@@ -385,3 +385,38 @@ def test_free_text_within_a_day_of_a_crisis_is_met_by_listening(engine: Engine) 
                  NOW + timedelta(hours=25), talk.profile)
     outcome = engine.step(talk.state, later)
     assert [a.plain for a in outcome.actions if isinstance(a, SendText)][-1].startswith("FEELING")
+
+
+def group_event(talk: Talk, kind: str, **fields: str) -> Inbound:
+    talk.n += 1
+    return Inbound(talk.key, f"g{talk.n}", NOW, kind, chat_kind="group", **fields)  # type: ignore[arg-type]
+
+
+def test_in_a_group_personal_text_is_moved_to_private_and_never_quoted(engine: Engine) -> None:
+    talk = Talk(engine)
+    outcome = engine.step(talk.state, Turn(group_event(talk, "text", text="my dad hit me"), NOW,
+                                           talk.profile))
+    sent = [a for a in outcome.actions if isinstance(a, SendText)]
+    assert [a.plain for a in sent] == ["LETS-TALK-PRIVATELY"]
+    assert sent[0].private_link is not None
+    assert all("dad" not in a.plain for a in sent)
+    assert outcome.state.stack == []
+
+
+def test_in_a_group_crisis_gets_resources_and_a_private_chat(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.profile = Profile(onboarded=True, country="GB")
+    turn = Turn(group_event(talk, "text", text="alarming"), NOW, talk.profile,
+                Assessment("crisis", ("test",)))
+    outcome = engine.step(talk.state, turn)
+    sent = [a for a in outcome.actions if isinstance(a, SendText)]
+    assert [a.plain for a in sent] == ["GROUP-SOS", "RESOURCES-GB", "GO-PRIVATE"]
+    assert sent[-1].private_link is not None
+
+
+def test_in_a_group_exercises_are_offered_in_private_but_sos_works(engine: Engine) -> None:
+    talk = Talk(engine)
+    for command, expected in (("talk", "LETS-TALK-PRIVATELY"), ("sos", "SOS")):
+        outcome = engine.step(talk.state, Turn(group_event(talk, "command", command=command),
+                                               NOW, talk.profile))
+        assert [a.plain for a in outcome.actions if isinstance(a, SendText)][0] == expected

@@ -50,11 +50,16 @@ class _Model(BaseModel):
 
 
 class SayStep(_Model):
-    """Say something, then go straight on."""
+    """Say something, then go straight on.
+
+    ``private_button`` adds a button that opens a private chat with the bot
+    (used in groups, where nothing personal is talked about).
+    """
 
     kind: Literal["say"]
     say: Variants
     next: StepId
+    private_button: Annotated[str, Field(min_length=1)] | None = None
 
 
 class AskTextStep(_Model):
@@ -190,6 +195,14 @@ class ResourcesStep(_Model):
     next: StepId
 
 
+class FollowUpStep(_Model):
+    """Remember that the person would like a gentle check-in after ``after_hours``."""
+
+    kind: Literal["follow_up"]
+    after_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
+    next: StepId
+
+
 class ExportStep(_Model):
     """Send the person everything stored about them."""
 
@@ -221,6 +234,7 @@ Step = Annotated[
     | SetProfileStep
     | JournalStep
     | ResourcesStep
+    | FollowUpStep
     | ExportStep
     | ForgetStep
     | EndStep,
@@ -248,6 +262,10 @@ class Dialogue(_Model):
     interrupt: Interrupt = "suspend"
     inputs: tuple[VarName, ...] = ()
     """Variables a caller or the router may pass in; each may be unset."""
+    from_profile: tuple[VarName, ...] = ()
+    """Profile fields copied into variables when the dialogue starts (a saved plan)."""
+    audience: Literal["private", "group"] = "private"
+    """``group`` dialogues are said in a shared channel: they never quote anyone."""
     start: StepId | None = None
     steps: dict[StepId, Step] = Field(default_factory=dict)
     lines: dict[VarName, Variants] = Field(default_factory=dict)

@@ -19,6 +19,7 @@ from bot.dialogue.spec import (
     Dialogue,
     EndStep,
     ExportStep,
+    FollowUpStep,
     ForgetStep,
     GotoStep,
     JournalStep,
@@ -40,6 +41,7 @@ QUOTE_CHARS = 120
 
 REQUIRED_DIALOGUES = (
     "system", "onboarding", "belief", "help", "sos", "crisis", "concern", "listen", "stop", "menu",
+    "group_crisis", "group_private",
 )
 REQUIRED_LINES = (
     "stale_button",
@@ -92,6 +94,7 @@ def successors(step: Step) -> list[str]:
             | SetProfileStep()
             | JournalStep()
             | ResourcesStep()
+            | FollowUpStep()
             | ExportStep()
             | ForgetStep()
         ):
@@ -350,7 +353,21 @@ def rule_text_limits(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> I
                     )
 
 
+def rule_groups_never_quote(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    """Nothing a person wrote is ever repeated in a shared channel."""
+    if item.dialogue.audience != "group":
+        return
+    for step_id, step in item.dialogue.steps.items():
+        for field_name, variants in texts_of(step):
+            if any(placeholders(text) for text in variants):
+                yield _problem(item, step_id, "groups_never_quote",
+                               f"'{field_name}' quotes an answer in a group dialogue")
+
+
 RULES: dict[str, Rule] = {
+    "groups_never_quote": rule_groups_never_quote,
     "start_exists": rule_start_exists,
     "targets_exist": rule_targets_exist,
     "choices_lead_on": rule_choice_steps_lead_on,
@@ -429,7 +446,7 @@ def _saves(step: Step) -> set[str]:
 
 
 def _all_saved(d: Dialogue) -> set[str]:
-    names = set(d.inputs)
+    names = set(d.inputs) | set(d.from_profile)
     for step in d.steps.values():
         names |= _saves(step)
     return names
@@ -445,7 +462,7 @@ def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
     assert d.start is not None
     universe = _all_saved(d)
     avail: dict[str, set[str]] = {step_id: set(universe) for step_id in d.steps}
-    avail[d.start] = set(d.inputs)
+    avail[d.start] = set(d.inputs) | set(d.from_profile)
     preds: dict[str, list[str]] = {step_id: [] for step_id in d.steps}
     for step_id, step in d.steps.items():
         for target in successors(step):
@@ -460,8 +477,8 @@ def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
                 continue
             incoming = [avail[p] | _saves(d.steps[p]) for p in preds[step_id] if p in reachable]
             if step_id == d.start:
-                incoming.append(set(d.inputs))
-            new = set.intersection(*incoming) if incoming else set(d.inputs)
+                incoming.append(set(d.inputs) | set(d.from_profile))
+            new = set.intersection(*incoming) if incoming else set(d.inputs) | set(d.from_profile)
             if new != avail[step_id]:
                 avail[step_id] = new
                 changed = True

@@ -1,0 +1,356 @@
+"""Turn a raw chat message into the one canonical form the crisis detector reads.
+
+One job: make the many ways people type the same words look alike, so that the
+detector's rule tables can be written once in plain spelling.  The steps, in order:
+
+1. drop invisible format characters (zero-width spaces and joiners, soft hyphens,
+   bidi marks, variation selectors), which otherwise split a word in two;
+2. Unicode NFKC (full-width letters, ligatures), case folding, and stripping
+   accents, so "Não", "NAO" and "nao" meet;
+3. curly quotes to straight ones, then apostrophes removed ("I'm" -> "im",
+   "don't" -> "dont"), because people type both forms;
+4. censored words ("k*ll", "s**cide") and leetspeak inside words ("d1e", "$uicide");
+5. hyphens and similar joiners become spaces ("self-harm" -> "self harm"), and
+   s p a c e d - o u t letters are joined;
+6. **every run of a repeated letter is squeezed to one letter**: "kiiill" and
+   "kill" both become "kil", "pleeease" becomes "plese".  This is deliberate:
+   elongation is common in distress and in jokes, and squeezing fully is the only
+   rule that maps every elongation of a word to the same string.  The detector
+   squeezes its own patterns with :func:`squeeze_pattern`, so rules stay readable;
+7. common misspellings, chat shorthand and slang are rewritten to plain words
+   ("suicde" -> "suicide", "wanna" -> "want to", "kms" -> "kill myself",
+   "unalive" -> "kill", "sewerslide" -> "suicide").
+
+:func:`normalise_detail` also reports which families of rewrite fired (``slang``,
+``misspelling``, ``shorthand``, ``censored``, ``leet``), so the detector can name
+"slang" as a reason.  Nothing here logs or stores the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "Normalised",
+    "normalise",
+    "normalise_detail",
+    "squeeze",
+    "squeeze_pattern",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """The canonical text, and which families of rewrite changed it."""
+
+    text: str
+    tags: frozenset[str]
+
+
+# --- squeezing ---------------------------------------------------------------
+
+# Letters only: digits ("100") and punctuation ("!!!") keep their runs.
+_LETTER_RUN = re.compile(r"([^\W\d_])\1+")
+
+
+def squeeze(text: str) -> str:
+    """Collapse every run of one repeated letter to a single letter."""
+    return _LETTER_RUN.sub(r"\1", text)
+
+
+# A letter, then regex punctuation, then the same letter: "kil(?:l)" would never
+# match squeezed text, so it is a bug in a rule, caught when the rule is built.
+_SPLIT_DOUBLE = re.compile(r"([a-z])[()?:]+\1")
+
+
+def squeeze_pattern(pattern: str) -> str:
+    """Squeeze the literal letters of a regular expression the way :func:`squeeze`
+    squeezes text, leaving escapes (``\\b``, ``\\w``) and classes untouched.
+
+    Raises ``ValueError`` for a pattern that splits a doubled letter across regex
+    syntax (``kil(?:l)``), since its squeezed form could never match."""
+    if _SPLIT_DOUBLE.search(pattern):
+        raise ValueError(f"pattern splits a doubled letter across regex syntax: {pattern!r}")
+    out: list[str] = []
+    prev = ""
+    in_class = False
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            prev = ""
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c)
+            prev = ""
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            prev = ""
+            i += 1
+            continue
+        if c.isalpha() and c == prev:
+            i += 1
+            continue
+        out.append(c)
+        prev = c if c.isalpha() else ""
+        i += 1
+    return "".join(out)
+
+
+# --- character-level clean-up ---------------------------------------------------
+
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+_COMBINING = re.compile("[\u0300-\u036f]")
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u02b9": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+    }
+)
+# Joiners that people put inside or between words; a space keeps both words.
+_JOINERS = str.maketrans({"-": " ", "_": " ", "/": " ", "~": " ", "+": " ", "|": " "})
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_NEWLINES = re.compile(r" ?\n[\s]*")
+
+# "k i l l" and "s u i c i d e": four or more single letters separated by spaces.
+_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){3,}[^\W\d_](?![^\W\d_])")
+
+# Censored words: a token with letters and asterisks.  Each run of stars stands
+# for one to three letters of a word from this short list.
+_CENSORED_TOKEN = re.compile(r"(?<![a-z*])(?=[a-z*]*\*)(?=[a-z*]*[a-z])[a-z*]+")
+_CENSORABLE = (
+    "kill",
+    "killing",
+    "suicide",
+    "suicidal",
+    "die",
+    "dead",
+    "death",
+    "myself",
+    "cut",
+    "cutting",
+    "hang",
+    "rape",
+    "raped",
+)
+
+# Leetspeak inside a word that starts with a letter (or "$"): "d1e", "k1ll",
+# "$uicide".  Tokens that start with a digit ("20mg", "3am") are left alone.
+_LEET_TOKEN = re.compile(r"(?<![\w$@])(?:\$[a-z0-9$@]*|[a-z][a-z0-9$@]*[0-9$@][a-z0-9$@]*)")
+_LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"})
+
+
+def _uncensor(match: re.Match[str]) -> str:
+    token = match.group(0)
+    pieces = [re.escape(part) for part in re.split(r"\*+", token)]
+    probe = re.compile("[a-z]{1,3}".join(pieces))
+    for word in _CENSORABLE:
+        if probe.fullmatch(word):
+            return word
+    return token.replace("*", " ")
+
+
+def _unleet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if sum(ch.isalpha() for ch in token) < 2:
+        return token  # "b4", "m8": too short to tell a word from a code
+    return token.translate(_LEET_MAP)
+
+
+# --- word-level rewrites ------------------------------------------------------------
+
+# (pattern, replacement, tag).  Patterns and replacements are written in plain
+# spelling and squeezed when the table is compiled, because they run on squeezed
+# text.  Order matters only where two entries could match at the same place:
+# the longer, more specific one comes first.
+_G_DROPPED = (
+    "think",
+    "kill",
+    "cutt",
+    "hurt",
+    "dy",
+    "go",
+    "try",
+    "feel",
+    "liv",
+    "want",
+    "plann",
+    "end",
+    "hang",
+    "burn",
+    "harm",
+    "starv",
+    "sav",
+)
+
+_REWRITES: tuple[tuple[str, str, str], ...] = (
+    # slang and euphemisms for suicide and self-harm
+    (r"kermit (?:sewer ?slide|sewer side|suicide|sudoku)", "commit suicide", "slang"),
+    (r"commit (?:sudoku|toaster bath|sewer ?slide|die)", "commit suicide", "slang"),
+    (r"(?:sewer ?slide|sewer ?side|sewercide|suey ?side|sooey ?side|sue side)", "suicide", "slang"),
+    (r"toaster bath", "suicide", "slang"),
+    (r"kmsl", "kill myself laughing", "slang"),
+    (r"kmys|kms", "kill myself", "slang"),
+    (r"kys", "kill yourself", "slang"),
+    (r"unalive (?:myself|meself|my self)", "kill myself", "slang"),
+    (r"unaliving (?:myself|meself|my self)", "killing myself", "slang"),
+    (r"unalive yourself", "kill yourself", "slang"),
+    (r"(?:be|being) unalive", "be dead", "slang"),
+    (r"unalived", "killed", "slang"),
+    (r"unaliving", "killing", "slang"),
+    (r"unalive", "kill", "slang"),
+    (r"self (?:delete|deleting|deletion)|selfdelete", "kill myself", "slang"),
+    (r"delete myself", "kill myself", "slang"),
+    (r"deleting myself", "killing myself", "slang"),
+    (r"(?:off|top|end) (?:myself|meself)", "kill myself", "slang"),
+    (r"(?:offing|topping|ending) (?:myself|meself)", "killing myself", "slang"),
+    (r"do (?:myself|meself) in", "kill myself", "slang"),
+    (r"doing (?:myself|meself) in", "killing myself", "slang"),
+    (r"(?:neck|rope) (?:myself|meself)", "hang myself", "slang"),
+    (r"(?:necking|roping) (?:myself|meself)", "hanging myself", "slang"),
+    (
+        r"(?:(?<=want to )|(?<=wanna )|(?<=gonna )|(?<=going to )|(?<=time to )|(?<=ready to )"
+        r"|(?<=about to )|(?<=finna )|(?<=will )|(?<=might ))rope(?! (?:in|into|off|of|ladder|swing))",
+        "hang myself",
+        "slang",
+    ),
+    (r"ctb", "catch the bus", "slang"),
+    (r"lyfe", "life", "slang"),
+    # misspellings
+    (
+        r"suicde|sucide|sucid|suiside|suisid|suiced|suicied|siucide|suecide|suiscide|sucicide"
+        r"|suacide|suside|suicid|suecid|sooicide|suiside|suisaid",
+        "suicide",
+        "misspelling",
+    ),
+    (
+        r"sucidal|suicdal|suicidial|sucidial|suisidal|suicidle|suicidel|suicidual|suicial"
+        r"|suecidal|suicidale",
+        "suicidal",
+        "misspelling",
+    ),
+    (r"myslef|mysef|myelf|mysefl|my self|myseld|myslf|mysself|myselv", "myself", "misspelling"),
+    (r"killmyself|kilmyself", "kill myself", "misspelling"),
+    (r"wnat|wnt|whant|wamt", "want", "misspelling"),
+    (r"dieing", "dying", "misspelling"),
+    (r"anymroe|anymor|any more|nomore", "anymore", "misspelling"),
+    (r"ded", "dead", "misspelling"),
+    (r"kiero", "quiero", "misspelling"),
+    (r"naum", "nao", "misspelling"),
+    # chat shorthand
+    (r"wanna|wana|wanan|wan2|want2|want 2", "want to", "shorthand"),
+    (r"gonna|gunna|finna|going 2", "going to", "shorthand"),
+    (r"tryna", "trying to", "shorthand"),
+    (r"imma|ima|i ma", "im going to", "shorthand"),
+    (r"need 2", "need to", "shorthand"),
+    (r"tonite|2nite|2night", "tonight", "shorthand"),
+    (r"rn", "right now", "shorthand"),
+    (r"ppl", "people", "shorthand"),
+    (r"(?<!a )bout", "about", "shorthand"),
+    (r"u", "you", "shorthand"),
+    (r"ur", "your", "shorthand"),
+    (r"donot|dnt", "dont", "shorthand"),
+    *((word + "in", word + "ing", "shorthand") for word in _G_DROPPED),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rewriter:
+    """One compiled alternation; ``m.lastindex`` says which entry matched."""
+
+    regex: re.Pattern[str]
+    replacements: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    def apply(self, text: str, tags: set[str]) -> str:
+        def replace(match: re.Match[str]) -> str:
+            index = (match.lastindex or 1) - 1
+            replacement = self.replacements[index]
+            # Some entries squeeze to their own replacement ("mysself"); that is
+            # no rewrite, so it earns no tag.
+            if replacement != match.group(0):
+                tags.add(self.tags[index])
+            return replacement
+
+        return self.regex.sub(replace, text)
+
+
+def _build_rewriter(table: tuple[tuple[str, str, str], ...]) -> _Rewriter:
+    parts: list[str] = []
+    for pattern, _, _ in table:
+        squeezed = squeeze_pattern(pattern)
+        if re.compile(squeezed).groups:
+            raise ValueError(f"rewrite pattern must not capture: {pattern!r}")
+        parts.append(f"(?<![\\w$])({squeezed})(?![\\w])")
+    return _Rewriter(
+        regex=re.compile("|".join(parts)),
+        replacements=tuple(squeeze(repl) for _, repl, _ in table),
+        tags=tuple(tag for _, _, tag in table),
+    )
+
+
+_REWRITER = _build_rewriter(_REWRITES)
+
+
+def normalise_detail(text: str) -> Normalised:
+    """Normalise ``text`` and report which rewrite families fired."""
+    tags: set[str] = set()
+    s = text
+    if not s.isascii():
+        s = _INVISIBLE.sub("", s)
+        s = unicodedata.normalize("NFKC", s)
+        s = s.casefold()
+        s = _COMBINING.sub("", unicodedata.normalize("NFD", s))
+        s = unicodedata.normalize("NFC", s)
+    else:
+        s = s.lower()
+    s = s.translate(_QUOTES)
+    if "*" in s:
+        before = s
+        s = _CENSORED_TOKEN.sub(_uncensor, s)
+        if s != before:
+            tags.add("censored")
+    s = s.replace("'", "")
+    before = s
+    s = _LEET_TOKEN.sub(_unleet, s)
+    if s != before:
+        tags.add("leet")
+    s = s.translate(_JOINERS)
+    s = _SPACES.sub(" ", s)
+    s = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), s)
+    s = squeeze(s)
+    s = _REWRITER.apply(s, tags)
+    s = _NEWLINES.sub("\n", s).strip()
+    return Normalised(s, frozenset(tags))
+
+
+def normalise(text: str) -> str:
+    """The canonical form of ``text`` (see the module docstring for the steps)."""
+    return normalise_detail(text).text
