@@ -26,13 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_services
+from bot.app import assemble_runtime, build_services
 from bot.config import Settings
-from bot.delivery import Dispatcher
 from bot.dialogue.loader import load_dialogues
 from bot.engine import Engine
 from bot.runtime import Runtime
-from bot.safety import assess
 from bot.safety.resources import load_resources
 from bot.store.sqlite import SqliteStore
 from bot.types import Choice, ConversationKey, Inbound, Outbound, SendText
@@ -145,8 +143,7 @@ async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict
     store = SqliteStore(db)
     await store.open()
     sender = LastMessages()
-    dispatcher = Dispatcher(store, {PLATFORM: sender}, lambda: datetime.now(UTC))
-    runtime = Runtime(store, engine, dispatcher, assess=assess)
+    runtime = assemble_runtime(store, engine, {PLATFORM: sender})
     figures = Figures(people)
     # Each person sends about one message per `think` seconds, so together they
     # send `people / think` a second; arrivals are spread over one think time.

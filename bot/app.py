@@ -53,6 +53,21 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> En
     )
 
 
+def assemble_runtime(
+    store: Store,
+    engine: Engine,
+    senders: Mapping[str, Sender],
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    assessor: Assessor = assess,
+) -> Runtime:
+    """A runtime with its dispatcher, wired so that a blocked person is marked unreachable."""
+    dispatcher = Dispatcher(store, senders, clock)
+    runtime = Runtime(store, engine, dispatcher, assess=assessor, clock=clock)
+    dispatcher.on_unreachable = runtime.mark_unreachable
+    return runtime
+
+
 @asynccontextmanager
 async def open_app(
     settings: Settings,
@@ -67,8 +82,7 @@ async def open_app(
     store = store or create_store(settings.database_url)
     await store.open()
     try:
-        dispatcher = Dispatcher(store, senders or {}, clock)
-        runtime = Runtime(store, engine, dispatcher, assess=assessor, clock=clock)
-        yield App(settings, store, engine.dialogues, engine, dispatcher, runtime)
+        runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor)
+        yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime)
     finally:
         await store.close()

@@ -7,9 +7,10 @@ produces an error that names the setting (its environment variable).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/compassion-bot.db"
 
@@ -41,6 +42,32 @@ class Settings(BaseSettings):
     log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING or ERROR.")
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
     discord_token: SecretStr | None = Field(None, description="Bot token from the developer portal.")
+    telegram_base_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API address; python-telegram-bot appends the token. "
+        "Point it at a self-hosted Bot API server or a test server.",
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="Public HTTPS URL for webhook mode; polling when unset."
+    )
+    telegram_webhook_listen: str = Field(
+        "0.0.0.0", description="Address the webhook server listens on."  # noqa: S104
+    )
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535, description="Webhook port.")
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends with every webhook request; checked each time."
+    )
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated guild ids to sync slash commands to at once; "
+        "global sync (slower to appear) when empty.",
+    )
+    discord_shard_count: int | None = Field(
+        None, ge=1, description="Total shards across all processes (with DISCORD_SHARD_IDS)."
+    )
+    discord_shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        None, description="Comma-separated shard ids this process runs."
+    )
     max_answer_chars: int = Field(
         4000, ge=100, le=100_000, description="Longest answer kept; the rest is cut, kindly."
     )
@@ -53,7 +80,17 @@ class Settings(BaseSettings):
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return level
 
-    @field_validator("telegram_token", "discord_token", mode="before")
+    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator(
+        "telegram_token", "discord_token", "telegram_webhook_url", "telegram_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `TELEGRAM_TOKEN=` in a .env file means "not set", not "an empty token".

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 
 
 class PermanentDeliveryError(Exception):
-    """The platform will never accept this message (blocked, chat gone)."""
+    """The platform will never accept messages for this conversation (the person
+    blocked the bot, the chat is gone): the person is marked unreachable."""
 
 
 class TransientDeliveryError(Exception):
@@ -41,6 +43,18 @@ class Sender(Protocol):
     async def send(self, key: ConversationKey, action: Outbound) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one :meth:`Dispatcher.deliver` call achieved."""
+
+    delivered: int = 0
+    unreachable: frozenset[ConversationKey] = frozenset()
+    """Conversations the platform refused for good (the person blocked the bot)."""
+
+
+Unreachable = Callable[[ConversationKey], Awaitable[None]]
+
+
 class Dispatcher:
     """Sends outbox rows in order and records what happened to each."""
 
@@ -51,11 +65,13 @@ class Dispatcher:
         clock: Callable[[], datetime],
         *,
         max_attempts: int = 8,
+        on_unreachable: Unreachable | None = None,
     ) -> None:
         self.store = store
         self.senders = dict(senders)
         self.clock = clock
         self.max_attempts = max_attempts
+        self.on_unreachable = on_unreachable
         # Rows being sent by this process right now, so the periodic drain and
         # a turn's own delivery never send the same row twice.
         self._in_flight: set[int] = set()
@@ -63,14 +79,15 @@ class Dispatcher:
     def add_sender(self, platform: str, sender: Sender) -> None:
         self.senders[platform] = sender
 
-    async def deliver(self, rows: Sequence[OutboxRow]) -> int:
-        """Send ``rows`` (one conversation's, in order); return how many went out.
+    async def deliver(self, rows: Sequence[OutboxRow]) -> Delivery:
+        """Send ``rows`` (one conversation's, in order) and say how it went.
 
         After a transient failure the rest of that conversation waits, so that
         replies never arrive out of order.
         """
         delivered: list[int] = []
         blocked: set[ConversationKey] = set()
+        unreachable: set[ConversationKey] = set()
         try:
             for row in rows:
                 if row.id in self._in_flight or row.key in blocked:
@@ -85,6 +102,7 @@ class Dispatcher:
                     log.warning("outbox %s undeliverable: %s", row.id, type(exc).__name__)
                     await self.store.mark_failed(row.id, str(exc), self.clock(), give_up=True)
                     blocked.add(row.key)
+                    unreachable.add(row.key)
                 except TransientDeliveryError as exc:
                     give_up = row.attempts + 1 >= self.max_attempts
                     log.info("outbox %s delayed (attempt %d)", row.id, row.attempts + 1)
@@ -96,7 +114,7 @@ class Dispatcher:
             if delivered:
                 await self.store.mark_delivered(delivered, self.clock())
             self._in_flight.difference_update(row.id for row in rows)
-        return len(delivered)
+        return Delivery(len(delivered), frozenset(unreachable))
 
     async def drain(self, platform: str | None = None, limit: int = 500) -> int:
         """Send everything pending (after a restart, or after transient failures)."""
@@ -105,8 +123,11 @@ class Dispatcher:
         for row in rows:
             if row.key.platform in self.senders:
                 by_key.setdefault(row.key, []).append(row)
-        counts = await asyncio.gather(*(self.deliver(group) for group in by_key.values()))
-        return sum(counts)
+        results = await asyncio.gather(*(self.deliver(group) for group in by_key.values()))
+        if self.on_unreachable is not None:
+            for key in {key for result in results for key in result.unreachable}:
+                await self.on_unreachable(key)
+        return sum(result.delivered for result in results)
 
     async def run(self, interval: float = 5.0) -> None:
         """Drain periodically until cancelled."""

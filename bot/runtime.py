@@ -31,6 +31,7 @@ from bot.types import (
     NO_RISK,
     Action,
     Assessment,
+    ConversationKey,
     ForgetUser,
     Inbound,
     Outbound,
@@ -106,8 +107,29 @@ class Runtime:
                     OutboxRow(row_id, event.key, payload, 0, commit.at)
                     for row_id, payload in zip(ids, commit.outbox, strict=True)
                 ]
-                delivered = await self.dispatcher.deliver(rows)
-                return Handled("done", tuple(ids), delivered)
+                delivery = await self.dispatcher.deliver(rows)
+                if event.key in delivery.unreachable:
+                    await self._update_profile(event.key, {"unreachable": True})
+                return Handled("done", tuple(ids), delivery.delivered)
+        raise ConflictError(f"conversation kept changing under {MAX_CONFLICT_RETRIES} attempts")
+
+    async def mark_unreachable(self, key: ConversationKey) -> None:
+        """The platform refused this person for good: nothing more is scheduled for them
+        until they write again."""
+        async with self.locks.hold(key):
+            await self._update_profile(key, {"unreachable": True})
+
+    async def _update_profile(self, key: ConversationKey, changes: dict[str, object]) -> None:
+        """Change the profile without a turn; the caller holds the conversation's lock."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            snapshot = await self.store.load(key)
+            commit = Commit(key=key, at=self.clock(), expected_version=snapshot.version,
+                            state_json=snapshot.state_json, profile_changes=changes)
+            try:
+                await self.store.commit(commit)
+            except ConflictError:
+                continue
+            return
         raise ConflictError(f"conversation kept changing under {MAX_CONFLICT_RETRIES} attempts")
 
     async def _turn(
@@ -130,14 +152,17 @@ class Runtime:
             log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
             new_state = state.model_copy(update={"stack": []})
             actions = [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))]
-        return await self._commit(event, now, version, new_state, actions)
+        return await self._commit(event, now, version, new_state, actions,
+                                  was_unreachable=bool(profile_data.get("unreachable")))
 
     async def _commit(
         self, event: Inbound, now: datetime, version: int, state: ConversationState,
-        actions: list[Action],
+        actions: list[Action], *, was_unreachable: bool = False,
     ) -> Commit:
         forget = any(isinstance(a, ForgetUser) for a in actions)
         profile_changes: dict[str, object] = {}
+        if was_unreachable:
+            profile_changes["unreachable"] = None  # they wrote again: reachable
         journal: list[JournalEntry] = []
         outbox: list[str] = []
         for action in actions:

@@ -57,6 +57,8 @@ class Profile(BaseModel):
     """May we keep their answers (journal, reframes)?  ``None``: not asked yet."""
     country: str | None = None
     """ISO 3166 alpha-2 code, for crisis resources."""
+    unreachable: bool = False
+    """The platform refused delivery for good (blocked); nothing is scheduled meanwhile."""
     follow_up_at: str | None = None
     """ISO time of the check-in the person asked for after a crisis (sent by the scheduler)."""
 

@@ -16,9 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_engine
+from bot.app import assemble_runtime, build_engine
 from bot.config import Settings
-from bot.delivery import Dispatcher
 from bot.engine import Engine
 from bot.render import plain
 from bot.runtime import Assessor, Handled, Runtime
@@ -85,10 +84,9 @@ class Bot:
     async def start(self) -> None:
         self.store = SqliteStore(self.db)
         await self.store.open()
-        dispatcher = Dispatcher(self.store, {PLATFORM: self.recorder}, self.clock)
-        self.runtime = Runtime(self.store, self.engine, dispatcher, assess=self.assessor,
-                               clock=self.clock)
-        await dispatcher.drain()
+        self.runtime = assemble_runtime(self.store, self.engine, {PLATFORM: self.recorder},
+                                        clock=self.clock, assessor=self.assessor)
+        await self.runtime.dispatcher.drain()
 
     async def stop(self) -> None:
         if self.store is not None:
