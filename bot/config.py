@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING or ERROR.")
     telegram_token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
-    discord_token: SecretStr | None = Field(None, description="Bot token from the developer portal.")
+    discord_token: SecretStr | None = Field(
+        None, description="Bot token from the Discord developer portal."
+    )
     telegram_base_url: str = Field(
         "https://api.telegram.org/bot",
         description="Bot API address; python-telegram-bot appends the token. "

@@ -90,6 +90,11 @@ class Dispatcher:
         unreachable: set[ConversationKey] = set()
         try:
             for row in rows:
+                if row.key in unreachable:
+                    # The platform refused this person for good: the rest of
+                    # their replies would be refused too, so none is kept.
+                    await self.store.mark_failed(row.id, "unreachable", self.clock(), give_up=True)
+                    continue
                 if row.id in self._in_flight or row.key in blocked:
                     continue
                 sender = self.senders.get(row.key.platform)

@@ -242,6 +242,12 @@ class _Run:
         if name == RESUME_COMMAND:
             self.resume()
             return
+        if args.strip() == PRIVATE_CHAT_PAYLOAD and self.state.stack:
+            # "Continue in private", pressed in a group, while an exercise is
+            # already running here: carry on with it rather than start over.
+            self.say_line("back_to_question")
+            self.reprompt()
+            return
         dialogue_id = self.engine.dialogues.commands.get(name)
         if dialogue_id is None:
             self.say_line("unknown_command", command="/" + shorten(name, 32))
@@ -261,10 +267,13 @@ class _Run:
             return
         if isinstance(step, AskChoiceStep):
             self.choose(frame, step, ref)
-        elif isinstance(step, AskScaleStep) and parse_scale(ref.option, step.min, step.max) is not None:
-            self.save(frame, step.save, int(ref.option))
+        elif (
+            isinstance(step, AskScaleStep)
+            and parse_scale(ref.option, step.min, step.max) is not None
+        ):
+            self.save(frame, step.save, int(ref.option))  # a zero is an answer too
             self.goto(frame, step.next)
-        elif isinstance(step, AskTextStep) and ref.option == SKIP_OPTION:
+        elif isinstance(step, AskTextStep | AskScaleStep) and ref.option == SKIP_OPTION:
             self.skip(frame, step)
         else:
             self.say_line("stale_button")
@@ -541,12 +550,12 @@ class _Run:
             choices = [Choice(self.ref(frame, o.id), o.label) for o in step.choices]
             if step.other is not None:
                 choices.append(Choice(self.ref(frame, OTHER_OPTION), step.other.label))
-        elif isinstance(step, AskScaleStep):
-            choices = [Choice(self.ref(frame, str(n)), str(n))
-                       for n in range(step.min, step.max + 1)]
         else:
+            if isinstance(step, AskScaleStep):
+                choices = [Choice(self.ref(frame, str(n)), str(n))
+                           for n in range(step.min, step.max + 1)]
             label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
-            choices = [Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label))]
+            choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label)))
         segments = self.render(step.say, f"{frame.dialogue}.{frame.step}", frame.vars)
         self.emit(segments, tuple(choices))
 
@@ -628,7 +637,9 @@ class _Run:
         return tuple(segments)
 
 
-def _fillable(text: str, values: dict[str, Value] | dict[str, str], *, strict: bool = False) -> bool:
+def _fillable(
+    text: str, values: dict[str, Value] | dict[str, str], *, strict: bool = False
+) -> bool:
     """Can ``text`` be said with these answers (``strict``: without any fallback)?"""
     return all(
         m.group(1) in values or (m.group(2) is not None and not strict)
@@ -644,7 +655,8 @@ def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:
     def shuffled(c: int) -> list[int]:
         seed = hashlib.sha256(f"{user_id}\x00{key}\x00{c}".encode()).digest()
         order = list(range(n))
-        random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)
+        # Variety, not secrecy: a seeded PRNG keeps the order reproducible.
+        random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)  # noqa: S311
         return order
 
     order = shuffled(cycle)

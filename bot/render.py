@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from bot.types import Segment
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*_`~|>\[\]()#@<:-])")
+# A web address in our own text (crisis line directories), up to the first space or
+# closing bracket, without trailing sentence punctuation.
+_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?]")
 _SENTENCE_END = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 
 
@@ -34,13 +37,29 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def _escape_keeping_links(text: str) -> str:
+    """Escape Markdown, but leave web addresses whole so that they stay clickable
+    (an escaped ``:`` or ``-`` stops Discord from making a link)."""
+    parts = []
+    position = 0
+    for match in _URL.finditer(text):
+        parts.append(escape_markdown(text[position : match.start()]))
+        parts.append(match.group())
+        position = match.end()
+    parts.append(escape_markdown(text[position:]))
+    return "".join(parts)
+
+
 def as_markdown(segments: Iterable[Segment]) -> str:
-    """Discord Markdown: all text escaped (dialogue authors write plain text), and the
-    person's words set in italics."""
+    """Discord Markdown: all text escaped (dialogue authors write plain text), the
+    person's words set in italics and never made into links, ours keeping theirs."""
     parts = []
     for s in segments:
-        escaped = escape_markdown(s.text)
-        parts.append(f"*{escaped}*" if s.quoted and s.text.strip() else escaped)
+        if s.quoted:
+            escaped = escape_markdown(s.text)
+            parts.append(f"*{escaped}*" if s.text.strip() else escaped)
+        else:
+            parts.append(_escape_keeping_links(s.text))
     return "".join(parts)
 
 

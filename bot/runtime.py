@@ -25,7 +25,14 @@ from bot.delivery import Dispatcher
 from bot.engine import Engine, EngineError, Turn
 from bot.locks import KeyedLocks
 from bot.state import ConversationState, Profile
-from bot.store.base import Commit, ConflictError, DuplicateEventError, JournalEntry, OutboxRow, Store
+from bot.store.base import (
+    Commit,
+    ConflictError,
+    DuplicateEventError,
+    JournalEntry,
+    OutboxRow,
+    Store,
+)
 from bot.text import clean_input
 from bot.types import (
     NO_RISK,

@@ -287,7 +287,11 @@ class Person:
         self.engine = engine
         self.key = ConversationKey("test", "chat", "person")
         self.state = ConversationState()
-        self.profile = Profile(onboarded=onboarded, consent=consent if onboarded else None)
+        self.profile = Profile(
+            onboarded=onboarded,
+            consent=consent if onboarded else None,
+            country="GB" if onboarded else None,
+        )
         self.actions: list[object] = []
         self.journal: list[RecordJournal] = []
         self.n = 0
@@ -508,3 +512,18 @@ def test_forget_asks_first_and_skipping_keeps_everything(engine: Engine) -> None
     person.cmd("forget")
     person.press("Yes, delete everything")
     assert person.profile.onboarded is False
+
+
+def test_without_a_country_the_crisis_response_asks_for_one_once(engine: Engine) -> None:
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True)
+    reply = person.say("I want to die", risk="crisis")
+    assert "RESOURCES-INTL" in reply
+    assert person.where == ("crisis", "ask_country")
+    reply = person.say("Germany")
+    assert "RESOURCES-DE" in reply
+    assert person.profile.country == "DE"
+    assert person.where == ("crisis", "choose")
+    # Known from now on: not asked again.
+    person.say("I want to die", risk="crisis")
+    assert person.where == ("crisis", "choose")

@@ -6,6 +6,7 @@ these tests pin down the engine's mechanics, not the wording of the real content
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -344,7 +345,7 @@ def test_wordings_rotate_without_repeats_and_differ_between_people(engine: Engin
         # Each block of three is a full rotation: no wording twice before all were said.
         assert sorted(seen[:3]) == ["FEELING-A?", "FEELING-B?", "FEELING-C?"]
         assert sorted(seen[3:]) == ["FEELING-A?", "FEELING-B?", "FEELING-C?"]
-        assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+        assert all(a != b for a, b in itertools.pairwise(seen))
     assert len({tuple(v) for v in heard.values()}) > 1
 
 
@@ -419,4 +420,23 @@ def test_in_a_group_exercises_are_offered_in_private_but_sos_works(engine: Engin
     for command, expected in (("talk", "LETS-TALK-PRIVATELY"), ("sos", "SOS")):
         outcome = engine.step(talk.state, Turn(group_event(talk, "command", command=command),
                                                NOW, talk.profile))
-        assert [a.plain for a in outcome.actions if isinstance(a, SendText)][0] == expected
+        first = next(a for a in outcome.actions if isinstance(a, SendText))
+        assert first.plain == expected
+
+
+def test_zero_on_the_scale_is_an_answer(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.cmd("talk")
+    talk.press("Sad")
+    assert talk.press("0") == ["WHAT HAPPENED?"]
+    assert talk.state.current is not None
+    assert talk.state.current.vars["before"] == 0
+
+
+def test_continue_in_private_keeps_an_exercise_already_running(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.cmd("talk")
+    talk.press("Sad")
+    assert talk.cmd("start", "from_group") == ["BACK", "HOW STRONG?"]
+    assert talk.cmd("start", "from_group") == ["BACK", "HOW STRONG?"]
+    assert Talk(engine).cmd("start", "from_group") == ["MENU?"]

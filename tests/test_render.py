@@ -32,11 +32,22 @@ def test_split_keeps_short_text_whole() -> None:
 
 
 @given(st.text(max_size=3000), st.integers(min_value=20, max_value=500))
-def test_split_never_exceeds_the_limit_and_loses_no_words(text: str, limit: int) -> None:
+def test_split_never_exceeds_the_limit_and_loses_nothing_but_spaces(text: str, limit: int) -> None:
     pieces = split_message(text, limit)
     assert all(len(p) <= limit for p in pieces)
-    assert "".join(pieces).split() == text.split()
+    # Only whitespace may go at a cut; every other character stays, in order.
+    assert "".join("".join(p.split()) for p in pieces) == "".join(text.split())
 
 
 def test_plain_joins_segments() -> None:
     assert plain((Segment("a"), Segment("b", quoted=True))) == "ab"
+
+
+def test_markdown_keeps_our_links_clickable_but_not_the_persons() -> None:
+    segments = (
+        Segment("See https://findahelpline.com/countries-x. "),
+        Segment("https://evil.example/a-b", quoted=True),
+    )
+    rendered = as_markdown(segments)
+    assert "https://findahelpline.com/countries-x. " in rendered
+    assert "https\\://evil.example/a\\-b" in rendered

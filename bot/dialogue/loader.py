@@ -92,14 +92,14 @@ def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     except OSError as exc:
-        return None, [Problem(name, "?", "", "readable", f"cannot read: {exc.strerror}")]
+        return None, [Problem(name, path.stem, "", "readable", f"cannot read: {exc.strerror}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(name, "?", "", "yaml", f"{problem}{where}")]
+        return None, [Problem(name, path.stem, "", "yaml", f"{problem}{where}")]
     if not isinstance(raw, dict):
-        return None, [Problem(name, "?", "", "schema", "the file must hold one mapping")]
+        return None, [Problem(name, path.stem, "", "schema", "the file must hold one mapping")]
     dialogue_id = str(raw.get("id", path.stem))
     try:
         dialogue = Dialogue.model_validate(raw)

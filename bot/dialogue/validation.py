@@ -486,11 +486,11 @@ def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
 
 
 __all__ = [
-    "Problem",
-    "LoadedDialogue",
     "RULES",
-    "validate_set",
-    "validate_required",
+    "LoadedDialogue",
+    "Problem",
     "successors",
     "texts_of",
+    "validate_required",
+    "validate_set",
 ]

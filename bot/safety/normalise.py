@@ -63,6 +63,7 @@ def squeeze(text: str) -> str:
 # A letter, then regex punctuation, then the same letter: "kil(?:l)" would never
 # match squeezed text, so it is a bug in a rule, caught when the rule is built.
 _SPLIT_DOUBLE = re.compile(r"([a-z])[()?:]+\1")
+_ESCAPE = re.compile(r"\\.")
 
 
 def squeeze_pattern(pattern: str) -> str:
@@ -71,7 +72,7 @@ def squeeze_pattern(pattern: str) -> str:
 
     Raises ``ValueError`` for a pattern that splits a doubled letter across regex
     syntax (``kil(?:l)``), since its squeezed form could never match."""
-    if _SPLIT_DOUBLE.search(pattern):
+    if _SPLIT_DOUBLE.search(_ESCAPE.sub("\0", pattern)):
         raise ValueError(f"pattern splits a doubled letter across regex syntax: {pattern!r}")
     out: list[str] = []
     prev = ""
@@ -164,7 +165,10 @@ _CENSORABLE = (
 # Leetspeak inside a word that starts with a letter (or "$"): "d1e", "k1ll",
 # "$uicide".  Tokens that start with a digit ("20mg", "3am") are left alone.
 _LEET_TOKEN = re.compile(r"(?<![\w$@])(?:\$[a-z0-9$@]*|[a-z][a-z0-9$@]*[0-9$@][a-z0-9$@]*)")
-_LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"})
+_BANG_IN_WORD = re.compile(r"(?<=[a-z])!+(?=[a-z])")
+_LEET_MAP = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a"}
+)
 
 
 def _uncensor(match: re.Match[str]) -> str:
@@ -224,6 +228,12 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"unalive yourself", "kill yourself", "slang"),
     (r"(?:be|being) unalive", "be dead", "slang"),
     (r"unalived", "killed", "slang"),
+    (
+        r"unalive(?=\s*(?:[.!?,;:\n]|$)| (?:tonight|today|now|so|right|soon|lol|tbh|fr|honestly"
+        r"|again|already|asap|please|pls))",
+        "kill myself",
+        "slang",
+    ),
     (r"unaliving", "killing", "slang"),
     (r"unalive", "kill", "slang"),
     (r"self (?:delete|deleting|deletion)|selfdelete", "kill myself", "slang"),
@@ -237,11 +247,11 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"(?:necking|roping) (?:myself|meself)", "hanging myself", "slang"),
     (
         r"(?:(?<=want to )|(?<=wanna )|(?<=gonna )|(?<=going to )|(?<=time to )|(?<=ready to )"
-        r"|(?<=about to )|(?<=finna )|(?<=will )|(?<=might ))rope(?! (?:in|into|off|of|ladder|swing))",
+        r"|(?<=about to )|(?<=finna )|(?<=will )|(?<=might ))"
+        r"rope(?! (?:in|into|off|of|ladder|swing))",
         "hang myself",
         "slang",
     ),
-    (r"ctb", "catch the bus", "slang"),
     (r"lyfe", "life", "slang"),
     # misspellings
     (
@@ -258,8 +268,31 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     ),
     (r"myslef|mysef|myelf|mysefl|my self|myseld|myslf|mysself|myselv", "myself", "misspelling"),
     (r"killmyself|kilmyself", "kill myself", "misspelling"),
+    (r"i?wan(?:t|na)to(?:die|d)|i?wantodie|i?wanadie", "i want to die", "misspelling"),
+    (r"i?wan(?:t|na)to(?:kilmyself|killmyself)|i?wantokilmyself", "i want to kill myself",
+     "misspelling"),
+    (r"endmylife", "end my life", "misspelling"),
+    (r"wishiwasdead", "wish i was dead", "misspelling"),
     (r"wnat|wnt|whant|wamt", "want", "misspelling"),
     (r"dieing", "dying", "misspelling"),
+    (
+        r"die(?= (?:my|her|his|their|your|the|our) (?:\w+ )?(?:hair|clothes|shirt|jeans|beard"
+        r"|eyebrows|fabric|eggs|roots|fringe|tips|shoes|wool))",
+        "dye",
+        "misspelling",
+    ),
+    (
+        r"dye(?=\s*(?:[.!?,;:\n]|$)| (?:tonight|today|now|so|already|alone|soon|lol|tbh|fr"
+        r"|honestly|please|in my sleep|right now|inside))",
+        "die",
+        "misspelling",
+    ),
+    (
+        r"dying(?= (?:my|her|his|their|your|the|our) (?:\w+ )?(?:hair|clothes|shirt|jeans|beard"
+        r"|eyebrows|fabric|eggs|roots|fringe|tips|shoes|wool))",
+        "dyeing",
+        "misspelling",
+    ),
     (r"anymroe|anymor|any more|nomore", "anymore", "misspelling"),
     (r"ded", "dead", "misspelling"),
     (r"kiero", "quiero", "misspelling"),
@@ -308,9 +341,10 @@ def _build_rewriter(table: tuple[tuple[str, str, str], ...]) -> _Rewriter:
         squeezed = squeeze_pattern(pattern)
         if re.compile(squeezed).groups:
             raise ValueError(f"rewrite pattern must not capture: {pattern!r}")
-        parts.append(f"(?<![\\w$])({squeezed})(?![\\w])")
+        parts.append(f"({squeezed})")
     return _Rewriter(
-        regex=re.compile("|".join(parts)),
+        # the word-boundary tests sit outside the alternation: one test per position
+        regex=re.compile("(?<![\\w$])(?=\\w)(?:" + "|".join(parts) + ")(?!\\w)"),
         replacements=tuple(squeeze(repl) for _, repl, _ in table),
         tags=tuple(tag for _, _, tag in table),
     )
@@ -338,6 +372,9 @@ def normalise_detail(text: str) -> Normalised:
         if s != before:
             tags.add("censored")
     s = s.replace("'", "")
+    if "!" in s:
+        # "d!e", "k!ll": an exclamation mark between letters stands for an i
+        s = _BANG_IN_WORD.sub("i", s)
     before = s
     s = _LEET_TOKEN.sub(_unleet, s)
     if s != before:

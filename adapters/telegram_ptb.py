@@ -1,0 +1,742 @@
+"""The Telegram adapter, on python-telegram-bot (PTB) 22.
+
+Like every adapter it only translates.  A Telegram update becomes an
+:class:`~bot.types.Inbound` (:func:`to_inbound`) that goes to
+:meth:`Runtime.handle <bot.runtime.Runtime.handle>`; the runtime commits the
+new state with its replies (the outbox) and delivers them through
+:class:`TelegramSender`, which turns each outbound action into a Bot API call
+and each Bot API failure into a delivery error the dispatcher understands.
+
+Nothing is built at import time.  :func:`serve_telegram` is the entry point for
+the composition root: it builds the PTB ``Application`` (polling by default,
+a webhook when ``TELEGRAM_WEBHOOK_URL`` is set), registers the sender, sends
+what the outbox still holds from before a restart, and serves until ``stop``
+is set.  The module is named ``telegram_ptb`` so that it never shadows PTB's
+own ``telegram`` package.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import secrets
+import traceback
+import warnings
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote, urlsplit
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    CallbackQuery,
+    Chat,
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, MessageLimit, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    ExtBot,
+    TypeHandler,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.config import Settings
+from bot.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.engine import GROUP_COMMANDS, RESUME_COMMAND
+from bot.render import as_html, plain, split_message
+from bot.runtime import Runtime
+from bot.types import (
+    ChatKind,
+    Choice,
+    ConversationKey,
+    Inbound,
+    Outbound,
+    Segment,
+    SendFile,
+    SendImage,
+    SendText,
+)
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+PLATFORM: Final = "telegram"
+TEXT_LIMIT: Final = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted after HTML is parsed
+CAPTION_LIMIT: Final = int(MessageLimit.CAPTION_LENGTH)  # 1024
+ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member")
+# Telegram keeps showing "typing..." for five seconds; renew it a little sooner
+# while a slow turn (a busy database) is still running.
+TYPING_RENEW_SECONDS: Final = 4.0
+# Button labels up to this long sit six to a row (a scale), up to SHORT_LABEL two.
+TINY_LABEL: Final = 3
+SHORT_LABEL: Final = 16
+# The longest a reply waits for its typing indicator to be out first.
+TYPING_WAIT_SECONDS: Final = 1.0
+POOL_TIMEOUT_SECONDS: Final = 30.0
+# /resume is answered by the engine itself, not by a dialogue, so the menu
+# needs its title from here.
+RESUME_TITLE: Final = "Pick up where we left off"
+# Bot API rules for a command in setMyCommands.
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+# "/name", "/name@SomeBot", "/name args": Telegram's own command syntax.
+_COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?", re.DOTALL)
+
+NO_PREVIEW: Final = LinkPreviewOptions(is_disabled=True)
+
+TelegramApplication = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
+
+
+class TelegramStartupError(Exception):
+    """The bot cannot start on Telegram; the message is one line naming the setting."""
+
+
+# --- inbound: Telegram update -> Inbound --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BotIdentity:
+    """Who the bot is on Telegram (from getMe), needed to tell whether a group
+    message is addressed to it and to build t.me links."""
+
+    id: int
+    username: str
+
+
+def chat_kind(chat: Chat) -> ChatKind | None:
+    """``private`` or ``group`` (groups and supergroups); channels are not served."""
+    if chat.type == Chat.PRIVATE:
+        return "private"
+    if chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+        return "group"
+    return None
+
+
+def event_id(update: Update) -> str:
+    """Telegram's update id, unique per bot: a redelivered update has the same one."""
+    return f"u{update.update_id}"
+
+
+def to_inbound(update: Update, me: BotIdentity, *, now: datetime | None = None) -> Inbound | None:
+    """The :class:`Inbound` an update stands for, or ``None`` when it is not for the bot.
+
+    In a group only commands, messages that mention the bot and replies to the
+    bot count: the bot must not read along in a shared channel.
+    """
+    if update.callback_query is not None:
+        return _choice(update, update.callback_query, now or datetime.now(UTC))
+    message = update.message
+    if message is None or message.from_user is None or message.from_user.is_bot:
+        return None  # edits, channel posts, other bots: nothing a person said to us
+    kind = chat_kind(message.chat)
+    if kind is None or _is_service(message):
+        return None
+    key = ConversationKey(PLATFORM, str(message.chat.id), str(message.from_user.id))
+    at = message.date if message.date.tzinfo else message.date.replace(tzinfo=UTC)
+    text = message.text if message.text is not None else (message.caption or "")
+    command = _COMMAND.fullmatch(text.strip())
+    if command is not None:
+        name, addressee, args = command.groups()
+        for_other_bot = addressee is not None and addressee.casefold() != me.username.casefold()
+        if kind == "group" and for_other_bot:
+            return None  # "/help@OtherBot" in a group with several bots
+        return Inbound(key, event_id(update), at, "command", text=(args or "").strip(),
+                       command=name.casefold(), chat_kind=kind)
+    if kind == "group":
+        if not _addressed_to(message, me):
+            return None
+        text = _without_mention(text, me)
+    return Inbound(key, event_id(update), at, "text", text=text, chat_kind=kind)
+
+
+def _choice(update: Update, query: CallbackQuery, now: datetime) -> Inbound | None:
+    message = query.message
+    if message is None or query.data is None:
+        return None  # a button on an inline-mode message, or a game: not ours
+    kind = chat_kind(message.chat)
+    if kind is None:
+        return None
+    key = ConversationKey(PLATFORM, str(message.chat.id), str(query.from_user.id))
+    return Inbound(key, event_id(update), now, "choice", choice=query.data, chat_kind=kind)
+
+
+def _is_service(message: Message) -> bool:
+    """Joins, pins, title changes...: the chat changed, nobody spoke."""
+    return bool(
+        message.new_chat_members or message.left_chat_member or message.new_chat_title
+        or message.new_chat_photo or message.delete_chat_photo or message.pinned_message
+        or message.group_chat_created or message.supergroup_chat_created
+        or message.migrate_from_chat_id or message.migrate_to_chat_id
+    )
+
+
+def _addressed_to(message: Message, me: BotIdentity) -> bool:
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == me.id:
+        return True
+    mention = f"@{me.username}".casefold()
+    if message.text is not None:
+        entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    else:
+        entities = message.parse_caption_entities(
+            [MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    for entity, text in entities.items():
+        if entity.type == MessageEntity.MENTION and text.casefold() == mention:
+            return True
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == me.id:
+            return True
+    return False
+
+
+def _without_mention(text: str, me: BotIdentity) -> str:
+    """The message without "@OurBot", so that the safety check reads only the person's words."""
+    stripped = re.sub(rf"@{re.escape(me.username)}\b", "", text, flags=re.IGNORECASE)
+    return re.sub(r"[ \t]{2,}", " ", stripped).strip()
+
+
+# --- outbound: actions -> Bot API calls ---------------------------------------------
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units): an emoji counts twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def message_pieces(segments: Sequence[Segment], limit: int = TEXT_LIMIT) -> list[str]:
+    """HTML for one message, or several when the text is longer than ``limit``.
+
+    Telegram counts the limit on the text after parsing the HTML, so the plain
+    text is split (at sentence ends, by :func:`bot.render.split_message`) and
+    each piece rendered on its own; a cut never lands inside a tag.
+    """
+    text = plain(segments)
+    if utf16_len(text) <= limit:
+        return [as_html(segments)]
+    budget = limit
+    while True:
+        pieces = split_message(text, budget)
+        if all(utf16_len(p) <= limit for p in pieces):
+            break
+        budget = max(1, budget * 3 // 4)  # surrogate pairs made a piece too long
+    rendered: list[str] = []
+    position = 0
+    for piece in pieces:
+        start = text.find(piece, position)
+        end = start + len(piece)
+        rendered.append(as_html(_slice(segments, start, end)))
+        position = end
+    return rendered
+
+
+def _slice(segments: Sequence[Segment], start: int, end: int) -> list[Segment]:
+    """The segments covering characters ``start:end`` of their joined text."""
+    out: list[Segment] = []
+    offset = 0
+    for segment in segments:
+        seg_start, seg_end = offset, offset + len(segment.text)
+        offset = seg_end
+        low, high = max(start, seg_start), min(end, seg_end)
+        if low < high:
+            out.append(Segment(segment.text[low - seg_start:high - seg_start], segment.quoted))
+    return out
+
+
+def button_rows(choices: Sequence[Choice]) -> list[list[Choice]]:
+    """Choices laid out the way they read best on a phone.
+
+    A run of three or more tiny labels (a 0-10 scale) goes six to a row; the
+    other buttons (a "Skip" after the scale, or a list of answers) go two to a
+    row when every one of them is short, else one to a row so that no label is
+    cut off.  Rows are kept even: 6+5, not 6+4+1.
+    """
+    rows: list[list[Choice]] = []
+    others: list[Choice] = []
+    i = 0
+    while i < len(choices):
+        j = i
+        while j < len(choices) and len(choices[j].label) <= TINY_LABEL:
+            j += 1
+        if j - i >= 3:
+            rows += _even_rows(others, _per_row(others))
+            others = []
+            rows += _even_rows(list(choices[i:j]), 6)
+            i = j
+        else:
+            others.append(choices[i])
+            i += 1
+    return rows + _even_rows(others, _per_row(others))
+
+
+def _per_row(choices: Sequence[Choice]) -> int:
+    return 2 if choices and max(len(c.label) for c in choices) <= SHORT_LABEL else 1
+
+
+def _even_rows(choices: list[Choice], per_row: int) -> list[list[Choice]]:
+    if not choices:
+        return []
+    rows = -(-len(choices) // per_row)
+    size = -(-len(choices) // rows)
+    return [choices[k:k + size] for k in range(0, len(choices), size)]
+
+
+def private_chat_url(username: str, payload: str) -> str:
+    """A t.me deep link that opens the private chat and sends ``/start payload``."""
+    return f"https://t.me/{username}?start={quote(payload, safe='')}"
+
+
+def keyboard(action: SendText, username: str) -> InlineKeyboardMarkup | None:
+    rows = [
+        [InlineKeyboardButton(c.label, callback_data=c.id) for c in row]
+        for row in button_rows(action.choices)
+    ]
+    if action.private_link is not None:
+        link = action.private_link
+        rows.append([InlineKeyboardButton(link.label, url=private_chat_url(username, link.id))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """``retry_after`` in seconds, whichever type this PTB version hands out."""
+    with warnings.catch_warnings():
+        # PTB 22 warns that the int will become a timedelta; both are handled.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Delivers outbound actions with the Bot API (implements :class:`bot.delivery.Sender`).
+
+    Failures are translated for the dispatcher: a person who blocked the bot
+    (403) is a :class:`PermanentDeliveryError`; flood control that outlasted
+    PTB's own retries and network trouble are :class:`TransientDeliveryError`,
+    tried again later from the outbox.
+    """
+
+    def __init__(self, bot: ExtBot[Any]) -> None:
+        self.bot = bot
+        # The typing indicator's request per chat while it is in flight.  A reply
+        # waits for it (briefly): were "typing..." to reach Telegram after the
+        # reply, the person would watch the bot type for five more seconds.
+        self._typing: dict[int, asyncio.Future[bool]] = {}
+
+    async def show_typing(self, chat_id: int) -> None:
+        """Send the typing indicator; replies to ``chat_id`` wait until it is out."""
+        request = asyncio.ensure_future(self.bot.send_chat_action(chat_id, ChatAction.TYPING))
+        self._typing[chat_id] = request
+        try:
+            await request
+        except TelegramError as exc:  # cosmetic: never worth more than a note
+            log.debug("typing indicator not shown (%s)", type(exc).__name__)
+        finally:
+            if self._typing.get(chat_id) is request:
+                del self._typing[chat_id]
+
+    async def _after_typing(self, chat_id: int) -> None:
+        request = self._typing.get(chat_id)
+        if request is not None and not request.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(request), TYPING_WAIT_SECONDS)
+
+    async def send(self, key: ConversationKey, action: Outbound) -> None:
+        await self._after_typing(int(key.chat_id))
+        try:
+            try:
+                await self._send(int(key.chat_id), action)
+            except ChatMigrated as moved:
+                # A group became a supergroup and has a new id; the reply still
+                # belongs there.
+                await self._send(moved.new_chat_id, action)
+        except Forbidden as exc:
+            raise PermanentDeliveryError("blocked by the person or removed from the chat") from exc
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            raise TransientDeliveryError("flood control", retry_after=seconds) from exc
+        except BadRequest as exc:  # before NetworkError: BadRequest is a subclass of it
+            if "chat not found" in exc.message.casefold():
+                raise PermanentDeliveryError("chat not found") from exc
+            # Anything else Telegram refused (a formatting problem, a file too
+            # large) will not improve by waiting, but the outbox gives up after
+            # its own number of attempts; the person is not marked unreachable.
+            log.warning("telegram refused a %s (BadRequest)", action.type)
+            raise TransientDeliveryError("bad request") from exc
+        except NetworkError as exc:  # includes TimedOut
+            raise TransientDeliveryError(type(exc).__name__) from exc
+        except TelegramError as exc:
+            raise TransientDeliveryError(type(exc).__name__) from exc
+
+    async def _send(self, chat_id: int, action: Outbound) -> None:
+        if isinstance(action, SendText):
+            pieces = message_pieces(action.segments)
+            markup = keyboard(action, self.bot.username)
+            for n, piece in enumerate(pieces, start=1):
+                await self.bot.send_message(
+                    chat_id, piece, parse_mode=ParseMode.HTML,
+                    reply_markup=markup if n == len(pieces) else None,  # buttons on the last piece
+                    # Crisis lines carry links; a preview card would crowd them.
+                    link_preview_options=NO_PREVIEW,
+                )
+        elif isinstance(action, SendImage):
+            caption, rest = _caption(action.caption)
+            await self.bot.send_photo(chat_id, InputFile(action.png, filename="chart.png"),
+                                      caption=caption)
+            if rest:
+                await self.bot.send_message(chat_id, rest)
+        elif isinstance(action, SendFile):
+            caption, rest = _caption(action.caption)
+            await self.bot.send_document(
+                chat_id, InputFile(action.content, filename=action.filename), caption=caption)
+            if rest:
+                await self.bot.send_message(chat_id, rest)
+
+
+def _caption(text: str) -> tuple[str | None, str]:
+    """A caption Telegram accepts, and the text to send as a message instead when it is too long."""
+    if not text:
+        return None, ""
+    if utf16_len(text) <= CAPTION_LIMIT:
+        return text, ""
+    return None, text
+
+
+# --- the application ---------------------------------------------------------------
+
+
+class _RateLimiter(AIORateLimiter):
+    """PTB's limiter (per chat and overall, retrying flood control), except that the
+    typing indicator skips the queue: it is cosmetic, and must not take a
+    reply's place in Telegram's 30-messages-a-second budget."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data,
+                                             rate_limit_args)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bot API rate limits the adapter keeps to (Telegram's published defaults)."""
+
+    overall_per_second: float = 30.0
+    """Messages per second across all chats; 0 turns the overall limit off."""
+    group_per_minute: float = 20.0
+    """Messages per minute into one group."""
+    retries: int = 3
+    """Times PTB waits out a 429 before the outbox takes over."""
+    connections: int = 32
+    """HTTP connections to the Bot API.  At 30 messages a second a few dozen keep
+    up even at a second's round trip; httpcore's pool work grows with its size
+    (every request checks every connection), so PTB's default of 256 costs CPU."""
+
+
+def build_application(
+    settings: Settings, *, limits: Limits = Limits(), concurrent_updates: int = 64,
+) -> TelegramApplication:
+    """The PTB application for ``settings``; raises :class:`TelegramStartupError` when
+    ``TELEGRAM_TOKEN`` is missing or malformed."""
+    if settings.telegram_token is None:
+        raise TelegramStartupError("TELEGRAM_TOKEN is not set")
+    quiet_library_logs()  # PTB logs its URLs, token included, as the bot is built
+    limiter = _RateLimiter(
+        overall_max_rate=limits.overall_per_second, overall_time_period=1,
+        group_max_rate=limits.group_per_minute, group_time_period=60,
+        max_retries=limits.retries,
+    )
+    try:
+        return (
+            ApplicationBuilder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_base_url)
+            .rate_limiter(limiter)
+            .connection_pool_size(limits.connections)
+            # A request waits this long for a free connection before it counts
+            # as a (transient) failure; the rate limiter, not the pool, should
+            # be what paces replies.
+            .pool_timeout(POOL_TIMEOUT_SECONDS)
+            # Updates of different people run side by side; the runtime's
+            # per-conversation lock keeps one person's messages in order, because
+            # the handler reaches that lock without awaiting anything first.
+            .concurrent_updates(concurrent_updates)
+            .job_queue(None)
+            .build()
+        )
+    except InvalidToken as exc:
+        raise TelegramStartupError("TELEGRAM_TOKEN is not a valid bot token") from exc
+
+
+def quiet_library_logs() -> None:
+    """Keep tokens and message text out of the logs.
+
+    httpx logs every request URL at INFO, and a Bot API URL contains the token;
+    PTB logs whole updates (with what people wrote) at DEBUG.
+    """
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    ptb = logging.getLogger("telegram")
+    if ptb.getEffectiveLevel() < logging.INFO:
+        ptb.setLevel(logging.INFO)
+
+
+def menu_commands(menu: Iterable[tuple[str, str]]) -> list[BotCommand]:
+    """The private-chat command menu: every dialogue command, plus /resume."""
+    entries = dict(menu)
+    entries.setdefault(RESUME_COMMAND, RESUME_TITLE)
+    return [
+        BotCommand(name, title[:256])
+        for name, title in sorted(entries.items())
+        if _COMMAND_NAME.fullmatch(name) and title.strip()
+    ]
+
+
+class TelegramAdapter:
+    """One bot on Telegram: the PTB application, its handler and its sender."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        settings: Settings,
+        *,
+        menu: Iterable[tuple[str, str]] = (),
+        limits: Limits = Limits(),
+        concurrent_updates: int = 64,
+    ) -> None:
+        self.runtime = runtime
+        self.settings = settings
+        self.menu = list(menu)
+        self.application = build_application(settings, limits=limits,
+                                              concurrent_updates=concurrent_updates)
+        self.sender = TelegramSender(self.application.bot)
+        self.application.add_handler(TypeHandler(Update, self.handle_update))
+        self.application.add_error_handler(self._on_error)
+        self._me: BotIdentity | None = None
+
+    @property
+    def me(self) -> BotIdentity:
+        if self._me is None:
+            raise RuntimeError("open() the adapter first")
+        return self._me
+
+    async def open(self) -> None:
+        """Check the token (getMe) and publish the command menu.
+
+        Raises :class:`TelegramStartupError` with one line naming the setting
+        when Telegram rejects the token or cannot be reached.
+        """
+        quiet_library_logs()
+        try:
+            await self.application.initialize()
+        except InvalidToken as exc:
+            raise TelegramStartupError(
+                "TELEGRAM_TOKEN was rejected by Telegram; copy it again from @BotFather"
+            ) from exc
+        except NetworkError as exc:
+            raise TelegramStartupError(
+                f"could not reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__})"
+            ) from exc
+        bot = self.application.bot
+        self._me = BotIdentity(bot.id, bot.username)
+        await self._publish_commands()
+
+    async def _publish_commands(self) -> None:
+        commands = menu_commands(self.menu)
+        group = [c for c in commands if c.command in GROUP_COMMANDS]
+        try:
+            await self.application.bot.set_my_commands(commands,
+                                                       scope=BotCommandScopeAllPrivateChats())
+            # In groups the bot only gives crisis lines and help; the rest is private.
+            await self.application.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
+        except TelegramError as exc:
+            # A missing menu is cosmetic; the bot still answers every command.
+            log.warning("could not set the Telegram command menu (%s)", type(exc).__name__)
+
+    async def serve(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+        """Receive updates (polling, or the webhook) until ``stop`` is set; ``ready`` is
+        set once updates are being received."""
+        updater = self.application.updater
+        assert updater is not None  # ApplicationBuilder always makes one
+        await self.application.start()
+        try:
+            if self.settings.telegram_webhook_url:
+                await updater.start_webhook(**self.webhook_options())
+            else:
+                await updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
+            try:
+                if ready is not None:
+                    ready.set()
+                await stop.wait()
+            finally:
+                # Stop fetching first (this acknowledges what was fetched), then
+                # let the application finish the updates it already holds.
+                await updater.stop()
+        finally:
+            await self.application.stop()
+
+    def webhook_options(self) -> dict[str, Any]:
+        """Arguments for PTB's ``start_webhook``: it sets the webhook with Telegram and
+        rejects every request whose secret header does not match."""
+        settings = self.settings
+        url = settings.telegram_webhook_url or ""
+        if settings.telegram_webhook_secret is not None:
+            secret = settings.telegram_webhook_secret.get_secret_value()
+        else:
+            # Never accept unauthenticated updates.  A random secret works for one
+            # process; several workers behind a load balancer need the same one.
+            secret = secrets.token_urlsafe(32)
+            log.warning("TELEGRAM_WEBHOOK_SECRET is not set; using a random one for this run")
+        return {
+            "listen": settings.telegram_webhook_listen,
+            "port": settings.telegram_webhook_port,
+            "url_path": urlsplit(url).path,
+            "webhook_url": url,
+            "secret_token": secret,
+            "allowed_updates": list(ALLOWED_UPDATES),
+        }
+
+    async def close(self) -> None:
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def handle_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One update: translate it, hand it to the runtime, and look alive meanwhile.
+
+        No ``await`` comes before :meth:`Runtime.handle`, so updates of one
+        conversation reach its lock in the order Telegram sent them.
+        """
+        side: list[asyncio.Task[None]] = []
+        if update.callback_query is not None:
+            # Every press is answered, stale or not, or the button keeps spinning.
+            side.append(asyncio.create_task(self._answer(update.callback_query)))
+        if update.my_chat_member is not None:
+            side.append(asyncio.create_task(self._membership(update)))
+        inbound = to_inbound(update, self.me)
+        typing: asyncio.Task[None] | None = None
+        try:
+            if inbound is not None:
+                typing = asyncio.create_task(self._typing(int(inbound.key.chat_id)))
+                await self.runtime.handle(inbound)
+        finally:
+            if typing is not None:
+                typing.cancel()
+                side.append(typing)
+            await asyncio.gather(*side, return_exceptions=True)
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as exc:  # too old to answer: nothing to show anyway
+            log.info("callback query not answered (%s)", type(exc).__name__)
+
+    async def _typing(self, chat_id: int) -> None:
+        while True:
+            await self.sender.show_typing(chat_id)
+            await asyncio.sleep(TYPING_RENEW_SECONDS)
+
+    async def _membership(self, update: Update) -> None:
+        """A person who blocks the bot in a private chat is unreachable from now on."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != Chat.PRIVATE:
+            return
+        if change.new_chat_member.status == ChatMember.BANNED:
+            key = ConversationKey(PLATFORM, str(change.chat.id), str(change.from_user.id))
+            await self.runtime.mark_unreachable(key)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Only the error's type and where it happened: an exception's message
+        # can carry what the person wrote.
+        error = context.error
+        if error is None:
+            return
+        where = "".join(traceback.format_tb(error.__traceback__))
+        log.error("telegram update failed: %s\n%s", type(error).__name__, where)
+
+
+async def check_token(settings: Settings) -> BotIdentity:
+    """Ask Telegram who the token belongs to; :class:`TelegramStartupError` if nobody."""
+    application = build_application(settings)
+    try:
+        try:
+            await application.initialize()
+        except InvalidToken as exc:
+            raise TelegramStartupError(
+                "TELEGRAM_TOKEN was rejected by Telegram; copy it again from @BotFather"
+            ) from exc
+        except NetworkError as exc:
+            raise TelegramStartupError(
+                f"could not reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__})"
+            ) from exc
+        return BotIdentity(application.bot.id, application.bot.username)
+    finally:
+        with contextlib.suppress(TelegramError):
+            await application.shutdown()
+
+
+async def serve_telegram(
+    app: App,
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    run_dispatcher: bool = True,
+    limits: Limits = Limits(),
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Run the bot on Telegram until ``stop`` is set.
+
+    ``app`` is the :class:`bot.app.App` from ``open_app``.  The outbox is
+    drained before any new update is taken, so replies committed before a
+    crash go out first and exactly once.  With ``run_dispatcher`` the
+    dispatcher's periodic retry loop runs here too; when several platforms run
+    in one process, let exactly one of them (or the caller) run it.
+    """
+    adapter = TelegramAdapter(app.runtime, settings, menu=app.dialogues.menu(), limits=limits)
+    await adapter.open()
+    retry_loop: asyncio.Task[None] | None = None
+    try:
+        app.dispatcher.add_sender(PLATFORM, adapter.sender)
+        await app.dispatcher.drain(PLATFORM)
+        if run_dispatcher:
+            retry_loop = asyncio.create_task(app.dispatcher.run())
+        await adapter.serve(stop, ready)
+    finally:
+        if retry_loop is not None:
+            retry_loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await retry_loop
+        await adapter.close()

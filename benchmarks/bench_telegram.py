@@ -1,0 +1,261 @@
+"""The Telegram adapter under load: the real PTB stack against the fake Bot API.
+
+The fake server (:mod:`benchmarks.fake_bot_api`) is handed ``people x steps``
+updates at once: each person's start of a conversation (a greeting, consent,
+country, the menu, the first questions of the belief flow, some answers).  The
+bot polls them with ``getUpdates`` like it would from Telegram, runs each
+through the runtime (real dialogues, real SQLite file with ``synchronous=FULL``)
+and sends the replies back over HTTP.  The clock stops when every update's
+replies have been accepted by the fake server.
+
+Printed:
+
+* inbound updates per second and replies per second, end to end;
+* the bot's own time per update, p50/p99: inside the update handler, from the
+  update arriving at the handler until its replies were accepted (this
+  includes waiting for that person's earlier messages, which a burst queues);
+* the time from the fake handing an update out to its replies being accepted
+  (what Telegram would see), p50/p99.
+
+Telegram's own rate limits (30 messages a second) are switched off by default
+so that the figure is the bot's capacity; ``--telegram-limits`` keeps them on
+and shows the limiter at work (use a small ``--people`` then).
+
+Run: ``python -m benchmarks.bench_telegram [--people 200] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientSession
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from adapters.telegram_ptb import PLATFORM, Limits, TelegramAdapter
+from benchmarks.fake_bot_api import TOKEN, FakeBotAPI
+from bot.app import open_app
+from bot.config import Settings
+from bot.runtime import Runtime
+
+NO_LIMITS = Limits(overall_per_second=0, group_per_minute=0)
+# One person's first minutes with the bot, as updates: text, or ("press", data).
+SCRIPT: tuple[str | tuple[str, str], ...] = (
+    "hi",
+    ("press", "onboarding:consent:yes"),
+    "UK",
+    ("press", "menu:choose:talk"),
+    ("press", "belief:arrive:go_on"),
+    ("press", "belief:name_feeling:anxious"),
+    ("press", "belief:rate_before:7"),
+    "I snapped at my sister on the phone and now I feel awful about it",
+    "I always mess things up when it matters",
+    "It started when I was a kid, my dad used to say it",
+)
+
+
+class TimedAdapter(TelegramAdapter):
+    """The adapter, timing each update from handler entry to replies accepted."""
+
+    def __init__(self, runtime: Runtime, settings: Settings, expected: int,
+                 **kwargs: Any) -> None:
+        super().__init__(runtime, settings, **kwargs)
+        self.expected = expected
+        self.handler_ms: list[float] = []
+        self.finished: dict[int, float] = {}
+        self.all_done = asyncio.Event()
+
+    async def handle_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        started = time.perf_counter()
+        try:
+            await super().handle_update(update, context)
+        finally:
+            self.handler_ms.append((time.perf_counter() - started) * 1000)
+            self.finished[update.update_id] = time.monotonic()
+            if len(self.finished) >= self.expected:
+                self.all_done.set()
+
+
+def percentile(values: Sequence[float], fraction: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * fraction) - 1))]
+
+
+class FakeApart:
+    """The fake Bot API in its own process, driven over its control routes, so that
+    its work does not share a CPU with the bot being measured."""
+
+    def __init__(self) -> None:
+        self.process: asyncio.subprocess.Process | None = None
+        self.port = 0
+        self.session: ClientSession | None = None
+
+    async def __aenter__(self) -> FakeApart:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "benchmarks.fake_bot_api", stdout=asyncio.subprocess.PIPE)
+        assert self.process.stdout is not None
+        self.port = int((await self.process.stdout.readline()).decode())
+        self.session = ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.session is not None:
+            await self.session.close()
+        if self.process is not None:
+            self.process.terminate()
+            await self.process.wait()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def queue(self, items: list[tuple[str, int, str]]) -> None:
+        assert self.session is not None
+        async with self.session.post(f"http://127.0.0.1:{self.port}/control/queue",
+                                     json=items) as response:
+            response.raise_for_status()
+
+    async def stats(self) -> dict[str, Any]:
+        assert self.session is not None
+        async with self.session.get(f"http://127.0.0.1:{self.port}/control/stats") as response:
+            data: dict[str, Any] = await response.json()
+            return data
+
+
+def workload(people: int) -> list[tuple[str, int, str]]:
+    """Every update, step by step across people, as a crowd would write."""
+    items: list[tuple[str, int, str]] = []
+    for step in SCRIPT:
+        for n in range(people):
+            kind, value = step if isinstance(step, tuple) else ("text", step)
+            items.append((kind, 10_000 + n, value))
+    return items
+
+
+async def run_async(*, people: int = 200, db: Path, limits: Limits = NO_LIMITS,
+                    concurrent_updates: int = 64, in_process: bool = False,
+                    seconds: float = 600.0) -> dict[str, Any]:
+    """Serve ``people x len(SCRIPT)`` updates and measure (see the module docstring)."""
+    expected = people * len(SCRIPT)
+    items = workload(people)
+    fake: FakeApart | FakeBotAPI = FakeBotAPI(long_poll=0.05) if in_process else FakeApart()
+    async with fake:
+        settings = Settings(
+            _env_file=None, database_url=f"sqlite:///{db}", telegram_token=TOKEN,
+            telegram_base_url=fake.base_url, telegram_webhook_url=None, log_level="WARNING",
+        )
+        async with open_app(settings) as app:
+            adapter = TimedAdapter(app.runtime, settings, expected, menu=app.dialogues.menu(),
+                                   limits=limits, concurrent_updates=concurrent_updates)
+            await adapter.open()
+            app.dispatcher.add_sender(PLATFORM, adapter.sender)
+            stop, ready = asyncio.Event(), asyncio.Event()
+            serving = asyncio.create_task(adapter.serve(stop, ready))
+            try:
+                await ready.wait()
+                before = await _messages(fake)
+                started = time.perf_counter()
+                queued_at = time.monotonic()
+                if isinstance(fake, FakeApart):
+                    await fake.queue(items)
+                else:
+                    for kind, user_id, value in items:
+                        if kind == "press":
+                            fake.queue_press(user_id, value)
+                        else:
+                            fake.private_message(user_id, value)
+                await asyncio.wait_for(adapter.all_done.wait(), seconds)
+                elapsed = time.perf_counter() - started
+                replies = await _messages(fake) - before
+                served = await _served(fake)
+            finally:
+                stop.set()
+                await serving
+                await adapter.close()
+    served_to_done = [
+        (done - served.get(update_id, queued_at)) * 1000
+        for update_id, done in adapter.finished.items()
+    ]
+    return {
+        "people": people,
+        "updates": expected,
+        "replies": replies,
+        "seconds": round(elapsed, 2),
+        "updates_per_second": round(expected / elapsed, 1),
+        "replies_per_second": round(replies / elapsed, 1),
+        "handler_p50_ms": _round(percentile(adapter.handler_ms, 0.50)),
+        "handler_p99_ms": _round(percentile(adapter.handler_ms, 0.99)),
+        "handler_mean_ms": _round(statistics.fmean(adapter.handler_ms)),
+        "served_to_replied_p50_ms": _round(percentile(served_to_done, 0.50)),
+        "served_to_replied_p99_ms": _round(percentile(served_to_done, 0.99)),
+        "telegram_limits": "on" if limits.overall_per_second else "off",
+        "concurrent_updates": concurrent_updates,
+        "fake_server": "in process" if in_process else "own process",
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+async def _messages(fake: FakeApart | FakeBotAPI) -> int:
+    if isinstance(fake, FakeApart):
+        return int((await fake.stats())["messages"])
+    return len(fake.messages())
+
+
+async def _served(fake: FakeApart | FakeBotAPI) -> dict[int, float]:
+    if isinstance(fake, FakeApart):
+        return {int(k): float(v) for k, v in (await fake.stats())["served"].items()}
+    return dict(fake.served)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def run(*, people: int = 200, db: Path | None = None, telegram_limits: bool = False,
+        concurrent_updates: int = 64, in_process: bool = False) -> dict[str, Any]:
+    """Run the benchmark once and return its figures."""
+    limits = Limits() if telegram_limits else NO_LIMITS
+    with tempfile.TemporaryDirectory() as tmp:
+        path = db or Path(tmp) / "bench.db"
+        return asyncio.run(run_async(people=people, db=path, limits=limits,
+                                     concurrent_updates=concurrent_updates,
+                                     in_process=in_process))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, default=200,
+                        help=f"people, each sending {len(SCRIPT)} updates (default 200)")
+    parser.add_argument("--concurrent", type=int, default=64,
+                        help="updates PTB handles at once (default 64)")
+    parser.add_argument("--telegram-limits", action="store_true",
+                        help="keep Telegram's 30 messages/s limit on")
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the fake Bot API in this process (it then shares the CPU)")
+    parser.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
+    parser.add_argument("--json", action="store_true", help="print figures as JSON")
+    args = parser.parse_args(argv)
+    result = run(people=args.people, db=args.db, telegram_limits=args.telegram_limits,
+                 concurrent_updates=args.concurrent, in_process=args.in_process)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for name, value in result.items():
+            print(f"{name:>26}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Tests of the Discord adapter (named so it never shadows the ``discord`` package)."""

@@ -1,0 +1,1 @@
+"""Tests for the safety layer: normaliser, detector, resources, evaluation."""

@@ -1,0 +1,352 @@
+"""The crisis detector: what it must catch, what it must let pass, and its reasons.
+
+These tables are phrased differently from the shipped evaluation set on purpose:
+they check that the rules generalise rather than remember.
+"""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.safety.detector import assess
+from bot.safety.evaluation import DEFAULT_EVAL_PATH, read_labelled
+
+CRISIS = [
+    # active ideation
+    "i just want to stop existing",
+    "sometimes i think about killing myself",
+    "I want to commit suicide",
+    "i feel like ending it all",
+    "I'm thinking about taking my life",
+    "I keep thinking about how easy it would be to just end it",
+    "The thought of dying is comforting",
+    "Please just let me die",
+    # passive wishes
+    "i hope i dont wake up",
+    "I'm tired of waking up",
+    "Honestly I'd be fine if I never woke up",
+    "i wish i was never born",
+    "I can't see any reason to keep living",
+    "life is not worth living anymore",
+    "I want to disappear forever",
+    # burden
+    "everyone would be better off if I just disappeared",
+    "it would be easier if I just wasn't here",
+    "Nobody would miss me if I died tonight",
+    "I don't deserve to live",
+    # plans and means
+    "I'm going to end it all tonight",
+    "I'm planning my suicide",
+    "I looked up how many pills it takes to die",
+    "how long does it take to bleed out",
+    "which is more painless, hanging or pills",
+    "I've been stockpiling my antidepressants",
+    "I've been googling ways to die",
+    "I'm sitting on the ledge",
+    "ive got everything ready, the pills and the note",
+    "I'm going to do it. I have the rope",
+    "I think tonight is the night I finally do it",
+    # acts already taken
+    "Just took 15 of my sleeping pills",
+    "I took like 20 pills",
+    "i took my whole prescription",
+    "Took an overdose",
+    "I swallowed a load of pills 10 mins ago",
+    "I slit my wrists",
+    # self-harm
+    "I burn myself with cigarettes",
+    "I cut again last night",
+    "I need to cut tonight",
+    "Self-harm is the only thing that helps",
+    "i want to hurt myself again",
+    # farewells
+    "this is my final goodbye to all of you",
+    "I've started giving my stuff away",
+    "I'm not going to be around much longer",
+    "I'm done. I can't do this anymore. Goodbye",
+    # danger from another person
+    "My husband said he'll hurt me if I tell anyone",
+    "He grabbed me by the throat",
+    "I'm scared he'll kill me",
+    "My partner pushed me against the wall and choked me",
+    "He threatened me with a knife",
+    "I'm hiding from him in the bathroom",
+    "My dad is abusive",
+    # a friend or relative at risk
+    "My girlfriend says she wants to end her life",
+    "My best friend told me she's been cutting",
+    "My brother attempted suicide yesterday",
+    "a friend on discord says he's going to kill himself tonight",
+    "I found my mom unconscious with pills everywhere",
+    # slang and typos
+    "thinking of kms",
+    "i wanna unalive",
+    "i want to sewerslide",
+    "I wanna kiiiill myself",
+    "i wnat to dye",  # misspelled both ways; a wish to die is the reading that matters
+]
+
+NOT_CRISIS = [
+    # idioms
+    "I'm killing it at work lately",
+    "The kids are killing me today",
+    "I'm dying to know what happens next",
+    "my mom is going to kill me lol",
+    "This workout is going to be the death of me",
+    "I'd kill to have her hair",
+    "I'd rather die than eat mushrooms",
+    "I'm so embarrassed I want to crawl into a hole and die",
+    "I could die happy now",
+    "I'm literally going to die if this meeting runs over",
+    "He's going to kill me when he sees the scratch on the car",
+    "She said she'd kill me if I ate her chocolate",
+    "He hits me with pillows when we play",
+    "he beat me to the last slice of pizza",
+    "It was a suicide mission but we won",
+    "bro I'm gonna kms if this lecture goes on any longer",
+    "The thought of another Monday makes me want to die",
+    "That movie was so bad I wanted to die",
+    "goodbye cruel world, hello weekend!",
+    # media and study
+    "I'm writing a story where the main character wants to die",
+    "the lyrics are about wanting to end it all",
+    "Our seminar on suicide prevention was moving",
+    # accidents
+    "My son cut himself on a broken glass",
+    "She hurt herself skiing",
+    "I burnt my tongue on hot tea",
+    "I hit myself on the head with the cupboard door lol",
+    # ordinary life
+    "I want to die my hair purple",
+    "I feel like dying my hair pink",
+    "my grandma wants to die at home, not in hospital",
+    "Please take care of my dog when I'm gone for the weekend",
+    "I wrote a letter to my family explaining why I'm moving abroad",
+    "I'm going to take all my vitamins",
+    "I need to cut my hair",
+    "I've been cutting carbs",
+    "Let's hang out tonight",
+    "I'm hanging in there",
+    "I'm going to catch the bus home",
+    "Thank you so much for everything!",
+    "goodbye everyone, see you tomorrow",
+    # everyday self-criticism and distress
+    "I hate myself sometimes",
+    "I'm such an idiot",
+    "I'm afraid of dying",
+    "I just want the week to end",
+]
+
+NEGATED = [
+    "No I don't want to kill myself",
+    "im not gonna kill myself dont worry",
+    "I would never take my own life, I love my kids too much",
+    "Even on my worst days I've never wanted to die",
+    "I don't self-harm",
+    "I'm not going to hurt myself",
+    "no thoughts of suicide, just tired",
+    "I've never been suicidal",
+    "I'm not suicidal, I promise",
+    "I'd never kill myself",
+    "Don't worry, I'm not going to jump",
+    "no quiero morir, solo estoy cansado",
+    "je ne veux pas mourir",
+    "ich will nicht sterben",
+    "não quero morrer",
+]
+
+PAST = [
+    ("I used to cut myself in high school", "past_self_harm"),
+    ("I tried to kill myself when I was 17, I'm doing well now", "past_suicidality"),
+    ("Years ago I was suicidal", "past_suicidality"),
+    ("I had suicidal thoughts in my twenties", "past_suicidality"),
+    ("My brother tried to kill himself two years ago", "third_party_past"),
+]
+
+CONCERN = [
+    "I can't go on like this anymore",
+    "what's the point",
+    "I feel so hopeless",
+    "I'm such a burden to everyone",
+    "no one cares about me",
+    "I just want it all to stop",
+    "i want to die lmao this homework is killing me",
+    "If I hear that song again I'm going to kill myself",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_language_is_caught(text: str) -> None:
+    assert assess(text).level == "crisis"
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_idioms_media_accidents_and_ordinary_life_are_not_crisis(text: str) -> None:
+    assert assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_negated_statements_are_not_flagged(text: str) -> None:
+    assert assess(text).level == "none"
+
+
+@pytest.mark.parametrize(("text", "reason"), PAST)
+def test_the_past_is_a_concern_not_a_crisis(text: str, reason: str) -> None:
+    verdict = assess(text)
+    assert verdict.level == "concern"
+    assert reason in verdict.reasons
+
+
+def test_the_past_does_not_hide_the_present() -> None:
+    assert assess("I used to cut and I've started again").level == "crisis"
+    assert assess("I was suicidal years ago and I still am").level == "crisis"
+    assert assess("I tried to kill myself last night").level == "crisis"
+
+
+@pytest.mark.parametrize("text", CONCERN)
+def test_hopelessness_and_hyperbole_are_concern(text: str) -> None:
+    assert assess(text).level == "concern"
+
+
+def test_a_hedged_negation_is_still_a_concern() -> None:
+    assert assess("I'm not going to kill myself tonight").level == "concern"
+
+
+def test_a_negation_in_another_clause_does_not_cancel() -> None:
+    assert assess("I'm not sad, I want to die").level == "crisis"
+    assert assess("I don't know why but I want to die").level == "crisis"
+    assert assess("no i really want to die").level == "crisis"
+
+
+def test_a_joke_marker_alone_does_not_hide_a_wish_to_die() -> None:
+    assert assess("i want to die lol").level == "crisis"
+    assert assess("I'm fine lol. just want to die").level == "crisis"
+
+
+def test_faint_farewells_combine_with_distress() -> None:
+    assert assess("Thank you for everything").level == "none"
+    assert assess("I can't take it anymore. Thank you for everything.").level == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("I want to kill myself", {"ideation"}),
+        ("I wish I could sleep and never wake up", {"passive_wish"}),
+        ("they'd be better off without me", {"burden"}),
+        ("I'm going to kill myself tonight", {"plan"}),
+        ("I've been saving up my pills", {"means"}),
+        ("I took the whole bottle", {"act_taken"}),
+        ("I've been cutting again", {"self_harm"}),
+        ("this is goodbye, thank you for everything", {"farewell"}),
+        ("he said he'd kill me", {"danger_from_other"}),
+        ("my friend says she wants to die", {"third_party_risk"}),
+        ("kms", {"ideation", "slang"}),
+        ("quiero morir", {"ideation", "lang_es"}),
+        ("je veux mourir", {"ideation", "lang_fr"}),
+        ("ich will sterben", {"ideation", "lang_de"}),
+        ("quero morrer", {"ideation", "lang_pt"}),
+    ],
+)
+def test_reasons_name_the_signal(text: str, reasons: set[str]) -> None:
+    verdict = assess(text)
+    assert verdict.level == "crisis"
+    assert reasons <= set(verdict.reasons)
+
+
+def test_a_third_party_wish_is_not_read_as_the_writers() -> None:
+    verdict = assess("my friends want to die")
+    assert "third_party_risk" in verdict.reasons
+    assert "ideation" not in verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quiero morir",
+        "estoy pensando en suicidarme",
+        "je pense au suicide tous les jours",
+        "j'ai envie d'en finir",
+        "ich will mich umbringen",
+        "ich möchte nicht mehr leben",
+        "to pensando em me matar",
+        "vou acabar com tudo",
+    ],
+)
+def test_common_phrases_in_other_languages(text: str) -> None:
+    assert assess(text).level == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me muero de hambre",
+        "mi jefe me va a matar",
+        "je meurs de faim",
+        "ça me tue cette chaleur",
+        "das bringt mich um",
+        "ich sterbe vor Hunger",
+        "morri de rir",
+        "vou me matar de estudar",
+    ],
+)
+def test_idioms_in_other_languages(text: str) -> None:
+    assert assess(text).level != "crisis"
+
+
+def test_empty_and_blank_messages() -> None:
+    assert assess("").level == "none"
+    assert assess("   \n ").level == "none"
+    assert assess("").reasons == ()
+
+
+# --- properties ----------------------------------------------------------------------
+
+_SAMPLES = [item.text for item in read_labelled(DEFAULT_EVAL_PATH)] + CRISIS + NOT_CRISIS
+_INVISIBLE = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_assess_never_raises(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level in ("none", "concern", "crisis")
+    assert all(isinstance(reason, str) and reason for reason in verdict.reasons)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_SAMPLES), st.lists(st.tuples(st.integers(0, 500), _INVISIBLE), max_size=6))
+def test_stable_under_invisible_characters(text: str, inserts: list[tuple[int, str]]) -> None:
+    changed = text
+    for position, char in inserts:
+        at = position % (len(changed) + 1)
+        changed = changed[:at] + char + changed[at:]
+    assert assess(changed) == assess(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_SAMPLES), st.sampled_from([str.upper, str.lower, str.swapcase, str.title]))
+def test_stable_under_case(text: str, change: object) -> None:
+    assert callable(change)
+    assert assess(change(text)) == assess(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_SAMPLES), st.sampled_from(["\u2019", "\u2018", "\u02bc", "`"]))
+def test_stable_under_curly_apostrophes(text: str, apostrophe: str) -> None:
+    assert assess(text.replace("'", apostrophe)) == assess(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(_SAMPLES), st.sampled_from(["", " ", "  ", "\t"]))
+def test_stable_under_surrounding_whitespace(text: str, pad: str) -> None:
+    assert assess(pad + text + pad) == assess(text)
+
+
+def test_ascii_letters_alone_are_harmless() -> None:
+    # a keyboard mash must not trip anything
+    assert assess(string.ascii_lowercase * 3).level == "none"

@@ -1,0 +1,206 @@
+"""Crisis resources: the shipped book is complete, and lookups behave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.safety.resources import (
+    CountryResources,
+    ResourceBook,
+    country_from_text,
+    format_resources,
+    load_resources,
+)
+
+
+@pytest.fixture(scope="module")
+def book() -> ResourceBook:
+    return load_resources()
+
+
+def test_at_least_thirty_countries(book: ResourceBook) -> None:
+    assert len(book.countries) >= 30
+
+
+def test_every_country_has_emergency_number_lines_and_sources(book: ResourceBook) -> None:
+    for code, entry in book.countries.items():
+        assert len(code) == 2, code
+        assert code.isupper(), code
+        assert code.isalpha(), code
+        assert entry.code == code
+        assert entry.emergency, code
+        assert entry.source.strip(), code
+        assert entry.lines, code
+        assert not entry.is_fallback
+        for line in entry.lines:
+            assert line.source.strip(), (code, line.name)
+            assert line.phone or line.text or line.url, (code, line.name)
+
+
+def test_well_known_lines(book: ResourceBook) -> None:
+    assert book.countries["US"].emergency == "911"
+    assert any(line.phone == "988" for line in book.countries["US"].lines)
+    assert book.countries["GB"].emergency == "999"
+    assert any(line.phone == "116 123" for line in book.countries["GB"].lines)
+    assert any(line.phone == "13 11 14" for line in book.countries["AU"].lines)
+
+
+def test_international_points_to_directories(book: ResourceBook) -> None:
+    intl = book.international
+    assert intl.is_fallback
+    urls = " ".join(line.url or "" for line in intl.lines)
+    assert "findahelpline.com" in urls
+    assert "iasp.info" in urls
+
+
+@pytest.mark.parametrize("code", [None, "", "XX", "zz", "international"])
+def test_unknown_country_falls_back(book: ResourceBook, code: str | None) -> None:
+    result = book.for_country(code)
+    assert result.is_fallback
+    assert result == book.international
+
+
+@pytest.mark.parametrize("code", ["GB", "gb", " de "])
+def test_known_country_is_not_the_fallback(book: ResourceBook, code: str) -> None:
+    result = book.for_country(code)
+    assert not result.is_fallback
+    assert result.code == code.strip().upper()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("UK", "GB"),
+        ("United Kingdom", "GB"),
+        ("england", "GB"),
+        ("Scotland", "GB"),
+        ("Northern Ireland", "GB"),
+        ("gb", "GB"),
+        ("ireland", "IE"),
+        ("Deutschland", "DE"),
+        ("I live in Germany", "DE"),
+        ("USA", "US"),
+        ("U.S.A.", "US"),
+        ("the states", "US"),
+        ("I'm in the US", "US"),
+        ("🇩🇪", "DE"),
+        ("🇫🇷 here", "FR"),
+        ("Österreich", "AT"),
+        ("españa", "ES"),
+        ("Brasil", "BR"),
+        ("new south wales", "AU"),
+        ("ich wohne in der Schweiz", "CH"),
+        ("de", "DE"),
+        ("Holland", "NL"),
+    ],
+)
+def test_country_from_text(book: ResourceBook, text: str, code: str) -> None:
+    assert country_from_text(text, book) == code
+    assert book.country_from_text(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "nowhere", "help us please", "no", "it", "I live on an island", "South America",
+     "North Korea", "🇰🇵"],
+)
+def test_country_from_text_says_none_when_unsure(book: ResourceBook, text: str) -> None:
+    assert country_from_text(text, book) is None
+
+
+def test_country_from_text_loads_the_shipped_book_by_default() -> None:
+    assert country_from_text("France") == "FR"
+
+
+def test_format_puts_the_emergency_number_first(book: ResourceBook) -> None:
+    text = format_resources(book.for_country("GB"))
+    lines = text.splitlines()
+    assert "999" in lines[0]
+    assert any("Samaritans" in line and "116 123" in line for line in lines[1:])
+    assert all(len(line) <= 120 for line in lines)  # phone screen
+
+
+def test_format_fallback_names_the_directory(book: ResourceBook) -> None:
+    text = format_resources(book.for_country(None))
+    assert "emergency number" in text.splitlines()[0]
+    assert "https://findahelpline.com" in text
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "resources.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+_INTL = """
+international:
+  name: International
+  source: test
+  lines:
+    - {name: Directory, url: "https://example.org", source: test}
+"""
+
+
+def test_unknown_fields_are_rejected(tmp_path: Path) -> None:
+    body = _INTL + """
+countries:
+  GB:
+    name: United Kingdom
+    emergency: "999"
+    source: test
+    colour: blue
+    lines:
+      - {name: Line, phone: "1", source: test}
+"""
+    with pytest.raises(ValidationError):
+        load_resources(_write(tmp_path, body))
+
+
+def test_a_line_needs_a_source(tmp_path: Path) -> None:
+    body = _INTL + """
+countries:
+  GB:
+    name: United Kingdom
+    emergency: "999"
+    source: test
+    lines:
+      - {name: Line, phone: "1"}
+"""
+    with pytest.raises(ValidationError):
+        load_resources(_write(tmp_path, body))
+
+
+def test_a_country_needs_an_emergency_number(tmp_path: Path) -> None:
+    body = _INTL + """
+countries:
+  GB:
+    name: United Kingdom
+    source: test
+    lines:
+      - {name: Line, phone: "1", source: test}
+"""
+    with pytest.raises(ValidationError, match="emergency"):
+        load_resources(_write(tmp_path, body))
+
+
+def test_an_unquoted_no_key_is_explained(tmp_path: Path) -> None:
+    body = _INTL + """
+countries:
+  NO:
+    name: Norway
+    emergency: "112"
+    source: test
+    lines:
+      - {name: Line, phone: "1", source: test}
+"""
+    with pytest.raises(ValueError, match="quoted"):
+        load_resources(_write(tmp_path, body))
+
+
+def test_models_are_immutable(book: ResourceBook) -> None:
+    entry: CountryResources = book.countries["GB"]
+    with pytest.raises(ValidationError):
+        entry.emergency = "000"  # type: ignore[misc]
