@@ -65,7 +65,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.engine import GROUP_COMMANDS, RESUME_COMMAND
 from bot.render import as_html, plain, split_message
@@ -97,6 +97,10 @@ TYPING_RENEW_SECONDS: Final = 4.0
 # Button labels up to this long sit six to a row (a scale), up to SHORT_LABEL two.
 TINY_LABEL: Final = 3
 SHORT_LABEL: Final = 16
+# Updates handled at once.  Enough to keep up with Telegram's 30 messages a
+# second at real round-trip times, with room for handlers that wait on a busy
+# group's rate limit; more only adds HTTP pool work (see benchmarks/bench_telegram).
+CONCURRENT_UPDATES: Final = 32
 # The longest a reply waits for its typing indicator to be out first.
 TYPING_WAIT_SECONDS: Final = 1.0
 POOL_TIMEOUT_SECONDS: Final = 30.0
@@ -115,8 +119,9 @@ TelegramApplication = Application[
 ]
 
 
-class TelegramStartupError(Exception):
-    """The bot cannot start on Telegram; the message is one line naming the setting."""
+class TelegramStartupError(SettingsError):
+    """The bot cannot start on Telegram; the message is one line naming the setting
+    (a :class:`~bot.config.SettingsError`, so the CLI reports it like any bad setting)."""
 
 
 # --- inbound: Telegram update -> Inbound --------------------------------------------
@@ -452,7 +457,8 @@ class _RateLimiter(AIORateLimiter):
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Bot API rate limits the adapter keeps to (Telegram's published defaults)."""
+    """How hard the adapter may use the Bot API: Telegram's published rate limits,
+    and the HTTP connections it keeps."""
 
     overall_per_second: float = 30.0
     """Messages per second across all chats; 0 turns the overall limit off."""
@@ -467,7 +473,7 @@ class Limits:
 
 
 def build_application(
-    settings: Settings, *, limits: Limits = Limits(), concurrent_updates: int = 64,
+    settings: Settings, *, limits: Limits = Limits(), concurrent_updates: int = CONCURRENT_UPDATES,
 ) -> TelegramApplication:
     """The PTB application for ``settings``; raises :class:`TelegramStartupError` when
     ``TELEGRAM_TOKEN`` is missing or malformed."""
@@ -535,7 +541,7 @@ class TelegramAdapter:
         *,
         menu: Iterable[tuple[str, str]] = (),
         limits: Limits = Limits(),
-        concurrent_updates: int = 64,
+        concurrent_updates: int = CONCURRENT_UPDATES,
     ) -> None:
         self.runtime = runtime
         self.settings = settings
@@ -559,19 +565,7 @@ class TelegramAdapter:
         Raises :class:`TelegramStartupError` with one line naming the setting
         when Telegram rejects the token or cannot be reached.
         """
-        quiet_library_logs()
-        try:
-            await self.application.initialize()
-        except InvalidToken as exc:
-            raise TelegramStartupError(
-                "TELEGRAM_TOKEN was rejected by Telegram; copy it again from @BotFather"
-            ) from exc
-        except NetworkError as exc:
-            raise TelegramStartupError(
-                f"could not reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__})"
-            ) from exc
-        bot = self.application.bot
-        self._me = BotIdentity(bot.id, bot.username)
+        self._me = await _initialize(self.application)
         await self._publish_commands()
 
     async def _publish_commands(self) -> None:
@@ -691,21 +685,33 @@ class TelegramAdapter:
 async def check_token(settings: Settings) -> BotIdentity:
     """Ask Telegram who the token belongs to; :class:`TelegramStartupError` if nobody."""
     application = build_application(settings)
+    me = await _initialize(application)
+    await application.shutdown()
+    return me
+
+
+async def _initialize(application: TelegramApplication) -> BotIdentity:
+    """``application.initialize()`` (which calls getMe), failing in one line that names
+    the setting to fix."""
     try:
-        try:
-            await application.initialize()
-        except InvalidToken as exc:
+        await application.initialize()
+    except TelegramError as exc:
+        # shutdown() does nothing for an application that never initialised,
+        # so its HTTP client is closed here.
+        with contextlib.suppress(Exception):
+            await application.bot.request.shutdown()
+        if isinstance(exc, InvalidToken):
             raise TelegramStartupError(
                 "TELEGRAM_TOKEN was rejected by Telegram; copy it again from @BotFather"
             ) from exc
-        except NetworkError as exc:
+        if isinstance(exc, NetworkError):
             raise TelegramStartupError(
                 f"could not reach the Bot API at TELEGRAM_BASE_URL ({type(exc).__name__})"
             ) from exc
-        return BotIdentity(application.bot.id, application.bot.username)
-    finally:
-        with contextlib.suppress(TelegramError):
-            await application.shutdown()
+        raise TelegramStartupError(
+            f"Telegram refused to start the bot ({type(exc).__name__}); check TELEGRAM_TOKEN "
+            "and TELEGRAM_BASE_URL") from exc
+    return BotIdentity(application.bot.id, application.bot.username)
 
 
 async def serve_telegram(
@@ -713,7 +719,7 @@ async def serve_telegram(
     settings: Settings,
     stop: asyncio.Event,
     *,
-    run_dispatcher: bool = True,
+    run_outbox: bool = True,
     limits: Limits = Limits(),
     ready: asyncio.Event | None = None,
 ) -> None:
@@ -721,7 +727,7 @@ async def serve_telegram(
 
     ``app`` is the :class:`bot.app.App` from ``open_app``.  The outbox is
     drained before any new update is taken, so replies committed before a
-    crash go out first and exactly once.  With ``run_dispatcher`` the
+    crash go out first and exactly once.  With ``run_outbox`` the
     dispatcher's periodic retry loop runs here too; when several platforms run
     in one process, let exactly one of them (or the caller) run it.
     """
@@ -731,7 +737,7 @@ async def serve_telegram(
     try:
         app.dispatcher.add_sender(PLATFORM, adapter.sender)
         await app.dispatcher.drain(PLATFORM)
-        if run_dispatcher:
+        if run_outbox:
             retry_loop = asyncio.create_task(app.dispatcher.run())
         await adapter.serve(stop, ready)
     finally:

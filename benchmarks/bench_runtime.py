@@ -50,6 +50,7 @@ SENTENCES = (
 # would leave the flow early or loop back is avoided.
 AVOID = ("skip", "other", "again", "another", "breath", "breathe", "no", "stop", "help")
 MAX_MESSAGES_PER_PERSON = 40
+COUNTRY = "United Kingdom"
 
 
 class LastMessages:
@@ -87,8 +88,13 @@ class Figures:
         }
 
 
-def next_message(rng: random.Random, choices: tuple[Choice, ...], turn: int) -> tuple[str, str]:
-    """What the person sends next: ``("choice", payload)`` or ``("text", words)``."""
+def next_message(
+    rng: random.Random, choices: tuple[Choice, ...], turn: int, texts_sent: int
+) -> tuple[str, str]:
+    """What the person sends next: ``("choice", payload)`` or ``("text", words)``.
+
+    The first question asking for words is onboarding's "which country?".
+    """
     options = [c for c in choices if not any(a in c.id.rsplit(":", 1)[-1] for a in AVOID)]
     only_skip = len(choices) == 1
     if options and not only_skip:
@@ -97,7 +103,7 @@ def next_message(rng: random.Random, choices: tuple[Choice, ...], turn: int) -> 
             wanted = "7" if turn < 8 else "4"
             return "choice", next(c.id for c in numbers if c.label == wanted)
         return "choice", rng.choice(options).id
-    return "text", rng.choice(SENTENCES)
+    return "text", COUNTRY if texts_sent == 0 else rng.choice(SENTENCES)
 
 
 async def person(
@@ -108,6 +114,7 @@ async def person(
     key = ConversationKey(PLATFORM, f"chat{n}", f"user{n}")
     await asyncio.sleep(start_delay)
     kind, value = "text", "hi"
+    texts_sent = 0
     for turn in range(MAX_MESSAGES_PER_PERSON):
         event = Inbound(
             key, f"{n}-{turn}", datetime.now(UTC), "choice" if kind == "choice" else "text",
@@ -121,7 +128,8 @@ async def person(
         if not choices:
             figures.completed_flows += 1
             return
-        kind, value = next_message(rng, choices, turn)
+        kind, value = next_message(rng, choices, turn, texts_sent)
+        texts_sent += kind == "text"
         if think:
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 

@@ -1,7 +1,8 @@
 """The Telegram adapter under load: the real PTB stack against the fake Bot API.
 
-The fake server (:mod:`benchmarks.fake_bot_api`) is handed ``people x steps``
-updates at once: each person's start of a conversation (a greeting, consent,
+The fake server (:mod:`benchmarks.fake_bot_api`, in its own process so that its
+work does not share the bot's CPU; ``--in-process`` to share) is handed
+``people x steps`` updates at once: each person's start of a conversation (a greeting, consent,
 country, the menu, the first questions of the belief flow, some answers).  The
 bot polls them with ``getUpdates`` like it would from Telegram, runs each
 through the runtime (real dialogues, real SQLite file with ``synchronous=FULL``)
@@ -21,7 +22,8 @@ Telegram's own rate limits (30 messages a second) are switched off by default
 so that the figure is the bot's capacity; ``--telegram-limits`` keeps them on
 and shows the limiter at work (use a small ``--people`` then).
 
-Run: ``python -m benchmarks.bench_telegram [--people 200] [--json]``.
+Run: ``python -m benchmarks.bench_telegram [--people 200] [--json]``, or
+``run(people=...)`` from Python, which returns the figures.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import argparse
 import asyncio
 import json
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -42,7 +43,7 @@ from aiohttp import ClientSession
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from adapters.telegram_ptb import PLATFORM, Limits, TelegramAdapter
+from adapters.telegram_ptb import CONCURRENT_UPDATES, PLATFORM, Limits, TelegramAdapter
 from benchmarks.fake_bot_api import TOKEN, FakeBotAPI
 from bot.app import open_app
 from bot.config import Settings
@@ -67,23 +68,30 @@ SCRIPT: tuple[str | tuple[str, str], ...] = (
 class TimedAdapter(TelegramAdapter):
     """The adapter, timing each update from handler entry to replies accepted."""
 
-    def __init__(self, runtime: Runtime, settings: Settings, expected: int,
-                 **kwargs: Any) -> None:
+    def __init__(self, runtime: Runtime, settings: Settings, **kwargs: Any) -> None:
         super().__init__(runtime, settings, **kwargs)
-        self.expected = expected
-        self.handler_ms: list[float] = []
+        self.handler_ms: dict[int, float] = {}
         self.finished: dict[int, float] = {}
-        self.all_done = asyncio.Event()
+        self._waiting: dict[int, asyncio.Future[None]] = {}
 
     async def handle_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         started = time.perf_counter()
         try:
             await super().handle_update(update, context)
         finally:
-            self.handler_ms.append((time.perf_counter() - started) * 1000)
+            self.handler_ms[update.update_id] = (time.perf_counter() - started) * 1000
             self.finished[update.update_id] = time.monotonic()
-            if len(self.finished) >= self.expected:
-                self.all_done.set()
+            waiter = self._waiting.pop(update.update_id, None)
+            if waiter is not None:
+                waiter.set_result(None)
+
+    async def handled(self, update_ids: Sequence[int]) -> None:
+        """Wait until every one of ``update_ids`` went through the handler."""
+        loop = asyncio.get_running_loop()
+        for update_id in update_ids:
+            if update_id not in self.finished:
+                future = self._waiting.setdefault(update_id, loop.create_future())
+                await future
 
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
@@ -121,11 +129,13 @@ class FakeApart:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
-    async def queue(self, items: list[tuple[str, int, str]]) -> None:
+    async def queue(self, items: list[tuple[str, int, str]]) -> list[int]:
         assert self.session is not None
         async with self.session.post(f"http://127.0.0.1:{self.port}/control/queue",
                                      json=items) as response:
             response.raise_for_status()
+            ids: list[int] = await response.json()
+            return ids
 
     async def stats(self) -> dict[str, Any]:
         assert self.session is not None
@@ -134,22 +144,21 @@ class FakeApart:
             return data
 
 
-def workload(people: int) -> list[tuple[str, int, str]]:
+def workload(people: int, first_user: int) -> list[tuple[str, int, str]]:
     """Every update, step by step across people, as a crowd would write."""
     items: list[tuple[str, int, str]] = []
     for step in SCRIPT:
         for n in range(people):
             kind, value = step if isinstance(step, tuple) else ("text", step)
-            items.append((kind, 10_000 + n, value))
+            items.append((kind, first_user + n, value))
     return items
 
 
 async def run_async(*, people: int = 200, db: Path, limits: Limits = NO_LIMITS,
-                    concurrent_updates: int = 64, in_process: bool = False,
-                    seconds: float = 600.0) -> dict[str, Any]:
-    """Serve ``people x len(SCRIPT)`` updates and measure (see the module docstring)."""
-    expected = people * len(SCRIPT)
-    items = workload(people)
+                    concurrent_updates: int = CONCURRENT_UPDATES, in_process: bool = False,
+                    one_by_one: int = 100) -> dict[str, Any]:
+    """Measure a burst of ``people x len(SCRIPT)`` updates, then ``one_by_one`` updates
+    sent one at a time (see the module docstring)."""
     fake: FakeApart | FakeBotAPI = FakeBotAPI(long_poll=0.05) if in_process else FakeApart()
     async with fake:
         settings = Settings(
@@ -157,7 +166,7 @@ async def run_async(*, people: int = 200, db: Path, limits: Limits = NO_LIMITS,
             telegram_base_url=fake.base_url, telegram_webhook_url=None, log_level="WARNING",
         )
         async with open_app(settings) as app:
-            adapter = TimedAdapter(app.runtime, settings, expected, menu=app.dialogues.menu(),
+            adapter = TimedAdapter(app.runtime, settings, menu=app.dialogues.menu(),
                                    limits=limits, concurrent_updates=concurrent_updates)
             await adapter.open()
             app.dispatcher.add_sender(PLATFORM, adapter.sender)
@@ -165,45 +174,76 @@ async def run_async(*, people: int = 200, db: Path, limits: Limits = NO_LIMITS,
             serving = asyncio.create_task(adapter.serve(stop, ready))
             try:
                 await ready.wait()
-                before = await _messages(fake)
-                started = time.perf_counter()
-                queued_at = time.monotonic()
-                if isinstance(fake, FakeApart):
-                    await fake.queue(items)
-                else:
-                    for kind, user_id, value in items:
-                        if kind == "press":
-                            fake.queue_press(user_id, value)
-                        else:
-                            fake.private_message(user_id, value)
-                await asyncio.wait_for(adapter.all_done.wait(), seconds)
-                elapsed = time.perf_counter() - started
-                replies = await _messages(fake) - before
-                served = await _served(fake)
+                burst = await _burst(fake, adapter, workload(people, first_user=10_000))
+                single = await _one_by_one(fake, adapter, one_by_one)
             finally:
                 stop.set()
                 await serving
                 await adapter.close()
-    served_to_done = [
-        (done - served.get(update_id, queued_at)) * 1000
-        for update_id, done in adapter.finished.items()
-    ]
     return {
         "people": people,
-        "updates": expected,
-        "replies": replies,
-        "seconds": round(elapsed, 2),
-        "updates_per_second": round(expected / elapsed, 1),
-        "replies_per_second": round(replies / elapsed, 1),
-        "handler_p50_ms": _round(percentile(adapter.handler_ms, 0.50)),
-        "handler_p99_ms": _round(percentile(adapter.handler_ms, 0.99)),
-        "handler_mean_ms": _round(statistics.fmean(adapter.handler_ms)),
-        "served_to_replied_p50_ms": _round(percentile(served_to_done, 0.50)),
-        "served_to_replied_p99_ms": _round(percentile(served_to_done, 0.99)),
+        **burst,
+        **single,
         "telegram_limits": "on" if limits.overall_per_second else "off",
         "concurrent_updates": concurrent_updates,
         "fake_server": "in process" if in_process else "own process",
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+async def _queue(fake: FakeApart | FakeBotAPI, items: list[tuple[str, int, str]]) -> list[int]:
+    if isinstance(fake, FakeApart):
+        return await fake.queue(items)
+    ids = []
+    for kind, user_id, value in items:
+        if kind == "press":
+            ids.append(fake.queue_press(user_id, value)["update_id"])
+        else:
+            ids.append(fake.private_message(user_id, value)["update_id"])
+    return ids
+
+
+async def _burst(fake: FakeApart | FakeBotAPI, adapter: TimedAdapter,
+                 items: list[tuple[str, int, str]]) -> dict[str, Any]:
+    """Everything queued at once: throughput."""
+    before = await _messages(fake)
+    started = time.perf_counter()
+    ids = await _queue(fake, items)
+    await adapter.handled(ids)
+    elapsed = time.perf_counter() - started
+    replies = await _messages(fake) - before
+    handler = [adapter.handler_ms[i] for i in ids]
+    return {
+        "burst_updates": len(ids),
+        "burst_replies": replies,
+        "burst_seconds": round(elapsed, 2),
+        "burst_updates_per_second": round(len(ids) / elapsed, 1),
+        "burst_replies_per_second": round(replies / elapsed, 1),
+        "burst_handler_p50_ms": _round(percentile(handler, 0.50)),
+        "burst_handler_p99_ms": _round(percentile(handler, 0.99)),
+    }
+
+
+async def _one_by_one(fake: FakeApart | FakeBotAPI, adapter: TimedAdapter,
+                      count: int) -> dict[str, Any]:
+    """One update at a time, each after the previous one's replies: the bot's own latency."""
+    items = workload(-(-count // len(SCRIPT)), first_user=90_000)[:count]
+    # Person by person, so that each conversation runs through its script in order.
+    items.sort(key=lambda item: item[1])
+    ids: list[int] = []
+    for item in items:
+        update_ids = await _queue(fake, [item])
+        await adapter.handled(update_ids)
+        ids += update_ids
+    served = await _served(fake)
+    handler = [adapter.handler_ms[i] for i in ids]
+    end_to_end = [(adapter.finished[i] - served[i]) * 1000 for i in ids if i in served]
+    return {
+        "single_updates": len(ids),
+        "single_handler_p50_ms": _round(percentile(handler, 0.50)),
+        "single_handler_p99_ms": _round(percentile(handler, 0.99)),
+        "single_served_to_replied_p50_ms": _round(percentile(end_to_end, 0.50)),
+        "single_served_to_replied_p99_ms": _round(percentile(end_to_end, 0.99)),
     }
 
 
@@ -224,7 +264,7 @@ def _round(value: float | None) -> float | None:
 
 
 def run(*, people: int = 200, db: Path | None = None, telegram_limits: bool = False,
-        concurrent_updates: int = 64, in_process: bool = False) -> dict[str, Any]:
+        concurrent_updates: int = CONCURRENT_UPDATES, in_process: bool = False) -> dict[str, Any]:
     """Run the benchmark once and return its figures."""
     limits = Limits() if telegram_limits else NO_LIMITS
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,8 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=200,
                         help=f"people, each sending {len(SCRIPT)} updates (default 200)")
-    parser.add_argument("--concurrent", type=int, default=64,
-                        help="updates PTB handles at once (default 64)")
+    parser.add_argument("--concurrent", type=int, default=CONCURRENT_UPDATES,
+                        help=f"updates PTB handles at once (default {CONCURRENT_UPDATES})")
     parser.add_argument("--telegram-limits", action="store_true",
                         help="keep Telegram's 30 messages/s limit on")
     parser.add_argument("--in-process", action="store_true",

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
@@ -111,6 +114,56 @@ async def _chat(settings: Settings, user_id: str) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    # Telegram and Discord join here when their adapters exist; until then the
-    # terminal chat is the bot.
-    return await _chat(settings, "local")
+    """Every configured platform at once, with the terminal chat when there is a terminal.
+
+    Ends when SIGINT/SIGTERM arrives, when the terminal chat is left (Ctrl-D), or
+    when a platform stops for good.
+    """
+    from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
+    from bot.app import open_app
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_app(settings, {PLATFORM: ConsoleSender(sys.stdout, Path("data") / "files")}
+                        ) as app:
+        services: list[asyncio.Task[None]] = []
+        if settings.telegram_token is not None:
+            from adapters.telegram_ptb import serve_telegram
+
+            services.append(asyncio.create_task(
+                serve_telegram(app, settings, stop, run_outbox=False), name="telegram"))
+        if settings.discord_token is not None:
+            from adapters.discord_dpy import serve_discord
+
+            services.append(asyncio.create_task(
+                serve_discord(app, settings, stop, run_outbox=False), name="discord"))
+        if sys.stdin.isatty() or not services:
+            chat = ConsoleChat(app.runtime, user_id="local", stdin=sys.stdin, stdout=sys.stdout,
+                               interactive=sys.stdin.isatty())
+            services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
+        # One outbox loop for every platform: sends what a crash left unsent, and retries.
+        outbox = asyncio.create_task(app.dispatcher.run(), name="outbox")
+        try:
+            done, _ = await asyncio.wait(services, return_when=asyncio.FIRST_COMPLETED)
+            stop.set()
+            await asyncio.gather(*services, return_exceptions=True)
+            for task in done:
+                task.result()  # a platform's startup error (a bad token) surfaces here
+        finally:
+            outbox.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await outbox
+    return 0
+
+
+async def _until_done(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
+    """Run ``work`` until it finishes or ``stop`` is set, whichever comes first."""
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for pending in (task, waiter):
+            pending.cancel()

@@ -79,8 +79,13 @@ class Dispatcher:
     def add_sender(self, platform: str, sender: Sender) -> None:
         self.senders[platform] = sender
 
-    async def deliver(self, rows: Sequence[OutboxRow]) -> Delivery:
+    async def deliver(
+        self, rows: Sequence[OutboxRow], actions: Sequence[Outbound] | None = None
+    ) -> Delivery:
         """Send ``rows`` (one conversation's, in order) and say how it went.
+
+        ``actions``, when the caller still has them, are the rows' payloads already
+        decoded (the runtime just encoded them), which saves decoding them again.
 
         After a transient failure the rest of that conversation waits, so that
         replies never arrive out of order.
@@ -89,7 +94,7 @@ class Dispatcher:
         blocked: set[ConversationKey] = set()
         unreachable: set[ConversationKey] = set()
         try:
-            for row in rows:
+            for n, row in enumerate(rows):
                 if row.key in unreachable:
                     # The platform refused this person for good: the rest of
                     # their replies would be refused too, so none is kept.
@@ -102,7 +107,8 @@ class Dispatcher:
                     continue
                 self._in_flight.add(row.id)
                 try:
-                    await sender.send(row.key, decode_outbound(row.payload))
+                    action = actions[n] if actions is not None else decode_outbound(row.payload)
+                    await sender.send(row.key, action)
                 except PermanentDeliveryError as exc:
                     log.warning("outbox %s undeliverable: %s", row.id, type(exc).__name__)
                     await self.store.mark_failed(row.id, str(exc), self.clock(), give_up=True)

@@ -16,6 +16,7 @@ Order of precedence inside a turn:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from collections.abc import Callable
@@ -153,7 +154,7 @@ class Engine:
 
     def step(self, state: ConversationState, turn: Turn) -> Outcome:
         """Apply one turn.  ``state`` is not modified; the new state is returned."""
-        run = _Run(self, state.model_copy(deep=True), turn)
+        run = _Run(self, state.clone(), turn)
         run.handle()
         return Outcome(run.state, run.actions)
 
@@ -302,8 +303,9 @@ class _Run:
             if step.parse == "country":
                 parsed = self.engine.services.parse_country(text)
                 if parsed is None:
-                    self.say(step.invalid or self.engine.dialogues.line("choose_please"),
-                             key=f"{frame.dialogue}.{frame.step}.invalid", frame=frame)
+                    # Asked again in other words, with the Skip button again.
+                    self.prompt(frame, step, say=step.invalid,
+                                key=f"{frame.dialogue}.{frame.step}.invalid")
                     return
                 value = parsed
             self.save(frame, step.save, value)
@@ -543,7 +545,11 @@ class _Run:
         except KeyError as exc:
             raise EngineError(f"unknown position {frame.dialogue}.{frame.step}") from exc
 
-    def prompt(self, frame: Frame, step: AskTextStep | AskChoiceStep | AskScaleStep) -> None:
+    def prompt(
+        self, frame: Frame, step: AskTextStep | AskChoiceStep | AskScaleStep,
+        *, say: Variants | None = None, key: str | None = None,
+    ) -> None:
+        """Ask the step's question (or ``say`` instead), with its buttons."""
         frame.asked = True
         choices: list[Choice] = []
         if isinstance(step, AskChoiceStep):
@@ -556,7 +562,8 @@ class _Run:
                            for n in range(step.min, step.max + 1)]
             label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
             choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label)))
-        segments = self.render(step.say, f"{frame.dialogue}.{frame.step}", frame.vars)
+        segments = self.render(say or step.say, key or f"{frame.dialogue}.{frame.step}",
+                               frame.vars)
         self.emit(segments, tuple(choices))
 
     def reprompt(self) -> None:
@@ -652,17 +659,20 @@ def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:
 
     Consecutive cycles never start with the wording the previous one ended on.
     """
-    def shuffled(c: int) -> list[int]:
-        seed = hashlib.sha256(f"{user_id}\x00{key}\x00{c}".encode()).digest()
-        order = list(range(n))
-        # Variety, not secrecy: a seeded PRNG keeps the order reproducible.
-        random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)  # noqa: S311
-        return order
-
-    order = shuffled(cycle)
-    if cycle > 0 and n > 1 and order[0] == shuffled(cycle - 1)[-1]:
+    order = list(_shuffled(user_id, key, n, cycle))
+    if cycle > 0 and n > 1 and order[0] == _shuffled(user_id, key, n, cycle - 1)[-1]:
         order[0], order[1] = order[1], order[0]
     return order
+
+
+@functools.lru_cache(maxsize=65_536)
+def _shuffled(user_id: str, key: str, n: int, cycle: int) -> tuple[int, ...]:
+    # Pure, so memoised: a person's order for a line is the same every turn.
+    seed = hashlib.sha256(f"{user_id}\x00{key}\x00{cycle}".encode()).digest()
+    order = list(range(n))
+    # Variety, not secrecy: a seeded PRNG keeps the order reproducible.
+    random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)  # noqa: S311
+    return tuple(order)
 
 
 def _match_option(options: tuple[Option, ...], text: str) -> Option | None:

@@ -102,8 +102,8 @@ class Runtime:
                 snapshot = await self.store.load(event.key, event.event_id)
                 if snapshot.duplicate:
                     return Handled("duplicate")
-                commit = await self._turn(event, snapshot.state_json, snapshot.profile,
-                                          snapshot.version)
+                commit, sent = await self._turn(event, snapshot.state_json, snapshot.profile,
+                                                snapshot.version)
                 try:
                     ids = await self.store.commit(commit)
                 except ConflictError:
@@ -114,7 +114,7 @@ class Runtime:
                     OutboxRow(row_id, event.key, payload, 0, commit.at)
                     for row_id, payload in zip(ids, commit.outbox, strict=True)
                 ]
-                delivery = await self.dispatcher.deliver(rows)
+                delivery = await self.dispatcher.deliver(rows, sent)
                 if event.key in delivery.unreachable:
                     await self._update_profile(event.key, {"unreachable": True})
                 return Handled("done", tuple(ids), delivery.delivered)
@@ -142,7 +142,7 @@ class Runtime:
     async def _turn(
         self, event: Inbound, state_json: str | None, profile_data: dict[str, object],
         version: int,
-    ) -> Commit:
+    ) -> tuple[Commit, list[Outbound]]:
         now = self.clock()
         state = self._decode_state(state_json)
         profile = _decode_profile(profile_data)
@@ -165,28 +165,29 @@ class Runtime:
     async def _commit(
         self, event: Inbound, now: datetime, version: int, state: ConversationState,
         actions: list[Action], *, was_unreachable: bool = False,
-    ) -> Commit:
+    ) -> tuple[Commit, list[Outbound]]:
+        """The commit for this turn, and the outbound actions in its outbox, in order."""
         forget = any(isinstance(a, ForgetUser) for a in actions)
         profile_changes: dict[str, object] = {}
         if was_unreachable:
             profile_changes["unreachable"] = None  # they wrote again: reachable
         journal: list[JournalEntry] = []
-        outbox: list[str] = []
+        outbound: list[Outbound] = []
         for action in actions:
             if isinstance(action, UpdateProfile):
                 profile_changes.update(action.changes)
             elif isinstance(action, RecordJournal):
                 journal.append(JournalEntry(action.kind, action.data, now))
             elif isinstance(action, RequestExport):
-                outbox.append(encode_outbound(await self._export(event, state, forget)))
+                outbound.append(await self._export(event, state, forget))
             elif isinstance(action, ForgetUser):
                 # What was decided before the forget goes with everything else.
                 profile_changes.clear()
                 journal.clear()
             else:
-                outbox.append(encode_outbound(action))
+                outbound.append(action)
         keep_state = bool(state.stack or state.suspended or (state.said and not forget))
-        return Commit(
+        commit = Commit(
             key=event.key,
             at=now,
             expected_version=version,
@@ -194,9 +195,10 @@ class Runtime:
             event_id=event.event_id,
             profile_changes=profile_changes,
             journal=journal,
-            outbox=outbox,
+            outbox=[encode_outbound(action) for action in outbound],
             forget=forget,
         )
+        return commit, outbound
 
     async def _export(self, event: Inbound, state: ConversationState, forgotten: bool) -> Outbound:
         data = {} if forgotten else await self.store.export_user(event.key.user)

@@ -46,6 +46,20 @@ class ConversationState(BaseModel):
     def current(self) -> Frame | None:
         return self.stack[-1] if self.stack else None
 
+    def clone(self) -> ConversationState:
+        """An independent copy, made field by field: ``model_copy(deep=True)`` goes
+        through ``copy.deepcopy`` and cost a fifth of a turn's time."""
+        return ConversationState.model_construct(
+            stack=[_clone_frame(f) for f in self.stack],
+            suspended=[_clone_frame(f) for f in self.suspended],
+            crisis_at=self.crisis_at,
+            said=dict(self.said),
+        )
+
+
+def _clone_frame(frame: Frame) -> Frame:
+    return frame.model_copy(update={"vars": dict(frame.vars)})
+
 
 class Profile(BaseModel):
     """What the person told us about themselves, kept across conversations."""

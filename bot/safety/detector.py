@@ -1,40 +1,55 @@
 """Decide whether one message carries crisis language: :func:`assess`.
 
 One job: read a message (after :mod:`bot.safety.normalise`) and say ``crisis``,
-``concern`` or ``none``, with short reasons naming the signals that matched.
+``concern`` or ``none``, with short reasons naming the signals that matched
+(``ideation``, ``passive_wish``, ``burden``, ``plan``, ``means``, ``act_taken``,
+``self_harm``, ``farewell``, ``danger_from_other``, ``third_party_risk``,
+``hopelessness``, ``past_self_harm``, ``past_suicidality``, ``slang``, ``lang_es``...).
 
 How it works:
 
-* **Rule tables by signal.**  Each family below (ideation, plan and means, acts
-  already taken, self-harm, danger from another person, a third party at risk,
-  farewells, hopelessness, and one per language) is compiled into a single regular
-  expression, an alternation of its rules; ``match.lastindex`` says which rule
-  matched.  Matching is leftmost-first, so an idiom written as a ``none`` rule that
-  starts at (or before) the same place as a real signal, and is listed first,
-  consumes it ("kill myself laughing", "rather die than wear that").
+* **Rule tables by signal.**  Each family below (ideation and passive wishes,
+  plans and means, acts already taken, self-harm, danger from another person, a
+  third party at risk, farewells, hopelessness, and one per language) compiles to
+  a single regular expression, an alternation of its rules; ``match.lastindex``
+  says which rule matched.  Rules are written in plain spelling with a few macros
+  (``<INTENT>``, ``<PERSON>``...) and squeezed like the text (see the normaliser).
+  Matching is leftmost-first, so within a family an idiom written as a ``none``
+  rule that starts at the same place as a signal, and is listed first, wins.
+* **Idioms and hyperbole first.**  A separate family of idioms ("kill myself
+  laughing", "rather die than wear that", "if I hear that song again I'll kill
+  myself") runs before the others; any signal overlapping one of its spans is
+  dropped (the hyperbole rules still report a ``concern``).
 * **Clause-level context.**  The text is cut into clauses at sentence punctuation,
-  commas and words like "but".  A match is dropped when a negation governs it in
-  its clause ("I'm not suicidal", "I would never hurt myself": a negator followed
-  only by "transparent" words such as "going to", "really", "want to"), when its
-  clause is about a film, book, essay or the news, or when a rule-specific veto
-  fires (an accident: "cut myself chopping onions").  A crisis signal in a clause
-  that speaks of the past ("I used to cut", "years ago") becomes ``concern``,
-  unless the clause also says "again", "still", "last night"...
+  commas and words like "but".  A match is dropped when a negation governs it
+  ("I'm not suicidal", "I would never hurt myself": a negator followed only by
+  "transparent" words such as "going to", "really", "want to"), when its clause
+  is about a film, book, essay or the news, or when a rule's own veto fires (an
+  accident: "cut myself chopping onions").  A crisis signal in a clause that
+  speaks of the past ("I used to cut", "years ago") becomes ``concern``, unless
+  the clause also says "again", "still", "last night"...  A joke marker ("lol")
+  softens a wish to die to ``concern`` only beside a trivial cause ("this homework
+  makes me want to die lol"), never on its own.
 * **Strengths.**  Rules are ``crisis``, ``concern``, ``weak`` or ``faint``.  Weak
-  signals ("I'm sorry for everything", access to a gun) and faint ones ("thank
-  you for everything") say nothing alone; together, or beside a concern, they
-  make a crisis: "I can't do this anymore. Thank you for everything."
+  signals ("I'm sorry for everything", access to a gun, "I have a plan") and faint
+  ones ("thank you for everything", "goodbye") say nothing alone; together, or
+  beside a concern, they make a crisis: "I can't do this anymore. Thank you for
+  everything."
 
 Everything is module-level immutable data built once at import; :func:`assess`
-keeps no state between calls and never logs the text.
+keeps no state between calls and never logs the text.  Context is read in a
+bounded window and each family judges at most a few dozen matches, so the time
+a message costs grows with its length, not faster.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
+from types import MappingProxyType
 from typing import Literal
 
 from bot.safety.normalise import Normalised, normalise_detail, squeeze, squeeze_pattern
@@ -49,8 +64,10 @@ Strength = Literal["crisis", "concern", "weak", "faint", "none"]
 class Rule:
     """One pattern and what it means.
 
-    ``veto`` is a clause-level pattern that cancels the rule (an accident, a
-    break-up); ``veto_unless`` re-enables it ("on purpose").  ``past_form`` marks
+    ``veto`` is a pattern that cancels the rule when found in the match's clause
+    (or anywhere in the message, with ``veto_message``): an accident, a break-up,
+    a holiday; ``veto_unless`` re-enables it ("on purpose").  ``negatable=False``
+    is for rules that carry their own negation ("I haven't cut in months").  ``past_form`` marks
     rules whose words may describe the past ("I tried to kill myself"): a recovery
     statement anywhere in the message ("I'm in a better place now") makes them
     ``concern``.  ``shadows``: overlapping matches of other rules are dropped (a
@@ -97,40 +114,11 @@ def _rule(
     )
 
 
-def _maker(strength: Strength) -> Callable[..., Rule]:
-    def make(
-        reasons: str,
-        pattern: str,
-        *,
-        veto: str | None = None,
-        veto_unless: str | None = None,
-        past_form: bool = False,
-        negatable: bool = True,
-        shadows: bool = False,
-        joke_soft: bool = False,
-        veto_message: bool = False,
-    ) -> Rule:
-        return _rule(
-            strength,
-            reasons,
-            pattern,
-            veto=veto,
-            veto_unless=veto_unless,
-            past_form=past_form,
-            negatable=negatable,
-            shadows=shadows,
-            joke_soft=joke_soft,
-            veto_message=veto_message,
-        )
-
-    return make
-
-
 # Table shorthands: C crisis, K concern, W weak, F faint, N none (an idiom).
-C = _maker("crisis")
-K = _maker("concern")
-W = _maker("weak")
-F = _maker("faint")
+C = partial(_rule, "crisis")
+K = partial(_rule, "concern")
+W = partial(_rule, "weak")
+F = partial(_rule, "faint")
 
 
 def N(pattern: str) -> Rule:
@@ -157,14 +145,17 @@ def _phrases(*phrases: str) -> str:
 
 # --- shared vocabulary (written in plain spelling; squeezed when compiled) -------
 
-_MACROS: dict[str, str] = {
+_MACROS: Mapping[str, str] = MappingProxyType({
     "IM": r"(?:im|i am|iam)",
     "DONT": r"(?:dont|do not)",
     "EOC": r"(?=\s*(?:[.!?,;:\n)]|$))",
     "ADV": r"(?:(?:just|really|honestly|seriously|literally|actually|kinda|kind of|sort of|so|truly"
     r"|genuinely|sometimes|often|always|still|finally|probably|definitely) )*",
     # suicide acts, base or -ing form
-    "SELFACT": r"(?:(?:kill|killing) myself|(?:end|ending) (?:my (?:own )?life|it all|my existence"
+    "SELFACT": r"(?:(?:jump|jumping|step|stepping|throw myself|throwing myself|walk|walking) (?:in"
+    r" front of|under) (?:the |a )?(?:next|first|oncoming|passing|coming) (?:one|train|bus|car"
+    r"|truck|lorry|tram)|(?:kill|killing) myself|(?:end|ending) (?:my (?:own )?life|it all"
+    r"|my existence"
     r"|myself|everything|my suffering for good)|(?:take|taking) my (?:own )?life"
     r"|(?:commit|committing) suicide|suicide|(?:hang|hanging) myself"
     r"|(?:shoot|shooting) myself(?! in the (?:foot|leg))|(?:drown|drowning) myself"
@@ -232,7 +223,7 @@ _MACROS: dict[str, str] = {
     r"|of the) )",
     "PART": r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|belly|hips?|body|forearms?|ankles?"
     r"|shoulders?|chest|breasts?)",
-    "PERSON": r"(?:he|she|they|my (?:\w+ )?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf"
+    "PERSON": r"(?:he|she|they|my (?:\w+ ){0,2}?(?:partner|husband|wife|boyfriend|girlfriend|bf|gf"
     r"|fiance|fiancee|ex|dad|father|stepdad|step dad|stepfather|mom|mum|mother|stepmom|stepmum"
     r"|step mom|step mum|stepmother|brother|sister|stepbrother|uncle|aunt|grandpa|grandfather"
     r"|grandma|grandmother|cousin|parents|son|daughter|carer|caregiver|landlord|roommate"
@@ -252,7 +243,7 @@ _MACROS: dict[str, str] = {
     r"|(?:he|she|they))",
     "TPSELF": r"(?:herself|himself|themselves|themself)",
     "TPPOSS": r"(?:her|his|their)",
-}
+})
 
 _MACRO_REF = re.compile(r"<([A-Z_]+)>")
 
@@ -424,7 +415,8 @@ _IDEATION: tuple[Rule, ...] = (
     C("ideation", r"(?:suicide|death|dying|killing myself|ending it|ending it all) (?:is|s|keeps)"
       r" (?:looking|sounding|feeling|seeming) (?:\w+ )?(?:good|better|tempting|appealing|nice"
       r"|like the answer|like an option|like the only option|more and more likely)"),
-    C("ideation", r"(?:^|(?<=[.!?\n] ))suicidal<EOC>|suicidal (?:again|today|tonight|lately|right now"
+    C("ideation", r"(?:^|(?<=[.!?\n] ))suicidal<EOC>|suicidal (?:again|today|tonight|lately"
+      r"|right now"
       r"|af|as hell|asf|all the time|every day|these days)", past_form=True),
     C("passive_wish", r"(?:life|living|existence|existing|being alive) (?:\w+ ){0,6}?(?:want|wish"
       r"|need) (?:it|this) (?:all )?to (?:end|be over|stop)"),
@@ -483,8 +475,18 @@ _IDEATION: tuple[Rule, ...] = (
     C("passive_wish", r"(?:tired|sick|exhausted|weary) of (?:living|being alive|life|existing"
       r"|being here|this life|my life|being me and alive|staying alive)(?! (?:in|with|at|here"
       r"|there|paycheck|like|on|under|near))"),
+    C("passive_wish", r"(?:dont|do not) think (?:i ll|ill|i will|im going to|i m going to|i can)"
+      r" (?:be (?:alive|here|around)|make it|survive|last|hold on|stay alive) (?:by|until|till"
+      r"|past|through|much longer|another|the night|tonight|this week|the week|tomorrow|long)"),
+    C("passive_wish", r"(?:cant|can not|cannot) (?:be|stay|exist) here (?:anymore|any longer|any"
+      r" more)(?! (?:at|in|with|working|for|on))", veto=r"\b(?:party|job|class|school|meeting|city"
+      r"|town|country|house|flat|apartment|office|relationship|room|place|work)\b"),
+    C("ideation", r"(?:think|thinking|thought|dream|dreaming|fantasi[sz]e|fantasi[sz]ing) (?:about"
+      r"|of) my (?:own )?(?:death|dying|funeral|suicide|grave)"),
     C("passive_wish", r"(?:tired|sick|exhausted|weary) of waking up(?! (?:early|at|so early|every"
       r" morning at|to|with|in|before|for))"),
+    C("ideation", r"it would be (?:so |really |very )?(?:easy|easier|simple|peaceful|nice|tempting)"
+      r" to (?:just )?(?:<SELFACT>|end it|die|not wake up|disappear forever|let go|stop existing)"),
     C("ideation", r"(?:how )?(?:easy|easier|simple|peaceful|nice|good|tempting) it would be to"
       r" (?:just )?(?:<SELFACT>|end it|die|not wake up|disappear forever|let go|stop existing)"),
     C("passive_wish", r"(?:life|living|my life|this life|being alive)(?: really| just| honestly)?"
@@ -535,7 +537,8 @@ _IDEATION: tuple[Rule, ...] = (
     C("passive_wish", r"whats the point of (?:going on|carrying on|waking up)"),
     # burden
     C("burden", r"(?:better off|happier|better|fine|free|relieved|easier|lighter|less stressed"
-      r"|a better place|a better world) (?:\w+ ){0,2}?(?:dead|if i (?:was|were|had|d) (?:dead|gone"
+      r"|a better place|a better world) (?:\w+ ){0,2}?(?:dead|six feet under|in the ground|in (?:a"
+      r"|my) (?:grave|coffin)|if i (?:was|were|had|d) (?:dead|gone"
       r"|never been born|not alive|not around|not here|never born|to die)|if i died|if i (?:wasnt"
       r"|werent|was not|were not) (?:around|here|alive|born|in the picture|in their lives|in it)"
       r"|if i just (?:wasnt|werent|was not|were not) (?:around|here|alive|born)"
@@ -557,7 +560,15 @@ _IDEATION: tuple[Rule, ...] = (
       r" forever|wasnt here|was not here)(?: \w+){0,2},? (?:no one|nobody|noone|no one at all"
       r"|not a single person) (?:would|will|d) (?:even |really |actually )?(?:care|notice|miss me"
       r"|mind|cry|be sad)"),
-    C("burden", r"(?:no one|nobody|noone) (?:would|will) (?:even |really |actually )?miss me"),
+    C("burden", r"(?:no one|nobody|noone) (?:would|will) (?:even |really |actually )?miss me"
+      r"(?! (?:at|in|from|on|during|for|if i (?:skip|leave|miss|go|dont come)))"),
+    C("passive_wish", r"better off (?:dead|not existing|not being (?:here|alive|around)|not alive"
+      r"|never (?:having been|being) born|gone for good|in (?:the ground|a grave))"),
+    C("ideation", r"(?:no way out|only way out|only escape|only option|only answer|only solution"
+      r"|only choice) (?:is |left is |except |but |other than |apart from |besides )?(?:death|dying"
+      r"|suicide|to die|killing myself|ending it|ending my life|to end it)"),
+    C("ideation", r"(?:picturing|imagining|seeing|visuali[sz]ing|see) myself (?:hanging|dead"
+      r"|dying|jumping|in a coffin|bleeding out|overdosing|at my own funeral|with a rope)"),
     C("burden", r"(?:doing|do|be doing) (?:everyone|them|the world|my family|you all|people"
       r"|everybody|my (?:\w+ )?(?:family|parents|kids|friends)) a (?:huge |big )?favou?r (?:if"
       r"|by) (?:i (?:just )?(?:died|was dead|were dead|was gone|were gone|killed myself"
@@ -595,6 +606,18 @@ _PLAN: tuple[Rule, ...] = (
       r"|this weekend|tomorrow|this time|for real)|(?:<IM>|i am) (?:going to|gonna) do it<EOC>"
       r"|(?:finally|going to|gonna|ready to) do it<EOC>"),
     W("plan", r"(?:tonight|today) (?:is|s) the (?:night|day)|the time has come|its time<EOC>"),
+    W("plan", r"(?:thinking|planning|figuring out|researching) (?:about )?how (?:i ?d|i would|i ll"
+      r"|i will|i could|to|i m going"
+      r" to|im going to) do it|(?:been planning|planned|planning) (?:it|this) (?:for (?:weeks"
+      r"|months|days|a while|a long time|ages)|carefully|out)"),
+    W("plan", r"(?:put|putting|got|getting|sorted|sorting) (?:everything|my affairs|my things"
+      r"|things|my stuff) in order|(?:<IM>|i am) ready(?: now)?<EOC>"),
+    C("means", r"(?:sitting|standing|lying|laying|alone|here|<IM>) (?:\w+ ){0,4}?with (?:a|the|my)"
+      r" (?:razor|razors|blade|blades|knife|rope|noose|gun|bottle of pills|pills|belt round my"
+      r" neck)(?! (?:and|to) (?:cut|chop|cook|shave|make|open|fix|slice))",
+      veto=r"\b(?:cooking|kitchen|dinner|lunch|chopping|shaving|shave|legs|beard|recipe|camping"
+      r"|hunting|range|bread|cake|veggies|vegetables|onions?|meat|fruit|toddler|kids|lol)\b",
+      veto_message=True),
     C("plan", r"(?:going to|gonna|might|will|ll|about to|afraid i ll|scared i ll|worried i ll"
       r"|afraid i will|scared i will|worried i will|think i ll|think im going to|think i m going"
       r" to) (?:do|try) (?:something|anything) (?:stupid|drastic|dangerous|bad|terrible|i cant"
@@ -627,6 +650,10 @@ _PLAN: tuple[Rule, ...] = (
     C("plan means", r"<INTENT> (?:take|taking|swallow|swallowing|overdose on|overdosing on|down"
       r"|downing|neck) <QTY> (?:of )?<POSS>?"
       r"(?:\w+ )?<DRUG>", veto=_PILL_ROUTINE),
+    C("plan means", r"<INTENT> (?:take|taking|swallow|swallowing|down|downing|neck) (?:everything"
+      r"|all the pills|every pill|all the meds|every tablet|whatever i can find|all of it) (?:in"
+      r"|from) (?:the|my|our) (?:medicine cabinet|cabinet|cupboard|bathroom|drawer|house|first"
+      r" aid kit)"),
     C("plan means", r"<INTENT> (?:take|taking|swallow|swallowing|down|downing|neck) (?:them|it"
       r"|the lot) all(?! (?:in|at|to"
       r"|back|with|out|day|week))|<INTENT> (?:take|swallow) (?:all of )?(?:them|the lot) at once",
@@ -739,6 +766,9 @@ _PLAN: tuple[Rule, ...] = (
       r"|rooftop|cliff|overpass) (?:right now|now|looking down|and (?:i )?(?:want|thinking|ready"
       r"|about|going)|thinking about jumping|ready to jump|about to jump)"),
     C("means", r"<INTENT> <ADV>(?:jump|jumping)<EOC>"),
+    K("means", r"(?:<IM>|i m) (?:standing|sitting|stood|sat|up) on (?:a|the|this|top of a|top of"
+      r" the) (?:bridge|roof|rooftop|cliff|ledge|overpass|balcony railing|railway bridge)"
+      r"(?! (?:club|party|bar|restaurant|game|tour|terrace|garden|with (?:my|friends)))"),
     W("means", r"(?:know where|have access to|access to|can get to|can get|found|got hold of|there"
       r" s a|theres a) (?:my |his |her |the |my dads |my moms |dads |moms |the family |a )?(?:dads"
       r" |mums |moms |fathers |grandpas )?(?:gun|guns|pistol|rifle|shotgun|firearm|firearms"
@@ -847,7 +877,7 @@ _SELF_HARM: tuple[Rule, ...] = (
     C("self_harm", r"i (?:\w+ )?(?:cut|burn|hurt|harm|scratch|hit|punch|stab|bite|starve|punish)"
       r" myself (?:with|when|whenever|every|because|to|until|a lot|sometimes|often|most|at night"
       r"|in secret|so)", veto=_ACCIDENT, veto_unless=_INTENTIONAL),
-    K("self_harm", r"(?:i )?(?:hurt|harmed|injured) myself", veto=_ACCIDENT,
+    K("self_harm", r"(?:hurt|harmed|injured) myself", veto=_ACCIDENT,
       veto_unless=_INTENTIONAL, past_form=True),
     C("self_harm", r"(?:i|ive|i have|i still|still|been|started|start|keep|i keep|ive been"
       r"|relapsed|relapse|relapsing|urges? to|want to|wanna|going to|need to|about to|thinking"
@@ -869,6 +899,8 @@ _SELF_HARM: tuple[Rule, ...] = (
       r"(?! (?:back|down|out|corners|costs|hair|grass|wood|class|classes|school|ties|carbs|sugar"
       r"|it close|through|the|my hair|onions|vegetables|coupons|paper|fabric|people off|off"
       r"|in line|meat|calories|my losses|expenses|hours))"),
+    C("self_harm", r"<INTENT> cut(?= tonight| today| again| right now| now| deeper| deep|<EOC>)",
+      veto=_ACCIDENT, veto_unless=_INTENTIONAL),
     C("self_harm", r"(?:urge|urges|need|craving|itch|itching|tempted|want|wanting|desire) to (?:cut"
       r"|burn)(?= again| so bad| really bad| tonight| right now| is| are|<EOC>)"),
     C("self_harm", r"(?:fresh|new|deep|open|bleeding) (?:cuts|wounds|burns|gashes) (?:on|all over"
@@ -919,6 +951,9 @@ _DANGER: tuple[Rule, ...] = (
       r" for|come after|track|hunt) (?:me )?(?:down )?and )?(?:kill|hurt|beat"
       r"|stab|shoot|strangle|murder|choke|rape|burn|end|bury|break)(?: me| us| my (?:kids"
       r"|children|son|daughter|family|mom|mum|dog|cat|neck|legs|face))", veto=_TRIVIAL_THREAT),
+    C("danger_from_other", r"(?:said|says|told me|threatened|swore|swears|keeps saying) (?:that )?"
+      r"if i (?:\w+ ){1,4}?(?:he|she|they)(?: will| ll|ll|d| would| is going to|s going to| are"
+      r" going to) (?:kill|hurt|beat|take the kids|find me)"),
     C("danger_from_other", r"(?:threatened|threatening|threatens) me with (?:a |his |her )?(?:knife"
       r"|gun|weapon|death|a bat|violence)|(?:getting|got|received|receiving|keep getting) death"
       r" threats|death threats (?:from|against me)"),
@@ -1017,7 +1052,9 @@ _DANGER: tuple[Rule, ...] = (
     C("danger_from_other", r"(?:<PERSON>)(?: is| s|s) (?:going to|gonna|about to|trying to) (?:hurt"
       r"|kill|beat|hit|stab|strangle) (?:my (?:mum|mom|mother|sister|brother|siblings|kids|children"
       r"|baby|little \w+|dog|cat)|her|him)"),
-    C("danger_from_other", r"(?:hiding|hid|locked myself) (?:from (?:him|her|them|my \w+)|in (?:the"
+    C("danger_from_other", r"(?:hiding|hid|locked myself) (?:from (?:him|her|them|my (?:\w+ )?"
+      r"(?:partner|husband|wife|boyfriend|girlfriend|dad|father|stepdad|mom|mum|mother|ex|brother"
+      r"|uncle|family|parents))|in (?:the"
       r" |my )?(?:bathroom|closet|wardrobe|bedroom|car) (?:from|so (?:he|she|they) (?:cant|can t"
       r"|wont)))"),
     C("danger_from_other", r"(?:<PERSON>) (?:is|s|has been|gets|can be|was) (?:\w+ )?(?:abusive"
@@ -1133,7 +1170,8 @@ _FAREWELL: tuple[Rule, ...] = (
       r"|asleep|in bed|at work|on the plane|on holiday)\b"),
     C("farewell", r"(?:last|final) time (?:you(?:ll| will)?|anyone (?:will|ll)?|youll ever|you will"
       r" ever|anybody will) (?:ever )?(?:hear from|see|talk to|speak to|hear) (?:me|my voice)"),
-    C("farewell", r"(?:last|final) time (?:ill|i will|i m going to|im going to|i ll ever|i will ever"
+    C("farewell", r"(?:last|final) time (?:ill|i will|i m going to|im going to|i ll ever"
+      r"|i will ever"
       r"|i ever) (?:talk to|speak to|see|message|write to|text|hear from) (?:anyone|you|everyone"
       r"|you all|anybody|any of you|my family)", veto=_FAREWELL_VETO, veto_message=True),
     C("farewell", r"(?:giving|gave|give|given|giving out) away (?:all (?:of )?)?(?:my|all my)"
@@ -1256,6 +1294,8 @@ _HOPELESS: tuple[Rule, ...] = (
       r" (?:go on|keep going|carry on|continue)(?: like this)?<EOC>"),
     K("hopelessness", r"(?:wish|want) i (?:wasnt|werent|was not|were not) here<EOC>"),
     K("hopelessness", r"dark thoughts|intrusive thoughts about (?:dying|death)"),
+    K("hopelessness", r"how (?:much )?longer i can (?:keep going|go on|do this|hold on|take this"
+      r"|take it|cope|survive|keep this up|carry on)"),
     K("hopelessness", r"(?:life|my life|everything|my existence) (?:has|holds) no (?:meaning|point"
       r"|purpose|value)|nothing matters anymore|(?:nothing|none of it) matters to me anymore"),
     K("third_party_risk", r"how (?:to|do i|can i|should i|do you|can you|could i) (?:best )?"
@@ -1341,7 +1381,8 @@ _FRENCH: tuple[Rule, ...] = (
       r"|voiture|rails)"),
     C("ideation lang_fr", r"(?:pense|pensais|penser|pensees?) (?:souvent |beaucoup |serieusement"
       r" |tout le temps )?(?:au suicide|a la mort|a mourir|a me suicider|a me tuer|a en finir)"
-      r"|(?:idees|pensees|envies|tendances) (?:suicidaires|noires)|(?:suis|me sens|etre) suicidaire", past_form=True),
+      r"|(?:idees|pensees|envies|tendances) (?:suicidaires|noires)|(?:suis|me sens"
+      r"|etre) suicidaire", past_form=True),
     C("ideation lang_fr", r"(?:en finir|den finir)(?: avec (?:la vie|tout|ma vie|moi))?(?! avec"
       r" (?:ce|cette|ces|mon|le|les|la (?!vie)))"),
     C("ideation lang_fr", r"mettre fin a (?:mes jours|ma vie)"),
@@ -1663,11 +1704,11 @@ _CONTEXT_CHARS = 240
 _MAX_MATCHES_PER_FAMILY = 24
 _NEGATION_CHARS = 90
 
-_PAST_REASON = {
+_PAST_REASON: Mapping[str, str] = MappingProxyType({
     "self_harm": "past_self_harm",
     "third_party_risk": "third_party_past",
     "danger_from_other": "past_abuse",
-}
+})
 _LANG_TAGS = frozenset({"lang_es", "lang_fr", "lang_de", "lang_pt"})
 
 

@@ -30,10 +30,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 __all__ = [
     "Normalised",
+    "literal_alternation",
     "normalise",
     "normalise_detail",
     "squeeze",
@@ -272,6 +275,10 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"i?wan(?:t|na)to(?:kilmyself|killmyself)|i?wantokilmyself", "i want to kill myself",
      "misspelling"),
     (r"endmylife", "end my life", "misspelling"),
+    # "life's" loses its apostrophe like "don't"; these read better expanded
+    (r"lifes", "life is", "shorthand"),
+    (r"everythings", "everything is", "shorthand"),
+    (r"nothings", "nothing is", "shorthand"),
     (r"wishiwasdead", "wish i was dead", "misspelling"),
     (r"wnat|wnt|whant|wamt", "want", "misspelling"),
     (r"dieing", "dying", "misspelling"),
@@ -314,39 +321,82 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def literal_alternation(words: list[str]) -> str:
+    """An alternation of literal strings grouped by first character.
+
+    Python's regex engine tries the branches of an alternation one by one; with
+    the branches grouped by first character, all groups but one fail on a single
+    comparison.  Longer strings come first within a group, so "kmsl" is tried
+    before "kms".  Used for the long word lists here and in the detector."""
+    groups: dict[str, list[str]] = {}
+    for word in dict.fromkeys(words):
+        if word:
+            groups.setdefault(word[0], []).append(word[1:])
+    parts: list[str] = []
+    for first, rests in groups.items():
+        rests.sort(key=len, reverse=True)
+        body = "|".join(re.escape(rest).replace("\\ ", " ") for rest in rests)
+        parts.append(f"{re.escape(first)}(?:{body})")
+    return "(?:" + "|".join(parts) + ")"
+
+
+# A rewrite pattern that is only words and "|" is a list of literals; those all go
+# into one grouped alternation and are looked up by the matched text.
+_PURE_LITERALS = re.compile(r"[a-z0-9 |]+")
+
+
 @dataclass(frozen=True, slots=True)
 class _Rewriter:
-    """One compiled alternation; ``m.lastindex`` says which entry matched."""
+    """One compiled pass.  Groups 1..n are the entries with regex syntax, by
+    position; the last group is the grouped literal list, looked up in ``literals``."""
 
     regex: re.Pattern[str]
+    literals: Mapping[str, tuple[str, str]]
     replacements: tuple[str, ...]
     tags: tuple[str, ...]
 
     def apply(self, text: str, tags: set[str]) -> str:
         def replace(match: re.Match[str]) -> str:
+            found = match.group(0)
             index = (match.lastindex or 1) - 1
-            replacement = self.replacements[index]
+            if index == len(self.replacements):
+                replacement, tag = self.literals[found]
+            else:
+                replacement, tag = self.replacements[index], self.tags[index]
             # Some entries squeeze to their own replacement ("mysself"); that is
             # no rewrite, so it earns no tag.
-            if replacement != match.group(0):
-                tags.add(self.tags[index])
+            if replacement != found:
+                tags.add(tag)
             return replacement
 
         return self.regex.sub(replace, text)
 
 
 def _build_rewriter(table: tuple[tuple[str, str, str], ...]) -> _Rewriter:
+    literals: dict[str, tuple[str, str]] = {}
     parts: list[str] = []
-    for pattern, _, _ in table:
+    replacements: list[str] = []
+    tags: list[str] = []
+    for pattern, repl, tag in table:
         squeezed = squeeze_pattern(pattern)
         if re.compile(squeezed).groups:
             raise ValueError(f"rewrite pattern must not capture: {pattern!r}")
-        parts.append(f"({squeezed})")
+        if _PURE_LITERALS.fullmatch(squeezed):
+            for word in squeezed.split("|"):
+                literals.setdefault(word, (squeeze(repl), tag))  # earlier entries win
+        else:
+            parts.append(f"({squeezed})")
+            replacements.append(squeeze(repl))
+            tags.append(tag)
+    # Entries with regex syntax come first: they are the specific cases ("unalive"
+    # at the end of a sentence) of words the literal list also holds.
+    alternation = "|".join([*parts, f"({literal_alternation(list(literals))})"])
     return _Rewriter(
         # the word-boundary tests sit outside the alternation: one test per position
-        regex=re.compile("(?<![\\w$])(?=\\w)(?:" + "|".join(parts) + ")(?!\\w)"),
-        replacements=tuple(squeeze(repl) for _, repl, _ in table),
-        tags=tuple(tag for _, _, tag in table),
+        regex=re.compile(f"(?<![\\w$])(?=\\w)(?:{alternation})(?!\\w)"),
+        literals=MappingProxyType(literals),
+        replacements=tuple(replacements),
+        tags=tuple(tags),
     )
 
 
