@@ -16,7 +16,7 @@ import contextlib
 import itertools
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +91,8 @@ class FakeBotAPI:
         self.webhook: dict[str, Any] | None = None
         self.served: dict[int, float] = {}
         """update_id -> when getUpdates first handed it out (or it was posted to the webhook)."""
+        self.times_served: Counter[int] = Counter()
+        """update_id -> how often getUpdates handed it out."""
         self._queue: list[dict[str, Any]] = []
         self._redeliver: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1000)
@@ -377,6 +379,7 @@ class FakeBotAPI:
         now = time.monotonic()
         for update in batch:
             self.served.setdefault(update["update_id"], now)
+            self.times_served[update["update_id"]] += 1
         return batch
 
     async def _api_sendMessage(self, params: dict[str, Any], files: Any) -> Any:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -649,9 +648,14 @@ def _fillable(
 ) -> bool:
     """Can ``text`` be said with these answers (``strict``: without any fallback)?"""
     return all(
-        m.group(1) in values or (m.group(2) is not None and not strict)
-        for m in PLACEHOLDER.finditer(text)
+        name in values or (has_fallback and not strict) for name, has_fallback in _refs(text)
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _refs(text: str) -> tuple[tuple[str, bool], ...]:
+    """The variables a wording quotes, and whether each has a fallback (texts are few)."""
+    return tuple((m.group(1), m.group(2) is not None) for m in PLACEHOLDER.finditer(text))
 
 
 def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:
@@ -667,11 +671,18 @@ def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:
 
 @functools.lru_cache(maxsize=65_536)
 def _shuffled(user_id: str, key: str, n: int, cycle: int) -> tuple[int, ...]:
-    # Pure, so memoised: a person's order for a line is the same every turn.
-    seed = hashlib.sha256(f"{user_id}\x00{key}\x00{cycle}".encode()).digest()
-    order = list(range(n))
-    # Variety, not secrecy: a seeded PRNG keeps the order reproducible.
-    random.Random(int.from_bytes(seed[:8], "big")).shuffle(order)  # noqa: S311
+    """A permutation of ``range(n)`` drawn from a hash of who, which line and which cycle.
+
+    The hash is read as a Lehmer code (a number in a mixed radix n, n-1, ..., 1),
+    which gives a well-spread permutation without building a PRNG every turn.
+    """
+    digest = hashlib.blake2b(f"{user_id}\x00{key}\x00{cycle}".encode(), digest_size=8).digest()
+    code = int.from_bytes(digest, "big")
+    items = list(range(n))
+    order = []
+    for radix in range(n, 0, -1):
+        code, pick = divmod(code, radix)
+        order.append(items.pop(pick))
     return tuple(order)
 
 

@@ -99,6 +99,7 @@ async def test_the_same_update_twice_is_answered_once(person: Person, bot: Teleg
     assert update is not None
     api.redeliver(update)
     after = await person.say("/stop")  # settles after the redelivered update was handled
+    assert api.times_served[update["update_id"]] == 2
     assert len(person.received()) == len(first) + len(after)
 
 
