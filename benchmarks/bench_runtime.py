@@ -3,13 +3,13 @@
 Each simulated person talks to the real runtime over a real SQLite file (every
 turn committed with ``synchronous=FULL``), reacting to what the bot actually
 sends: pressing a button when it offers buttons, typing a sentence when it asks
-for their words, until the flow ends.  People arrive and think between messages
-so that together they send ``rate`` messages a second (an open load, as real
-people do); ``--rate 0`` sends as fast as the bot answers, for the ceiling.
+for their words, until the flow ends.  Messages arrive at ``rate`` a second
+whatever the bot does (an open load, as real people make), the people taking
+turns; ``--rate 0`` has everyone send as fast as the bot answers, for the ceiling.
 
-Printed: inbound messages per second, p50/p99 latency of one message (from
-hand-over to the runtime until its replies are delivered), peak RSS, and the
-time to load and validate all dialogues.
+Printed: inbound messages per second, p50/p99 latency of one message (from the
+moment it was due until its replies were delivered, so falling behind shows),
+peak RSS, and the time to load and validate all dialogues.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ import resource
 import statistics
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import assemble_runtime, build_services
+from bot.app import assemble_runtime, build_services, settle_garbage_collector
 from bot.config import Settings
 from bot.dialogue.loader import load_dialogues
 from bot.engine import Engine
@@ -106,32 +107,87 @@ def next_message(
     return "text", COUNTRY if texts_sent == 0 else rng.choice(SENTENCES)
 
 
-async def person(
-    n: int, runtime: Runtime, sender: LastMessages, think: float, figures: Figures,
-    start_delay: float,
-) -> None:
-    rng = random.Random(n)
-    key = ConversationKey(PLATFORM, f"chat{n}", f"user{n}")
-    await asyncio.sleep(start_delay)
-    kind, value = "text", "hi"
-    texts_sent = 0
-    for turn in range(MAX_MESSAGES_PER_PERSON):
+class Person:
+    """One simulated person, one message at a time, reacting to what the bot sent."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.rng = random.Random(n)
+        self.key = ConversationKey(PLATFORM, f"chat{n}", f"user{n}")
+        self.kind, self.value = "text", "hi"
+        self.turn = 0
+        self.texts_sent = 0
+        self.done = False
+
+    async def send(
+        self, runtime: Runtime, sender: LastMessages, figures: Figures, since: float
+    ) -> None:
+        """Send the next message; latency counts from ``since`` (when it was due)."""
         event = Inbound(
-            key, f"{n}-{turn}", datetime.now(UTC), "choice" if kind == "choice" else "text",
-            text=value if kind == "text" else "", choice=value if kind == "choice" else None,
+            self.key, f"{self.n}-{self.turn}", datetime.now(UTC),
+            "choice" if self.kind == "choice" else "text",
+            text=self.value if self.kind == "text" else "",
+            choice=self.value if self.kind == "choice" else None,
         )
-        started = time.perf_counter()
         await runtime.handle(event)
-        figures.latencies_ms.append((time.perf_counter() - started) * 1000)
+        figures.latencies_ms.append((time.perf_counter() - since) * 1000)
         figures.messages += 1
-        choices = sender.choices.get(key, ())
-        if not choices:
-            figures.completed_flows += 1
+        self.turn += 1
+        choices = sender.choices.get(self.key, ())
+        if not choices or self.turn >= MAX_MESSAGES_PER_PERSON:
+            figures.completed_flows += not choices
+            self.done = True
             return
-        kind, value = next_message(rng, choices, turn, texts_sent)
-        texts_sent += kind == "text"
-        if think:
-            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        self.kind, self.value = next_message(self.rng, choices, self.turn, self.texts_sent)
+        self.texts_sent += self.kind == "text"
+
+
+async def closed_loop(
+    people: list[Person], runtime: Runtime, sender: LastMessages, figures: Figures
+) -> None:
+    """Everyone at once, each sending the next message as soon as the reply is in."""
+
+    async def talk(person: Person) -> None:
+        while not person.done:
+            await person.send(runtime, sender, figures, time.perf_counter())
+
+    await asyncio.gather(*(talk(p) for p in people))
+
+
+async def open_loop(
+    people: list[Person], runtime: Runtime, sender: LastMessages, figures: Figures, rate: float
+) -> None:
+    """Messages arrive at ``rate`` a second whatever the bot does, taking turns among
+    the people (each sends again only once answered).  Latency counts from when a
+    message was due, so a bot that falls behind sees it in its figures."""
+    ready: deque[Person] = deque(people)
+    wake = asyncio.Event()
+    running: set[asyncio.Task[None]] = set()
+    start = time.perf_counter()
+
+    async def send(person: Person, due: float) -> None:
+        try:
+            await person.send(runtime, sender, figures, due)
+            if not person.done:
+                ready.append(person)
+        finally:
+            wake.set()
+
+    sent = 0
+    while ready or running:
+        if not ready:
+            wake.clear()
+            await wake.wait()
+            await asyncio.sleep(0)  # let the finished task leave `running`
+            continue
+        due = start + sent / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        task = asyncio.create_task(send(ready.popleft(), due))
+        running.add(task)
+        task.add_done_callback(running.discard)
+        sent += 1
 
 
 def time_dialogue_loading(directory: Path, repeats: int = 5) -> float:
@@ -153,17 +209,14 @@ async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict
     sender = LastMessages()
     runtime = assemble_runtime(store, engine, {PLATFORM: sender})
     figures = Figures(people)
-    # Each person sends about one message per `think` seconds, so together they
-    # send `people / think` a second; arrivals are spread over one think time.
-    think = people / rate if rate > 0 else 0.0
+    crowd = [Person(n) for n in range(people)]
+    settle_garbage_collector()
     started = time.perf_counter()
     try:
-        await asyncio.gather(
-            *(
-                person(n, runtime, sender, think, figures, random.Random(-n).uniform(0, think))
-                for n in range(people)
-            )
-        )
+        if rate > 0:
+            await open_loop(crowd, runtime, sender, figures, rate)
+        else:
+            await closed_loop(crowd, runtime, sender, figures)
     finally:
         figures.seconds = time.perf_counter() - started
         await store.close()

@@ -1,10 +1,14 @@
-"""Benchmark the crisis detector: time per message over the shipped eval set.
+"""Benchmark the crisis detector: time per message, on the eval set and on chat.
 
 One job: print (and return) how long :func:`bot.safety.detector.assess` takes
-per message, as the median and the 99th percentile in milliseconds.  Every
-message of ``bot/safety/data/eval.tsv`` is assessed once to warm up, then many
-times over, each call timed on its own.  Run it as
-``python -m benchmarks.bench_safety [--json] [--rounds N]``.
+per message, as the median and the 99th percentile in milliseconds, over two
+sets: every message of ``bot/safety/data/eval.tsv`` (crisis-heavy, the hard
+case) and typical answers from the belief flow (the common case, which the gate
+of :mod:`bot.safety.prefilter` should settle without running any rule family).
+Each message is assessed once to warm up, then many times over, each call timed
+on its own.  ``--ungated`` also times the detector with every family run, to show
+what the gate saves.  Run it as
+``python -m benchmarks.bench_safety [--json] [--rounds N] [--ungated]``.
 
 Benchmarks print figures; tests never assert times (machines differ).
 """
@@ -15,15 +19,45 @@ import argparse
 import json
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from bot.safety.detector import assess
+from bot.safety.detector import assess, assess_ungated
 from bot.safety.evaluation import DEFAULT_EVAL_PATH, read_labelled
-from bot.safety.normalise import normalise
+from bot.safety.normalise import normalise, normalise_detail
+from bot.types import Assessment
 
-__all__ = ["run"]
+__all__ = ["TYPICAL", "run"]
 
 TARGET_MEDIAN_MS = 0.2
+
+# What people type in the belief flow when nothing is wrong: their own words for
+# a hard moment, and the short answers around them.
+TYPICAL = (
+    "I snapped at my sister on the phone and now I feel awful about it",
+    "I always mess things up when it matters",
+    "It started when I was a kid, my dad used to say it",
+    "I think it was trying to keep me from getting hurt",
+    "It makes me anxious all the time and I avoid people",
+    "I would tell them that one bad moment doesn't define them",
+    "I made a mistake, and I can learn from it without hating myself",
+    "I yelled at my brother over nothing and I feel like a terrible person",
+    "I'm a terrible person and I always ruin things",
+    "It makes me feel like one bad moment shows who I really am",
+    "My dad used to say I ruin everything",
+    "Maybe it was trying to make me careful, so nobody would be angry with me",
+    "I feel on edge all the time and I hide from people",
+    "I'd tell them that one bad evening doesn't make them a bad person",
+    "I lost my temper, I can say sorry, and I'm still a good brother",
+    "My friend didn't reply and I feel worthless",
+    "Work was awful and I think I'm useless",
+    "I just want to talk about my day",
+    "I don't know",
+    "UK",
+    "United Kingdom",
+    "hey",
+    "yes",
+    "8",
+)
 
 
 def _percentile(sorted_ns: list[int], fraction: float) -> int:
@@ -31,44 +65,73 @@ def _percentile(sorted_ns: list[int], fraction: float) -> int:
     return sorted_ns[index]
 
 
-def run(json_output: bool = False, rounds: int = 30) -> dict[str, float | int | bool]:
-    """Time ``assess`` over the eval set ``rounds`` times; print and return figures."""
-    texts = [item.text for item in read_labelled(DEFAULT_EVAL_PATH)]
+def _time(
+    fn: Callable[[str], object], texts: Sequence[str], rounds: int
+) -> dict[str, float]:
     for text in texts:  # warm-up: first calls pay for lazy work in the regex engine
-        assess(text)
-    assess_ns: list[int] = []
-    normalise_ns: list[int] = []
+        fn(text)
+    ns: list[int] = []
     clock = time.perf_counter_ns
     for _ in range(rounds):
         for text in texts:
             start = clock()
-            assess(text)
-            assess_ns.append(clock() - start)
-            start = clock()
-            normalise(text)
-            normalise_ns.append(clock() - start)
-    assess_ns.sort()
-    normalise_ns.sort()
+            fn(text)
+            ns.append(clock() - start)
+    ns.sort()
+    return {
+        "median_ms": statistics.median(ns) / 1e6,
+        "p99_ms": _percentile(ns, 0.99) / 1e6,
+        "max_ms": ns[-1] / 1e6,
+    }
+
+
+def _ungated(text: str) -> Assessment:
+    return assess_ungated(normalise_detail(text))
+
+
+def run(
+    json_output: bool = False, rounds: int = 30, ungated: bool = False
+) -> dict[str, float | int | bool]:
+    """Time ``assess`` over the eval set and the typical answers; print and return."""
+    texts = [item.text for item in read_labelled(DEFAULT_EVAL_PATH)]
+    typical_rounds = max(1, rounds * len(texts) // len(TYPICAL))
+    sets: dict[str, tuple[Sequence[str], int]] = {
+        "eval": (texts, rounds),
+        "typical": (TYPICAL, typical_rounds),
+    }
     result: dict[str, float | int | bool] = {
         "messages": len(texts),
-        "calls": len(assess_ns),
-        "median_ms": statistics.median(assess_ns) / 1e6,
-        "p99_ms": _percentile(assess_ns, 0.99) / 1e6,
-        "max_ms": assess_ns[-1] / 1e6,
-        "normalise_median_ms": statistics.median(normalise_ns) / 1e6,
+        "typical_messages": len(TYPICAL),
+        "rounds": rounds,
         "target_median_ms": TARGET_MEDIAN_MS,
     }
-    result["meets_target"] = float(result["median_ms"]) < TARGET_MEDIAN_MS
+    for name, (items, n) in sets.items():
+        for key, value in _time(assess, items, n).items():
+            result[f"{name}_{key}"] = value
+        if ungated:
+            for key, value in _time(_ungated, items, n).items():
+                result[f"{name}_ungated_{key}"] = value
+    result["normalise_median_ms"] = _time(normalise, texts, rounds)["median_ms"]
+    # the old keys, for anyone reading them
+    result["median_ms"] = result["eval_median_ms"]
+    result["p99_ms"] = result["eval_p99_ms"]
+    result["max_ms"] = result["eval_max_ms"]
+    result["meets_target"] = float(result["eval_median_ms"]) < TARGET_MEDIAN_MS
     if json_output:
         print(json.dumps(result, indent=2))
-    else:
-        print(
-            f"assess over {result['messages']} messages x {rounds} rounds "
-            f"({result['calls']} calls)\n"
-            f"  median {result['median_ms']:.4f} ms   p99 {result['p99_ms']:.4f} ms   "
-            f"max {result['max_ms']:.4f} ms   (target median < {TARGET_MEDIAN_MS} ms)\n"
-            f"  of which normalise: median {result['normalise_median_ms']:.4f} ms"
-        )
+        return result
+    lines = [f"assess per message ({rounds} rounds; target median < {TARGET_MEDIAN_MS} ms)"]
+    for name, (items, _) in sets.items():
+        variants = ["", "ungated_"] if ungated else [""]
+        for variant in variants:
+            label = f"{name} ({len(items)} msgs){' ungated' if variant else ''}"
+            lines.append(
+                f"  {label:28s} median {result[f'{name}_{variant}median_ms']:.4f} ms   "
+                f"p99 {result[f'{name}_{variant}p99_ms']:.4f} ms   "
+                f"max {result[f'{name}_{variant}max_ms']:.4f} ms"
+            )
+    lines.append(f"  of which normalise (eval): median {result['normalise_median_ms']:.4f} ms")
+    print("\n".join(lines))
     return result
 
 
@@ -76,8 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_safety")
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
     parser.add_argument("--rounds", type=int, default=30, help="passes over the eval set")
+    parser.add_argument(
+        "--ungated", action="store_true", help="also time with every rule family run"
+    )
     args = parser.parse_args(argv)
-    run(json_output=args.json, rounds=args.rounds)
+    run(json_output=args.json, rounds=args.rounds, ungated=args.ungated)
     return 0
 
 

@@ -15,8 +15,8 @@ import logging
 import signal
 import sys
 from collections.abc import Coroutine, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue.loader import DialogueError, check_dialogues
@@ -120,7 +120,7 @@ async def _run(settings: Settings) -> int:
     when a platform stops for good.
     """
     from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
-    from bot.app import open_app
+    from bot.app import open_app, settle_garbage_collector
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -128,6 +128,7 @@ async def _run(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     async with open_app(settings, {PLATFORM: ConsoleSender(sys.stdout, Path("data") / "files")}
                         ) as app:
+        settle_garbage_collector()
         services: list[asyncio.Task[None]] = []
         if settings.telegram_token is not None:
             from adapters.telegram_ptb import serve_telegram
