@@ -219,6 +219,7 @@ async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict
             await closed_loop(crowd, runtime, sender, figures)
     finally:
         figures.seconds = time.perf_counter() - started
+        await runtime.dispatcher.flush()
         await store.close()
     result = figures.summary()
     result.update(

@@ -100,6 +100,9 @@ async def open_app(
     await store.open()
     try:
         runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor)
-        yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime)
+        try:
+            yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime)
+        finally:
+            await runtime.dispatcher.flush()
     finally:
         await store.close()

@@ -65,9 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return safety_main(list(args.args))
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+        configure_logging(settings.log_level)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
@@ -86,6 +84,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+# Libraries that log request bodies, SQL parameters or URLs with the bot token at
+# DEBUG/INFO: what people wrote and the tokens must never reach a log.
+QUIET_LOGGERS = ("aiosqlite", "httpx", "httpcore", "telegram", "discord", "asyncpg")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def _check(paths: Sequence[Path]) -> int:

@@ -75,6 +75,7 @@ class Dispatcher:
         # Rows being sent by this process right now, so the periodic drain and
         # a turn's own delivery never send the same row twice.
         self._in_flight: set[int] = set()
+        self._marking: set[asyncio.Task[None]] = set()
 
     def add_sender(self, platform: str, sender: Sender) -> None:
         self.senders[platform] = sender
@@ -91,6 +92,7 @@ class Dispatcher:
         replies never arrive out of order.
         """
         delivered: list[int] = []
+        claimed: list[int] = []
         blocked: set[ConversationKey] = set()
         unreachable: set[ConversationKey] = set()
         try:
@@ -106,6 +108,7 @@ class Dispatcher:
                 if sender is None:
                     continue
                 self._in_flight.add(row.id)
+                claimed.append(row.id)
                 try:
                     action = actions[n] if actions is not None else decode_outbound(row.payload)
                     await sender.send(row.key, action)
@@ -122,10 +125,30 @@ class Dispatcher:
                 else:
                     delivered.append(row.id)
         finally:
+            done = set(delivered)
+            self._in_flight.difference_update(i for i in claimed if i not in done)
             if delivered:
-                await self.store.mark_delivered(delivered, self.clock())
-            self._in_flight.difference_update(row.id for row in rows)
+                # Recorded in the background: the reply is out, and waiting for
+                # one more durable commit would only delay the person's next
+                # turn.  Until the mark lands the rows stay "in flight", so the
+                # drain loop cannot send them again.
+                task = asyncio.create_task(self._mark_delivered(delivered))
+                self._marking.add(task)
+                task.add_done_callback(self._marking.discard)
         return Delivery(len(delivered), frozenset(unreachable))
+
+    async def _mark_delivered(self, ids: list[int]) -> None:
+        try:
+            await self.store.mark_delivered(ids, self.clock())
+        except Exception:
+            log.exception("could not record %d deliveries; they may be sent again", len(ids))
+        finally:
+            self._in_flight.difference_update(ids)
+
+    async def flush(self) -> None:
+        """Wait until every delivery so far is recorded (before closing the store)."""
+        while self._marking:
+            await asyncio.gather(*self._marking)
 
     async def drain(self, platform: str | None = None, limit: int = 500) -> int:
         """Send everything pending (after a restart, or after transient failures)."""

@@ -89,6 +89,8 @@ class Bot:
         await self.runtime.dispatcher.drain()
 
     async def stop(self) -> None:
+        if self.runtime is not None:
+            await self.runtime.dispatcher.flush()
         if self.store is not None:
             await self.store.close()
         self.store = None
@@ -100,7 +102,10 @@ class Bot:
 
     async def handle(self, event: Inbound) -> Handled:
         assert self.runtime is not None, "start() the bot first"
-        return await self.runtime.handle(event)
+        handled = await self.runtime.handle(event)
+        # Tests look at the outbox right after a turn: let the delivery marks land.
+        await self.runtime.dispatcher.flush()
+        return handled
 
     def person(self, user_id: str = "ana") -> Person:
         return Person(self, ConversationKey(PLATFORM, "chat-" + user_id, user_id))
