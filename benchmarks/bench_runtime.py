@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bench_safety import TYPICAL
 from bot.app import assemble_runtime, build_services, settle_garbage_collector
 from bot.config import Settings
 from bot.dialogue.loader import load_dialogues
@@ -37,16 +38,9 @@ from bot.store.sqlite import SqliteStore
 from bot.types import Choice, ConversationKey, Inbound, Outbound, SendText
 
 PLATFORM = "bench"
-# What a simulated person says when asked for their own words.
-SENTENCES = (
-    "I snapped at my sister on the phone and now I feel awful about it",
-    "I always mess things up when it matters",
-    "It started when I was a kid, my dad used to say it",
-    "I think it was trying to keep me from getting hurt",
-    "It makes me anxious all the time and I avoid people",
-    "I would tell them that one bad moment doesn't define them",
-    "I made a mistake, and I can learn from it without hating myself",
-)
+# What a simulated person says when asked for their own words: the everyday
+# answers the safety benchmark times too.
+SENTENCES = TYPICAL[:7]
 # Buttons a person in the middle of the flow tends to press; anything that
 # would leave the flow early or loop back is avoided.
 AVOID = ("skip", "other", "again", "another", "breath", "breathe", "no", "stop", "help")

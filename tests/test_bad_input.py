@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,20 +22,6 @@ ODD_MESSAGES = {
     "right_to_left": "\u05d0\u05e0\u05d9 \u05de\u05e8\u05d2\u05d9\u05e9 \u05e8\u05e2 \u202e",
     "markup": "<b>bold</b> *star* _under_ [link](http://x) </i>",
 }
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
-    bot = Bot(tmp_path / "bot.db")
-    await bot.start()
-    yield bot
-    await bot.stop()
-
-
-async def state_of(bot: Bot, user: str) -> object:
-    assert bot.store is not None
-    snapshot = await bot.store.load(bot.person(user).key)
-    return decode_state(snapshot.state_json)
 
 
 @pytest.mark.parametrize("name", list(ODD_MESSAGES))

@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.store.base import Commit
 from bot.types import Outbound
 from tests.harness import Bot, texts
-
-
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
-    bot = Bot(tmp_path / "bot.db")
-    await bot.start()
-    yield bot
-    await bot.stop()
 
 
 async def onboarded(bot: Bot, user: str) -> object:
