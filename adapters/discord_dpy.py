@@ -56,7 +56,6 @@ from discord import app_commands
 from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.dialogue.loader import DialogueSet
-from bot.engine import RESUME_COMMAND
 from bot.render import as_markdown, escape_markdown, split_message
 from bot.types import (
     ChatKind,
@@ -88,8 +87,6 @@ CHOICE_TEMPLATE = re.compile(re.escape(CHOICE_PREFIX) + r"(?P<choice>.{1,98})")
 PRIVATE_TEMPLATE = re.compile(re.escape(PRIVATE_PREFIX) + r"(?P<payload>.{1,98})")
 START_COMMAND = "start"
 """The command a "talk privately" press runs in the DM, with the payload as its text."""
-RESUME_DESCRIPTION = "Pick up the exercise we paused."
-"""/resume has no dialogue of its own to take a description from."""
 DM_CLOSED_LINE = "dm_closed"
 """Optional ``system`` line said (ephemerally) when Discord refuses to open someone's DM."""
 
@@ -398,14 +395,9 @@ CommandHandler = Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, N
 
 
 def command_table(dialogues: DialogueSet) -> dict[str, str]:
-    """Slash command name -> description, from the dialogues (plus /resume), so that a
-    new dialogue with a ``command`` is registered without touching the adapter."""
-    table: dict[str, str] = {}
-    for name, dialogue_id in sorted(dialogues.commands.items()):
-        dialogue = dialogues[dialogue_id]
-        table[name.casefold()] = _description(dialogue.description or dialogue.title)
-    table.setdefault(RESUME_COMMAND, RESUME_DESCRIPTION)
-    return table
+    """Slash command name -> description, from the dialogues' menu, so that a new
+    dialogue with a ``command`` is registered without touching the adapter."""
+    return {name.casefold(): _description(text) for name, text in dialogues.menu()}
 
 
 def _description(text: str) -> str:

@@ -67,7 +67,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
-from bot.engine import GROUP_COMMANDS, RESUME_COMMAND
+from bot.engine import GROUP_COMMANDS
 from bot.render import as_html, plain, split_message
 from bot.runtime import Runtime
 from bot.types import (
@@ -104,9 +104,6 @@ CONCURRENT_UPDATES: Final = 32
 # The longest a reply waits for its typing indicator to be out first.
 TYPING_WAIT_SECONDS: Final = 1.0
 POOL_TIMEOUT_SECONDS: Final = 30.0
-# /resume is answered by the engine itself, not by a dialogue, so the menu
-# needs its title from here.
-RESUME_TITLE: Final = "Pick up where we left off"
 # Bot API rules for a command in setMyCommands.
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 # "/name", "/name@SomeBot", "/name args": Telegram's own command syntax.
@@ -521,12 +518,10 @@ def quiet_library_logs() -> None:
 
 
 def menu_commands(menu: Iterable[tuple[str, str]]) -> list[BotCommand]:
-    """The private-chat command menu: every dialogue command, plus /resume."""
-    entries = dict(menu)
-    entries.setdefault(RESUME_COMMAND, RESUME_TITLE)
+    """The private-chat command menu, as the dialogues describe it."""
     return [
         BotCommand(name, title[:256])
-        for name, title in sorted(entries.items())
+        for name, title in menu
         if _COMMAND_NAME.fullmatch(name) and title.strip()
     ]
 

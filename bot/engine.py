@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.choices import ChoiceRef, parse_choice
-from bot.dialogue.loader import DialogueSet
+from bot.dialogue.loader import RESUME_COMMAND, DialogueSet
 from bot.dialogue.spec import (
     PLACEHOLDER,
     AskChoiceStep,
@@ -91,7 +91,6 @@ NOT_RESUMABLE = frozenset(
 BEFORE_ONBOARDING = frozenset(
     {SOS, CRISIS, "help", "forget", "export", STOP, ONBOARDING, "plan"}
 )
-RESUME_COMMAND = "resume"
 # The start payload of a "continue in private" button; /start with it opens the menu.
 PRIVATE_CHAT_PAYLOAD = "from_group"
 SKIP_OPTION = "skip"

@@ -19,6 +19,9 @@ from pydantic import ValidationError
 from bot.dialogue.spec import Dialogue, Variants
 from bot.dialogue.validation import LoadedDialogue, Problem, validate_required, validate_set
 
+RESUME_COMMAND = "resume"
+"""Brings back an exercise put aside; answered by the engine itself, not a dialogue."""
+
 
 class DialogueError(Exception):
     """The dialogues are not valid; ``problems`` lists every one found."""
@@ -45,8 +48,15 @@ class DialogueSet:
         return self.dialogues["system"].lines[name]
 
     def menu(self) -> list[tuple[str, str]]:
-        """``(command, title)`` for every dialogue a person can start by command."""
-        return [(cmd, self.dialogues[d].title) for cmd, d in sorted(self.commands.items())]
+        """``(command, description)`` for every command a person can use, sorted: each
+        dialogue's command with its description (or title), and the engine's own
+        ``/resume`` with the ``system`` line that describes it."""
+        entries = {
+            cmd: " ".join((self.dialogues[d].description or self.dialogues[d].title).split())
+            for cmd, d in self.commands.items()
+        }
+        entries.setdefault(RESUME_COMMAND, self.line("resume_command")[0])
+        return sorted(entries.items())
 
 
 class _StrictLoader(yaml.SafeLoader):

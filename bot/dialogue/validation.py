@@ -56,6 +56,7 @@ REQUIRED_LINES = (
     "back_to_question",
     "skipped",
     "skip_button",
+    "resume_command",
 )
 
 

@@ -7,7 +7,7 @@ import discord
 import pytest
 
 from adapters.discord_dpy import CHOICE_PREFIX, command_table
-from bot.engine import RESUME_COMMAND
+from bot.dialogue.loader import RESUME_COMMAND
 from bot.render import escape_markdown
 from tests.discord_bot.support import DiscordWorld, asking, plain
 from tests.discord_bot.test_dm_flow import SCALE_BUTTONS, onboard, start_belief

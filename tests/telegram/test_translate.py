@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -17,6 +18,7 @@ from adapters.telegram_ptb import (
     private_chat_url,
     to_inbound,
 )
+from bot.dialogue.loader import load_dialogues
 from bot.render import plain
 from bot.types import Choice, Segment
 
@@ -167,9 +169,16 @@ def test_the_private_chat_link() -> None:
 
 
 def test_menu_commands() -> None:
-    commands = menu_commands([("talk", "Looking at an old belief"), ("sos", "Crisis lines"),
-                              ("Bad-Name", "x")])
-    assert [c.command for c in commands] == ["resume", "sos", "talk"]
+    commands = menu_commands([("sos", "Crisis lines"), ("talk", "Looking at an old belief"),
+                              ("Bad-Name", "x"), ("empty", " ")])
+    assert [c.command for c in commands] == ["sos", "talk"]
+
+
+def test_the_menu_holds_every_command_and_resume() -> None:
+    dialogues = load_dialogues([Path(__file__).parents[2] / "dialogues"])
+    names = [c.command for c in menu_commands(dialogues.menu())]
+    assert set(names) == set(dialogues.commands) | {"resume"}
+    assert all(c.description for c in menu_commands(dialogues.menu()))
 
 
 segments = st.lists(
