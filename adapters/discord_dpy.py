@@ -586,6 +586,9 @@ def build_client(
     app: App, settings: Settings, *, sync_commands: bool = True
 ) -> CompassionClient:
     """The client for these settings.  Nothing connects until :meth:`login`."""
+    # The bot never joins voice: the missing voice libraries are not worth a warning.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     shard_ids = settings.discord_shard_ids
     shard_count = settings.discord_shard_count
     if shard_ids and shard_count is None:
@@ -636,6 +639,9 @@ async def serve_discord(
         except discord.LoginFailure:
             raise SettingsError("DISCORD_TOKEN was rejected by Discord: check it is the bot "
                                 "token (Bot > Reset Token), not the client secret") from None
+        except (aiohttp.ClientError, OSError) as exc:
+            raise SettingsError(f"could not reach Discord to check DISCORD_TOKEN "
+                                f"({type(exc).__name__}); is the network up?") from None
         gateway = asyncio.create_task(client.connect(), name="discord-gateway")
         outbox = asyncio.create_task(_deliver(client, app, run_outbox), name="discord-outbox")
         stopped = asyncio.create_task(stop.wait(), name="discord-stop")
