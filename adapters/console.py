@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,10 +88,27 @@ class ConsoleChat:
             self.stdout.write(BANNER + "\n")
             self.stdout.flush()
         while True:
-            line = await asyncio.to_thread(self._read)
+            line = await self._next_line()
             if line is None:
                 break
             await self.runtime.handle(parse_line(line, self.key, next(self._ids)))
+
+    async def _next_line(self) -> str | None:
+        """One line, read on a daemon thread: a blocked read must not keep the
+        process alive after Ctrl-C or SIGTERM (the default executor would)."""
+        loop = asyncio.get_running_loop()
+        result: asyncio.Future[str | None] = loop.create_future()
+
+        def read() -> None:
+            try:
+                line = self._read()
+            except BaseException as exc:  # handed to the waiting coroutine
+                loop.call_soon_threadsafe(_settle_error, result, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, result, line)
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return await result
 
     def _read(self) -> str | None:
         if self.interactive:
@@ -100,3 +118,13 @@ class ConsoleChat:
                 return None
         line = self.stdin.readline()
         return line if line else None
+
+
+def _settle(future: asyncio.Future[str | None], line: str | None) -> None:
+    if not future.done():
+        future.set_result(line)
+
+
+def _settle_error(future: asyncio.Future[str | None], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
