@@ -91,6 +91,11 @@ PLATFORM: Final = "telegram"
 TEXT_LIMIT: Final = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted after HTML is parsed
 CAPTION_LIMIT: Final = int(MessageLimit.CAPTION_LENGTH)  # 1024
 ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member")
+# Long polling: how long one getUpdates call may wait for news, and the backoff
+# after a failed call (doubling up to the maximum).
+POLL_TIMEOUT_SECONDS: Final = 10
+POLL_RETRY_SECONDS: Final = 1.0
+POLL_RETRY_MAX_SECONDS: Final = 30.0
 # Telegram keeps showing "typing..." for five seconds; renew it a little sooner
 # while a slow turn (a busy database) is still running.
 TYPING_RENEW_SECONDS: Final = 4.0
@@ -583,19 +588,74 @@ class TelegramAdapter:
         await self.application.start()
         try:
             if self.settings.telegram_webhook_url:
+                # A webhook request is answered when its handler returns, i.e.
+                # after the turn was committed.
                 await updater.start_webhook(**self.webhook_options())
+                try:
+                    if ready is not None:
+                        ready.set()
+                    await stop.wait()
+                finally:
+                    await updater.stop()
             else:
-                await updater.start_polling(allowed_updates=list(ALLOWED_UPDATES))
-            try:
-                if ready is not None:
-                    ready.set()
-                await stop.wait()
-            finally:
-                # Stop fetching first (this acknowledges what was fetched), then
-                # let the application finish the updates it already holds.
-                await updater.stop()
+                await self.poll(stop, ready)
         finally:
             await self.application.stop()
+
+    async def poll(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
+        """Long-poll getUpdates, confirming a batch only once all of it is committed.
+
+        PTB's own updater confirms a batch (by asking for the next ``offset``)
+        as soon as it is queued, so a crash while it is handled would lose it.
+        Here the next offset is asked for only after every update of the batch
+        went through the runtime; after a crash Telegram sends the batch again
+        and the runtime's dedupe drops what was already done.  Updates of one
+        chat are handled in order; different chats side by side.
+        """
+        offset: int | None = None
+        backoff = POLL_RETRY_SECONDS
+        bot = self.application.bot
+        # getUpdates is refused while a webhook is set (say, by an earlier run in
+        # webhook mode); pending updates are kept.
+        await bot.delete_webhook(drop_pending_updates=False)
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT_SECONDS,
+                allowed_updates=list(ALLOWED_UPDATES),
+            ))
+            if ready is not None:
+                ready.set()
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if not fetch.done():
+                fetch.cancel()  # stopping: nothing fetched is lost, it was not confirmed
+                with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                    await fetch
+                return
+            try:
+                updates = fetch.result()
+            except (NetworkError, RetryAfter) as exc:
+                delay = retry_seconds(exc) if isinstance(exc, RetryAfter) else backoff
+                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__,
+                            delay)
+                backoff = min(backoff * 2, POLL_RETRY_MAX_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                continue
+            backoff = POLL_RETRY_SECONDS
+            if not updates:
+                continue
+            by_chat: dict[int | None, list[Update]] = {}
+            for update in updates:
+                chat = update.effective_chat
+                by_chat.setdefault(chat.id if chat else None, []).append(update)
+            await asyncio.gather(*(self._in_order(batch) for batch in by_chat.values()))
+            offset = updates[-1].update_id + 1
+
+    async def _in_order(self, updates: list[Update]) -> None:
+        for update in updates:
+            await self.application.process_update(update)
 
     def webhook_options(self) -> dict[str, Any]:
         """Arguments for PTB's ``start_webhook``: it sets the webhook with Telegram and

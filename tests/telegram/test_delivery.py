@@ -20,7 +20,16 @@ from adapters.telegram_ptb import (
 )
 from benchmarks.fake_bot_api import FakeBotAPI
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
-from bot.types import Choice, ConversationKey, Segment, SendFile, SendImage, SendText
+from bot.runtime import Handled
+from bot.types import (
+    Choice,
+    ConversationKey,
+    Inbound,
+    Segment,
+    SendFile,
+    SendImage,
+    SendText,
+)
 from tests.telegram.harness import Person, TelegramBot, eventually, settings_for, shown, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,3 +250,38 @@ async def test_a_group_that_became_a_supergroup_still_gets_its_reply(
         ConversationKey(PLATFORM, "-555", "7"), SendText((Segment("hi"),)))
     assert [c.chat_id for c in api.calls_to("sendMessage")] == [-555, -1009999]
     assert api.messages(-1009999)
+
+
+async def test_an_update_is_confirmed_to_telegram_only_after_it_is_committed(
+    bot: TelegramBot, api: FakeBotAPI
+) -> None:
+    """A crash while an update is handled must not lose it: Telegram sends it again
+    unless the bot already asked for the next offset, which it does only afterwards."""
+    runtime = bot.app.runtime
+    entered = asyncio.Event()
+    release = asyncio.Event()
+    original = runtime.handle
+
+    async def slow_handle(event: Inbound) -> Handled:
+        entered.set()
+        await release.wait()
+        return await original(event)
+
+    runtime.handle = slow_handle  # type: ignore[method-assign]
+    update = api.private_message(601, "hello")
+    await asyncio.wait_for(entered.wait(), 5)
+    await asyncio.sleep(0.3)  # time for a premature confirmation to show up
+    confirming = [c for c in api.calls_to("getUpdates")
+                  if (c.params.get("offset") or 0) > update["update_id"]]
+    assert confirming == []
+    release.set()
+    await bot.settled(update)
+    await eventually_confirmed(api, update["update_id"])
+
+
+async def eventually_confirmed(api: FakeBotAPI, update_id: int) -> None:
+    for _ in range(100):
+        if any((c.params.get("offset") or 0) > update_id for c in api.calls_to("getUpdates")):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"update {update_id} was never confirmed")
