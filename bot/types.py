@@ -7,7 +7,7 @@ adapter turns each outbound action back into a platform API call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeAlias
 
@@ -164,15 +164,3 @@ class ForgetUser:
 
 Effect: TypeAlias = UpdateProfile | RecordJournal | RequestExport | ForgetUser
 Action: TypeAlias = Outbound | Effect
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    """A committed outbound action waiting to be delivered."""
-
-    id: int
-    key: ConversationKey
-    action: Outbound
-    attempts: int = 0
-    created_at: datetime | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
