@@ -7,12 +7,13 @@ import asyncio
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.store.base import Commit
 from bot.types import Outbound
-from tests.harness import Bot, texts
+from tests.harness import Bot, Person, texts
 
 
-async def onboarded(bot: Bot, user: str) -> object:
+async def onboarded(bot: Bot, user: str, first_message: str = "hello") -> Person:
+    """Someone who wrote ``first_message``, agreed to be remembered, and lives in the UK."""
     person = bot.person(user)
-    await person.say("hello")
+    await person.say(first_message)
     await person.press("Yes, keep them")
     await person.say("UK")
     return person
@@ -106,16 +107,13 @@ async def test_another_process_writing_meanwhile_makes_the_turn_run_again(bot: B
         return snapshot
 
     store.load = load_then_interfere  # type: ignore[method-assign]
-    replies = await person.say("I feel like a failure")  # type: ignore[attr-defined]
+    replies = await person.say("I feel like a failure")
     assert interfered
     assert replies and len([r for r in replies if "breath" in r.lower()]) == 1
 
 
 async def test_forget_then_export_shows_nothing(bot: Bot) -> None:
-    person = bot.person("forget")
-    await person.say("I let my team down")
-    await person.press("Yes, keep them")
-    await person.say("UK")
+    person = await onboarded(bot, "forget", "I let my team down")
     await person.command("forget")
     await person.press("Yes, delete everything")
     await person.command("export")
@@ -124,10 +122,7 @@ async def test_forget_then_export_shows_nothing(bot: Bot) -> None:
 
 
 async def test_export_holds_the_journal_after_a_whole_flow(bot: Bot) -> None:
-    person = bot.person("journal")
-    await person.say("I forgot my mum's birthday")
-    await person.press("Yes, keep them")
-    await person.say("UK")
+    person = await onboarded(bot, "journal", "I forgot my mum's birthday")
     await person.press("Let's go on")
     await person.press("Guilty")
     await person.press("6")
