@@ -393,15 +393,18 @@ class _Run:
             self.state.suspended = resumable
         self.state.stack.clear()
 
-    def push(self, dialogue: Dialogue, inputs: dict[str, Value]) -> None:
-        if dialogue.start is None:
+    def push(
+        self, dialogue: Dialogue, inputs: dict[str, Value], at_step: str | None = None
+    ) -> None:
+        step = at_step or dialogue.start
+        if step is None:
             raise EngineError(f"dialogue {dialogue.id} cannot be started")
         accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
         for name in dialogue.from_profile:
             value = getattr(self.profile, name, None)
             if isinstance(value, str | int) and not isinstance(value, bool):
                 accepted[name] = value
-        self.state.stack.append(Frame(dialogue=dialogue.id, step=dialogue.start, vars=accepted))
+        self.state.stack.append(Frame(dialogue=dialogue.id, step=step, vars=accepted))
 
     def resume(self) -> None:
         if not self.state.suspended:
@@ -482,12 +485,12 @@ class _Run:
                   if ours in frame.vars}
         if step.call:
             # The caller stays on this goto step; finish() moves it on to `next`.
-            self.push(target, inputs)
+            self.push(target, inputs, step.step)
             return
         self.state.stack.pop()
         if target.interrupt == "suspend":
             self.suspend_running()
-        self.push(target, inputs)
+        self.push(target, inputs, step.step)
 
     def finish(self) -> None:
         self.state.stack.pop()

@@ -163,6 +163,8 @@ class GotoStep(_Model):
 
     kind: Literal["goto"]
     dialogue: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)]
+    step: StepId | None = None
+    """Where to begin in that dialogue; its ``start`` when omitted."""
     call: bool = False
     next: StepId | None = None
     pass_vars: dict[VarName, VarName] = Field(default_factory=dict, alias="with")

@@ -158,7 +158,13 @@ def rule_targets_exist(
                     item, step_id, "targets_exist", f"goes to unknown dialogue '{step.dialogue}'"
                 )
             else:
-                accepted = set(known[step.dialogue].dialogue.inputs)
+                callee = known[step.dialogue].dialogue
+                if step.step is not None and step.step not in callee.steps:
+                    yield _problem(
+                        item, step_id, "targets_exist",
+                        f"goes to unknown step '{step.step}' of dialogue '{step.dialogue}'",
+                    )
+                accepted = set(callee.inputs)
                 for theirs in step.pass_vars:
                     if theirs not in accepted:
                         yield _problem(

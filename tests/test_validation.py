@@ -1,0 +1,133 @@
+"""Dialogue validation: each named rule catches its mistake, and every problem names
+the file, the dialogue and the step; ``compassion-bot dialogues check`` reports them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.dialogue.loader import DialogueError, check_dialogues, load_dialogues
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+BELIEF_START = """id: belief
+title: Mini belief
+command: talk
+inputs: [what_happened]
+start: feeling
+steps:
+"""
+
+
+def dialogues_with(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "dialogues"
+    shutil.copytree(MINI, folder)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+CASES = {
+    "targets_exist": (
+        "  feeling: {kind: say, say: 'Hi', next: nowhere}\n", "feeling", "unknown step 'nowhere'"
+    ),
+    "reachable": (
+        "  feeling: {kind: end, say: 'Hi'}\n  island: {kind: end, say: 'Alone'}\n",
+        "island", "no path from the start",
+    ),
+    "paths_end": (
+        "  feeling: {kind: say, say: 'Round', next: again}\n"
+        "  again: {kind: say, say: 'And round', next: feeling}\n",
+        "feeling", "no path from this step reaches an end",
+    ),
+    "vars_saved_before_use": (
+        "  feeling: {kind: say, say: 'You said {story|it}', next: done}\n"
+        "  done: {kind: end}\n",
+        "feeling", "uses 'story' before every path has saved it",
+    ),
+    "text_limits": (
+        "  feeling: {kind: say, say: '" + "x" * 2100 + "', next: done}\n  done: {kind: end}\n",
+        "feeling", "the limit is 2000",
+    ),
+    "skippable": (
+        "  feeling:\n    kind: ask_choice\n    say: 'Pick'\n"
+        "    choices: [{id: a, label: A, next: done}]\n  done: {kind: end}\n",
+        "feeling", "'skip' is always accepted",
+    ),
+    "schema": (
+        "  feeling: {kind: shout, say: 'Hi', next: done}\n  done: {kind: end}\n",
+        "feeling", "steps.feeling",
+    ),
+    "conditions": (
+        "  feeling:\n    kind: branch\n    cases: [{when: {var: what_happened}, next: done}]\n"
+        "    default: done\n  done: {kind: end}\n",
+        "feeling", "exactly one test",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", list(CASES))
+def test_each_rule_names_file_dialogue_and_step(tmp_path: Path, rule: str) -> None:
+    steps, step, words = CASES[rule]
+    folder = dialogues_with(tmp_path, "belief.yaml", BELIEF_START + steps)
+    problems = [p for p in check_dialogues([folder]) if p.rule == rule]
+    assert problems, f"rule {rule} did not fire"
+    problem = problems[0]
+    assert (problem.file, problem.dialogue, problem.step) == ("belief.yaml", "belief", step)
+    assert words in problem.message
+    assert str(problem).startswith(f"belief.yaml: dialogue 'belief', step '{step}': [{rule}]")
+
+
+def test_a_duplicate_key_in_yaml_is_an_error_not_a_silent_overwrite(tmp_path: Path) -> None:
+    steps = "  feeling: {kind: end}\n  feeling: {kind: end, say: 'again'}\n"
+    folder = dialogues_with(tmp_path, "belief.yaml", BELIEF_START + steps)
+    [problem] = [p for p in check_dialogues([folder]) if p.rule == "yaml"]
+    assert "duplicate key 'feeling'" in problem.message
+    assert problem.file == "belief.yaml"
+
+
+def test_a_group_dialogue_may_not_quote_anyone(tmp_path: Path) -> None:
+    text = (MINI / "group_private.yaml").read_text().replace("LETS-TALK-PRIVATELY",
+                                                          "You said {message|something}")
+    folder = dialogues_with(tmp_path, "group_private.yaml", text)
+    assert any(p.rule == "groups_never_quote" and p.step == "offer"
+               for p in check_dialogues([folder]))
+
+
+def test_a_goto_into_a_missing_step_is_caught(tmp_path: Path) -> None:
+    text = (MINI / "onboarding.yaml").read_text().replace(
+        "to_menu: {kind: goto, dialogue: menu}", "to_menu: {kind: goto, dialogue: menu, step: x}")
+    folder = dialogues_with(tmp_path, "onboarding.yaml", text)
+    assert any(p.step == "to_menu" and "unknown step 'x'" in p.message
+               for p in check_dialogues([folder]))
+
+
+def test_the_engine_refuses_to_start_on_invalid_dialogues(tmp_path: Path) -> None:
+    folder = dialogues_with(tmp_path, "belief.yaml", BELIEF_START + "  feeling: {kind: say}\n")
+    with pytest.raises(DialogueError, match=r"belief\.yaml"):
+        load_dialogues([folder])
+
+
+def test_missing_required_dialogues_and_lines_are_reported(tmp_path: Path) -> None:
+    folder = dialogues_with(tmp_path, "crisis.yaml", "")
+    (folder / "crisis.yaml").unlink()
+    problems = check_dialogues([folder])
+    assert any(p.rule == "required" and p.dialogue == "crisis" for p in problems)
+
+
+def test_dialogues_check_exits_zero_when_valid_and_names_each_problem_otherwise(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["dialogues", "check", str(MINI)]) == 0
+    assert "valid" in capsys.readouterr().out
+    folder = dialogues_with(tmp_path, "belief.yaml",
+                            BELIEF_START + "  feeling: {kind: say, say: 'Hi', next: nowhere}\n")
+    assert main(["dialogues", "check", str(folder)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("belief.yaml: dialogue 'belief', step 'feeling'") for line in out)
+
+
+def test_the_shipped_dialogues_are_valid() -> None:
+    assert main(["dialogues", "check"]) == 0
