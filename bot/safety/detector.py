@@ -155,7 +155,8 @@ _TRANSPARENT = (
     r"|planning on|plan|plans|any|intention|intentions|intent|desire|wish|want|wanted|would"
     r"|will|could|should|might|think|thinking|thoughts|thought (?:about|of)|about|of|on|feel"
     r"|feeling|felt|have|had|has|do|did|doing|anything|something|that|like|so|the|a|an|saying"
-    r"|say|said|mean|meant|someone|person|type|kind|sort|who|way|urge|urges|trying|try|ready"
+    r"|say|said|mean|meant|someone|person|type|kind|sort|who|way|urge|urges|trying|try|tried"
+    r"|attempted|ready"
     r"|my|own|gonna|considering|contemplating|yo|me|te|lo|la|voy"
     r"|quiero|quisiera|pienso|pensando|en|estoy|tengo|ganas|de|je|j|n|vais|veux|pense|suis|ai"
     r"|envie|d|vraiment|ich|will|werde|mich|mir|mochte|moechte|wurde|wuerde|das|an|denke|habe"
@@ -192,7 +193,9 @@ _MEDIA = _rx(
     r"|self harm|overdose|mental health) (?:prevention|awareness|statistics|stats|rates?|research"
     r"|hotlines?|helplines?|crisis lines?|training|lecture|month|week|day|charity|campaign"
     r"|module|scene|squad|mission|doors?|sprints?|bombers?|bombing|attack|risk assessment"
-    r"|first aid)|(?:on|in|from) the news|\blyrics\b|trigger warning|\btw\b|\bcw\b|dans (?:le|ce)"
+    r"|first aid)|\b(?:movie|film|show|series|episode|book|novel|story|song|poem|album|play"
+    r"|documentary|podcast|game|anime|manga|comic) (?:is|was|s|are|were) (?:all |mostly |kind of )?"
+    r"about\b|(?:on|in|from) the news|\blyrics\b|trigger warning|\btw\b|\bcw\b|dans (?:le|ce)"
     r" (?:film|livre)|ce film|en la (?:pelicula|serie)|im film|no filme|na novela)"
 )
 # The past: the signal is history, not now.

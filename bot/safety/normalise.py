@@ -225,6 +225,13 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"toaster bath", "suicide", "slang"),
     (r"kmsl", "kill myself laughing", "slang"),
     (r"kmys|kms", "kill myself", "slang"),
+    (
+        r"(?:(?<=want to )|(?<=wanna )|(?<=gonna )|(?<=going to )|(?<=time to )|(?<=ready to )"
+        r"|(?<=about to )|(?<=finna )|(?<=will )|(?<=might )|(?<=gona )|(?<=i )|(?<=ill )"
+        r"|(?<=imma )|(?<=ima ))kys",
+        "kill myself",
+        "slang",
+    ),
     (r"kys", "kill yourself", "slang"),
     (r"unalive (?:myself|meself|my self)", "kill myself", "slang"),
     (r"unaliving (?:myself|meself|my self)", "killing myself", "slang"),
@@ -232,7 +239,7 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"(?:be|being) unalive", "be dead", "slang"),
     (r"unalived", "killed", "slang"),
     (
-        r"unalive(?=\s*(?:[.!?,;:\n]|$)| (?:tonight|today|now|so|right|soon|lol|tbh|fr|honestly"
+        r"unalive(?=\s*(?:[.!?,;:\n]|$)| (?:tonight|today|now|so|right|rn|soon|lol|tbh|fr|honestly"
         r"|again|already|asap|please|pls))",
         "kill myself",
         "slang",
@@ -255,7 +262,7 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
         "hang myself",
         "slang",
     ),
-    (r"lyfe", "life", "slang"),
+    (r"lyfe|lfie|lief|lyf|lfe", "life", "slang"),
     # misspellings
     (
         r"suicde|sucide|sucid|suiside|suisid|suiced|suicied|siucide|suecide|suiscide|sucicide"
@@ -306,7 +313,13 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"naum", "nao", "misspelling"),
     # chat shorthand
     (r"wanna|wana|wanan|wan2|want2|want 2", "want to", "shorthand"),
-    (r"gonna|gunna|finna|going 2", "going to", "shorthand"),
+    (r"gonna|gunna|finna|going 2|gona|gna", "going to", "shorthand"),
+    (
+        r"(?:(?<=want )|(?<=wanna )|(?<=need )|(?<=going )|(?<=wanted )|(?<=ready )|(?<=have )"
+        r"|(?<=deserve ))ot",
+        "to",
+        "misspelling",
+    ),
     (r"tryna", "trying to", "shorthand"),
     (r"imma|ima|i ma", "im going to", "shorthand"),
     (r"need 2", "need to", "shorthand"),

@@ -136,14 +136,20 @@ _MACROS: Mapping[str, str] = MappingProxyType({
     r"|(?:overdose|overdosing)(?: on \w+)?|od|(?:slit|slitting|cut|cutting|slash|slashing) my"
     r" (?:wrists?|throat)|(?:jump|jumping|throw myself|throwing myself) (?:off|from) (?:of )?"
     r"(?:a |the |this |that |my )?(?:\w+ )?(?:bridge|building|roof|rooftop|cliff|balcony|ledge"
-    r"|tower|car park|parking garage|overpass|window)|(?:jump|jumping|throw myself|throwing"
+    r"|tower|car park|parking garage|overpass|window)|(?:yeet|yeeting|launch|launching|fling"
+    r"|flinging|hurl|hurling|chuck|chucking) myself (?:off|from|in front of|into) (?:of )?(?:a |the"
+    r" |this |that |my )?(?:\w+ )?(?:bridge|building|roof|rooftop|cliff|balcony|ledge|tower"
+    r"|car park"
+    r"|window|train|bus|truck|car|traffic|river|sea)|(?:jump|jumping|throw myself|throwing"
     r" myself|step|stepping|walk|walking|lie down|lying down) in front of (?:a |the )?(?:\w+ )?"
     r"(?:train|bus|truck|lorry|car|traffic)|(?:walk|walking) into (?:the )?(?:sea|ocean|river"
     r"|lake|traffic)|(?:drive|driving|crash|crashing) (?:my car )?into (?:a |the )?(?:tree|wall"
     r"|oncoming traffic|river)|(?:end|ending) my (?:pain|suffering) (?:forever|for good"
     r"|permanently|once and for all|tonight)|(?:drive|driving|steer|steering) (?:my car )?off"
     r" (?:a|the) (?:road"
-    r"|cliff|bridge)|ctb|catch the bus (?:for good|forever|permanently))",
+    r"|cliff|bridge)|ctb|(?:catch|catching) the bus (?:\w+,? ){0,7}?(?:for good|forever"
+    r"|permanently)"
+    r"|(?:check|checking) out (?:for good|permanently|of (?:life|this life|this world)))",
     # the ones that mean suicide even without "want to" in front
     "SELFACT_STRONG": r"(?:(?:kill|killing) myself|(?:end|ending) (?:my (?:own )?life|it all)"
     r"|(?:take|taking) my (?:own )?life|(?:hang|hanging) myself"
@@ -163,7 +169,7 @@ _MACROS: Mapping[str, str] = MappingProxyType({
         "researching", "looking up", "looked up", "googling", "googled", "obsessed with",
         "close to", "so close to", "came close to", "came so close to", "tempted by",
         "the idea of", "idea of", "ideas of", "thought of", "thoughts of", "thoughts about",
-        "urge of", "urges of",
+        "urge of", "urges of", "time to", "its time to",
     ),
     "INTENT_WISH": _phrases(
         "want to", "would like to", "wish i could", "wish to", "need to", "ready to", "plan to",
@@ -247,7 +253,7 @@ _ACCIDENT = (
 )
 _INTENTIONAL = (
     r"\b(?:on purpose|deliberately|intentionally|purposely|to feel|to punish|to cope|to calm"
-    r"|i deserve|because i deserve|again)\b"
+    r"|i deserve|because i deserve)\b"
 )
 _PILL_ROUTINE = (
     r"\b(?:by mistake|accidentally|by accident|as prescribed|(?:like|as) (?:usual|normal|always"
@@ -415,7 +421,8 @@ _IDEATION: tuple[Rule, ...] = (
       r"|here anymore|around anymore|here at all)"),
     C("passive_wish", r"(?:wish|hope|praying|hoping|pray) (?:that )?(?:someone|somebody|something"
       r"|a car|a bus|a truck|a train|this plane|the plane|lightning|god|cancer) (?:bad )?"
-      r"(?:would |will |could |might |just )?(?:kill|hit|run over|shoot|murder|strike|take) me"),
+      r"(?:would |will |could |might |just )?(?:kill|kills|hit|hits|run over|runs over|runs me over"
+      r"|shoot|shoots|murder|murders|strike|strikes|take|takes) me"),
     C("passive_wish", r"(?:hope|hoping|wish|wishing|pray|praying) (?:that )?something (?:bad )?"
       r"(?:happens|will happen|would happen|happened) to me"),
     C("passive_wish", r"(?:go to sleep|fall asleep|sleep|close my eyes|lie down) and (?:just )?"
@@ -465,7 +472,8 @@ _IDEATION: tuple[Rule, ...] = (
     C("passive_wish", r"(?:no|nothing|not a single|not one|not any|dont have a|dont have any"
       r"|cant find a|cant think of a|cant think of any|cant find any|cant see a|cant see any"
       r"|dont see a|dont see any|see no|have no) (?:good |real |single )?(?:reason|point|purpose)"
-      r" (?:for me )?(?:(?:to|in|of|for) )?(?:live|living|being alive|be alive|be here|stay"
+      r" (?:for me )?(?:(?:to|in|of|for) )?(?:me |my )?(?:live|living|being alive|be alive"
+      r"|be here|stay"
       r" alive|exist|going on|life|existing"
       r"|staying alive|keep living|keep going|carry on|carrying on|me being here|my existence"
       r"|being here)"),
@@ -492,7 +500,9 @@ _IDEATION: tuple[Rule, ...] = (
       r"(?:mind|care) if i (?:died|was dead|were dead|didnt wake up|never woke up|got hit"
       r"|got killed"
       r"|dropped dead|stopped existing|disappeared forever|didnt make it|never came back"
-      r"|wasnt here|wasnt alive|crashed)"),
+      r"|wasnt here|wasnt alive|crashed)|(?:wouldnt|would not|dont|do not|wont|will not|really"
+      r" wouldnt) (?:even )?(?:mind|care) if (?:a|the|some) (?:\w+ )?(?:car|bus|truck|train|lorry"
+      r"|plane|drunk driver) (?:hit|hits|killed|kills|ran over|runs over|ran me over|crashed)"),
     C("passive_wish", r"(?:be|feel) (?:fine|ok|okay|happy|relieved|at peace|glad|grateful) if i"
       r" (?:never woke up|didnt wake up|died|never wake up|dont wake up|was dead|were dead|didnt"
       r" make it|stopped existing)"),
@@ -504,8 +514,14 @@ _IDEATION: tuple[Rule, ...] = (
       r" on|keep|carry on|continue) (?:living|being alive|existing|breathing)"),
     C("passive_wish", r"(?:i )?(?:dont|do not|never) want to (?:be|feel) alive"),
     C("passive_wish", r"whats the point of (?:going on|carrying on|waking up)"),
+    C("passive_wish", r"(?:whats|what is|what s) (?:even |really |honestly |the actual )?(?:the )?"
+      r"(?:point|use|purpose|reason) (?:of|in|for) (?:me )?(?:living|being alive|staying alive"
+      r"|going on|carrying on|waking up|existing|me being here|my existence|life)"),
+    C("passive_wish", r"(?:had|have had|ive had|ve had) (?:more than )?enough of (?:this life|life"
+      r"|living|being alive|existing|this world)"),
     # burden
-    C("burden", r"(?:better off|happier|better|fine|free|relieved|easier|lighter|less stressed"
+    C("burden", r"(?:better off|happier|better|fine|free|relieved|easier|kinder|simpler|best"
+      r"|lighter|less stressed"
       r"|a better place|a better world) (?:\w+ ){0,2}?(?:dead|six feet under|in the ground|in (?:a"
       r"|my) (?:grave|coffin)|if i (?:was|were|had|d) (?:dead|gone"
       r"|never been born|not alive|not around|not here|never born|to die)|if i died|if i (?:wasnt"
@@ -513,7 +529,8 @@ _IDEATION: tuple[Rule, ...] = (
       r"|if i just (?:wasnt|werent|was not|were not) (?:around|here|alive|born)"
       r"|when (?:<IM>|im) (?:gone|dead|not here|not around|no longer here)(?! (?:to|for|on|away"
       r"|abroad|at|in))"
-      r"|if i (?:just )?(?:disappeared|vanished|was no longer here|were no longer here|left"
+      r"|if i (?:just )?(?:disappeared|vanished|was no longer here|were no longer here|ended it"
+      r"|ended (?:it all|my life|things)|killed myself|wasnt alive|left"
       r" forever|stopped existing|ceased to exist)"
       r"|without me(?: in it| around| here| alive| in their lives| in the world)?)",
       veto=r"\bwithout me (?:on|in|at) (?:the |this |that |our |their |a )?(?:team|project|group"
@@ -523,7 +540,8 @@ _IDEATION: tuple[Rule, ...] = (
     C("burden", r"(?:no one|nobody|noone|not a single person|no one at all|not one person) (?:would"
       r"|will|d|is going to|gonna|even would) (?:even |really |actually )?(?:care|notice|miss me"
       r"|mind|cry|come to my funeral|be sad)(?: at all)?,? if i (?:died|was dead|were dead|was gone"
-      r"|were gone|disappeared forever|killed myself|wasnt here|wasnt around|wasnt alive|stopped"
+      r"|were gone|disappeared forever|disappeared for good|vanished|was gone for good"
+      r"|killed myself|wasnt here|wasnt around|wasnt alive|stopped"
       r" existing|never woke up|didnt wake up|wasnt here anymore|was not here)"),
     C("burden", r"if i (?:died|was dead|were dead|was gone|were gone|killed myself|disappeared"
       r" forever|wasnt here|was not here)(?: \w+){0,2},? (?:no one|nobody|noone|no one at all"
@@ -550,6 +568,10 @@ _IDEATION: tuple[Rule, ...] = (
     C("burden", r"(?:wont|will not|wont have to|will not) be (?:a (?:problem|burden|bother)"
       r"|around|here|alive|a weight) (?:for|to) (?:anyone|you|them|everyone|anybody|you all"
       r"|my family|much longer)(?: much longer| anymore| soon| for long)?"),
+    C("burden", r"(?:wont|will not|wont ever|will never|never) be (?:a (?:problem|burden|bother"
+      r"|weight)|in (?:anyones|your|their|everyones) way) (?:for anyone |to anyone |to you |for you"
+      r" )?(?:anymore|any more|again|ever again) (?:after|by|from) (?:tonight|today|tomorrow"
+      r"|this weekend|now on)"),
 )
 
 _PLAN: tuple[Rule, ...] = (
@@ -568,13 +590,30 @@ _PLAN: tuple[Rule, ...] = (
       r" (?:to|for|of how to|for how to|for when to|for how i|of how i|on how to|of when)"
       r" (?:<SELFACT>|die|do it|end it|go through with it|end things)"),
     C("plan", r"(?:have|got|made|ve got|ive got) a plan (?:and|,) (?:\w+ ){0,3}?(?:going to|gonna"
-      r"|will|ll|about to) (?:do it|go through with it|end it|use it)"),
+      r"|will|ll|about to|im|i am|i m) (?:do it|doing it|go through with it|going through with it"
+      r"|end it|ending it|use it)"),
+    W("plan", r"(?:<IM>|i m) (?:doing|going through with) it (?:tonight|today|tomorrow|this weekend"
+      r"|this week|soon|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"),
     W("plan", r"(?:i )?(?:have|ve got|got|made|ive got) a plan<EOC>"),
     W("plan", r"(?:going to|gonna|will|ll|about to|ready to|finally) do it (?:tonight|today|now"
       r"|soon"
       r"|this weekend|tomorrow|this time|for real)|(?:<IM>|i am) (?:going to|gonna) do it<EOC>"
       r"|(?:finally|going to|gonna|ready to) do it<EOC>"),
     W("plan", r"(?:tonight|today) (?:is|s) the (?:night|day)|the time has come|its time<EOC>"),
+    W("plan", r"i (?:think i |already )?know (?:exactly )?(?:how|where|when)<EOC>|(?:know|picked"
+      r"|chosen|chose|found) (?:which|the) (?:tree|beam|bridge|building|branch|spot|cliff)<EOC>"
+      r"|(?:picked|chosen|chose|set|decided on|settled on) (?:a|the) (?:date|day)<EOC>"),
+    W("plan", r"(?:wrote|written|finished|left) (?:my|the) note(?: already)?(?! (?:for (?:the"
+      r" )?(?:teacher|school|boss|work)|to (?:the )?(?:teacher|school|boss|landlord)))",
+      veto=r"\b(?:teacher|school|boss|work|landlord|neighbou?r|doctor|fridge|shopping|thank"
+      r"|thanks|birthday|card|homework|essay|class|sick note|absence|lecture|notes)\b",
+      veto_message=True),
+    C("plan", r"(?:going|heading|walking|driving|off|go) (?:to|up to|out to) (?:the|a) (?:\w+ )?"
+      r"(?:bridge|cliffs?|tracks|railway|roof|rooftop|sea|river|lake|woods|car park)"
+      r" (?:\w+ ){0,6}?(?:and )?(?:<IM>|i m|i am|i)? ?(?:not|never|wont|will not) (?:be )?"
+      r"(?:coming back|come back|returning|be back|back)"),
+    W("plan", r"(?:<IM>|i m|i am) not coming back<EOC>|(?:i )?(?:wont|will not) be coming back"
+      r"<EOC>"),
     W("plan", r"(?:thinking|planning|figuring out|researching) (?:about )?how (?:i ?d|i would|i ll"
       r"|i will|i could|to|i m going"
       r" to|im going to) do it|(?:been planning|planned|planning) (?:it|this) (?:for (?:weeks"
@@ -600,13 +639,23 @@ _PLAN: tuple[Rule, ...] = (
       r"(?:ready|sorted|prepared|planned|in place)(?! for (?:the|my|our|tomorrow|school|work|the"
       r" trip|the party|christmas|the move))"),
     W("means", r"(?:have|got|ive got|bought|found) (?:the|a|my|some) (?:rope|noose|pills|gun|blade"
-      r"|razor|razors|blades|tablets)(?: ready| here| with me| now| right here)?<EOC>"),
+      r"|razor|razors|blades|razor blades|tablets)(?: here| now)?<EOC>"),
+    W("means", r"(?:bought|got|ordered|picked up|have|ive got) (?:a|some|the|my) (?:new )?(?:gun"
+      r"|handgun|pistol|rifle|shotgun|revolver|rope|noose|razor blades|blades)(?! (?:ready|right"
+      r" here|with me|in my hands?|next to me|in front of me|to my)(?!\w))(?! (?:for (?:the"
+      r"|a|my) (?:range|hunting|hunt|swing|boat|tent|garden)|license|licence|safety))"
+      r"|(?:its|it is|the gun is|gun is|its already) (?:already )?loaded"
+      r"|(?:rope|noose|gun|pills|blades) (?:\w+ ){0,2}?in my (?:car|trunk|boot|bag|drawer|room"
+      r"|closet|wardrobe|pocket)", veto=r"\b(?:hunting|range|deer|season|target|climbing"
+      r"|camping|sailing|boat|tent|gym|skipping|jump rope|tow|towing|dishwasher|washing"
+      r"|printer|game|nerf|water gun|glue gun)\b", veto_message=True),
     C("means", r"(?:the |my )?(?:pills|rope|noose|gun|blade|razor|tablets) and (?:the |my |a )?"
       r"(?:note|letter|letters|pills|rope|noose|gun|blade|razor)(?! for (?:the|my) (?:shop|trip))"),
     C("plan", r"(?:know|figured out|decided|worked out|planned|planned out|researched|chosen"
       r"|picked|thought about|settled on) (?:exactly )?(?:how|when|where|the way) (?:i(?:ll| will"
       r"| would|d| am going to| want to|m going to| m going to| im going to| will do it)?|to"
-      r"|im going to)(?: \w+)? ?(?:<SELFACT>|do it|end it|die|go through with it)"),
+      r"|im going to)(?: \w+)? ?(?:<SELFACT>|do it|end it|die|go through with it|jump(?: from"
+      r"| off)?<EOC>)"),
     C("plan", r"(?:wrote|written|writing|write|left|leave|finished|prepared|drafted|started"
       r"|have|typed|recorded|recording) (?:my |a |the |all my |some )?(?:suicide note|suicide"
       r" letter|goodbye (?:note|letter|letters|notes|video|message|messages)|farewell (?:note"
@@ -634,7 +683,13 @@ _PLAN: tuple[Rule, ...] = (
       r" (?:die|dies)|before (?:i|you|someone) (?:die|dies)|to not wake up|to never wake up"
       r"|to end it|to be fatal|to be lethal|to stop my heart)"),
     C("means", r"(?:lethal|fatal|deadly|lethal amount|overdose) (?:dose|doses|amount|quantity"
-      r"|overdose|combination|height|fall|level)"),
+      r"|overdose|combination|height|fall|level)",
+      veto=r"\b(?:quiz|exam|test|class|homework|assignment|biology|chemistry|pharmacology|nursing"
+      r"|revision|lecture|course|toxicology|dog|dogs|cat|cats|pet|pets|puppy|kitten|caffeine"
+      r"|chocolate|for a (?:\w+ )?(?:quiz|exam|test|class))\b", veto_unless=r"\b(?:me|myself|i)\b"),
+    C("means", r"how (?:many|much) (?:of )?(?:my |the |these |those )?<DRUG> (?:it takes|it would"
+      r" take|it will take|would it take|does it take|it d take)(?: to| for)?<EOC>",
+      veto=_PILL_ROUTINE),
     C("means", r"how (?:high|tall|far|long) (?:\w+ ){0,6}?(?:to die|to kill (?:you|me|someone"
       r"|a person)|to be fatal|would kill|is fatal|to not survive|without surviving|and not"
       r" survive|before you die|before i die|to drown|does it take to die|to bleed out|to"
@@ -703,6 +758,7 @@ _PLAN: tuple[Rule, ...] = (
       r" (?:right |all )?(?:here|ready|in front of me|next to me|beside me|in my hand|on the"
       r" (?:table|bed|desk|floor)|laid out|lined up|counted out|on my lap)",
       veto=r"\b(?:collect|collection|pick up|pickup|pharmacy|chemist|refill|prescription is"
+      r"|organi[sz]er|dispenser|pill box|weekly|for the week"
       r"|dinner|cooking|kitchen|recipe|camping|hike|picnic|sharp for|tug of war|climbing|swing"
       r"|boat|sailing|tent|for (?:the|a|our) (?:game|trip|hike|climb|swing|boat|tent|match"
       r"|party))\b"),
@@ -712,8 +768,20 @@ _PLAN: tuple[Rule, ...] = (
       r"|counted out|ready|in front of me|next to me|beside me|out on the (?:table|bed|desk))",
       veto=r"\b(?:collect|pharmacy|chemist|refill|organi[sz]er|dispenser|for the week|for my"
       r" trip|pill box)\b"),
+    C("means", r"(?:have|holding|got|ive got|im holding|hold"
+      r"|sitting with) (?:<QTY> (?:of )?)?(?:(?:bottles?|box|boxes"
+      r"|packets?|packs?|strips?|tubs?) of )?"
+      r"(?:my |the |all the |all my )?(?:\w+ )?<DRUG> (?:right )?(?:in my hands?|next to me"
+      r"|in front"
+      r" of me|beside me|on my lap|lined up|counted out)", veto=_PILL_ROUTINE),
+    C("means", r"<QTY> (?:of )?(?:my |the )?(?:\w+ )?<DRUG> (?:are |is )?(?:right here|right in"
+      r" front of me|next to me|in front of me|in my hands?|on my lap|lined up|counted out)",
+      veto=_PILL_ROUTINE + r"|\b(?:organi[sz]er|dispenser|pill box|weekly|for the week)\b"),
+    W("means", r"(?:keep|kept|cant stop|can not stop|been) (?:looking at|staring at|holding) it"
+      r"<EOC>"),
     C("means", r"(?:have|holding|got|ive got|im holding|hold) (?:the |my |all the |all my |a )?"
-      r"(?:pills|tablets|rope|noose|gun|blade|razor|knife) (?:in my hands?|right here|with me"
+      r"(?:pills|tablets|rope|noose|gun|blade|blades|razor|razors|razor blades|knife) (?:in my"
+      r" hands?|right here|with me"
       r"|next to me|in front of me|ready|to my)",
       veto=r"\b(?:cooking|kitchen|dinner|lunch|chopping|recipe|camping|hunting|range|pharmacy"
       r"|shop|cake|veggies|vegetables|bread|onions?|meat|fruit|carving|whittling)\b",
@@ -735,6 +803,12 @@ _PLAN: tuple[Rule, ...] = (
       r"|rooftop|cliff|overpass) (?:right now|now|looking down|and (?:i )?(?:want|thinking|ready"
       r"|about|going)|thinking about jumping|ready to jump|about to jump)"),
     C("means", r"<INTENT> <ADV>(?:jump|jumping)<EOC>"),
+    C("means", r"(?:standing|sitting|stood|sat|up|<IM>|i m) (?:here )?(?:on|at) (?:the )?(?:edge of"
+      r" the )?(?:roof|rooftop|ledge|top floor|railing|edge) of (?:my |the |a |this "
+      r"|our )?(?:\w+ )?"
+      r"(?:building|block|flats?|apartment|hotel|car park|parking garage|bridge|school|office"
+      r"|tower|hospital) (?:right now|now|looking down|and (?:i )?(?:want|thinking|ready|about"
+      r"|going|cant))"),
     K("means", r"(?:<IM>|i m) (?:standing|sitting|stood|sat|up) on (?:a|the|this|top of a|top of"
       r" the) (?:bridge|roof|rooftop|cliff|ledge|overpass|balcony railing|railway bridge)"
       r"(?! (?:club|party|bar|restaurant|game|tour|terrace|garden|with (?:my|friends)))"),
@@ -778,6 +852,10 @@ _ACT: tuple[Rule, ...] = (
       r" top of) (?:a bottle of |loads of |lots of |a lot of |half a bottle of )?(?:vodka"
       r"|alcohol|wine|whisky|whiskey|booze|beer|gin|rum|tequila|drink)",
       veto=r"\b(?:water|food|breakfast|dinner|lunch|juice|milk)\b"),
+    C("act_taken", r"(?:took|taken|swallowed|downed|necked|ate|have taken|ve taken) (?:everything"
+      r"|all the pills|every pill|all the meds|every tablet|whatever i (?:could )?find|all of it)"
+      r" (?:in|from) (?:the|my|our|mums|moms|dads) (?:medicine cabinet|cabinet|cupboard|bathroom"
+      r"|drawer|first aid kit|medicine box|meds drawer)", past_form=True),
     C("act_taken", r"(?:drank|swallowed|took|drunk|drinking|ate|injected|have drunk|ve drunk)"
       r" (?:some |a bottle of |the |a cup of |a glass of |a lot of |a load of |half a bottle of )?"
       r"(?:bleach|antifreeze|poison|rat poison|weed killer|weedkiller|drain cleaner|pesticide|lye"
@@ -806,6 +884,8 @@ _ACT: tuple[Rule, ...] = (
       r"|period|migraine)\b"),
     C("act_taken", r"(?:starting to |can |i can )feel the (?:pills|tablets|meds|poison|overdose)"
       r" (?:kicking in|working|taking effect)"),
+    K("past_suicidality", r"survived (?:an overdose|a suicide attempt|an attempt|my attempt"
+      r"|my overdose|attempting suicide)"),
     W("act_taken", r"(?:its|it is|it s) (?:already )?(?:done|too late)(?: now)?(?: for me)?<EOC>"),
     W("act_taken", r"(?:already )?did it<EOC>|(?:ive|i have) (?:already )?done it<EOC>"),
 )
@@ -828,13 +908,15 @@ _SELF_HARM: tuple[Rule, ...] = (
     C("self_harm", r"(?:cut|burned|burnt|scratched|stabbed|carved|sliced|hurt|harmed|hit|punched"
       r"|bit|bruised|mutilated|injured|cutting|burning|scratching|hitting|hurting) (?:myself|my"
       r" (?:<PART>)|into my (?:<PART>))(?: \w+){0,4}? (?:again|on purpose|deliberately"
-      r"|intentionally|last night|tonight|this morning|today|yesterday|earlier|until (?:i|it)"
+      r"|intentionally|last night|tonight|this morning|today|yesterday|earlier|(?:until|till"
+      r"|til|untill) (?:i|it|they)"
       r" (?:bled|bleed|bleeds|bruised|bruises|hurt)|to (?:feel|cope|punish|calm|make|distract)"
       r"|so badly|really bad|because i deserve|as punishment)", veto=_ACCIDENT,
       veto_unless=_INTENTIONAL, past_form=True),
     C("self_harm", r"(?:scratch|scratching|pick|picking|bite|biting|hit|hitting|burn|burning|cut"
       r"|cutting|pull|pulling) (?:myself|my (?:<PART>|hair|face|hands?)|at my (?:<PART>|skin))"
-      r" (?:\w+ ){0,3}?until (?:i|it|they) (?:bleed|bleeds|bled|bruise|bruises|hurts|hurt"
+      r" (?:\w+ ){0,3}?(?:until|till|til|untill) (?:i|it|they) (?:bleed|bleeds|bled|bruise"
+      r"|bruises|hurts|hurt"
       r"|blister)"),
     C("self_harm", r"(?:i )?(?:just )?(?:cut|burned|burnt|carved (?:into )?|sliced) (?:myself|my"
       r" (?:arms?|wrists?|thighs?|legs?|skin|stomach|forearms?|hips?))", veto=_ACCIDENT,
@@ -991,7 +1073,14 @@ _DANGER: tuple[Rule, ...] = (
       r"|questions))\b"),
     C("danger_from_other", r"(?:<PERSON>) (?:\w+ ){0,2}?(?:is|s|keeps|has been|was) (?:stalking"
       r"|following)"
-      r" me(?: home| everywhere| around| to work| to school| again|<EOC>)"),
+      r" me(?: home| everywhere| around| to work| to school| again| and| right now|<EOC>)"),
+    C("danger_from_other", r"(?:<PERSON>) (?:\w+ ){0,2}?(?:is|s|keeps|has been|was|are|re)"
+      r" (?:banging|pounding|hammering|kicking) (?:on|at) (?:my|our|the) (?:door|window)"
+      r"(?= right now| and| again| screaming| yelling| shouting|<EOC>)"),
+    C("danger_from_other", r"(?:<IM>|im being|i am being|being|been|was|got|get|getting|keeps"
+      r" getting) (?:\w+ )?(?:forced|pressured|coerced|blackmailed|threatened) (?:in)?to (?:do"
+      r" (?:sexual|things i (?:dont|do not|didnt) want)|have sex|sleep with|send(?:ing)?"
+      r" (?:nudes|pics|pictures|photos|videos)|touch)|(?:sextorted|sextortion|being groomed)"),
     C("danger_from_other", r"(?:<PERSON>) (?:\w+ ){0,2}?(?:has|s got|has got|is holding|grabbed"
       r"|got|is waving|pulled|pulled out) (?:a |the |his |her )?(?:knife|gun|weapon|bat|hammer"
       r"|machete)(?= (?:and|at me|to my|right now|outside|in the house)|<EOC>)"),
@@ -1013,6 +1102,10 @@ _DANGER: tuple[Rule, ...] = (
       r"|hit|abused|hurt|attacked|choked|kicked|punched|slapped) (?:at home|by (?:my|him|her"
       r"|them|someone|people)|every day|every night|all the time|again|up)",
       veto=_PLAYFUL),
+    C("danger_from_other", r"(?:someone|somebody|a man|a guy|men|people|a stranger|an intruder"
+      r"|strangers|a burglar|burglars|he|they|my ex) (?:\w+ ){0,5}?(?:is trying to|trying to|is"
+      r" about to|keeps trying to) (?:break|get|force (?:his|their|her) way) in(?: right now| and"
+      r"|<EOC>)"),
     C("danger_from_other", r"(?:someone|somebody|a man|men|people|a stranger|an intruder|strangers"
       r"|a burglar|burglars) (?:\w+ )?(?:broke|is breaking|breaking|has broken|just broke|is"
       r" trying to break|trying to get) in(?:to)? (?:my|our|the) (?:house|home|flat|apartment"
@@ -1097,6 +1190,11 @@ _THIRD_PARTY: tuple[Rule, ...] = (
       r" (?:me |us |everyone )?(?:a |an |her |his |their )?(?:goodbye|farewell|suicide|final"
       r"|last) (?:messages?|notes?|letters?|texts?|posts?|videos?|voicemails?|voice notes?)",
       shadows=True),
+    C("third_party_risk", r"(?:<OTHER>) (?:\w+ ){0,4}?(?:said|says|texted|sent|posted|wrote)"
+      r" (?:me |us |everyone )?(?:\w+ )?(?:goodbye|bye forever|farewell) (?:\w+ ){0,2}?(?:and|then)"
+      r" (?:\w+ ){0,2}?(?:locked <TPSELF>|wont (?:answer|open|respond|pick up|reply)|isnt"
+      r" (?:answering|responding|replying|picking up)|stopped (?:answering|responding|replying)"
+      r"|turned (?:off )?<TPPOSS> phone|disappeared|went (?:silent|quiet|offline))", shadows=True),
     C("third_party_risk", r"(?:found|read|saw|discovered|came across|got) (?:my |a |her |his |their"
       r" )?(?:\w+ )?(?:suicide note|suicide letter|goodbye note|goodbye letter|farewell letter)",
       shadows=True),
@@ -1173,7 +1271,8 @@ _FAREWELL: tuple[Rule, ...] = (
       r"|will not) (?:have"
       r" to )?(?:hear from|see|deal with) me (?:again|ever again|anymore|after tonight)",
       veto=_FAREWELL_VETO, veto_message=True),
-    W("farewell", r"(?:<IM>|i am) (?:so )?sorry for everything"
+    W("farewell", r"(?:(?:<IM>|i am) )?(?:so |really )?sorry for (?:everything|all of it|all the"
+      r" trouble|being a burden)"
       r"|(?:please )?forgive me(?! for (?:being"
       r" late|the delay|asking|bothering))|(?:please )?dont blame yourselves?|its not your fault"
       r" (?:mum|mom|dad|guys)|(?:ive|i have) made (?:my )?peace|(?:ready|time) to (?:go|let go"
@@ -1183,7 +1282,9 @@ _FAREWELL: tuple[Rule, ...] = (
       r"|children|wife|husband|partner|sister|brother|friends|everyone) (?:\w+ )?(?:that )?i"
       r" (?:love|loved) (?:them|her|him|you|you all)|(?:wrote|made|updated|sorted|finished) my"
       r" will|(?:everything|my (?:passwords?|accounts?|bank details|will)) (?:is|are) in (?:the|my)"
-      r" (?:drawer|desk|folder|note|notebook|email|safe)|i wont be (?:around|back)|you wont (?:hear"
+      r" (?:drawer|desk|folder|note|notebook|email|safe)|i wont be (?:around"
+      r"|back)(?! (?:much longer|for much longer|for long|tomorrow|by|anymore|to see|after))"
+      r"|you wont (?:hear"
       r" from|see) me (?:again|ever again)|remember me (?:as|kindly|fondly)|(?:i )?(?:just )?"
       r"(?:wanted|want) (?:you|someone|everyone|you all|them|all of you) to know (?:that )?i"
       r" (?:love|loved|appreciate|appreciated)"),
@@ -1193,6 +1294,10 @@ _FAREWELL: tuple[Rule, ...] = (
       r"|parents|kids|children|wife|husband|partner|sister|brother|friends|everyone) (?:know )?"
       r"(?:that )?(?:<IM>|i am|i was) (?:so )?sorry(?: for everything| for all of it)?<EOC>"),
     F("farewell", r"(?:<IM>|i am) (?:so |really )?sorry<EOC>"),
+    W("farewell", r"(?:it was|its been|it s been|been|was) (?:so )?(?:nice|good|great|lovely|an"
+      r" honou?r) knowing (?:you|u|everyone|all of you|you all|yall|you guys)",
+      veto=_FAREWELL_VETO + r"|\b(?:exam|test|boss|interview|dentist|presentation|game|match)\b",
+      veto_message=True),
     F("farewell", r"(?:thank you|thanks|thank u|thx) (?:so much )?(?:for everything|for all you"
       r" (?:ve|have) done|for all of it|for trying|for being there|for trying to help|for being"
       r" my friend|for putting up with me)|(?:i )?love you all|goodbye(?: everyone| all| guys)?"
@@ -1413,6 +1518,9 @@ _GERMAN: tuple[Rule, ...] = (
       r"|keinen"
       r" grund mehr|kein grund) (?:zu|zum) leben|wunschte,? ich (?:ware|waere) tot|(?:will|mochte"
       r"|moechte) (?:einfach )?nicht mehr aufwachen"),
+    C("passive_wish lang_de", r"(?:keinen bock|keine lust|keine kraft|keinen grund) mehr"
+      r" (?:zu leben|auf (?:das |mein )?leben|zum leben)|(?:will|mochte|moechte) nicht mehr"
+      r" (?:existieren|da sein|hier sein)"),
     C("passive_wish lang_de", r"am liebsten (?:ware|waere|wurde|wuerde) ich (?:tot|sterben|nicht"
       r" mehr aufwachen|nicht mehr da sein)"),
     C("burden lang_de", r"(?:alle|jeder|meine familie|sie|alle anderen) (?:waren|waeren|ware"
