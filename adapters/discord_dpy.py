@@ -83,7 +83,7 @@ CHOICE_PREFIX = "c:"
 PRIVATE_PREFIX = "p:"
 # custom_id may hold 100 characters; the prefixes are short enough that every
 # choice id the dialogue rules allow (64 bytes) fits with room to spare.
-CHOICE_TEMPLATE = re.compile(re.escape(CHOICE_PREFIX) + r"(?P<choice>.{1,98})")
+CHOICE_TEMPLATE = re.compile(re.escape(CHOICE_PREFIX) + r"(?P<payload>.{1,98})")
 PRIVATE_TEMPLATE = re.compile(re.escape(PRIVATE_PREFIX) + r"(?P<payload>.{1,98})")
 START_COMMAND = "start"
 """The command a "talk privately" press runs in the DM, with the payload as its text."""
@@ -145,39 +145,18 @@ def event_id(kind: Literal["m", "i"], snowflake: int) -> str:
 # --- translation: Outbound -> Discord ---------------------------------------------
 
 
-class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                   template=CHOICE_TEMPLATE):
-    """One choice of a question; survives restarts because only its id matters."""
+class _PayloadButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+                     template=r"(?!)"):
+    """A button whose custom id is a prefix and a payload: it survives restarts,
+    because the payload is all a press needs.  (The base template matches nothing;
+    each kind below gives its own.)"""
 
-    def __init__(self, choice_id: str, label: str) -> None:
-        super().__init__(discord.ui.Button(
-            label=_label(label), style=discord.ButtonStyle.secondary,
-            custom_id=CHOICE_PREFIX + choice_id,
-        ))
-        self.choice_id = choice_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-        match: re.Match[str], /,
-    ) -> Self:
-        label = item.label if isinstance(item, discord.ui.Button) else None
-        return cls(match["choice"], label or "")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client = interaction.client
-        if isinstance(client, CompassionClient):
-            await client.on_choice(interaction, self.choice_id)
-
-
-class PrivateChatButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-                        template=PRIVATE_TEMPLATE):
-    """"Talk to me privately": opens the presser's DM and starts there."""
+    prefix = ""
+    style = discord.ButtonStyle.secondary
 
     def __init__(self, payload: str, label: str) -> None:
         super().__init__(discord.ui.Button(
-            label=_label(label), style=discord.ButtonStyle.primary,
-            custom_id=PRIVATE_PREFIX + payload,
+            label=_label(label), style=self.style, custom_id=self.prefix + payload,
         ))
         self.payload = payload
 
@@ -188,6 +167,24 @@ class PrivateChatButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View
     ) -> Self:
         label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(match["payload"], label or "")
+
+
+class ChoiceButton(_PayloadButton, template=CHOICE_TEMPLATE):
+    """One choice of a question; the payload is the choice id."""
+
+    prefix = CHOICE_PREFIX
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client = interaction.client
+        if isinstance(client, CompassionClient):
+            await client.on_choice(interaction, self.payload)
+
+
+class PrivateChatButton(_PayloadButton, template=PRIVATE_TEMPLATE):
+    """"Talk to me privately": opens the presser's DM and starts there."""
+
+    prefix = PRIVATE_PREFIX
+    style = discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client = interaction.client

@@ -149,7 +149,7 @@ def test_every_choice_id_fits_a_custom_id_and_comes_back_unchanged(
     assert len(custom_id) <= 100
     match = CHOICE_TEMPLATE.fullmatch(custom_id)
     assert match is not None
-    assert match["choice"] == choice_id
+    assert match["payload"] == choice_id
 
 
 @given(st.text(max_size=300))
