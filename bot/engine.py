@@ -28,6 +28,7 @@ from bot.dialogue.spec import (
     PLACEHOLDER,
     AskChoiceStep,
     AskScaleStep,
+    AskStep,
     AskTextStep,
     BranchStep,
     Condition,
@@ -74,7 +75,6 @@ from bot.types import (
 CRISIS = "crisis"
 CONCERN = "concern"
 ONBOARDING = "onboarding"
-MENU = "menu"
 STOP = "stop"
 SOS = "sos"
 SYSTEM = "system"
@@ -428,7 +428,7 @@ class _Run:
             if self.steps_taken > MAX_STEPS_PER_TURN:
                 raise EngineError(f"dialogue {frame.dialogue} did not wait for an answer")
             step = self.step_of(frame)
-            if isinstance(step, AskTextStep | AskChoiceStep | AskScaleStep):
+            if isinstance(step, AskStep):
                 if not frame.asked:
                     self.prompt(frame, step)
                 return
@@ -547,7 +547,7 @@ class _Run:
             raise EngineError(f"unknown position {frame.dialogue}.{frame.step}") from exc
 
     def prompt(
-        self, frame: Frame, step: AskTextStep | AskChoiceStep | AskScaleStep,
+        self, frame: Frame, step: AskStep,
         *, say: Variants | None = None, key: str | None = None,
     ) -> None:
         """Ask the step's question (or ``say`` instead), with its buttons."""
@@ -572,7 +572,7 @@ class _Run:
         if frame is None:
             return
         step = self.step_of(frame)
-        if isinstance(step, AskTextStep | AskChoiceStep | AskScaleStep):
+        if isinstance(step, AskStep):
             if frame.other_pending and isinstance(step, AskChoiceStep) and step.other:
                 self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame)
             else:

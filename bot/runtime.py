@@ -11,6 +11,7 @@ the commit fail on its ``version`` and the turn is simply run again.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -96,7 +97,7 @@ class Runtime:
     async def handle(self, event: Inbound) -> Handled:
         """Process one inbound event exactly once and deliver its replies."""
         if event.text:
-            event = _with_text(event, clean_input(event.text))
+            event = dataclasses.replace(event, text=clean_input(event.text))
         async with self.locks.hold(event.key):
             for _ in range(MAX_CONFLICT_RETRIES):
                 snapshot = await self.store.load(event.key, event.event_id)
@@ -229,13 +230,6 @@ def _decode_profile(data: dict[str, object]) -> Profile:
     except ValidationError:
         log.warning("unreadable profile fields ignored")
         return Profile()
-
-
-def _with_text(event: Inbound, text: str) -> Inbound:
-    if text == event.text:
-        return event
-    return Inbound(event.key, event.event_id, event.at, event.kind, text, event.choice,
-                   event.command, event.chat_kind)
 
 
 def _position(state: ConversationState) -> str:

@@ -7,7 +7,6 @@ for optimistic concurrency), the profile in the user row.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,7 +74,3 @@ class Profile(BaseModel):
     """The platform refused delivery for good (blocked); nothing is scheduled meanwhile."""
     follow_up_at: str | None = None
     """ISO time of the check-in the person asked for after a crisis (sent by the scheduler)."""
-
-    @classmethod
-    def from_store(cls, data: dict[str, Any]) -> Profile:
-        return cls.model_validate(data)

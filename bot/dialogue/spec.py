@@ -243,6 +243,7 @@ Step = Annotated[
     Field(discriminator="kind"),
 ]
 AskStep = AskTextStep | AskChoiceStep | AskScaleStep
+"""The steps where a conversation waits for the person."""
 
 Interrupt = Literal["call", "suspend", "discard"]
 """What starting this dialogue by command does to a running one.
