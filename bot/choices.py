@@ -2,7 +2,9 @@
 
 The payload names the step it belongs to, so a press on a button from an older
 message is recognised as stale instead of being applied to whatever question is
-current.  Ids are limited in :mod:`bot.dialogue.spec` so that every payload fits
+current.  A launcher (``+:origin:dialogue``) is the exception: it starts a
+dialogue whenever it is pressed (the exercise list, a nudge's one-tap reply).
+Ids are limited in :mod:`bot.dialogue.spec` so that every payload fits
 Telegram's 64-byte ``callback_data`` and Discord's 100-character ``custom_id``.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SEPARATOR = ":"
+LAUNCH = "+"
+"""The first part of a launcher's payload; never a dialogue id (those start with a letter)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +33,8 @@ def parse_choice(payload: str) -> ChoiceRef | None:
     if len(parts) != 3 or not all(parts) or len(payload) > 100:
         return None
     return ChoiceRef(*parts)
+
+
+def launcher(dialogue: str, origin: str = "-") -> str:
+    """The payload of a button that starts ``dialogue``; ``origin`` says where it was offered."""
+    return ChoiceRef(LAUNCH, origin, dialogue).encode()

@@ -21,8 +21,9 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from bot.choices import ChoiceRef, parse_choice
+from bot.choices import LAUNCH, ChoiceRef, launcher, parse_choice
 from bot.dialogue.loader import RESUME_COMMAND, DialogueSet
 from bot.dialogue.spec import (
     PLACEHOLDER,
@@ -39,10 +40,15 @@ from bot.dialogue.spec import (
     ForgetStep,
     GotoStep,
     JournalStep,
+    LaunchStep,
     Option,
+    PauseStep,
+    ProgressStep,
+    RemindStep,
     ResourcesStep,
     SayStep,
     SetProfileStep,
+    ShowJournalStep,
     Step,
     Variants,
 )
@@ -66,8 +72,11 @@ from bot.types import (
     Inbound,
     RecordJournal,
     RequestExport,
+    ScheduleWake,
     Segment,
     SendText,
+    ShowJournal,
+    ShowProgress,
     UpdateProfile,
 )
 
@@ -97,6 +106,13 @@ SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
 # After a crisis, free text is met by listening, not by an exercise, for this long.
 CRISIS_MEMORY = timedelta(hours=24)
+# A nudge found later than this after it was due (the bot was down) is not sent.
+NUDGE_GRACE = timedelta(hours=1)
+# Timer tokens: a pause ending ("pause:dialogue:step"), a dialogue to start ("start:dialogue").
+PAUSE_TOKEN = "pause"  # noqa: S105 - a timer's name, not a secret
+START_TOKEN = "start"  # noqa: S105
+# The counter of nudges sent, kept with the counters of wordings said.
+NUDGE_COUNTER = "nudge"
 # A dialogue set that passes validation cannot loop; this guards the engine
 # against a bug anyway, so one broken turn never hangs a worker.
 MAX_STEPS_PER_TURN = 200
@@ -128,6 +144,13 @@ class Services:
     """Country code (or None) -> a short block of emergency numbers and lines."""
 
 
+class NudgeComposer(Protocol):
+    """Writes a scheduled nudge for one person (see :mod:`bot.nudges`)."""
+
+    def compose(self, user_id: str, count: int, profile: Profile, now: datetime) -> SendText | None:
+        """The ``count``-th nudge for this person (0-based), or ``None`` to send none."""
+
+
 class EngineError(Exception):
     """A bug in the engine or the dialogues: the runtime answers kindly and keeps state."""
 
@@ -141,12 +164,16 @@ class Engine:
         services: Services,
         *,
         router: Router | None = None,
+        nudges: NudgeComposer | None = None,
+        nudge_grace: timedelta = NUDGE_GRACE,
         quote_chars: int = 120,
         max_answer_chars: int = 4000,
     ) -> None:
         self.dialogues = dialogues
         self.services = services
         self.router = router or Router()
+        self.nudges = nudges
+        self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars
         self.max_answer_chars = max_answer_chars
 
@@ -175,7 +202,11 @@ class _Run:
 
     def handle(self) -> None:
         event = self.turn.event
-        if event.chat_kind == "group":
+        if event.kind == "wake":
+            self.wake(event.choice or "")
+        elif event.kind == "nudge":
+            self.nudge()
+        elif event.chat_kind == "group":
             self.group()
         elif event.kind == "command":
             self.command(event.command or "", event.text)
@@ -256,8 +287,59 @@ class _Run:
             dialogue_id = ONBOARDING
         self.start(dialogue_id)
 
+    def wake(self, token: str) -> None:
+        """A timer this conversation set has run out.  Stale timers pass silently:
+        the person has moved on, and a late message would only confuse."""
+        kind, _, rest = token.partition(":")
+        frame = self.state.current
+        if kind == PAUSE_TOKEN:
+            if frame is not None and rest == f"{frame.dialogue}:{frame.step}" and frame.asked:
+                step = self.step_of(frame)
+                if isinstance(step, PauseStep):
+                    self.goto(frame, step.next)
+        elif (
+            kind == START_TOKEN
+            and rest in self.engine.dialogues.dialogues
+            and self.turn.event.chat_kind == "private"
+            and not self.profile.unreachable
+        ):
+            self.start(rest)
+
+    def nudge(self) -> None:
+        """A scheduled nudge is due.  None is sent to someone in the middle of an
+        exercise, within a day of a crisis (the agreed check-in comes instead),
+        or when it is found too late (the bot was down)."""
+        composer = self.engine.nudges
+        crisis_at = self.state.crisis_at
+        if (
+            composer is None
+            or self.state.stack
+            or (crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY)
+            or self.turn.now - self.turn.event.at > self.engine.nudge_grace
+        ):
+            return
+        count = self.state.said.get(NUDGE_COUNTER, 0)
+        message = composer.compose(self.turn.event.key.user_id, count, self.profile,
+                                   self.turn.now)
+        if message is not None:
+            self.state.said[NUDGE_COUNTER] = count + 1
+            self.actions.append(message)
+
+    def launch(self, dialogue_id: str) -> None:
+        """A launcher button: start its dialogue, whatever is running."""
+        if dialogue_id not in self.engine.dialogues.dialogues:
+            self.say_line("stale_button")
+            self.reprompt()
+            return
+        if dialogue_id not in BEFORE_ONBOARDING and not self.profile.onboarded:
+            dialogue_id = ONBOARDING
+        self.start(dialogue_id)
+
     def press(self, payload: str) -> None:
         ref = parse_choice(payload)
+        if ref is not None and ref.dialogue == LAUNCH:
+            self.launch(ref.option)
+            return
         frame = self.state.current
         step = self.step_of(frame) if frame is not None else None
         if ref is None or frame is None or (ref.dialogue, ref.step) != (frame.dialogue, frame.step):
@@ -329,6 +411,10 @@ class _Run:
                 return
             self.save(frame, step.save, number)
             self.goto(frame, step.next)
+        elif isinstance(step, PauseStep):
+            # They wrote during the pause: they are ready, go on now (the timer
+            # will find the pause over and stay quiet).
+            self.goto(frame, step.next)
         else:
             raise EngineError(f"conversation rests on a step that asks nothing: {frame.step}")
 
@@ -353,6 +439,9 @@ class _Run:
         self.goto(frame, target)
 
     def skip(self, frame: Frame, step: Step) -> None:
+        if isinstance(step, PauseStep):
+            self.goto(frame, step.next)
+            return
         if isinstance(step, AskTextStep | AskScaleStep):
             target: str | None = step.skip or step.next
             frame.vars.pop(step.save, None)
@@ -428,11 +517,22 @@ class _Run:
             if self.steps_taken > MAX_STEPS_PER_TURN:
                 raise EngineError(f"dialogue {frame.dialogue} did not wait for an answer")
             step = self.step_of(frame)
+            if isinstance(step, PauseStep):
+                if not frame.asked:
+                    self.pause(frame, step)
+                return
             if isinstance(step, AskStep):
                 if not frame.asked:
                     self.prompt(frame, step)
                 return
             self.execute(frame, step)
+
+    def pause(self, frame: Frame, step: PauseStep) -> None:
+        frame.asked = True
+        if step.say is not None:
+            self.say(step.say, key=f"{frame.dialogue}.{frame.step}", frame=frame)
+        token = f"{PAUSE_TOKEN}:{frame.dialogue}:{frame.step}"
+        self.actions.append(ScheduleWake(float(step.seconds), token))
 
     def execute(self, frame: Frame, step: Step) -> None:
         key = f"{frame.dialogue}.{frame.step}"
@@ -447,13 +547,34 @@ class _Run:
             case FollowUpStep():
                 due = self.turn.now + timedelta(hours=step.after_hours)
                 self.set_profile_values({"follow_up_at": due.isoformat()})
+                self.actions.append(
+                    ScheduleWake(step.after_hours * 3600.0, f"{START_TOKEN}:{step.dialogue}")
+                )
+                self.goto(frame, step.next)
+            case RemindStep():
+                self.actions.append(
+                    ScheduleWake(step.after_hours * 3600.0, f"{START_TOKEN}:{step.dialogue}")
+                )
+                self.goto(frame, step.next)
+            case LaunchStep():
+                choices = tuple(Choice(launcher(item.dialogue, frame.dialogue), item.label)
+                                for item in step.items)
+                self.emit(self.render(step.say, key, frame.vars), choices)
+                self.goto(frame, step.next)
+            case ShowJournalStep():
+                empty = self.render(step.empty, f"{key}.empty", frame.vars)
+                self.actions.append(ShowJournal(step.entries, step.limit, empty))
+                self.goto(frame, step.next)
+            case ProgressStep():
+                self.actions.append(ShowProgress(step.days))
                 self.goto(frame, step.next)
             case BranchStep():
                 self.goto(frame, self.branch(frame, step))
             case GotoStep():
                 self.follow(frame, step)
             case SetProfileStep():
-                self.set_profile(frame, step)
+                if self.profile.consent or not step.only_with_consent:
+                    self.set_profile(frame, step)
                 self.goto(frame, step.next)
             case JournalStep():
                 data = {name: frame.vars[name] for name in step.fields if name in frame.vars}
@@ -516,6 +637,9 @@ class _Run:
         for name, value in step.fields.items():
             if isinstance(value, str):
                 match = PLACEHOLDER.fullmatch(value)
+                if match is not None and match.group(1) == "now":
+                    changes[name] = self.turn.now.isoformat()
+                    continue
                 if match is not None:
                     if match.group(1) not in frame.vars:
                         continue
@@ -572,6 +696,8 @@ class _Run:
         if frame is None:
             return
         step = self.step_of(frame)
+        if isinstance(step, PauseStep):
+            return  # nothing to ask again: the pause ends by itself
         if isinstance(step, AskStep):
             if frame.other_pending and isinstance(step, AskChoiceStep) and step.other:
                 self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame)

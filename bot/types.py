@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeAlias
 
 Platform: TypeAlias = str
 ChatKind = Literal["private", "group"]
-InboundKind = Literal["text", "choice", "command"]
+InboundKind = Literal["text", "choice", "command", "wake", "nudge"]
 RiskLevel = Literal["none", "concern", "crisis"]
 
 
@@ -47,6 +47,10 @@ class Inbound:
     redelivered update is ignored.  ``choice`` is the button's choice id for a
     ``choice`` event; ``command`` is the command name without its slash for a
     ``command`` event, with any arguments in ``text``.
+
+    Two kinds come from the scheduler, not from the person: ``wake`` (a timer the
+    conversation set, its token in ``choice``) and ``nudge`` (a scheduled
+    compassion nudge is due; ``at`` is when it was due).
     """
 
     key: ConversationKey
@@ -162,5 +166,41 @@ class ForgetUser:
     type: Literal["forget_user"] = "forget_user"
 
 
-Effect: TypeAlias = UpdateProfile | RecordJournal | RequestExport | ForgetUser
+@dataclass(frozen=True, slots=True)
+class ScheduleWake:
+    """Wake this conversation after ``seconds`` with an event carrying ``token``.
+
+    Kept in the store with the turn that set it, so a restart loses no timer.
+    """
+
+    seconds: float
+    token: str
+    type: Literal["schedule_wake"] = "schedule_wake"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowJournal:
+    """Show the person's latest journal entries; the runtime reads the store.
+
+    ``empty`` is what to say when there is nothing of these kinds yet.
+    """
+
+    kinds: tuple[str, ...]
+    limit: int
+    empty: tuple[Segment, ...]
+    type: Literal["show_journal"] = "show_journal"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowProgress:
+    """Send the progress chart and a summary of the last week, from the journal."""
+
+    days: int
+    type: Literal["show_progress"] = "show_progress"
+
+
+Effect: TypeAlias = (
+    UpdateProfile | RecordJournal | RequestExport | ForgetUser | ScheduleWake | ShowJournal
+    | ShowProgress
+)
 Action: TypeAlias = Outbound | Effect

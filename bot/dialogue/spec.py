@@ -173,11 +173,17 @@ class GotoStep(_Model):
 
 
 class SetProfileStep(_Model):
-    """Save answers to the person's profile (``country: "{country}"``, ``consent: "yes"``)."""
+    """Save answers to the person's profile (``country: "{country}"``, ``consent: "yes"``).
+
+    ``"{now}"`` is the time of the turn (ISO 8601, UTC).  With
+    ``only_with_consent`` nothing is saved unless the person agreed that their
+    answers may be kept (a reframe kept for nudges, say).
+    """
 
     kind: Literal["set_profile"]
     fields: dict[VarName, str | bool | int]
     next: StepId
+    only_with_consent: bool = False
 
 
 class JournalStep(_Model):
@@ -198,10 +204,76 @@ class ResourcesStep(_Model):
 
 
 class FollowUpStep(_Model):
-    """Remember that the person would like a gentle check-in after ``after_hours``."""
+    """The person would like a gentle check-in after ``after_hours``: remember it in
+    the profile and set a timer that starts ``dialogue`` then."""
 
     kind: Literal["follow_up"]
     after_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
+    dialogue: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)] = "follow_up"
+    next: StepId
+
+
+class PauseStep(_Model):
+    """Say ``say`` (if given), then wait ``seconds`` before going on to ``next``.
+
+    The wait is a timer kept by the scheduler, never a sleep: other people are
+    answered meanwhile.  Anything the person types during the pause moves on at
+    once ("stop" still stops).
+    """
+
+    kind: Literal["pause"]
+    say: Variants | None = None
+    seconds: Annotated[int, Field(ge=1, le=600)]
+    next: StepId
+
+
+class RemindStep(_Model):
+    """Come back later: after ``after_hours``, start ``dialogue`` (the person agreed)."""
+
+    kind: Literal["remind"]
+    after_hours: Annotated[float, Field(gt=0, le=24 * 14)]
+    dialogue: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)]
+    next: StepId
+
+
+class Launcher(_Model):
+    """A button that starts a dialogue, whenever it is pressed."""
+
+    label: Annotated[str, Field(min_length=1)]
+    dialogue: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)]
+
+
+class LaunchStep(_Model):
+    """Say ``say`` with a button per item; each starts its dialogue.
+
+    Unlike a question's buttons these never go stale: a list of exercises sent
+    last week still opens the exercise pressed today.
+    """
+
+    kind: Literal["launch"]
+    say: Variants
+    items: Annotated[tuple[Launcher, ...], Field(min_length=1, max_length=12)]
+    next: StepId
+
+
+class ShowJournalStep(_Model):
+    """Show the person's latest journal entries of the given kinds (all when empty)."""
+
+    kind: Literal["show_journal"]
+    entries: tuple[VarName, ...] = ()
+    limit: Annotated[int, Field(ge=1, le=20)] = 5
+    empty: Variants
+    """Said when there is nothing to show."""
+    next: StepId
+
+
+class ProgressStep(_Model):
+    """Send the progress chart (mood over time, exercise days, intensity before and
+    after) with a short summary of the last week in words."""
+
+    kind: Literal["progress"]
+    days: Annotated[int, Field(ge=7, le=365)] = 30
+    """How far back the chart reaches."""
     next: StepId
 
 
@@ -237,6 +309,11 @@ Step = Annotated[
     | JournalStep
     | ResourcesStep
     | FollowUpStep
+    | PauseStep
+    | RemindStep
+    | LaunchStep
+    | ShowJournalStep
+    | ProgressStep
     | ExportStep
     | ForgetStep
     | EndStep,

@@ -23,10 +23,15 @@ from bot.dialogue.spec import (
     ForgetStep,
     GotoStep,
     JournalStep,
+    LaunchStep,
     OtherAnswer,
+    PauseStep,
+    ProgressStep,
+    RemindStep,
     ResourcesStep,
     SayStep,
     SetProfileStep,
+    ShowJournalStep,
     Step,
     placeholders,
 )
@@ -96,6 +101,11 @@ def successors(step: Step) -> list[str]:
             | JournalStep()
             | ResourcesStep()
             | FollowUpStep()
+            | PauseStep()
+            | RemindStep()
+            | LaunchStep()
+            | ShowJournalStep()
+            | ProgressStep()
             | ExportStep()
             | ForgetStep()
         ):
@@ -127,6 +137,8 @@ def texts_of(step: Step) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "invalid", step.invalid
     if isinstance(step, AskChoiceStep) and isinstance(step.other, OtherAnswer):
         yield "other.say", step.other.say
+    if isinstance(step, ShowJournalStep):
+        yield "empty", step.empty
 
 
 def _problem(item: LoadedDialogue, step: str, rule: str, message: str) -> Problem:
@@ -176,6 +188,13 @@ def rule_targets_exist(
                         )
             if step.call and step.next is None:
                 yield _problem(item, step_id, "targets_exist", "a 'call' needs a 'next'")
+        started = [launcher.dialogue for launcher in step.items] if isinstance(step, LaunchStep) \
+            else [step.dialogue] if isinstance(step, RemindStep | FollowUpStep) else []
+        for dialogue_id in started:
+            if dialogue_id not in known:
+                yield _problem(
+                    item, step_id, "targets_exist", f"starts unknown dialogue '{dialogue_id}'"
+                )
 
 
 def rule_choice_steps_lead_on(
@@ -336,6 +355,14 @@ def rule_text_limits(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> I
                     f"the limit is {MAX_MESSAGE_CHARS}",
                 )
     for step_id, step in d.steps.items():
+        if isinstance(step, LaunchStep):
+            for launcher in step.items:
+                if len(launcher.label) > MAX_LABEL_CHARS:
+                    yield _problem(
+                        item, step_id, "text_limits",
+                        f"label of the button for '{launcher.dialogue}' is "
+                        f"{len(launcher.label)} characters; the limit is {MAX_LABEL_CHARS}",
+                    )
         if isinstance(step, AskChoiceStep):
             labels = [(o.id, o.label) for o in step.choices]
             if step.other is not None:

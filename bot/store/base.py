@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.types import ConversationKey, UserKey
@@ -56,6 +56,40 @@ class JournalEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Timer:
+    """Wake the conversation at ``due_at`` with an event carrying ``token``."""
+
+    due_at: datetime
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRow:
+    """A stored timer, claimed by the scheduler when it is due."""
+
+    id: int
+    key: ConversationKey
+    token: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """The person's nudge subscription after this turn: when the next one is due
+    (``None``: not subscribed), delivered in the commit's chat."""
+
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueNudge:
+    """A subscription whose nudge is due, claimed for one worker for a while."""
+
+    key: ConversationKey
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     """Everything one turn changes, written atomically by :meth:`Store.commit`."""
 
@@ -75,7 +109,12 @@ class Commit:
     outbox: Sequence[str] = ()
     """Outbound payloads (JSON), delivered in this order."""
     forget: bool = False
-    """Delete everything stored about ``key.user`` before applying the rest."""
+    """Delete everything stored about ``key.user`` before applying the rest
+    (profile, conversations, journal, outbox rows, timers, subscription)."""
+    timers: Sequence[Timer] = ()
+    """Timers this turn set, for this conversation."""
+    subscription: Subscription | None = None
+    """Replaces the person's nudge subscription; ``None`` leaves it as it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +170,30 @@ class Store(Protocol):
 
     async def export_user(self, user: UserKey) -> dict[str, Any]:
         """Everything stored about one person, as JSON-ready data."""
+
+    async def journal(
+        self,
+        user: UserKey,
+        *,
+        kinds: Sequence[str] = (),
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        """The person's journal entries, newest first: only ``kinds`` (all when
+        empty), only from ``since`` on, at most ``limit``."""
+
+    async def claim_timers(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[TimerRow]:
+        """Timers due by ``now`` that no worker holds, oldest first; each is held
+        for ``lease`` (another worker may take it after that, should this one die)."""
+
+    async def delete_timers(self, ids: Sequence[int]) -> None:
+        """Timers whose event went through the runtime (or was a duplicate)."""
+
+    async def claim_nudges(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[DueNudge]:
+        """Subscriptions due by ``now`` that no worker holds, earliest first; each is
+        held for ``lease``.  The nudge's turn commits the next due time, which
+        releases it."""
