@@ -356,10 +356,13 @@ class PostgresStore:
                 f"DATABASE_URL is not a valid PostgreSQL URL: {redact(self._dsn)}"
             ) from exc
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            # The driver's own message may quote the DSN; the redacted one is enough.
+            # The server's messages and the socket's name the user, database or
+            # address, never the password; the driver's own configuration errors
+            # might quote the URL, so for those only the type is shown.
+            detail = str(exc) if isinstance(exc, OSError | asyncpg.PostgresError) else ""
             raise DatabaseUnavailableError(
                 f"DATABASE_URL: cannot connect to PostgreSQL at {redact(self._dsn)} "
-                f"({type(exc).__name__})"
+                f"({type(exc).__name__}{': ' if detail else ''}{detail})"
             ) from None
         try:
             await self._migrate(pool)
