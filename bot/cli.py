@@ -3,7 +3,8 @@
 ``run`` (the default) starts the bot on every configured platform, with the
 terminal chat when no platform token is set; ``chat`` talks in the terminal;
 ``dialogues check`` validates dialogue files; ``bench`` measures; ``safety``
-classifies and evaluates crisis detection.
+classifies and evaluates crisis detection; ``migrate`` and ``db copy`` maintain
+the database.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue.loader import DialogueError, check_dialogues
-from bot.store import UnsupportedDatabaseError
+from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
 log = logging.getLogger("compassion_bot")
 
@@ -49,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
     bench.add_argument("--json", action="store_true", help="print figures as JSON")
 
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_copy = db.add_subparsers(dest="db_command", required=True).add_parser(
+        "copy", help="copy every row into an empty database (SQLite <-> PostgreSQL)")
+    db_copy.add_argument("--from", dest="source", required=True, help="database URL to read")
+    db_copy.add_argument("--to", dest="target", required=True, help="empty database URL")
+
     safety = sub.add_parser("safety", help="crisis detection: classify or evaluate")
     safety.add_argument("args", nargs=argparse.REMAINDER, help="classify | eval [FILE]")
     return parser
@@ -64,8 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.safety.cli import main as safety_main
 
             return safety_main(list(args.args))
+        if command == "db":
+            from bot.store.commands import copy_command
+
+            return copy_command(args.source, args.target)
         settings = load_settings()
         configure_logging(settings.log_level)
+        if command == "migrate":
+            from bot.store.commands import migrate_command
+
+            return migrate_command(args.db or settings.database_url)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
@@ -76,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
             return asyncio.run(_chat(settings, args.user))
         return asyncio.run(_run(settings))
-    except (SettingsError, UnsupportedDatabaseError) as exc:
+    except (SettingsError, UnsupportedDatabaseError, DatabaseUnavailableError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
     except DialogueError as exc:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.base import Store
+from bot.store.base import Store, StoreError
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class UnsupportedDatabaseError(ValueError):
     """``DATABASE_URL`` names a backend this build cannot use."""
+
+
+class DatabaseUnavailableError(StoreError):
+    """``DATABASE_URL`` names a database that cannot be used right now (server
+    down, unknown database, refused login).  The message names ``DATABASE_URL``
+    and never a password."""
 
 
 def sqlite_path(url: str) -> Path:

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from bot.store import DatabaseUnavailableError
 from bot.store.base import (
     Commit,
     ConflictError,
@@ -55,14 +57,12 @@ MIGRATION_LOCK = 0x63627462  # "cbtb": compassion-bot's advisory lock class for 
 hash of the schema, so that databases in different schemas migrate independently."""
 
 
-class DatabaseUnavailableError(StoreError):
-    """``DATABASE_URL`` names a PostgreSQL server that cannot be used (down,
-    unknown database, refused login).  The message names ``DATABASE_URL`` and
-    never the password."""
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
 
 
 def redact(dsn: str) -> str:
-    """``dsn`` without its password, query or fragment: safe to print and log."""
+    """``dsn`` without its password (in the address or as a parameter): safe to
+    print and log."""
     parts = urlsplit(dsn)
     host = parts.hostname or "localhost"
     if ":" in host:
@@ -72,12 +72,43 @@ def redact(dsn: str) -> str:
     except ValueError:  # not a number: leave it out rather than fail while reporting
         port = ""
     user = f"{parts.username}@" if parts.username else ""
-    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _SECRET_PARAMETERS]
+    )
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}{'?' if query else ''}{query}"
 
 
 def quote_ident(name: str) -> str:
     """``name`` as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def naming_database_url(dsn: str, setting: str = "DATABASE_URL") -> Iterator[None]:
+    """Turn a failure to connect into :class:`DatabaseUnavailableError`, naming the
+    ``setting`` the URL came from."""
+    try:
+        yield
+    except ValueError as exc:  # asyncpg's verdict on a malformed URL
+        raise DatabaseUnavailableError(
+            f"{setting} is not a valid PostgreSQL URL: {redact(dsn)}"
+        ) from exc
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        # The server's messages and the socket's name the user, database or
+        # address, never the password; the driver's own configuration errors
+        # might quote the URL, so for those only the type is shown.
+        detail = str(exc) if isinstance(exc, OSError | asyncpg.PostgresError) else ""
+        raise DatabaseUnavailableError(
+            f"{setting}: cannot connect to PostgreSQL at {redact(dsn)} "
+            f"({type(exc).__name__}{': ' if detail else ''}{detail})"
+        ) from None
+
+
+async def connect(dsn: str, setting: str = "DATABASE_URL") -> asyncpg.Connection:
+    """One plain connection (for maintenance commands), failing as :meth:`PostgresStore.open`
+    does when the server cannot be used."""
+    with naming_database_url(dsn, setting):
+        return await asyncpg.connect(dsn)
 
 
 # --- SQL ----------------------------------------------------------------------
@@ -344,26 +375,13 @@ class PostgresStore:
         settings = {"application_name": "compassion-bot"}
         if self._schema is not None:
             settings["search_path"] = quote_ident(self._schema)
-        try:
+        with naming_database_url(self._dsn):
             pool = await asyncpg.create_pool(
                 self._dsn,
                 min_size=self._min_size,
                 max_size=self._max_size,
                 server_settings=settings,
             )
-        except ValueError as exc:  # asyncpg's verdict on a malformed URL
-            raise DatabaseUnavailableError(
-                f"DATABASE_URL is not a valid PostgreSQL URL: {redact(self._dsn)}"
-            ) from exc
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            # The server's messages and the socket's name the user, database or
-            # address, never the password; the driver's own configuration errors
-            # might quote the URL, so for those only the type is shown.
-            detail = str(exc) if isinstance(exc, OSError | asyncpg.PostgresError) else ""
-            raise DatabaseUnavailableError(
-                f"DATABASE_URL: cannot connect to PostgreSQL at {redact(self._dsn)} "
-                f"({type(exc).__name__}{': ' if detail else ''}{detail})"
-            ) from None
         try:
             await self._migrate(pool)
         except BaseException:

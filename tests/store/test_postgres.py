@@ -25,10 +25,14 @@ DSN = require_postgres()
 
 import asyncpg  # noqa: E402  (only once we know the module runs)
 
-from bot.store import UnsupportedDatabaseError, create_store  # noqa: E402
+from bot.store import (  # noqa: E402
+    DatabaseUnavailableError,
+    UnsupportedDatabaseError,
+    create_store,
+)
 from bot.store.base import Commit, StoreError, Subscription, Timer  # noqa: E402
 from bot.store.migrations import migrations_for  # noqa: E402
-from bot.store.postgres import DatabaseUnavailableError, PostgresStore  # noqa: E402
+from bot.store.postgres import PostgresStore  # noqa: E402
 from tests.store.conformance import StoreConformance, commit, key  # noqa: E402
 from tests.store.model import T0  # noqa: E402
 
