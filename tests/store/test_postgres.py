@@ -315,3 +315,44 @@ async def test_closed_store_refuses_work(schema: str) -> None:
     await store.close()  # closing twice is harmless
     with pytest.raises(StoreError):
         await store.commit(commit(key()))
+
+
+# --- lock order -------------------------------------------------------------------------
+
+
+async def test_turns_forgets_and_deliveries_on_one_person_never_deadlock(
+    store: PostgresStore,
+) -> None:
+    # Every statement that locks several rows of one person does so in the same
+    # order; a circle of waits would surface here as a DeadlockDetectedError.
+    chats = [key(f"chat{n}", "me") for n in range(6)]
+    for rnd in range(4):
+        ids: list[int] = []
+        for k in chats:
+            version = (await store.load(k)).version
+            ids += await store.commit(
+                commit(k, version, json.dumps(rnd), outbox=["a", "b"], timers=[Timer(T0, "t")])
+            )
+        versions = [(await store.load(k)).version for k in chats]
+        work = [
+            store.commit(
+                commit(
+                    k,
+                    v,
+                    json.dumps({"r": rnd}),
+                    forget=n % 3 == 0,
+                    profile_changes={"n": n},
+                    subscription=Subscription(T0 + timedelta(minutes=n)),
+                    outbox=["x"],
+                )
+            )
+            for n, (k, v) in enumerate(zip(chats, versions, strict=True))
+        ]
+        work += [store.mark_delivered(ids[::-1], T0), store.mark_delivered(ids, T0)]
+        work += [store.delete_timers(list(range(1, 100))), store.claim_nudges(T0, 10, LEASE)]
+        results = await asyncio.gather(*work, return_exceptions=True)
+        for result in results:
+            assert not isinstance(result, BaseException) or isinstance(result, StoreError), result
+
+
+LEASE = timedelta(minutes=1)
