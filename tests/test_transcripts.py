@@ -5,7 +5,8 @@ person sends (text, ``/command``, ``[Button label]``, ``[[raw payload]]``),
 ``| `` lines are what the bot must answer, message by message.  ``> !restart``
 restarts the bot on the same database file; ``> !redeliver`` makes the platform
 deliver the last event again; ``> !wait N`` lets N seconds pass on the fake
-clock and runs whatever the scheduler finds due (a pause ending, a check-in).  ``#`` lines are comments.
+clock and runs whatever the scheduler finds due (a pause ending, a check-in).
+``#`` lines are comments.
 
 After changing dialogue content on purpose, regenerate with
 ``UPDATE_GOLDEN=1 make test`` and read the diff before committing it.
