@@ -41,7 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = dialogues_sub.add_parser("check", help="validate dialogue files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
 
-    bench = sub.add_parser("bench", help="measure throughput and latency")
+    bench = sub.add_parser("bench", help="measure throughput and latency (bench nudges: the "
+                           "scheduler)")
+    bench.add_argument("what", nargs="?", choices=["runtime", "nudges"], default="runtime",
+                       help="runtime (default): many people talking; nudges: due-nudge "
+                       "claims among a million and a day of rate-limited fan-out")
+    bench.add_argument("--subscriptions", type=int, default=1_000_000,
+                       help="nudges: subscriptions in the tick benchmark")
+    bench.add_argument("--subscribers", type=int, default=100_000,
+                       help="nudges: people in the simulated day")
     bench.add_argument("--people", type=int, default=10_000, help="simulated people")
     bench.add_argument("--rate", type=float, default=3000.0,
                        help="messages per second the people send, together")
@@ -65,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return safety_main(list(args.args))
         settings = load_settings()
         configure_logging(settings.log_level)
+        if command == "bench" and args.what == "nudges":
+            from benchmarks.bench_nudges import main as bench_nudges
+
+            return bench_nudges(settings, subscriptions=args.subscriptions,
+                                people=args.subscribers, as_json=args.json)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
