@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -43,7 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = dialogues_sub.add_parser("check", help="validate dialogue files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
 
-    bench = sub.add_parser("bench", help="measure throughput and latency")
+    bench = sub.add_parser("bench", help="measure throughput and latency (bench nudges: the "
+                           "scheduler)")
+    bench.add_argument("what", nargs="?", choices=["runtime", "nudges"], default="runtime",
+                       help="runtime (default): many people talking; nudges: due-nudge "
+                       "claims among a million and a day of rate-limited fan-out")
+    bench.add_argument("--subscriptions", type=int, default=1_000_000,
+                       help="nudges: subscriptions in the tick benchmark")
+    bench.add_argument("--subscribers", type=int, default=100_000,
+                       help="nudges: people in the simulated day")
     bench.add_argument("--people", type=int, default=10_000, help="simulated people")
     bench.add_argument("--rate", type=float, default=3000.0,
                        help="messages per second the people send, together")
@@ -83,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.store.commands import migrate_command
 
             return migrate_command(args.db or settings.database_url)
+        if command == "bench" and args.what == "nudges":
+            from benchmarks.bench_nudges import main as bench_nudges
+
+            return bench_nudges(settings, subscriptions=args.subscriptions,
+                                people=args.subscribers, as_json=args.json)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
@@ -135,7 +147,13 @@ async def _chat(settings: Settings, user_id: str) -> int:
         await app.dispatcher.drain(PLATFORM)
         chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
                            interactive=sys.stdin.isatty())
-        await chat.run()
+        # Timers (a breathing exercise's pauses) and nudges reach the terminal too.
+        scheduler = asyncio.create_task(app.scheduler.run(), name="scheduler")
+        try:
+            await chat.run()
+        finally:
+            scheduler.cancel()
+            await asyncio.gather(scheduler, return_exceptions=True)
     return 0
 
 
@@ -170,8 +188,10 @@ async def _run(settings: Settings) -> int:
             chat = ConsoleChat(app.runtime, user_id="local", stdin=sys.stdin, stdout=sys.stdout,
                                interactive=sys.stdin.isatty())
             services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
-        # One outbox loop for every platform: sends what a crash left unsent, and retries.
-        outbox = asyncio.create_task(app.dispatcher.run(), name="outbox")
+        # One outbox loop for every platform: sends what a crash left unsent, and
+        # retries; one scheduler for timers and nudges.
+        background = [asyncio.create_task(app.dispatcher.run(), name="outbox"),
+                      asyncio.create_task(app.scheduler.run(), name="scheduler")]
         try:
             done, _ = await asyncio.wait(services, return_when=asyncio.FIRST_COMPLETED)
             stop.set()
@@ -179,9 +199,9 @@ async def _run(settings: Settings) -> int:
             for task in done:
                 task.result()  # a platform's startup error (a bad token) surfaces here
         finally:
-            outbox.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await outbox
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
     return 0
 
 
