@@ -47,7 +47,7 @@ from bot.store.base import (
     TimerRow,
 )
 from bot.store.migrations import migrations_for
-from bot.store.values import json_text, keep_floats, require_aware, utc_text
+from bot.store.values import json_text, require_aware, utc_text
 from bot.types import ConversationKey, UserKey
 
 log = logging.getLogger(__name__)
@@ -157,13 +157,13 @@ _FORGET = (
 
 _INSERT_CONVERSATION = """
 INSERT INTO conversations (platform, chat_id, user_id, state, version, updated_at)
-VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+VALUES ($1, $2, $3, $4::json, $5, $6)
 ON CONFLICT DO NOTHING
 RETURNING true
 """
 
 _UPDATE_CONVERSATION = """
-UPDATE conversations SET state = $4::jsonb, version = $5, updated_at = $6
+UPDATE conversations SET state = $4::json, version = $5, updated_at = $6
 WHERE platform = $1 AND chat_id = $2 AND user_id = $3
 """
 
@@ -171,23 +171,25 @@ _DELETE_CONVERSATION = """
 DELETE FROM conversations WHERE platform = $1 AND chat_id = $2 AND user_id = $3
 """
 
-# $3 holds the fields to set, $4 the names to remove (the two never overlap).
-_MERGE_PROFILE = """
-INSERT INTO users AS u (platform, user_id, profile, created_at, updated_at)
-VALUES ($1, $2, $3::jsonb, $5, $5)
-ON CONFLICT (platform, user_id) DO UPDATE
-SET profile = (u.profile || excluded.profile) - $4::text[], updated_at = excluded.updated_at
+# The profile is merged in Python, as SQLite does, so its keys keep their order.
+_LOCK_PROFILE = """
+SELECT profile::text FROM users WHERE platform = $1 AND user_id = $2 FOR UPDATE
 """
 
-# Only removals: a person with no profile row keeps having none.
-_REMOVE_FROM_PROFILE = """
-UPDATE users SET profile = profile - $3::text[], updated_at = $4
-WHERE platform = $1 AND user_id = $2
+_UPDATE_PROFILE = """
+UPDATE users SET profile = $3::json, updated_at = $4 WHERE platform = $1 AND user_id = $2
+"""
+
+_INSERT_PROFILE = """
+INSERT INTO users (platform, user_id, profile, created_at, updated_at)
+VALUES ($1, $2, $3::json, $4, $4)
+ON CONFLICT DO NOTHING
+RETURNING true
 """
 
 _INSERT_JOURNAL = """
 INSERT INTO journal (platform, user_id, kind, data, at)
-SELECT $1, $2, e.kind, e.data::jsonb, e.at
+SELECT $1, $2, e.kind, e.data::json, e.at
 FROM unnest($3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS e(kind, data, at, n)
 ORDER BY e.n
 """
@@ -305,9 +307,8 @@ class _Values:
 
     at: datetime
     state: str | None
-    profile_set: str | None
-    """Fields to set, as JSON; ``None`` when the commit sets none."""
-    profile_remove: list[str]
+    profile_changes: dict[str, Any]
+    """As JSON would give them back (checked to be JSON)."""
     journal: tuple[list[str], list[str], list[datetime]]
     timers: tuple[list[str], list[datetime]]
     next_due_at: datetime | None
@@ -316,15 +317,13 @@ class _Values:
 def _values(commit: Commit) -> _Values:
     if commit.expected_version < 0:
         raise ValueError("expected_version cannot be negative")
-    to_set = {k: v for k, v in commit.profile_changes.items() if v is not None}
     return _Values(
         at=require_aware(commit.at),
-        state=None if commit.state_json is None else keep_floats(commit.state_json),
-        profile_set=keep_floats(json_text(to_set)) if to_set else None,
-        profile_remove=[k for k, v in commit.profile_changes.items() if v is None],
+        state=commit.state_json,
+        profile_changes=json.loads(json_text(commit.profile_changes)),
         journal=(
             [e.kind for e in commit.journal],
-            [keep_floats(json_text(e.data)) for e in commit.journal],
+            [json_text(e.data) for e in commit.journal],
             [require_aware(e.at) for e in commit.journal],
         ),
         timers=(
@@ -601,12 +600,8 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
     elif await conn.fetchval(_INSERT_CONVERSATION, *conv, values.state, version, values.at) is None:
         # Another turn created the conversation after our lock found no row.
         raise ConflictError("conversation was created by a concurrent commit")
-    if values.profile_set is not None:
-        await conn.execute(
-            _MERGE_PROFILE, *person, values.profile_set, values.profile_remove, values.at
-        )
-    elif values.profile_remove:
-        await conn.execute(_REMOVE_FROM_PROFILE, *person, values.profile_remove, values.at)
+    if values.profile_changes:
+        await _merge_profile(conn, person, values.profile_changes, values.at)
     if commit.subscription is not None:
         if values.next_due_at is None:
             await conn.execute(_DELETE_SUBSCRIPTION, *person)
@@ -620,3 +615,31 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
         return []
     rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at)
     return sorted(r["id"] for r in rows)
+
+
+async def _merge_profile(
+    conn: PoolConnectionProxy, person: tuple[str, str], changes: dict[str, Any], at: datetime
+) -> None:
+    """Merge ``changes`` into the person's profile (``None`` removes a field).
+
+    The row is locked while it is merged.  When there is no row yet, a concurrent
+    turn may create it first; then the insert finds it, and the merge is done
+    again on top of that turn's profile instead of overwriting it.
+    """
+    for _attempt in range(3):
+        current = await conn.fetchval(_LOCK_PROFILE, *person)
+        merged: dict[str, Any] = json.loads(current) if current is not None else {}
+        for name, value in changes.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        if current is not None:
+            await conn.execute(_UPDATE_PROFILE, *person, json_text(merged), at)
+            return
+        if not merged:
+            return  # only removals from a profile that does not exist
+        if await conn.fetchval(_INSERT_PROFILE, *person, json_text(merged), at):
+            return
+    # Created and deleted again under us, repeatedly: let the turn run again.
+    raise ConflictError("the profile kept changing under this commit")

@@ -10,7 +10,7 @@ Rows travel between the two as tuples of plain values, one kind per column:
 ``text`` and ``int`` as they are, ``ts`` as timezone-aware datetimes, ``json``
 as JSON text.  Each side converts to and from its own storage here, and only
 here: SQLite keeps timestamps as UTC text and JSON as text, PostgreSQL as
-``timestamptz`` and ``jsonb``.
+``timestamptz`` and ``json``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, cast
 import aiosqlite
 
 from bot.store import POSTGRES_SCHEMES, UnsupportedDatabaseError, sqlite_path
-from bot.store.values import from_utc_text, keep_floats, utc_text
+from bot.store.values import from_utc_text, utc_text
 
 if TYPE_CHECKING:  # asyncpg is an optional extra: imported only when PostgreSQL is used
     import asyncpg
@@ -377,16 +377,8 @@ class PostgresTables:
             yield batch
 
     async def write(self, table: Table, rows: Sequence[Row]) -> None:
-        kinds = [kind for _name, kind in table.columns]
-        records = [
-            tuple(
-                keep_floats(v) if kind == "json" and isinstance(v, str) else v
-                for kind, v in zip(kinds, row, strict=True)
-            )
-            for row in rows
-        ]
-        # COPY: one round trip a batch, with jsonb and timestamptz in binary.
-        await self._db().copy_records_to_table(table.name, records=records, columns=table.names)
+        # COPY: one round trip a batch, with json and timestamptz in binary.
+        await self._db().copy_records_to_table(table.name, records=rows, columns=table.names)
 
     async def sequence(self, table: Table) -> int:
         db = self._db()

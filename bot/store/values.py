@@ -8,9 +8,7 @@ backend wrote it.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 
@@ -37,29 +35,3 @@ def from_utc_text(text: str) -> datetime:
 def json_text(value: Any) -> str:
     """Compact JSON; ``NaN`` and infinities are refused because they are not JSON."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-# A string literal (skipped whole, so nothing inside one is touched) or a number
-# written with a positive exponent, which is how Python writes floats >= 1e16.
-_STRING_OR_BIG_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?[eE]\+?\d+')
-
-
-def keep_floats(text: str) -> str:
-    """JSON ``text`` rewritten so that PostgreSQL's ``jsonb`` keeps every float a float.
-
-    ``jsonb`` stores numbers as ``numeric`` and prints ``1e+16`` back as
-    ``10000000000000000``, which reads back as an int: a profile value would change
-    type on its way through the database.  A number with a positive exponent is
-    written out in full with a ``.0``, which ``numeric`` keeps.  Everything else
-    (small floats, negative exponents, ints) survives ``jsonb`` as it is.
-    """
-    if "e" not in text and "E" not in text:
-        return text  # the common case: no exponent anywhere, nothing to parse
-
-    def expand(match: re.Match[str]) -> str:
-        token = match.group()
-        if token.startswith('"'):
-            return token
-        return f"{Decimal(token):f}" + ".0"
-
-    return _STRING_OR_BIG_EXPONENT.sub(expand, text)

@@ -82,9 +82,10 @@ async def populate(store: Store) -> None:
 
 
 async def observe(store: Store) -> dict[str, Any]:
-    """Everything the public API shows about the populated store."""
+    """Everything the public API shows about the populated store (JSON text and
+    key order included: a copy changes neither)."""
     return {
-        "exports": [await store.export_user(p) for p in PEOPLE],
+        "exports": [json.dumps(await store.export_user(p)) for p in PEOPLE],
         "journals": [
             [(e.kind, e.data, e.at) for e in await store.journal(p)] for p in PEOPLE
         ],
@@ -92,13 +93,11 @@ async def observe(store: Store) -> dict[str, Any]:
             (r.id, r.key, r.payload, r.attempts, r.created_at)
             for r in await store.pending_outbox(limit=1000)
         ],
-        # State as parsed JSON: jsonb keeps the meaning, not the spacing or key order.
         "loads": [
-            (json.loads(s.state_json or "null"), s.version, s.profile, s.duplicate)
+            await store.load(key(chat, p.user_id, p.platform), event)
             for p in PEOPLE
             for chat in ("dm", "group")
             for event in ("u1", "u2", "u3")
-            for s in [await store.load(key(chat, p.user_id, p.platform), event)]
         ],
     }
 

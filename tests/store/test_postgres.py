@@ -6,7 +6,7 @@ of its own, dropped afterwards.
 
 PostgreSQL-specific behaviour pinned here: several processes starting at once
 migrate once; several workers claiming timers and nudges never get the same
-row; JSON keeps its types through ``jsonb``; connection errors name
+row; JSON is kept exactly as written; connection errors name
 ``DATABASE_URL`` and never the password.
 """
 
@@ -30,7 +30,7 @@ from bot.store import (  # noqa: E402
     UnsupportedDatabaseError,
     create_store,
 )
-from bot.store.base import Commit, StoreError, Subscription, Timer  # noqa: E402
+from bot.store.base import Commit, JournalEntry, StoreError, Subscription, Timer  # noqa: E402
 from bot.store.migrations import migrations_for  # noqa: E402
 from bot.store.postgres import PostgresStore  # noqa: E402
 from tests.store.conformance import StoreConformance, commit, key  # noqa: E402
@@ -191,18 +191,34 @@ async def test_two_pools_never_claim_the_same_nudge(schema: str) -> None:
 # --- stored values -------------------------------------------------------------------
 
 
-async def test_json_keeps_its_types_through_jsonb(store: PostgresStore) -> None:
-    value = {"big": 1e16, "huge": -1.5e300, "tiny": 1e-7, "int": 10**18, "text": "1e+16 \"x\""}
-    await store.commit(commit(key(), 0, json.dumps(value), profile_changes={"v": value}))
+async def test_json_is_kept_as_written(store: PostgresStore, schema: str) -> None:
+    # json, not jsonb: key order, spacing and number forms survive (jsonb would
+    # sort the keys and print 1e+16 back as the int 10000000000000000).
+    value = {"zeta": 1e16, "alpha": -1.5e300, "mid": 1e-7, "int": 10**18, "nul": "a\u0000b"}
+    state = json.dumps(value, indent=1)
+    await store.commit(
+        commit(
+            key(),
+            0,
+            state,
+            profile_changes={"v": value, "b": 1, "a": 2},
+            journal=[JournalEntry("k", value, T0)],
+        )
+    )
     snapshot = await store.load(key())
-    assert snapshot.profile == {"v": value}
-    assert snapshot.state_json is not None
-    assert json.loads(snapshot.state_json) == value
-    loaded = json.loads(snapshot.state_json)
-    assert {k: type(v) for k, v in loaded.items()} == {k: type(v) for k, v in value.items()}
+    assert snapshot.state_json == state
+    assert list(snapshot.profile) == ["v", "b", "a"]
+    assert list(snapshot.profile["v"].items()) == list(value.items())
     assert {k: type(v) for k, v in snapshot.profile["v"].items()} == {
         k: type(v) for k, v in value.items()
     }
+    [entry] = await store.journal(key().user)
+    assert list(entry.data.items()) == list(value.items())
+    [(column_type,)] = await query(
+        schema, "SELECT data_type FROM information_schema.columns WHERE table_name = 'users'"
+        " AND column_name = 'profile' AND table_schema = $1", schema
+    )
+    assert column_type == "json"
 
 
 async def test_datetimes_are_timestamptz(store: PostgresStore, schema: str) -> None:

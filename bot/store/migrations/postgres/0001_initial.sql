@@ -1,14 +1,18 @@
 -- 0001: the initial schema, the same tables and columns as SQLite's 0001 and 0002.
 --
--- Datetimes are timestamptz; JSON columns are jsonb (so /export can always parse
--- them, and profiles merge in SQL).  Ids come from identity columns, which never
--- hand out a number twice, even after the rows holding it were deleted.
+-- Datetimes are timestamptz.  JSON columns are json, not jsonb: json is checked on
+-- the way in (so /export can always parse it) and kept exactly as written, while
+-- jsonb would reorder keys (a person's /export would list their profile in a
+-- different order than on SQLite) and print large floats back as ints.  Nothing
+-- queries inside these columns, so jsonb's operators and indexes buy nothing.
+-- Ids come from identity columns, which never hand out a number twice, even
+-- after the rows holding it were deleted.
 
 -- A person on one platform: consent, country, settings.
 CREATE TABLE users (
     platform   text NOT NULL,
     user_id    text NOT NULL,
-    profile    jsonb NOT NULL DEFAULT '{}',
+    profile    json NOT NULL DEFAULT '{}',
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
     PRIMARY KEY (platform, user_id)
@@ -19,7 +23,7 @@ CREATE TABLE conversations (
     platform   text NOT NULL,
     chat_id    text NOT NULL,
     user_id    text NOT NULL,
-    state      jsonb NOT NULL,
+    state      json NOT NULL,
     version    bigint NOT NULL CHECK (version > 0),
     updated_at timestamptz NOT NULL,
     PRIMARY KEY (platform, chat_id, user_id)
@@ -65,7 +69,7 @@ CREATE TABLE journal (
     platform text NOT NULL,
     user_id  text NOT NULL,
     kind     text NOT NULL,
-    data     jsonb NOT NULL,
+    data     json NOT NULL,
     at       timestamptz NOT NULL
 );
 
