@@ -372,3 +372,15 @@ async def test_turns_forgets_and_deliveries_on_one_person_never_deadlock(
 
 
 LEASE = timedelta(minutes=1)
+
+
+async def test_concurrent_first_profile_changes_all_land(store: PostgresStore) -> None:
+    # Someone new writes in many chats at once: every turn finds no profile row,
+    # and each must merge into the row another created rather than overwrite it.
+    await asyncio.gather(
+        *(
+            store.commit(commit(key(f"chat{n}", "new"), 0, profile_changes={f"f{n}": n}))
+            for n in range(20)
+        )
+    )
+    assert (await store.load(key("chat0", "new"))).profile == {f"f{n}": n for n in range(20)}
