@@ -89,10 +89,10 @@ def naming_database_url(dsn: str, setting: str = "DATABASE_URL") -> Iterator[Non
     ``setting`` the URL came from."""
     try:
         yield
-    except ValueError as exc:  # asyncpg's verdict on a malformed URL
+    except ValueError:  # asyncpg's verdict on a malformed URL
         raise DatabaseUnavailableError(
             f"{setting} is not a valid PostgreSQL URL: {redact(dsn)}"
-        ) from exc
+        ) from None  # the driver's message may quote the URL, password and all
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         # The server's messages and the socket's name the user, database or
         # address, never the password; the driver's own configuration errors
@@ -112,6 +112,9 @@ async def connect(dsn: str, setting: str = "DATABASE_URL") -> asyncpg.Connection
 
 
 # --- SQL ----------------------------------------------------------------------
+
+_LOCK_MIGRATIONS = "SELECT pg_advisory_lock($1, hashtext(coalesce(current_schema(), '')))"
+_UNLOCK_MIGRATIONS = "SELECT pg_advisory_unlock($1, hashtext(coalesce(current_schema(), '')))"
 
 _LOAD = """
 SELECT c.state::text, c.version, u.profile::text,
@@ -398,9 +401,7 @@ class PostgresStore:
         async with pool.acquire() as conn:
             # A session lock around the whole run: processes starting together
             # queue here, and each one after the first finds nothing left to do.
-            await conn.execute(
-                "SELECT pg_advisory_lock($1, hashtext(current_schema()))", MIGRATION_LOCK
-            )
+            await conn.execute(_LOCK_MIGRATIONS, MIGRATION_LOCK)
             try:
                 await conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations"
@@ -431,9 +432,7 @@ class PostgresStore:
                         "applied postgres migration %04d_%s", migration.version, migration.name
                     )
             finally:
-                await conn.execute(
-                    "SELECT pg_advisory_unlock($1, hashtext(current_schema()))", MIGRATION_LOCK
-                )
+                await conn.execute(_UNLOCK_MIGRATIONS, MIGRATION_LOCK)
 
     def _open_pool(self) -> asyncpg.Pool:
         if self._pool is None:
