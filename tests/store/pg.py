@@ -15,13 +15,13 @@ from contextlib import asynccontextmanager
 import pytest
 
 DSN = os.environ.get("TEST_POSTGRES_DSN", "")
-SKIP_REASON = "TEST_POSTGRES_DSN not set: PostgreSQL conformance not run"
 
 
-def require_postgres() -> str:
+def require_postgres(what: str = "conformance") -> str:
     """The DSN, or skip the calling test module with a visible reason."""
     if not DSN:
-        pytest.skip(SKIP_REASON, allow_module_level=True)
+        reason = f"TEST_POSTGRES_DSN not set: PostgreSQL {what} not run"
+        pytest.skip(reason, allow_module_level=True)
     pytest.importorskip("asyncpg", reason="asyncpg is not installed (extra 'postgres')")
     return DSN
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.store.pg import fresh_schema, require_postgres
 
-DSN = require_postgres()
+DSN = require_postgres("runtime, scheduler and transcript tests")
 
 from bot.app import assemble_runtime  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
