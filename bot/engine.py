@@ -171,7 +171,8 @@ class Engine:
     ) -> None:
         self.dialogues = dialogues
         self.services = services
-        self.router = router or Router()
+        # Free text is routed only to exercises that are loaded.
+        self.router = router or Router(available=dialogues.dialogues.keys())
         self.nudges = nudges
         self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars

@@ -1,0 +1,116 @@
+"""The router's cue table: which words speak for which exercise, and how strongly.
+
+Data only, read by :class:`bot.route_scorer.Scorer` (the phrase syntax is
+described there: ``stem*``, ``#`` for a number 0-10, ``~`` for a short gap).
+Weights are on a rough scale: 4-5 names the exercise's reason outright ("can't
+sleep", "burnt out"), 3 is a clear sign, 2 a hint, 1 barely more than a
+tie-breaker; a negative weight takes back a hint that misleads in a known
+phrase ("tired of" is not exhaustion).
+
+How the totals are turned into a route (a minimum, and a margin below which the
+bot asks) is in :mod:`bot.router`.  Measure any change with
+``compassion-bot router eval``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+CUES: Mapping[str, Mapping[str, float]] = {
+    # Overwhelmed, suffering, hard on oneself right now.
+    "sc_break": {
+        "overwhelm*": 4, "too much": 3, "cant cope": 4, "not coping": 4, "cant handle": 3,
+        "hard on myself": 4, "harsh with myself": 4, "harsh on myself": 4,
+        "beat* myself up": 4, "critical of myself": 4, "self critical": 3, "mean to myself": 4,
+        "struggl*": 3, "suffer*": 4, "hurting": 3, "pain": 3, "falling apart": 4,
+        "drowning": 4, "stress*": 3, "want to cry": 3, "cry*": 2, "tears": 2, "awful": 2,
+        "so much going on": 3, "hard time": 3, "cant think straight": 2, "rough day": 2,
+        "bad day": 2, "everything is hard": 3, "so hard": 2,
+    },
+    # Sleep, racing thoughts, anxiety and tension in the body.
+    "breathing": {
+        "cant sleep": 5, "cannot sleep": 5, "couldnt sleep": 4, "insomnia": 5,
+        "awake": 3, "middle of the night": 3, "2am": 2, "3am": 2, "4am": 2,
+        "racing": 4, "mind wont": 3, "brain wont": 3, "switch off": 3, "shut off": 3,
+        "cant calm down": 4, "calm down": 3, "panic*": 4, "anxious": 4, "anxiety": 4,
+        "nervous": 4, "worr*": 3, "tense": 4, "tension": 3, "on edge": 4, "jittery": 4,
+        "shaking": 3, "heart pounding": 4, "pounding": 3, "chest is tight": 4,
+        "tight chest": 4, "cant settle": 4, "restless": 3, "cant breathe": 4, "breath*": 2,
+        "overthink*": 3, "spiral*": 3, "round in circles": 3, "replaying": 3, "calmer": 2,
+    },
+    # Wanting to feel safe, held, warmly cared for.
+    "imagery": {
+        "safe": 4, "safer": 4, "comfort*": 4, "sooth*": 4, "hug": 4, "hugs": 4, "hugged": 4,
+        "hugging": 4, "cuddl*": 4, "hold me": 4,
+        "held": 2, "warmth": 4, "cared for": 4, "looked after": 4, "lonely": 4,
+        "alone": 3, "on my side": 4, "kind presence": 4, "imagin*": 3, "reassur*": 3,
+        "protected": 3, "someone kind": 3, "need someone": 2,
+    },
+    # Writing to oneself; a critic that has spoken for a long time.
+    "letter": {
+        "letter": 5, "write": 4, "writing": 4, "journal": 3, "note to myself": 4,
+        "inner critic": 5, "worst critic": 5, "critic": 4, "critical voice": 4,
+        "voice in my head": 4, "voice": 2, "younger self": 4, "my whole life": 3,
+        "for years": 3, "since i was": 3, "since school": 3, "since childhood": 3,
+        "putting me down": 3, "put into words": 3,
+    },
+    # A specific act the person regrets: guilt about what was done.
+    "mistake": {
+        "mistake": 4, "messed up": 5, "mess up": 3, "screwed up": 5, "yelled": 5,
+        "yell at": 4, "shouted": 5, "snapped at": 5, "lost my temper": 5, "blew up at": 5,
+        "forgot": 3, "said something": 3, "hurtful": 3, "guilt*": 4, "regret*": 3,
+        "lied": 5, "broke my promise": 5, "broke a promise": 5, "missed the deadline": 5,
+        "let ~ down": 3, "cancel*": 3, "sent the wrong": 4, "treated": 2, "apologi*": 3,
+        "my fault": 3, "should have": 2, "shouldnt have": 3,
+    },
+    # Drained, exhausted, burnt out: a small act of care now.
+    "reset": {
+        "drained": 5, "exhaust*": 4, "burnt out": 5, "burned out": 5, "burnout": 5,
+        "running on empty": 5, "no energy": 5, "zero energy": 5, "energy": 2,
+        "knackered": 4, "worn out": 4, "wiped out": 4, "recharge": 4, "tired": 3,
+        "tired of": -3, "nothing left": 4, "running out": 3, "battery": 4, "empty cup": 4,
+        "depleted": 4, "fatigue*": 4, "shattered": 4, "giving everything": 3,
+    },
+    # A moment of kindness to oneself or others, a small win.
+    "compassion_log": {
+        "kind to myself": 5, "gentle with myself": 5, "patient with myself": 5,
+        "took a break": 4, "small win": 5, "win": 2, "proud": 4, "forgave myself": 5,
+        "forgive* myself": 4, "said no": 4, "let myself": 4, "treated myself": 5,
+        "treat myself": 3, "something nice": 4, "helped": 4, "stood up for myself": 5,
+        "did it": 3, "finally": 2, "went for a walk": 3, "for a stranger": 3,
+        "looked after myself": 5, "self care": 3, "managed to": 3, "celebrat*": 3,
+        # A wish is not yet a moment to log ("I want to be kind to myself").
+        "want to": -3, "wish": -3,
+    },
+    # A mood report.
+    "checkin": {
+        "checking in": 5, "check in": 5, "checkin": 5, "mood": 4, "feeling ok": 4,
+        "feeling okay": 4, "feeling fine": 4, "feeling good": 3, "feel good": 3,
+        "doing alright": 4, "doing ok": 4, "doing okay": 4, "alright": 2, "fine": 2,
+        "meh": 4, "so so": 4, "not bad": 4, "pretty good": 3, "good day": 3,
+        "calm today": 3, "#": 2, "out of 10": 2, "flat": 3, "quick update": 4,
+    },
+    # A story about the self: labels and absolutes.
+    "belief": {
+        "failure": 4, "worthless": 5, "useless": 5, "stupid": 4, "idiot": 4,
+        "pathetic": 5, "loser": 5, "not good enough": 5, "good enough": 2,
+        "nobody likes me": 5, "no one likes me": 5, "nobody cares": 5, "no one cares": 5,
+        "nobody ever": 4, "nobody wants": 4, "everyone hates me": 5, "everyone thinks": 3,
+        "annoying": 3, "unlovable": 5, "im a terrible": 4, "im a bad": 4, "terrible person": 4,
+        "never amount": 5, "never do anything right": 5, "wrong with me": 5,
+        "ruin everything": 5, "ruin*": 2, "fraud": 5, "imposter": 5, "impostor": 5,
+        "disappointment": 5, "always": 3, "hate myself": 4, "too sensitive": 2, "ugly": 4,
+        "dumb": 4, "waste of space": 5, "not enough": 3, "unwanted": 4, "burden": 3,
+    },
+    # The person is unsure what would help, or asks what there is.
+    "which_tool": {
+        "dont know what i need": 6, "not sure what": 5, "dont know what": 4, "suggest": 4,
+        "what exercises": 5, "exercise*": 2, "what can you": 5, "help me feel better": 4,
+        "how does this work": 6, "what do you do": 5, "options": 3,
+    },
+}
+
+NEGATED_TO: Mapping[str, str] = {
+    # "I wasn't kind to myself" is being hard on oneself: the break fits.
+    "compassion_log": "sc_break",
+}

@@ -1,0 +1,188 @@
+"""Score a message against weighted cue phrases, one total per route.
+
+One job: turn a cue table (see :mod:`bot.route_cues`) into a fast matcher and
+say which cues a message contains.  Deciding what to do with the totals is the
+router's job.
+
+A cue is a phrase of space-separated tokens, matched on consecutive words of
+one clause of the message (words come from :func:`bot.text.words`, so case,
+apostrophes and hyphens do not matter):
+
+* ``word`` matches that word exactly;
+* ``stem*`` matches any word that starts with ``stem`` (at least 3 letters);
+* ``#`` matches a number from 0 to 10 (a mood on the usual scale);
+* ``~`` matches up to two words of anything ("let ~ down": "let my team down").
+
+A cue preceded closely by a negation in the same clause ("not", "didn't",
+"without"...) does not count: "I'm not anxious" is no reason to breathe.  The
+table may redirect the negated cues of a route to another ("not kind to
+myself" speaks for the self-compassion break).  Each cue counts once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.text import words
+
+# A clause ends at sentence punctuation; negation never reaches across one.
+_CLAUSE = re.compile(r"[.!?;,:\n()\u2026\u2013\u2014]+|\s-\s")
+# Words that turn the next few words around.
+NEGATORS = frozenset({
+    "not", "no", "never", "dont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent",
+    "wont", "cant", "cannot", "couldnt", "wouldnt", "shouldnt", "hardly", "without", "nor",
+    "havent", "hasnt", "hadnt", "aint", "neither",
+})
+# After these a negator asserts ("can't stop worrying", "couldn't help crying").
+_AFFIRMING = frozenset({"stop", "help", "quit"})
+# A negation's reach ends at these ("I can't sleep and I'm anxious").
+_SCOPE_BREAKS = frozenset({
+    "and", "but", "so", "because", "cause", "then", "though", "although", "or", "yet",
+    "while", "when", "since", "now",
+})
+NEGATION_WINDOW = 4
+GAP_WORDS = 2
+MIN_STEM = 3
+_MAX_NUMBER = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One cue found in a message: which route it speaks for, and how strongly."""
+
+    route: str
+    cue: str
+    weight: float
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Every route's total, and the cues that made it (for explaining a decision)."""
+
+    totals: dict[str, float]
+    hits: tuple[Hit, ...] = field(default=())
+
+    def ranked(self) -> list[tuple[str, float]]:
+        """Routes by total, highest first (ties in name order, so stable)."""
+        return sorted(self.totals.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    route: str
+    text: str
+    weight: float
+    tokens: tuple[str, ...]
+    single: bool
+    """One plain word: found by the index alone, nothing left to compare."""
+
+
+class CueError(ValueError):
+    """A cue phrase that cannot be matched as written."""
+
+
+class Scorer:
+    """Matches a cue table against messages.  Immutable; build once, share."""
+
+    def __init__(
+        self,
+        cues: Mapping[str, Mapping[str, float]],
+        *,
+        negated_to: Mapping[str, str] | None = None,
+    ) -> None:
+        self.routes = tuple(cues)
+        self.negated_to = dict(negated_to or {})
+        # Cues are indexed by their first token, so each word of a message is
+        # compared only with the few cues that could start there.
+        self._exact: dict[str, list[_Cue]] = {}
+        self._stems: dict[str, list[_Cue]] = {}
+        self._numbers: list[_Cue] = []
+        for route, phrases in cues.items():
+            for text, weight in phrases.items():
+                tokens = _tokens(text)
+                single = len(tokens) == 1 and tokens[0] != "#" and not tokens[0].endswith("*")
+                cue = _Cue(route, text, float(weight), tokens, single)
+                first = cue.tokens[0]
+                if first == "#":
+                    self._numbers.append(cue)
+                elif first.endswith("*"):
+                    self._stems.setdefault(first[:MIN_STEM], []).append(cue)
+                else:
+                    self._exact.setdefault(first, []).append(cue)
+
+    def score(self, text: str) -> Scores:
+        """The totals of every route for ``text`` (routes without cues score 0)."""
+        totals = dict.fromkeys(self.routes, 0.0)
+        hits: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        for clause in _CLAUSE.split(text):
+            found = words(clause)
+            for start, word in enumerate(found):
+                groups = (self._exact.get(word), self._stems.get(word[:MIN_STEM]),
+                          self._numbers if _is_number(word) else None)
+                for group in groups:
+                    for cue in group or ():
+                        if (cue.route, cue.text) in seen or not (
+                            cue.single or _matches(cue.tokens, found, start)
+                        ):
+                            continue
+                        seen.add((cue.route, cue.text))
+                        negated = _negated(found, start)
+                        hits.append(Hit(cue.route, cue.text, cue.weight, negated))
+                        route = self.negated_to.get(cue.route, "") if negated else cue.route
+                        if route:
+                            totals[route] = totals.get(route, 0.0) + cue.weight
+        return Scores(totals, tuple(hits))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    tokens = tuple(text.split())
+    if not tokens or tokens[0] == "~" or tokens[-1] == "~":
+        raise CueError(f"cue {text!r}: needs words, and '~' only between them")
+    for token in tokens:
+        if token.endswith("*") and len(token) - 1 < MIN_STEM:
+            raise CueError(f"cue {text!r}: a stem needs at least {MIN_STEM} letters")
+        bare = token.rstrip("*")
+        if token not in ("#", "~") and words(bare) != [bare]:
+            raise CueError(f"cue {text!r}: {token!r} is not one normalised word")
+    return tokens
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() and int(word) <= _MAX_NUMBER
+
+
+def _part_matches(part: str, word: str) -> bool:
+    if part == "#":
+        return _is_number(word)
+    if part.endswith("*"):
+        return word.startswith(part[:-1])
+    return part == word
+
+
+def _matches(tokens: tuple[str, ...], found: list[str], start: int) -> bool:
+    """Do ``tokens`` match ``found`` from ``start`` (``~`` skipping up to two words)?"""
+    position = start
+    for index, part in enumerate(tokens):
+        if part == "~":
+            rest = tokens[index + 1 :]
+            return any(_matches(rest, found, position + skip) for skip in range(GAP_WORDS + 1))
+        if position >= len(found) or not _part_matches(part, found[position]):
+            return False
+        position += 1
+    return True
+
+
+def _negated(found: list[str], start: int) -> bool:
+    """Is the word at ``start`` within reach of a negation before it?"""
+    for index in range(start - 1, max(start - NEGATION_WINDOW, 0) - 1, -1):
+        word = found[index]
+        if word in _SCOPE_BREAKS:
+            return False
+        if word in NEGATORS:
+            following = found[index + 1] if index + 1 < len(found) else ""
+            return following not in _AFFIRMING
+    return False
