@@ -6,7 +6,9 @@ and a line ``# [name]`` starts a section, so that the part the cues were tuned
 on and the held-out parts are scored apart (a held-out score is the honest one).
 Each message is routed as for an onboarded person with no recent crisis.
 
-The report gives accuracy per section and overall, a confusion summary (for
+The report gives accuracy per section and overall, with how many misses
+started a wrong exercise (a miss that asks instead costs one button press), a
+confusion summary (for
 each expected route: how many were right and what the rest became) and the
 misses by line number; ``--show-text`` adds their text, ``--explain`` the cues
 that fired.  The shipped set is ``bot/data/router_eval.tsv``.
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.router import Router
+from bot.router import ASK, Router
 from bot.state import Profile
 
 __all__ = [
@@ -62,6 +64,8 @@ class EvalReport:
     correct: Counter[str] = field(default_factory=Counter)
     by_expected: dict[str, Counter[str]] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
+    guessed_wrong: Counter[str] = field(default_factory=Counter)
+    """Misses that started a wrong exercise, rather than ask (the costlier kind)."""
     micros_per_message: float = 0.0
 
     def accuracy(self, section: str | None = None) -> float:
@@ -112,6 +116,8 @@ def evaluate(items: Iterable[LabelledMessage], router: Router | None = None) -> 
             report.correct[item.section] += 1
         else:
             report.misses.append(Miss(item, got))
+            if got != ASK:
+                report.guessed_wrong[item.section] += 1
     elapsed = time.perf_counter() - started
     report.micros_per_message = elapsed * 1e6 / routed if routed else 0.0
     return report
@@ -124,9 +130,11 @@ def format_report(
     lines = []
     for section in report.total:
         lines.append(f"{section:<14} {report.accuracy(section):7.1%}  "
-                     f"({report.correct[section]}/{report.total[section]})")
+                     f"({report.correct[section]}/{report.total[section]}, "
+                     f"wrong exercise {report.guessed_wrong[section]})")
     all_right, all_total = sum(report.correct.values()), sum(report.total.values())
-    lines.append(f"{'all':<14} {report.accuracy():7.1%}  ({all_right}/{all_total})")
+    lines.append(f"{'all':<14} {report.accuracy():7.1%}  ({all_right}/{all_total}, "
+                 f"wrong exercise {sum(report.guessed_wrong.values())})")
     lines.append(f"routing time: {report.micros_per_message:.1f} µs per message")
     lines.append("")
     lines.append("expected        right  became instead")
