@@ -26,6 +26,12 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "drowning": 4, "stress*": 3, "want to cry": 3, "cry*": 2, "tears": 2, "awful": 2,
         "so much going on": 3, "hard time": 3, "cant think straight": 2, "rough day": 2,
         "bad day": 2, "everything is hard": 3, "so hard": 2,
+        "a lot": 2, "holding it together": 4, "tell* myself off": 4, "kick* myself": 4,
+        "blam* myself": 4, "judg* myself": 4, "berat*": 4, "down on myself": 4,
+        "too hard on": 4, "cant take": 3, "cant keep up": 3, "swamped": 4, "snowed under": 4,
+        "breaking point": 4, "at my limit": 4, "heartbroken": 3, "griev*": 3, "upset": 2,
+        "sad": 2, "miserable": 3, "difficult": 2, "painful": 3, "overloaded": 4, "sobbing": 3,
+        "everything at once": 3,
     },
     # Sleep, racing thoughts, anxiety and tension in the body.
     "breathing": {
@@ -37,6 +43,11 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "shaking": 3, "heart pounding": 4, "pounding": 3, "chest is tight": 4,
         "tight chest": 4, "cant settle": 4, "restless": 3, "cant breathe": 4, "breath*": 2,
         "overthink*": 3, "spiral*": 3, "round in circles": 3, "replaying": 3, "calmer": 2,
+        "spinning": 3, "head is spinning": 4, "butterflies": 4, "stomach": 2, "knot*": 2,
+        "dread*": 3, "scared": 3, "afraid": 3, "terrified": 3, "freak* out": 4, "wound up": 4,
+        "wired": 3, "keyed up": 4, "cant relax": 4, "cant unwind": 4, "in bed": 2,
+        "sleepless": 4, "toss* and turn*": 5, "hyperventilat*": 4, "palpitations": 4,
+        "shaky": 3, "jumpy": 3, "uneasy": 3, "cant stop thinking": 3,
     },
     # Wanting to feel safe, held, warmly cared for.
     "imagery": {
@@ -45,6 +56,8 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "held": 2, "warmth": 4, "cared for": 4, "looked after": 4, "lonely": 4,
         "alone": 3, "on my side": 4, "kind presence": 4, "imagin*": 3, "reassur*": 3,
         "protected": 3, "someone kind": 3, "need someone": 2,
+        "less alone": 4, "someone to hold": 3, "warm": 2, "cosy": 2, "cozy": 2, "feel held": 3,
+        "feel loved": 3, "safe place": 4, "someone who cares": 3,
     },
     # Writing to oneself; a critic that has spoken for a long time.
     "letter": {
@@ -62,6 +75,12 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "lied": 5, "broke my promise": 5, "broke a promise": 5, "missed the deadline": 5,
         "let ~ down": 3, "cancel*": 3, "sent the wrong": 4, "treated": 2, "apologi*": 3,
         "my fault": 3, "should have": 2, "shouldnt have": 3,
+        "rude": 4, "rude to": 4, "snapping at": 4, "mean to my": 4, "mean to him": 4,
+        "mean to her": 4, "hurt my": 3, "hurt her": 3, "hurt him": 3, "hurt their": 3,
+        "upset my": 3, "upset her": 3, "upset him": 3, "argument": 2, "fight with": 2,
+        "forgot to": 4, "dropped the ball": 5, "blew it": 4, "my bad": 3, "cheated": 4,
+        "wasnt there for": 4, "took it out on": 5, "overreact*": 4, "lost it": 3,
+        "screamed at": 5, "swore at": 4, "was short with": 4, "harsh with": 2,
     },
     # Drained, exhausted, burnt out: a small act of care now.
     "reset": {
@@ -70,6 +89,11 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "knackered": 4, "worn out": 4, "wiped out": 4, "recharge": 4, "tired": 3,
         "tired of": -3, "nothing left": 4, "running out": 3, "battery": 4, "empty cup": 4,
         "depleted": 4, "fatigue*": 4, "shattered": 4, "giving everything": 3,
+        "fumes": 4, "in the tank": 4, "im spent": 4, "totally spent": 4, "fried": 3,
+        "frazzled": 3, "run down": 4, "sleepy": 2, "low energy": 3, "need a break": 3,
+        "need rest": 3, "need to rest": 3, "weary": 4, "dead on my feet": 5,
+        "no motivation": 4, "unmotivated": 3, "cant be bothered": 3, "lethargic": 4,
+        "sluggish": 3, "empty": 2, "pour from": 3,
     },
     # A moment of kindness to oneself or others, a small win.
     "compassion_log": {
@@ -79,6 +103,14 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "treat myself": 3, "something nice": 4, "helped": 4, "stood up for myself": 5,
         "did it": 3, "finally": 2, "went for a walk": 3, "for a stranger": 3,
         "looked after myself": 5, "self care": 3, "managed to": 3, "celebrat*": 3,
+        "help* out": 3, "checked on": 3, "reached out": 3, "called my": 3, "visited": 3,
+        "made ~ coffee": 3, "made ~ tea": 3, "made ~ dinner": 3, "cooked": 2, "donated": 3,
+        "volunteer*": 3, "listened to": 3, "good choice": 4, "instead of": 2,
+        "early night": 3, "went to bed early": 4, "rested": 3, "took time": 3,
+        "took some time": 3, "time for myself": 4, "me time": 4, "boundar*": 3,
+        "asked for help": 4, "for myself": 2, "good to myself": 4, "nice to myself": 4,
+        "easy on myself": 4, "accomplish*": 3, "achiev*": 2, "progress": 2, "felt good": 2,
+        "brave": 3, "went outside": 2,
         # A wish is not yet a moment to log ("I want to be kind to myself").
         "want to": -3, "wish": -3,
     },
@@ -89,6 +121,11 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "doing alright": 4, "doing ok": 4, "doing okay": 4, "alright": 2, "fine": 2,
         "meh": 4, "so so": 4, "not bad": 4, "pretty good": 3, "good day": 3,
         "calm today": 3, "#": 2, "out of 10": 2, "flat": 3, "quick update": 4,
+        "say hi": 3, "saying hi": 3, "doing fine": 4, "doing good": 4, "doing well": 4,
+        "im good": 3, "im ok": 3, "im okay": 3, "im fine": 3, "im alright": 3, "all good": 3,
+        "good today": 3, "ok today": 3, "okay today": 3, "fine today": 3, "how im doing": 3,
+        "update": 3, "grand": 2, "decent": 2, "steady": 2, "better today": 3, "quiet day": 2,
+        "not great": 2, "checked in": 4,
     },
     # A story about the self: labels and absolutes.
     "belief": {
@@ -101,12 +138,25 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "ruin everything": 5, "ruin*": 2, "fraud": 5, "imposter": 5, "impostor": 5,
         "disappointment": 5, "always": 3, "hate myself": 4, "too sensitive": 2, "ugly": 4,
         "dumb": 4, "waste of space": 5, "not enough": 3, "unwanted": 4, "burden": 3,
+        "boring": 4, "not the kind of person": 4, "im not the type": 4, "forgettable": 4,
+        "invisible": 3, "nobody remembers": 4, "nobody notices": 4, "no one notices": 4,
+        "im too much": 4, "im weird": 3, "im so weird": 3, "im such a": 4, "im a mess": 3,
+        "im broken": 4, "hopeless at": 4, "bad at everything": 5, "bad at": 2,
+        "cant do anything right": 5, "not worth": 4, "unlikeable": 5, "fail at everything": 5,
+        "think less of me": 4, "hates me": 4, "dont fit in": 4, "dont belong": 4, "weak": 3,
+        "lazy": 4, "bad person": 5, "awful person": 5, "horrible person": 5, "terrible at": 3,
+        "never enough": 5, "not ~ enough": 4, "laughing at me": 3, "judging me": 3,
     },
     # The person is unsure what would help, or asks what there is.
     "which_tool": {
         "dont know what i need": 6, "not sure what": 5, "dont know what": 4, "suggest": 4,
         "what exercises": 5, "exercise*": 2, "what can you": 5, "help me feel better": 4,
         "how does this work": 6, "what do you do": 5, "options": 3,
+        "no idea": 3, "where to start": 4, "anything that can help": 4, "anything to help": 4,
+        "anything that helps": 4, "what should i do": 4, "dont know where": 4,
+        "dont know how i feel": 5, "can you help": 3, "what can i do": 3,
+        "something to help": 4, "what would help": 4, "not sure": 3, "unsure": 3,
+        "dunno": 3, "what now": 3,
     },
 }
 

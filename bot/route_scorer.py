@@ -11,12 +11,13 @@ apostrophes and hyphens do not matter):
 * ``word`` matches that word exactly;
 * ``stem*`` matches any word that starts with ``stem`` (at least 3 letters);
 * ``#`` matches a number from 0 to 10 (a mood on the usual scale);
-* ``~`` matches up to two words of anything ("let ~ down": "let my team down").
+* ``~`` matches up to three words of anything ("let ~ down": "let my team down").
 
 A cue preceded closely by a negation in the same clause ("not", "didn't",
 "without"...) does not count: "I'm not anxious" is no reason to breathe.  The
 table may redirect the negated cues of a route to another ("not kind to
-myself" speaks for the self-compassion break).  Each cue counts once.
+myself" speaks for the self-compassion break).  Each cue counts once, and
+where cues of one route overlap only the heaviest counts.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _SCOPE_BREAKS = frozenset({
     "while", "when", "since", "now",
 })
 NEGATION_WINDOW = 4
-GAP_WORDS = 2
+GAP_WORDS = 3
 MIN_STEM = 3
 _MAX_NUMBER = 10
 
@@ -56,6 +57,8 @@ class Hit:
     cue: str
     weight: float
     negated: bool = False
+    counted: bool = True
+    """False when negated without a redirect, or overlapped by a heavier cue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,27 +118,52 @@ class Scorer:
 
     def score(self, text: str) -> Scores:
         """The totals of every route for ``text`` (routes without cues score 0)."""
-        totals = dict.fromkeys(self.routes, 0.0)
-        hits: list[Hit] = []
+        found_cues: list[tuple[_Cue, str, tuple[int, int, int], bool]] = []
         seen: set[tuple[str, str]] = set()
-        for clause in _CLAUSE.split(text):
+        for number, clause in enumerate(_CLAUSE.split(text)):
             found = words(clause)
             for start, word in enumerate(found):
                 groups = (self._exact.get(word), self._stems.get(word[:MIN_STEM]),
                           self._numbers if _is_number(word) else None)
                 for group in groups:
                     for cue in group or ():
-                        if (cue.route, cue.text) in seen or not (
-                            cue.single or _matches(cue.tokens, found, start)
-                        ):
+                        if (cue.route, cue.text) in seen:
+                            continue
+                        end = start + 1 if cue.single else _match_end(cue.tokens, found, start)
+                        if end < 0:
                             continue
                         seen.add((cue.route, cue.text))
                         negated = _negated(found, start)
-                        hits.append(Hit(cue.route, cue.text, cue.weight, negated))
                         route = self.negated_to.get(cue.route, "") if negated else cue.route
-                        if route:
-                            totals[route] = totals.get(route, 0.0) + cue.weight
-        return Scores(totals, tuple(hits))
+                        found_cues.append((cue, route, (number, start, end), negated))
+        return self._total(found_cues)
+
+    def _total(self, found: list[tuple[_Cue, str, tuple[int, int, int], bool]]) -> Scores:
+        """Add up the cues found.  Where cues of one route overlap ("feeling good"
+        and "good today"), only the heaviest counts: the same words are not two
+        reasons.  Negative cues always count; they exist to take weight back."""
+        totals = dict.fromkeys(self.routes, 0.0)
+        taken: dict[str, list[tuple[int, int, int]]] = {}
+        counted: set[int] = set()
+        order = sorted(range(len(found)), key=lambda i: -found[i][0].weight)
+        for index in order:
+            cue, route, span, _ = found[index]
+            if not route:
+                continue
+            spans = taken.setdefault(route, [])
+            if cue.weight > 0 and any(_overlap(span, other) for other in spans):
+                continue
+            spans.append(span)
+            counted.add(index)
+            totals[route] = totals.get(route, 0.0) + cue.weight
+        hits = tuple(Hit(cue.route, cue.text, cue.weight, negated, index in counted)
+                     for index, (cue, _, _, negated) in enumerate(found))
+        return Scores(totals, hits)
+
+
+def _overlap(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Do two ``(clause, start, end)`` spans share a word?"""
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -163,17 +191,22 @@ def _part_matches(part: str, word: str) -> bool:
     return part == word
 
 
-def _matches(tokens: tuple[str, ...], found: list[str], start: int) -> bool:
-    """Do ``tokens`` match ``found`` from ``start`` (``~`` skipping up to two words)?"""
+def _match_end(tokens: tuple[str, ...], found: list[str], start: int) -> int:
+    """Where ``tokens`` matched from ``start`` end (``~`` skipping up to three
+    words), or -1 when they do not match there."""
     position = start
     for index, part in enumerate(tokens):
         if part == "~":
             rest = tokens[index + 1 :]
-            return any(_matches(rest, found, position + skip) for skip in range(GAP_WORDS + 1))
+            for skip in range(GAP_WORDS + 1):
+                end = _match_end(rest, found, position + skip)
+                if end >= 0:
+                    return end
+            return -1
         if position >= len(found) or not _part_matches(part, found[position]):
-            return False
+            return -1
         position += 1
-    return True
+    return position
 
 
 def _negated(found: list[str], start: int) -> bool:

@@ -154,6 +154,7 @@ def format_report(
         if router is not None:
             for hit in router.scorer.score(miss.item.text).hits:
                 sign = " (negated)" if hit.negated else ""
+                sign += "" if hit.counted else " (not counted)"
                 lines.append(f"      {hit.route} +{hit.weight:g} '{hit.cue}'{sign}")
     return "\n".join(lines)
 
