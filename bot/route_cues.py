@@ -32,6 +32,10 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "breaking point": 4, "at my limit": 4, "heartbroken": 3, "griev*": 3, "upset": 2,
         "sad": 2, "miserable": 3, "difficult": 2, "painful": 3, "overloaded": 4, "sobbing": 3,
         "everything at once": 3,
+        "sinking": 4, "pil* up": 4, "unkind to myself": 5, "cruel to myself": 5,
+        "horrible to myself": 5, "going under": 4, "crumbling": 4, "falling to pieces": 4,
+        "on top of me": 3, "heavy": 2, "hurts": 3, "hurt": 2, "rough": 2, "tough": 2,
+        "tough time": 3, "bad place": 3, "numb": 2,
     },
     # Sleep, racing thoughts, anxiety and tension in the body.
     "breathing": {
@@ -48,6 +52,11 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "wired": 3, "keyed up": 4, "cant relax": 4, "cant unwind": 4, "in bed": 2,
         "sleepless": 4, "toss* and turn*": 5, "hyperventilat*": 4, "palpitations": 4,
         "shaky": 3, "jumpy": 3, "uneasy": 3, "cant stop thinking": 3,
+        "nerves": 4, "nervy": 3, "sick with": 2, "brain keeps": 3, "mind keeps": 3,
+        "havent slept": 5, "not slept": 5, "not sleeping": 5, "no sleep": 4,
+        "cant get to sleep": 5, "cant fall asleep": 5, "trouble sleeping": 5, "sleep*": 2,
+        "tight": 2, "edgy": 3, "fidgety": 3, "worked up": 4, "uptight": 3, "clench*": 3,
+        "jaw": 2, "shoulders": 2, "muscles": 2,
     },
     # Wanting to feel safe, held, warmly cared for.
     "imagery": {
@@ -58,6 +67,10 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "protected": 3, "someone kind": 3, "need someone": 2,
         "less alone": 4, "someone to hold": 3, "warm": 2, "cosy": 2, "cozy": 2, "feel held": 3,
         "feel loved": 3, "safe place": 4, "someone who cares": 3,
+        "got my back": 4, "got me": 2, "someone there": 3, "someone with me": 3, "company": 2,
+        "hold": 2, "embrace": 3, "tenderness": 3, "kind face": 3, "friendly face": 3,
+        "being cared": 3, "miss being": 3, "look after me": 4, "take care of me": 4,
+        "safety": 3, "peace": 2, "calm place": 3,
     },
     # Writing to oneself; a critic that has spoken for a long time.
     "letter": {
@@ -66,6 +79,9 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "voice in my head": 4, "voice": 2, "younger self": 4, "my whole life": 3,
         "for years": 3, "since i was": 3, "since school": 3, "since childhood": 3,
         "putting me down": 3, "put into words": 3,
+        "inner voice": 4, "tells me": 2, "forever": 2, "years": 2, "since forever": 3,
+        "as long as i can remember": 4, "all my life": 3, "my entire life": 3,
+        "childhood": 2, "growing up": 2, "dear me": 4, "dear self": 4, "kind words": 2,
     },
     # A specific act the person regrets: guilt about what was done.
     "mistake": {
@@ -81,6 +97,11 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "forgot to": 4, "dropped the ball": 5, "blew it": 4, "my bad": 3, "cheated": 4,
         "wasnt there for": 4, "took it out on": 5, "overreact*": 4, "lost it": 3,
         "screamed at": 5, "swore at": 4, "was short with": 4, "harsh with": 2,
+        "accident*": 3, "broke": 3, "damaged": 3, "ignored": 3, "ghosted": 4,
+        "feel bad": 2, "feel bad about": 3, "i shouldnt": 3, "wish i hadnt": 4,
+        "wish i had": 3, "wish i didnt": 4, "said the wrong": 4, "wrong thing": 3,
+        "ruined": 3, "crashed": 3, "late for": 3, "was late": 3, "missed": 2, "flaked": 4,
+        "bailed on": 4, "argued with": 3, "fell out with": 3, "gossip*": 3, "sorry": 2,
     },
     # Drained, exhausted, burnt out: a small act of care now.
     "reset": {
@@ -94,6 +115,9 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "need rest": 3, "need to rest": 3, "weary": 4, "dead on my feet": 5,
         "no motivation": 4, "unmotivated": 3, "cant be bothered": 3, "lethargic": 4,
         "sluggish": 3, "empty": 2, "pour from": 3,
+        "worn down": 4, "worn": 3, "cant face": 3, "no strength": 4, "zapped": 4,
+        "wrecked": 3, "done in": 4, "bone tired": 4, "dragging": 3, "rest": 2,
+        "cant get going": 3, "overwork*": 4, "long week": 3, "long day": 3, "busy week": 2,
     },
     # A moment of kindness to oneself or others, a small win.
     "compassion_log": {
@@ -111,6 +135,10 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "asked for help": 4, "for myself": 2, "good to myself": 4, "nice to myself": 4,
         "easy on myself": 4, "accomplish*": 3, "achiev*": 2, "progress": 2, "felt good": 2,
         "brave": 3, "went outside": 2,
+        "bath": 2, "thanked": 3, "thank* myself": 4, "kind thing": 4, "said something kind": 4,
+        "complimented": 3, "made time": 3, "kept my promise": 4, "stuck up for": 4,
+        "didnt give up": 4, "kept going": 3, "got out of bed": 3, "showered": 2,
+        "tried my best": 3, "did my best": 4, "good job": 3, "well done": 3, "nice thing": 3,
         # A wish is not yet a moment to log ("I want to be kind to myself").
         "want to": -3, "wish": -3,
     },
@@ -126,6 +154,9 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "good today": 3, "ok today": 3, "okay today": 3, "fine today": 3, "how im doing": 3,
         "update": 3, "grand": 2, "decent": 2, "steady": 2, "better today": 3, "quiet day": 2,
         "not great": 2, "checked in": 4,
+        "nothing much to report": 4, "to report": 3, "nothing much": 2, "all fine": 3,
+        "fine here": 3, "quick one": 3, "a #": 3, "same as usual": 3, "usual": 2,
+        "so far so good": 4, "feeling better": 3, "feeling a bit": 2, "feeling low": 2,
     },
     # A story about the self: labels and absolutes.
     "belief": {
@@ -146,6 +177,13 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "think less of me": 4, "hates me": 4, "dont fit in": 4, "dont belong": 4, "weak": 3,
         "lazy": 4, "bad person": 5, "awful person": 5, "horrible person": 5, "terrible at": 3,
         "never enough": 5, "not ~ enough": 4, "laughing at me": 3, "judging me": 3,
+        "put up with me": 4, "tolerate me": 4, "cant even": 3, "too stupid": 4,
+        "i dont matter": 5, "doesnt like me": 4, "dont like me": 4, "hate me": 4,
+        "nobody": 2, "no one": 2, "everyone else": 2, "im the problem": 5,
+        "its always me": 4, "everything is my fault": 4, "rubbish": 3, "im rubbish": 4,
+        "crap at": 3, "im crap": 4, "i suck": 4, "a mess": 2, "unworthy": 5,
+        "undeserving": 4, "ashamed of myself": 4, "shame": 2, "embarrassment": 4,
+        "a joke": 4,
     },
     # The person is unsure what would help, or asks what there is.
     "which_tool": {
@@ -157,6 +195,8 @@ CUES: Mapping[str, Mapping[str, float]] = {
         "dont know how i feel": 5, "can you help": 3, "what can i do": 3,
         "something to help": 4, "what would help": 4, "not sure": 3, "unsure": 3,
         "dunno": 3, "what now": 3,
+        "going on with me": 5, "can we do something": 4, "do something": 2,
+        "dont really know": 3, "dont know": 2, "something different": 2,
     },
 }
 

@@ -8,7 +8,8 @@ A cue is a phrase of space-separated tokens, matched on consecutive words of
 one clause of the message (words come from :func:`bot.text.words`, so case,
 apostrophes and hyphens do not matter):
 
-* ``word`` matches that word exactly;
+* ``word`` matches that word, or it with an "s" added ("hug": "hugs", and
+  "mood" matches "mood's", which normalises to "moods");
 * ``stem*`` matches any word that starts with ``stem`` (at least 3 letters);
 * ``#`` matches a number from 0 to 10 (a mood on the usual scale);
 * ``~`` matches up to three words of anything ("let ~ down": "let my team down").
@@ -47,6 +48,8 @@ NEGATION_WINDOW = 4
 GAP_WORDS = 3
 MIN_STEM = 3
 _MAX_NUMBER = 10
+# "was", "his", "its" are not plurals; words longer than this may be.
+_SHORTEST_PLURAL = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +104,23 @@ class Scorer:
         # Cues are indexed by their first token, so each word of a message is
         # compared only with the few cues that could start there.
         self._exact: dict[str, list[_Cue]] = {}
+        # Phrases that open with two plain words are indexed by both: many start
+        # with "i", "im" or "not", and would otherwise be tried at every one.
+        self._pairs: dict[tuple[str, str], list[_Cue]] = {}
         self._stems: dict[str, list[_Cue]] = {}
         self._numbers: list[_Cue] = []
         for route, phrases in cues.items():
             for text, weight in phrases.items():
                 tokens = _tokens(text)
-                single = len(tokens) == 1 and tokens[0] != "#" and not tokens[0].endswith("*")
+                single = len(tokens) == 1 and _plain(tokens[0])
                 cue = _Cue(route, text, float(weight), tokens, single)
                 first = cue.tokens[0]
                 if first == "#":
                     self._numbers.append(cue)
                 elif first.endswith("*"):
                     self._stems.setdefault(first[:MIN_STEM], []).append(cue)
+                elif len(tokens) > 1 and _plain(tokens[1]):
+                    self._pairs.setdefault((first, tokens[1]), []).append(cue)
                 else:
                     self._exact.setdefault(first, []).append(cue)
 
@@ -122,9 +130,13 @@ class Scorer:
         seen: set[tuple[str, str]] = set()
         for number, clause in enumerate(_CLAUSE.split(text)):
             found = words(clause)
+            last = len(found) - 1
             for start, word in enumerate(found):
-                groups = (self._exact.get(word), self._stems.get(word[:MIN_STEM]),
-                          self._numbers if _is_number(word) else None)
+                pair = self._pairs.get((word, found[start + 1])) if start < last else None
+                single = _singular(word)
+                groups = (self._exact.get(word), pair, self._stems.get(word[:MIN_STEM]),
+                          self._numbers if _is_number(word) else None,
+                          self._exact.get(single) if single else None)
                 for group in groups:
                     for cue in group or ():
                         if (cue.route, cue.text) in seen:
@@ -179,8 +191,18 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tokens
 
 
+def _plain(part: str) -> bool:
+    """A token that matches one exact word (not ``#``, ``~`` or a stem)."""
+    return part not in ("#", "~") and not part.endswith("*")
+
+
 def _is_number(word: str) -> bool:
     return word.isdigit() and int(word) <= _MAX_NUMBER
+
+
+def _singular(word: str) -> str:
+    """``word`` without a final "s" ("hugs", "mood's" -> "moods" -> "mood"), else ""."""
+    return word[:-1] if len(word) > _SHORTEST_PLURAL and word.endswith("s") else ""
 
 
 def _part_matches(part: str, word: str) -> bool:
@@ -188,7 +210,7 @@ def _part_matches(part: str, word: str) -> bool:
         return _is_number(word)
     if part.endswith("*"):
         return word.startswith(part[:-1])
-    return part == word
+    return part in (word, _singular(word))
 
 
 def _match_end(tokens: tuple[str, ...], found: list[str], start: int) -> int:
