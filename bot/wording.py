@@ -5,13 +5,14 @@ such as ``"You wrote: {reframe|something kind}"`` and the values at hand become
 :class:`~bot.types.Segment` runs.  The person's words are shortened and marked
 ``quoted`` (every adapter escapes them); a missing value gives its fallback, or
 nothing.  Values of our own (a date, a count) may be passed as ``ours`` and are
-said as plain text.
+said as plain text.  :func:`fullest` picks, among a line's wordings, the one
+that says the most of what is known.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Protocol
 
 from bot.dialogue.spec import PLACEHOLDER, Variants
@@ -19,7 +20,7 @@ from bot.state import Value
 from bot.text import shorten
 from bot.types import Segment
 
-__all__ = ["LineBook", "fill", "fillable", "references"]
+__all__ = ["LineBook", "fill", "fillable", "fullest", "references"]
 
 
 class LineBook(Protocol):
@@ -71,3 +72,22 @@ def fillable(text: str, values: Mapping[str, object], *, strict: bool = False) -
 def references(text: str) -> tuple[tuple[str, bool], ...]:
     """The names a wording fills in, and whether each has a fallback (texts are few)."""
     return tuple((m.group(1), m.group(2) is not None) for m in PLACEHOLDER.finditer(text))
+
+
+def fullest(variants: Variants, available: Collection[str], seed: int) -> str:
+    """The wording that says the most of what is ``available``.
+
+    Only wordings whose every placeholder (bar those with a fallback) has a value
+    can be said; among them, the one using the most values wins, so that a
+    check-in with a word is not shown as a bare check-in.  Ties, such as plain
+    alternative wordings, rotate with ``seed``.
+    """
+    def used(text: str) -> int:
+        return sum(name in available for name, _ in references(text))
+
+    sayable = [text for text in variants if fillable(text, dict.fromkeys(available))]
+    if not sayable:
+        sayable = list(variants)
+    most = max(used(text) for text in sayable)
+    best = [text for text in sayable if used(text) == most]
+    return best[seed % len(best)]
