@@ -77,17 +77,19 @@ def references(text: str) -> tuple[tuple[str, bool], ...]:
 def fullest(variants: Variants, available: Collection[str], seed: int) -> str:
     """The wording that says the most of what is ``available``.
 
-    Only wordings whose every placeholder (bar those with a fallback) has a value
-    can be said; among them, the one using the most values wins, so that a
-    check-in with a word is not shown as a bare check-in.  Ties, such as plain
-    alternative wordings, rotate with ``seed``.
+    Wordings whose every placeholder has a value come first (then those whose
+    missing ones have fallbacks); among them, the one using the most values
+    wins, so that a check-in with a word is not shown as a bare check-in.  Ties,
+    such as plain alternative wordings, rotate with ``seed``.
     """
     def used(text: str) -> int:
         return sum(name in available for name, _ in references(text))
 
-    sayable = [text for text in variants if fillable(text, dict.fromkeys(available))]
-    if not sayable:
-        sayable = list(variants)
+    known = dict.fromkeys(available)
+    # As the engine does: a wording written for what is there reads better than
+    # one that leans on fallbacks.
+    sayable = [text for text in variants if fillable(text, known, strict=True)]
+    sayable = sayable or [text for text in variants if fillable(text, known)] or list(variants)
     most = max(used(text) for text in sayable)
     best = [text for text in sayable if used(text) == most]
     return best[seed % len(best)]

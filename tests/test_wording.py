@@ -32,6 +32,8 @@ def test_the_fullest_sayable_wording_is_chosen_and_ties_rotate() -> None:
     assert fullest(variants, {"d", "mood"}, seed=5) == "{d}: {mood}"
     assert fullest(variants, {"d", "word"}, seed=5) == "{d}"
     assert {fullest(("A", "B"), (), seed) for seed in range(4)} == {"A", "B"}
+    # A fallback is a last resort, even where it would say more.
+    assert fullest(("{d}: {word|-}", "{d}"), {"d"}, seed=0) == "{d}"
 
 
 @given(st.text(), st.dictionaries(st.from_regex(r"[a-z]{1,5}", fullmatch=True), st.text()))
