@@ -71,10 +71,6 @@ class Scores:
     totals: dict[str, float]
     hits: tuple[Hit, ...] = field(default=())
 
-    def ranked(self) -> list[tuple[str, float]]:
-        """Routes by total, highest first (ties in name order, so stable)."""
-        return sorted(self.totals.items(), key=lambda item: (-item[1], item[0]))
-
 
 @dataclass(frozen=True, slots=True)
 class _Cue:
