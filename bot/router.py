@@ -48,7 +48,7 @@ ASK = "which_tool"
 # Which variable of each dialogue carries the person's text (``message`` otherwise).
 TEXT_INPUT: Mapping[str, str] = {BELIEF: "what_happened"}
 # A route is taken only when its cues add up to MIN_SCORE and beat the runner-up
-# by MARGIN; otherwise the bot asks.  Set by `compassion-bot router eval`.
+# by MARGIN; otherwise the bot asks.  Chosen with `compassion-bot router eval`.
 MIN_SCORE = 3.0
 MARGIN = 1.0
 
