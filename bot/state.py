@@ -40,6 +40,13 @@ class ConversationState(BaseModel):
     """When crisis language was last met; free text is answered by listening for a day."""
     said: dict[str, int] = Field(default_factory=dict)
     """How often each varied line was said, so wordings rotate without repeats."""
+    votes: dict[str, str] = Field(default_factory=dict)
+    """In a group: this person's answer to the open check-in (its id -> option), so
+    a second press changes their answer instead of counting twice.  Theirs alone:
+    ``/export`` shows it and ``/forget`` removes it."""
+    wins: dict[str, str] = Field(default_factory=dict)
+    """In a group: wins this person shared, held only until they say whether the
+    weekly digest may quote them (win id -> their words)."""
 
     @property
     def current(self) -> Frame | None:
@@ -53,6 +60,8 @@ class ConversationState(BaseModel):
             suspended=[_clone_frame(f) for f in self.suspended],
             crisis_at=self.crisis_at,
             said=dict(self.said),
+            votes=dict(self.votes),
+            wins=dict(self.wins),
         )
 
 
@@ -74,3 +83,6 @@ class Profile(BaseModel):
     """The platform refused delivery for good (blocked); nothing is scheduled meanwhile."""
     follow_up_at: str | None = None
     """ISO time of the check-in the person asked for after a crisis (sent by the scheduler)."""
+    group_journal: str | None = None
+    """``"yes"``: their answers to group check-ins (where the platform shows who
+    answered) also go to their own journal.  Set in a private chat."""

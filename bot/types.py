@@ -13,7 +13,8 @@ from typing import Any, Literal, TypeAlias
 
 Platform: TypeAlias = str
 ChatKind = Literal["private", "group"]
-InboundKind = Literal["text", "choice", "command", "wake", "nudge"]
+InboundKind = Literal["text", "choice", "command", "wake", "nudge", "poll", "group_due",
+                      "from_group"]
 RiskLevel = Literal["none", "concern", "crisis"]
 
 
@@ -51,6 +52,18 @@ class Inbound:
     Two kinds come from the scheduler, not from the person: ``wake`` (a timer the
     conversation set, its token in ``choice``) and ``nudge`` (a scheduled
     compassion nudge is due; ``at`` is when it was due).
+
+    Groups add three more.  ``group_due`` is a wellness channel's daily moment
+    (from the scheduler, keyed to the group itself: ``user_id`` is
+    :data:`GROUP_SELF`).  ``poll`` is a platform poll's new vote counts in
+    ``votes``, the platform's poll id in ``choice`` (the runtime finds the group).
+    ``from_group`` is a private turn the runtime derives from a group turn (a
+    crisis said in a group, a moderator alert): ``choice`` says which, ``text``
+    may hold a link to the group message.
+
+    ``is_admin`` is the adapter's verdict on whether the person may change the
+    group's settings (Telegram: chat administrator or creator; Discord: Manage
+    Channels); ``link`` is a link to the message itself, when the platform has one.
     """
 
     key: ConversationKey
@@ -61,6 +74,14 @@ class Inbound:
     choice: str | None = None
     command: str | None = None
     chat_kind: ChatKind = "private"
+    is_admin: bool = False
+    link: str | None = None
+    votes: tuple[int, ...] = ()
+
+
+GROUP_SELF = ""
+"""The ``user_id`` of a group's own conversation: its daily moment and its poll
+counts, which belong to nobody in particular."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +124,10 @@ class SendText:
     choices: tuple[Choice, ...] = ()
     private_link: Choice | None = None
     """A button that opens a private chat with the bot; ``id`` is the start payload."""
+    public: bool = False
+    """Said to a whole group channel (a daily prompt, check-in results), not an
+    answer to the one person whose turn it was: Discord posts it in the channel
+    rather than privately to that person."""
     type: Literal["text"] = "text"
 
     @property
@@ -129,7 +154,27 @@ class SendFile:
     type: Literal["file"] = "file"
 
 
-Outbound: TypeAlias = SendText | SendImage | SendFile
+@dataclass(frozen=True, slots=True)
+class SendPoll:
+    """An anonymous mood check-in for a group.
+
+    Telegram sends a native anonymous poll (the options' labels; counts come
+    back as ``poll`` events) and reports the platform's poll id with ``ref``;
+    Discord shows one button per option (each press is a ``choice`` event with
+    the option's id).  ``private_link`` opens a private chat, for answering
+    privately where a platform hides who voted.
+    """
+
+    question: str
+    options: tuple[Choice, ...]
+    ref: str
+    """Which check-in of the group this is, as the group's state names it."""
+    anonymous: bool = True
+    private_link: Choice | None = None
+    type: Literal["poll"] = "poll"
+
+
+Outbound: TypeAlias = SendText | SendImage | SendFile | SendPoll
 
 
 # --- effects: actions the runtime applies to the store, never sent -----------
@@ -199,8 +244,32 @@ class ShowProgress:
     type: Literal["show_progress"] = "show_progress"
 
 
+@dataclass(frozen=True, slots=True)
+class ReachOut:
+    """After a group turn, a private turn with ``user_id`` (see ``from_group`` events).
+
+    ``reason`` is ``crisis`` (the person said something worrying in the group:
+    they get resources privately) or ``alert`` (a moderator who asked for
+    alerts hears that a member may need support, with ``link``).
+    """
+
+    user_id: str
+    reason: Literal["crisis", "alert"]
+    link: str | None = None
+    type: Literal["reach_out"] = "reach_out"
+
+
+@dataclass(frozen=True, slots=True)
+class KeepWin:
+    """The author allowed their win to be quoted, unnamed, in the weekly digest:
+    keep its text, linked to them (``/forget`` removes it)."""
+
+    text: str
+    type: Literal["keep_win"] = "keep_win"
+
+
 Effect: TypeAlias = (
     UpdateProfile | RecordJournal | RequestExport | ForgetUser | ScheduleWake | ShowJournal
-    | ShowProgress
+    | ShowProgress | ReachOut | KeepWin
 )
 Action: TypeAlias = Outbound | Effect

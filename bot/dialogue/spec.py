@@ -339,6 +339,9 @@ class Dialogue(_Model):
     description: str = ""
     command: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
     """Starts this dialogue from any step (Telegram's rules for command names)."""
+    argument: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    """What the command takes after its name (``/win I rested``), described for the
+    platforms' command menus (Discord shows it as the command's text option)."""
     interrupt: Interrupt = "suspend"
     inputs: tuple[VarName, ...] = ()
     """Variables a caller or the router may pass in; each may be unset."""

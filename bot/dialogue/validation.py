@@ -150,7 +150,8 @@ def rule_start_exists(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> 
     if d.start is None:
         if d.steps:
             yield _problem(item, "", "start_exists", "has steps but no 'start'")
-        elif d.id != "system":
+        elif not d.lines:
+            # A file of lines only (system, groups) is said by the engine itself.
             yield _problem(item, "", "start_exists", "has no steps")
     elif d.start not in d.steps:
         yield _problem(item, "", "start_exists", f"start step '{d.start}' does not exist")
@@ -398,6 +399,19 @@ def rule_groups_never_quote(
             if any(placeholders(text) for text in variants):
                 yield _problem(item, step_id, "groups_never_quote",
                                f"'{field_name}' quotes an answer in a group dialogue")
+    # Lines are filled by the engine, never from answers: only its own group values.
+    for name, variants in item.dialogue.lines.items():
+        for text in variants:
+            for var, _fallback in placeholders(text):
+                if var not in GROUP_VALUES:
+                    yield _problem(item, "", "groups_never_quote",
+                                   f"'lines.{name}' fills in '{var}', which is not one of "
+                                   f"the engine's group values ({', '.join(sorted(GROUP_VALUES))})")
+
+
+GROUP_VALUES = frozenset({"count", "results", "time", "zone", "state", "feature", "prompt",
+                          "checkins", "wins", "digest", "alerts"})
+"""What the engine fills into group lines: counts and settings, never anyone's words."""
 
 
 RULES: dict[str, Rule] = {
