@@ -25,6 +25,9 @@ from typing import Protocol
 
 from bot.choices import LAUNCH, ChoiceRef, launcher, parse_choice
 from bot.dialogue.loader import RESUME_COMMAND, DialogueSet
+from bot.groups.prompts import PromptLibrary
+from bot.groups.state import GroupState, SharedWin
+from bot.groups.turn import GroupTurn
 from bot.dialogue.spec import (
     PLACEHOLDER,
     AskChoiceStep,
@@ -88,10 +91,11 @@ ONBOARDING = "onboarding"
 STOP = "stop"
 SOS = "sos"
 SYSTEM = "system"
-GROUP_CRISIS = "group_crisis"
-GROUP_PRIVATE = "group_private"
-# What the bot does in a group when asked; everything else is offered in private.
-GROUP_COMMANDS = frozenset({SOS, "help"})
+CRISIS_FROM_GROUP = "crisis_from_group"
+GROUP_ALERT = "group_alert"
+# What the bot does in a group when asked (see bot.groups.turn); everything else
+# is offered in private.
+GROUP_COMMANDS = frozenset({SOS, "help", "wellness", "checkin", "win"})
 # Dialogues about safety are never "put aside" to be resumed later: they are
 # either finished or started afresh.
 NOT_RESUMABLE = frozenset(
@@ -127,12 +131,20 @@ class Turn:
     now: datetime
     profile: Profile
     risk: Assessment = NO_RISK
+    group: GroupState | None = None
+    """In a group chat: the group's settings and aggregates (``None``: never set up)."""
+    wins: tuple[SharedWin, ...] = ()
+    """On a group's daily moment: the wins its digest may quote."""
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     state: ConversationState
     actions: list[Action]
+    group: GroupState | None = None
+    """The group's new state, when this turn changed it."""
+    drop_wins: tuple[int, ...] = ()
+    """Kept wins the digest has used (or passed over): no longer stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +178,7 @@ class Engine:
         *,
         router: Router | None = None,
         nudges: NudgeComposer | None = None,
+        prompts: PromptLibrary | None = None,
         nudge_grace: timedelta = NUDGE_GRACE,
         quote_chars: int = 120,
         max_answer_chars: int = 4000,
@@ -175,6 +188,8 @@ class Engine:
         # Free text is routed only to exercises that are loaded.
         self.router = router or Router(available=dialogues.dialogues.keys())
         self.nudges = nudges
+        self.prompts = prompts
+        """The daily prompts of group wellness channels."""
         self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars
         self.max_answer_chars = max_answer_chars
@@ -183,7 +198,8 @@ class Engine:
         """Apply one turn.  ``state`` is not modified; the new state is returned."""
         run = _Run(self, state.clone(), turn)
         run.handle()
-        return Outcome(run.state, run.actions)
+        group = run.group if run.group is not None and run.group != turn.group else None
+        return Outcome(run.state, run.actions, group, tuple(run.drop_wins))
 
 
 @dataclass
@@ -195,10 +211,13 @@ class _Run:
     turn: Turn
     actions: list[Action] = field(default_factory=list)
     profile: Profile = field(init=False)
+    group: GroupState | None = field(init=False)
+    drop_wins: list[int] = field(default_factory=list)
     steps_taken: int = 0
 
     def __post_init__(self) -> None:
         self.profile = self.turn.profile.model_copy()
+        self.group = self.turn.group.clone() if self.turn.group is not None else None
 
     # --- dispatch -------------------------------------------------------------
 
@@ -208,8 +227,10 @@ class _Run:
             self.wake(event.choice or "")
         elif event.kind == "nudge":
             self.nudge()
+        elif event.kind == "from_group":
+            self.from_group()
         elif event.chat_kind == "group":
-            self.group()
+            GroupTurn(self).handle()
         elif event.kind == "command":
             self.command(event.command or "", event.text)
         elif event.kind == "choice":
@@ -218,23 +239,15 @@ class _Run:
             self.text(event.text)
         self.run()
 
-    def group(self) -> None:
-        """A shared channel: crisis lines and help, and anything personal moves to private.
-
-        The bot never quotes a message in a group and never runs an exercise
-        there; it offers a private chat instead.
-        """
+    def from_group(self) -> None:
+        """A private turn that follows a group turn (see :class:`bot.types.ReachOut`)."""
         event = self.turn.event
-        if event.kind == "text" and self.turn.risk.level == "crisis":
+        if event.choice == "crisis":
             self.state.crisis_at = self.turn.now
-            self.start(GROUP_CRISIS, mode="discard")
-        elif event.kind == "command" and (event.command or "").casefold() in GROUP_COMMANDS:
-            self.start(self.engine.dialogues.commands[(event.command or "").casefold()],
-                       mode="discard")
-        elif event.kind == "choice" and self.state.stack:
-            self.press(event.choice or "")
-        else:
-            self.start(GROUP_PRIVATE, mode="discard")
+            self.start(CRISIS_FROM_GROUP)
+        elif event.choice == "alert":
+            inputs: dict[str, Value] = {"link": event.text} if event.text else {}
+            self.start(GROUP_ALERT, inputs=inputs)
 
     def text(self, raw: str) -> None:
         risk = self.turn.risk.level
@@ -281,6 +294,11 @@ class _Run:
             self.reprompt()
             return
         dialogue_id = self.engine.dialogues.commands.get(name)
+        payload = args.strip().casefold()
+        if name == "start" and payload != "start" and payload in self.engine.dialogues.commands:
+            # A deep link that names a command ("check in privately" under a group
+            # check-in) opens that dialogue straight away.
+            dialogue_id = self.engine.dialogues.commands[payload]
         if dialogue_id is None:
             self.say_line("unknown_command", command="/" + shorten(name, 32))
             self.reprompt()

@@ -10,6 +10,7 @@ moderator alerts, so that they can be sent; their ``/forget`` removes that too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -95,3 +96,12 @@ def decode_group(data: str | None) -> GroupState:
 
 def encode_group(state: GroupState) -> str:
     return state.model_dump_json(exclude_defaults=True)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedWin:
+    """A win whose author allowed the weekly digest to quote it, unnamed."""
+
+    id: int
+    text: str
+    at: datetime
