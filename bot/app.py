@@ -16,6 +16,8 @@ from bot.config import Settings
 from bot.delivery import Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
+from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
+from bot.groups.prompts import load_prompts
 from bot.ratelimit import RateLimiter
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
@@ -58,6 +60,7 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> En
     return Engine(
         dialogues,
         build_services(load_resources()),
+        prompts=load_prompts(settings.dialogues_dir / PROMPTS_FILE),
         max_answer_chars=settings.max_answer_chars,
         nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
     )

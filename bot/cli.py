@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue.loader import DialogueError, check_dialogues
+from bot.groups.prompts import check_prompts
 from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
 log = logging.getLogger("compassion_bot")
@@ -143,7 +144,7 @@ def configure_logging(level: str) -> None:
 
 def _check(paths: Sequence[Path]) -> int:
     targets = list(paths) or [load_settings().dialogues_dir]
-    problems = check_dialogues(targets)
+    problems: list[object] = [*check_dialogues(targets), *check_prompts(targets)]
     for problem in problems:
         print(problem)
     if problems:

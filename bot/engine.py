@@ -25,9 +25,6 @@ from typing import Protocol
 
 from bot.choices import LAUNCH, ChoiceRef, launcher, parse_choice
 from bot.dialogue.loader import RESUME_COMMAND, DialogueSet
-from bot.groups.prompts import PromptLibrary
-from bot.groups.state import GroupState, SharedWin
-from bot.groups.turn import GroupTurn
 from bot.dialogue.spec import (
     PLACEHOLDER,
     AskChoiceStep,
@@ -55,6 +52,9 @@ from bot.dialogue.spec import (
     Step,
     Variants,
 )
+from bot.groups.prompts import PromptLibrary
+from bot.groups.state import GroupState, SharedWin
+from bot.groups.turn import GroupTurn
 from bot.router import Router
 from bot.state import ConversationState, Frame, Profile, Value
 from bot.text import (

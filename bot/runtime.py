@@ -12,6 +12,7 @@ the commit fail on its ``version`` and the turn is simply run again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -24,7 +25,9 @@ from pydantic import ValidationError
 
 from bot.codec import decode_state, encode_outbound, encode_state
 from bot.delivery import Dispatcher
-from bot.engine import Engine, EngineError, Turn
+from bot.engine import Engine, EngineError, Outcome, Turn
+from bot.groups.schedule import next_moment
+from bot.groups.state import GroupState, group_from_row, group_to_row
 from bot.journal_view import render_journal
 from bot.locks import KeyedLocks
 from bot.nudges.schedule import next_due
@@ -34,6 +37,8 @@ from bot.store.base import (
     Commit,
     ConflictError,
     DuplicateEventError,
+    GroupSnapshot,
+    GroupWrite,
     JournalEntry,
     OutboxRow,
     Store,
@@ -42,13 +47,16 @@ from bot.store.base import (
 )
 from bot.text import clean_input
 from bot.types import (
+    GROUP_SELF,
     NO_RISK,
     Action,
     Assessment,
     ConversationKey,
     ForgetUser,
     Inbound,
+    KeepWin,
     Outbound,
+    ReachOut,
     RecordJournal,
     RequestExport,
     ScheduleWake,
@@ -75,7 +83,7 @@ EXPORT_FILENAME = "compassion-bot-export.json"
 class Handled:
     """What became of one inbound event."""
 
-    status: Literal["done", "duplicate"]
+    status: Literal["done", "duplicate", "ignored"]
     outbox_ids: tuple[int, ...] = ()
     delivered: int = 0
 
@@ -104,16 +112,32 @@ class Runtime:
         self.locks = KeyedLocks()
 
     async def handle(self, event: Inbound) -> Handled:
-        """Process one inbound event exactly once and deliver its replies."""
+        """Process one inbound event exactly once and deliver its replies.
+
+        A group turn may ask for private turns (:class:`ReachOut`): each runs
+        afterwards as its own event, so that its replies go through the outbox
+        of the person's private chat, and a refused one never touches the
+        group's reply.
+        """
         if event.text:
             event = dataclasses.replace(event, text=clean_input(event.text))
-        async with self.locks.hold(event.key):
+        if event.kind == "poll":
+            found = await self._poll_event(event)
+            if found is None:
+                return Handled("ignored")  # not a poll of a group's open check-in
+            event = found
+        reach: list[ReachOut] = []
+        async with self.locks.hold(event.key), self._hold_group(event):
             for _ in range(MAX_CONFLICT_RETRIES):
                 snapshot = await self.store.load(event.key, event.event_id)
                 if snapshot.duplicate:
                     return Handled("duplicate")
-                commit, sent = await self._turn(event, snapshot.state_json, snapshot.profile,
-                                                snapshot.version)
+                group = None
+                if event.chat_kind == "group":
+                    group = await self.store.load_group(event.key.platform, event.key.chat_id,
+                                                        wins=event.kind == "group_due")
+                commit, sent, reach = await self._turn(
+                    event, snapshot.state_json, snapshot.profile, snapshot.version, group)
                 try:
                     ids = await self.store.commit(commit)
                 except ConflictError:
@@ -125,10 +149,51 @@ class Runtime:
                     for row_id, payload in zip(ids, commit.outbox, strict=True)
                 ]
                 delivery = await self.dispatcher.deliver(rows, sent)
-                if event.key in delivery.unreachable:
+                if event.key in delivery.unreachable and event.key.user_id != GROUP_SELF:
                     await self._update_profile(event.key, {"unreachable": True})
-                return Handled("done", tuple(ids), delivery.delivered)
-        raise ConflictError(f"conversation kept changing under {MAX_CONFLICT_RETRIES} attempts")
+                handled = Handled("done", tuple(ids), delivery.delivered)
+                break
+            else:
+                raise ConflictError(
+                    f"conversation kept changing under {MAX_CONFLICT_RETRIES} attempts")
+        for reason in reach:
+            await self._reach_out(event, reason)
+        return handled
+
+    def _hold_group(self, event: Inbound) -> contextlib.AbstractAsyncContextManager[None]:
+        """In a group, turns that change the group run one at a time in this process
+        (across processes the group row's version does it).  Always taken after
+        the conversation's lock."""
+        if event.chat_kind != "group":
+            return contextlib.nullcontext()
+        return self.locks.hold(("group", event.key.platform, event.key.chat_id))
+
+    async def _reach_out(self, event: Inbound, reach: ReachOut) -> None:
+        """The private turn a group turn asked for, with an id derived from the group
+        event's, so that a redelivered group message does not repeat it."""
+        private = ConversationKey(event.key.platform, reach.user_id, reach.user_id)
+        derived = Inbound(private, f"{event.event_id}/{reach.reason}:{reach.user_id}", event.at,
+                          "from_group", text=reach.link or "", choice=reach.reason)
+        try:
+            await self.handle(derived)
+        except Exception:
+            # The group's reply is out already; a private message that cannot be
+            # made must not undo it.  (A refused one is handled by delivery.)
+            log.exception("private %s after a group turn failed on %s", reach.reason,
+                          event.key.platform)
+
+    async def _poll_event(self, event: Inbound) -> Inbound | None:
+        """A platform poll's counts, as an event of the group whose check-in it is."""
+        found = await self.store.find_poll(event.key.platform, event.choice or "")
+        if found is None:
+            return None
+        key = ConversationKey(event.key.platform, found.chat_id, GROUP_SELF)
+        return dataclasses.replace(event, key=key, choice=found.ref, chat_kind="group")
+
+    async def poll_sent(self, key: ConversationKey, poll_id: str, ref: str) -> None:
+        """An adapter sent a group's check-in as a platform poll with id ``poll_id``:
+        its counts will arrive as ``poll`` events naming only that id."""
+        await self.store.record_poll(key.platform, key.chat_id, poll_id, ref)
 
     async def mark_unreachable(self, key: ConversationKey) -> None:
         """The platform refused this person for good: nothing more is scheduled for them
@@ -151,30 +216,69 @@ class Runtime:
 
     async def _turn(
         self, event: Inbound, state_json: str | None, profile_data: dict[str, object],
-        version: int,
-    ) -> tuple[Commit, list[Outbound]]:
+        version: int, group_row: GroupSnapshot | None = None,
+    ) -> tuple[Commit, list[Outbound], list[ReachOut]]:
         now = self.clock()
         state = self._decode_state(state_json)
         profile = _decode_profile(profile_data)
-        risk = self.assess(event.text) if event.kind == "text" and event.text else NO_RISK
+        risk = self.assess(event.text) if _assessed(event) else NO_RISK
         if risk.level != "none":
             log.info("risk %s (%s) on %s", risk.level, ",".join(risk.reasons), event.key.platform)
-        turn = Turn(event=event, now=now, profile=profile, risk=risk)
+        group = self._decode_group(group_row)
+        wins = group_row.wins if group_row is not None else ()
+        turn = Turn(event=event, now=now, profile=profile, risk=risk, group=group, wins=wins)
         try:
             outcome = self.engine.step(state, turn)
-            new_state, actions = outcome.state, outcome.actions
         except (EngineError, KeyError, ValueError) as exc:
             # A bug must not trap the person in a broken conversation: say so
             # kindly, drop the running dialogue, keep everything else.
             log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
-            new_state = state.model_copy(update={"stack": []})
-            actions = [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))]
-        return await self._commit(event, now, version, new_state, actions, profile_data)
+            outcome = Outcome(state.model_copy(update={"stack": []}),
+                              [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))])
+        commit, outbound, reach = await self._commit(event, now, version, outcome.state,
+                                                     outcome.actions, profile_data)
+        if group_row is not None:
+            change = self._group_write(event, now, group_row, group, outcome)
+            commit = dataclasses.replace(commit, group=change)
+        return commit, outbound, reach
+
+    def _decode_group(self, row: GroupSnapshot | None) -> GroupState | None:
+        if row is None or row.state_json is None:
+            return None
+        try:
+            return group_from_row(row.state_json, row.alert_to)
+        except ValidationError:
+            log.warning("unreadable group state replaced with a fresh one")
+            return GroupState()
+
+    def _group_write(
+        self, event: Inbound, now: datetime, row: GroupSnapshot, before: GroupState | None,
+        outcome: Outcome,
+    ) -> GroupWrite | None:
+        """The group's change, and its next daily moment when this turn was the
+        moment or changed the settings.  After a moment the next is counted from
+        when this one was due (a late one from the end of the grace period, so
+        missed moments are not sent in a burst)."""
+        after_state = outcome.group or before
+        reschedule = event.kind == "group_due" or (
+            outcome.group is not None
+            and (before is None or outcome.group.settings != before.settings))
+        if after_state is None or not (outcome.group or reschedule or outcome.drop_wins):
+            return None
+        next_due = None
+        if reschedule:
+            after = now
+            if event.kind == "group_due":
+                after = max(event.at, now - self.engine.nudge_grace)
+            next_due = next_moment(after_state.settings, after, seed=event.key.chat_id)
+        document, alert_to = group_to_row(after_state)
+        return GroupWrite(row.version, document, alert_to=alert_to, reschedule=reschedule,
+                          next_due_at=next_due, drop_wins=outcome.drop_wins)
 
     async def _commit(
         self, event: Inbound, now: datetime, version: int, state: ConversationState,
         actions: list[Action], profile: Mapping[str, Any],
-    ) -> tuple[Commit, list[Outbound]]:
+    ) -> tuple[Commit, list[Outbound], list[ReachOut]]:
         """The commit for this turn, and the outbound actions in its outbox, in order."""
         forget = any(isinstance(a, ForgetUser) for a in actions)
         profile_changes: dict[str, object] = {}
@@ -183,11 +287,17 @@ class Runtime:
         journal: list[JournalEntry] = []
         outbound: list[Outbound] = []
         timers: list[Timer] = []
+        wins: list[str] = []
+        reach: list[ReachOut] = []
         for action in actions:
             if isinstance(action, UpdateProfile):
                 profile_changes.update(action.changes)
             elif isinstance(action, RecordJournal):
                 journal.append(JournalEntry(action.kind, action.data, now))
+            elif isinstance(action, KeepWin):
+                wins.append(action.text)
+            elif isinstance(action, ReachOut):
+                reach.append(action)
             elif isinstance(action, ScheduleWake):
                 timers.append(Timer(now + timedelta(seconds=action.seconds), action.token))
             elif isinstance(action, ShowJournal | ShowProgress):
@@ -199,10 +309,12 @@ class Runtime:
                 profile_changes.clear()
                 journal.clear()
                 timers.clear()
+                wins.clear()
             else:
                 outbound.append(action)
         subscription = self._subscription(event, now, profile, profile_changes, forget)
-        keep_state = bool(state.stack or state.suspended or (state.said and not forget))
+        keep_state = bool(state.stack or state.suspended or state.votes or state.wins
+                          or (state.said and not forget))
         commit = Commit(
             key=event.key,
             at=now,
@@ -215,8 +327,9 @@ class Runtime:
             forget=forget,
             timers=timers,
             subscription=subscription,
+            wins=wins,
         )
-        return commit, outbound
+        return commit, outbound, reach
 
     def _subscription(
         self, event: Inbound, now: datetime, profile: Mapping[str, Any],
@@ -273,6 +386,9 @@ class Runtime:
             "conversations": data.get("conversations", []),
             "journal": data.get("journal", []),
         }
+        groups = {} if forgotten else await self.store.export_groups(event.key.user)
+        # Only when there is something: most people never use a group channel.
+        document.update({name: items for name, items in groups.items() if items})
         content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
         return SendFile(EXPORT_FILENAME, content)
 
@@ -286,8 +402,16 @@ class Runtime:
             return ConversationState()
 
 
-SCHEDULED_KINDS = frozenset({"wake", "nudge"})
+SCHEDULED_KINDS = frozenset({"wake", "nudge", "group_due", "poll", "from_group"})
 """Events the scheduler makes: they say nothing about whether the person is reachable."""
+
+
+def _assessed(event: Inbound) -> bool:
+    """Whether the safety seam reads this event's text: everything typed, and in a
+    group also what follows a command (``/win`` shares a few words)."""
+    if not event.text:
+        return False
+    return event.kind == "text" or (event.kind == "command" and event.chat_kind == "group")
 
 
 def _decides_nudges(profile_field: str) -> bool:

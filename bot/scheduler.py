@@ -5,7 +5,8 @@ subscriptions live in the store with their due time in UTC.  Each tick the
 scheduler *claims* what is due (held for a lease, so another worker leaves it
 alone, and taken again after the lease should this worker die) and hands each
 one to :meth:`Runtime.handle` as an event with a stable id: ``timer:<id>`` or
-``nudge:<user>:<due time>``.  The runtime's dedupe makes each turn happen
+``nudge:<user>:<due time>`` (and a wellness channel's daily moment,
+``group:<chat>:<due time>``).  The runtime's dedupe makes each turn happen
 exactly once, and the nudge's turn commits the next due time in the same
 transaction as its reply.  Nothing here sleeps in a way that blocks anyone:
 sends are paced by the dispatcher's rate limiter, and a large batch simply
@@ -20,8 +21,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.runtime import Runtime
-from bot.store.base import DueNudge, Store, TimerRow
-from bot.types import Inbound
+from bot.store.base import DueGroup, DueNudge, Store, TimerRow
+from bot.types import GROUP_SELF, ConversationKey, Inbound
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,14 @@ def nudge_event(due: DueNudge) -> Inbound:
     """The event of one due nudge; its id is the same whichever worker makes it."""
     event_id = f"nudge:{due.key.user_id}:{due.due_at.isoformat()}"
     return Inbound(due.key, event_id, due.due_at, "nudge")
+
+
+def group_event(due: DueGroup) -> Inbound:
+    """A wellness channel's daily moment, keyed to the group itself; the same id
+    whichever worker makes it."""
+    key = ConversationKey(due.platform, due.chat_id, GROUP_SELF)
+    event_id = f"group:{due.chat_id}:{due.due_at.isoformat()}"
+    return Inbound(key, event_id, due.due_at, "group_due", chat_kind="group")
 
 
 def timer_event(timer: TimerRow) -> Inbound:
@@ -65,7 +74,8 @@ class Scheduler:
         self._slots = asyncio.Semaphore(concurrency)
 
     async def run_once(self) -> int:
-        """Handle what is due now; returns how many timers and nudges were claimed."""
+        """Handle what is due now; returns how many timers, nudges and group moments
+        were claimed."""
         now = self.clock()
         timers = await self.store.claim_timers(now, self.batch, self.lease)
         if timers:
@@ -75,7 +85,10 @@ class Scheduler:
         nudges = await self.store.claim_nudges(now, self.batch, self.lease)
         if nudges:
             await self._each(nudge_event(n) for n in nudges)
-        return len(timers) + len(nudges)
+        groups = await self.store.claim_groups(now, self.batch, self.lease)
+        if groups:
+            await self._each(group_event(g) for g in groups)
+        return len(timers) + len(nudges) + len(groups)
 
     async def run(self) -> None:
         """Tick until cancelled; when a tick found a full batch, go again at once."""

@@ -409,8 +409,7 @@ def rule_groups_never_quote(
                                    f"the engine's group values ({', '.join(sorted(GROUP_VALUES))})")
 
 
-GROUP_VALUES = frozenset({"count", "results", "time", "zone", "state", "feature", "prompt",
-                          "checkins", "wins", "digest", "alerts"})
+GROUP_VALUES = frozenset({"count", "results", "time", "zone", "state", "feature"})
 """What the engine fills into group lines: counts and settings, never anyone's words."""
 
 

@@ -98,6 +98,21 @@ def encode_group(state: GroupState) -> str:
     return state.model_dump_json(exclude_defaults=True)
 
 
+def group_from_row(state_json: str | None, alert_to: str | None) -> GroupState:
+    """The group as stored: its document, and the alert recipient kept beside it."""
+    state = decode_group(state_json)
+    state.settings.alert_to = alert_to
+    return state
+
+
+def group_to_row(state: GroupState) -> tuple[str, str | None]:
+    """The document to store (without the alert recipient) and the recipient."""
+    alert_to = state.settings.alert_to
+    bare = state.model_copy(update={"settings": state.settings.model_copy(
+        update={"alert_to": None})})
+    return encode_group(bare), alert_to
+
+
 @dataclass(frozen=True, slots=True)
 class SharedWin:
     """A win whose author allowed the weekly digest to quote it, unnamed."""

@@ -29,9 +29,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.groups.prompts import remember
-from bot.groups.schedule import zone_of
+from bot.groups.schedule import parse_clock, parse_zone, zone_of
 from bot.groups.state import FEATURES, Checkin, GroupState
-from bot.nudges.parse import parse_time_window, parse_timezone
 from bot.text import shorten
 from bot.types import Choice, KeepWin, ReachOut, RecordJournal, Segment, SendPoll, SendText
 
@@ -150,18 +149,18 @@ class GroupTurn:
         if name in ("on", "off"):
             settings.on = name == "on"
             if settings.on:
-                self.say("wellness_on", public=True, **self.clock_values())
+                self.announce("wellness_on", **self.clock_values())
             else:
-                self.say("wellness_off", public=True)
+                self.announce("wellness_off")
         elif name == "time":
-            clock = parse_time_window(rest) if rest else None
-            if clock is None or "-" in clock:
+            clock = parse_clock(rest) if rest else None
+            if clock is None:
                 self.say("time_invalid")
                 return
             settings.time = clock
             self.say("time_set", **self.clock_values())
         elif name == "zone":
-            zone = parse_timezone(rest) if rest else None
+            zone = parse_zone(rest) if rest else None
             if zone is None:
                 self.say("zone_invalid")
                 return
@@ -184,8 +183,9 @@ class GroupTurn:
 
     def summary(self) -> None:
         settings = self.group.settings
-        values = {name: self.on_off(settings.feature(name)) for name in FEATURES}
-        self.say("wellness_summary", state=self.on_off(settings.on), **values,
+        features = " ".join(f"{self.word(f'name_{name}')}: {self.on_off(settings.feature(name))}."
+                            for name in FEATURES)
+        self.say("wellness_summary", state=self.on_off(settings.on), results=features,
                  **self.clock_values())
         self.say("wellness_usage")
 
@@ -254,12 +254,12 @@ class GroupTurn:
         if checkin.total >= THRESHOLD:
             self.results(checkin)
         elif checkin.shown == 0:
-            self.say("checkin_too_few", public=True)
+            self.announce("checkin_too_few")
 
     def results(self, checkin: Checkin) -> None:
         parts = [f"{self.word(f'option_{option}')} {count}"
                  for option, count in zip(CHECKIN_OPTIONS, checkin.counts, strict=True)]
-        self.say("checkin_results", public=True, count=str(checkin.total),
+        self.announce("checkin_results", count=str(checkin.total),
                  results=", ".join(parts))
         checkin.shown = checkin.total
 
@@ -325,11 +325,11 @@ class GroupTurn:
         authors allowed it, unnamed.  The kept words are dropped once used."""
         count = self.group.wins_week
         if count == 0:
-            self.say("digest_none", public=True)
+            self.announce("digest_none")
         elif count == 1:
-            self.say("digest_one", public=True)
+            self.announce("digest_one")
         else:
-            self.say("digest_many", public=True, count=str(count))
+            self.announce("digest_many", count=str(count))
         wins = self.run.turn.wins
         quoted = [w for w in wins if w.at >= since][:DIGEST_QUOTES] if count else []
         if quoted:
@@ -367,5 +367,10 @@ class GroupTurn:
     def word(self, name: str) -> str:
         return "".join(s.text for s in self.line(name))
 
-    def say(self, name: str, *, public: bool = False, **values: str) -> None:
-        self.run.actions.append(SendText(self.line(name, **values), public=public))
+    def say(self, name: str, **values: str) -> None:
+        """To the person whose turn it is (on Discord, only they see it)."""
+        self.run.actions.append(SendText(self.line(name, **values)))
+
+    def announce(self, name: str, **values: str) -> None:
+        """To the whole channel."""
+        self.run.actions.append(SendText(self.line(name, **values), public=True))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.groups.state import SharedWin
 from bot.types import ConversationKey, UserKey
 
 
@@ -90,6 +91,57 @@ class DueNudge:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupSnapshot:
+    """A group channel's stored state (settings and aggregates)."""
+
+    state_json: str | None
+    """``None`` for a group never set up."""
+    version: int
+    """Optimistic-concurrency version of the group row; 0 when there is none."""
+    alert_to: str | None = None
+    """The person (on the group's platform) who receives its moderator alerts."""
+    wins: tuple[SharedWin, ...] = ()
+    """Wins its authors allowed the digest to quote, oldest first (when asked for)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWrite:
+    """A turn's change to the group of its chat (``Commit.key.chat_id``)."""
+
+    expected_version: int
+    """The version :meth:`Store.load_group` returned; the commit fails with
+    :class:`ConflictError` if the group row has moved on."""
+    state_json: str
+    alert_to: str | None = None
+    """Kept beside the state, not in it, so that the person's ``/forget`` can
+    remove it without reading anyone's state."""
+    reschedule: bool = False
+    """Set the next daily moment to ``next_due_at`` (and release any claim on it);
+    otherwise it stays as it is."""
+    next_due_at: datetime | None = None
+    """``None`` with ``reschedule``: nothing is scheduled."""
+    drop_wins: Sequence[int] = ()
+    """Kept wins of this group to delete (the digest used them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DueGroup:
+    """A group whose daily moment is due, claimed for one worker for a while."""
+
+    platform: str
+    chat_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PollRef:
+    """Which group, and which of its check-ins, a platform's poll belongs to."""
+
+    chat_id: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     """Everything one turn changes, written atomically by :meth:`Store.commit`."""
 
@@ -110,11 +162,17 @@ class Commit:
     """Outbound payloads (JSON), delivered in this order."""
     forget: bool = False
     """Delete everything stored about ``key.user`` before applying the rest
-    (profile, conversations, journal, outbox rows, timers, subscription)."""
+    (profile, conversations, journal, outbox rows, timers, subscription, the wins
+    they allowed to be quoted, and their place as any group's alert recipient)."""
     timers: Sequence[Timer] = ()
     """Timers this turn set, for this conversation."""
     subscription: Subscription | None = None
     """Replaces the person's nudge subscription; ``None`` leaves it as it is."""
+    group: GroupWrite | None = None
+    """Changes the group of ``key.chat_id``; ``None`` leaves it as it is."""
+    wins: Sequence[str] = ()
+    """Wins whose author (``key.user_id``) allowed the digest of the group
+    ``key.chat_id`` to quote them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +255,26 @@ class Store(Protocol):
         """Subscriptions due by ``now`` that no worker holds, earliest first; each is
         held for ``lease``.  The nudge's turn commits the next due time, which
         releases it."""
+
+    async def load_group(
+        self, platform: str, chat_id: str, *, wins: bool = False
+    ) -> GroupSnapshot:
+        """The group's state; with ``wins``, also the wins its digest may quote."""
+
+    async def claim_groups(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[DueGroup]:
+        """Groups whose daily moment is due by ``now`` and that no worker holds,
+        earliest first; each is held for ``lease``.  The moment's turn commits the
+        next one (``GroupWrite.reschedule``), which releases it."""
+
+    async def record_poll(self, platform: str, chat_id: str, poll_id: str, ref: str) -> None:
+        """The platform's id of the poll the group's check-in ``ref`` was sent as
+        (only the latest poll of a group is remembered)."""
+
+    async def find_poll(self, platform: str, poll_id: str) -> PollRef | None:
+        """The group and check-in a poll was sent for, if it is the group's latest."""
+
+    async def export_groups(self, user: UserKey) -> dict[str, Any]:
+        """What groups hold about one person: ``{"group_wins": [...], "alerts_for": [...]}``
+        (the wins they allowed to be quoted; the groups whose alerts they receive)."""

@@ -14,7 +14,8 @@ process remembers:
   writes nothing.
 
 Locks are always taken in the same order (the person's conversations by chat,
-then their profile, then their subscription; outbox and timer rows by id), so
+then the group of the chat, then their profile, then their subscription; outbox
+and timer rows by id), so
 two commits never wait for each other in a circle.  Timers and nudges are
 claimed with ``FOR UPDATE SKIP LOCKED`` and a lease, so several workers share
 them without handing one out twice.
@@ -34,14 +35,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from bot.groups.state import SharedWin
 from bot.store import DatabaseUnavailableError
 from bot.store.base import (
     Commit,
     ConflictError,
+    DueGroup,
     DueNudge,
     DuplicateEventError,
+    GroupSnapshot,
     JournalEntry,
     OutboxRow,
+    PollRef,
     Snapshot,
     StoreError,
     TimerRow,
@@ -156,7 +161,80 @@ _FORGET = (
            SELECT id FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id FOR UPDATE)""",
     """DELETE FROM timers WHERE id IN (
            SELECT id FROM timers WHERE platform = $1 AND user_id = $2 ORDER BY id FOR UPDATE)""",
+    "DELETE FROM group_wins WHERE platform = $1 AND user_id = $2",
+    # The version moves on, so that a group turn loaded before the forget cannot
+    # write the person back as the group's alert recipient.
+    """UPDATE group_channels SET alert_to = NULL, version = version + 1
+       WHERE (platform, chat_id) IN (
+           SELECT platform, chat_id FROM group_channels WHERE platform = $1 AND alert_to = $2
+           ORDER BY chat_id COLLATE "C" FOR UPDATE)""",
 )
+
+# Locked after the conversation row (the order every commit keeps).
+_LOCK_GROUP = """
+SELECT version FROM group_channels WHERE platform = $1 AND chat_id = $2 FOR UPDATE
+"""
+
+_INSERT_GROUP = """
+INSERT INTO group_channels (platform, chat_id, state, version, alert_to, next_due_at,
+                            updated_at)
+VALUES ($1, $2, $3::json, $4, $5, CASE WHEN $6 THEN $7::timestamptz END, $8)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+
+_UPDATE_GROUP = """
+UPDATE group_channels
+SET state = $3::json, version = $4, alert_to = $5, updated_at = $8,
+    next_due_at = CASE WHEN $6 THEN $7::timestamptz ELSE next_due_at END,
+    claimed_until = CASE WHEN $6 THEN NULL ELSE claimed_until END
+WHERE platform = $1 AND chat_id = $2
+"""
+
+_INSERT_WINS = """
+INSERT INTO group_wins (platform, chat_id, user_id, text, at)
+SELECT $1, $2, $3, w.text, $5
+FROM unnest($4::text[]) WITH ORDINALITY AS w(text, n)
+ORDER BY w.n
+"""
+
+_DELETE_WINS = """
+DELETE FROM group_wins WHERE platform = $1 AND chat_id = $2 AND id = ANY($3::bigint[])
+"""
+
+_LOAD_GROUP = """
+SELECT state::text, version, alert_to FROM group_channels WHERE platform = $1 AND chat_id = $2
+"""
+
+_GROUP_WINS = """
+SELECT id, text, at FROM group_wins WHERE platform = $1 AND chat_id = $2 ORDER BY at, id
+"""
+
+_CLAIM_GROUPS = """
+UPDATE group_channels AS g SET claimed_until = $2
+WHERE (g.platform, g.chat_id) IN (
+    SELECT platform, chat_id FROM group_channels
+    WHERE next_due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+    ORDER BY next_due_at, platform, chat_id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED)
+RETURNING g.platform, g.chat_id, g.next_due_at
+"""
+
+_RECORD_POLL = """
+UPDATE group_channels SET poll_id = $3, poll_ref = $4 WHERE platform = $1 AND chat_id = $2
+"""
+
+_FIND_POLL = "SELECT chat_id, poll_ref FROM group_channels WHERE platform = $1 AND poll_id = $2"
+
+_EXPORT_WINS = """
+SELECT chat_id, text, at FROM group_wins WHERE platform = $1 AND user_id = $2 ORDER BY at, id
+"""
+
+_EXPORT_ALERTS = """
+SELECT chat_id FROM group_channels WHERE platform = $1 AND alert_to = $2
+ORDER BY chat_id COLLATE "C"
+"""
 
 _INSERT_CONVERSATION = """
 INSERT INTO conversations (platform, chat_id, user_id, state, version, updated_at)
@@ -315,6 +393,7 @@ class _Values:
     journal: tuple[list[str], list[str], list[datetime]]
     timers: tuple[list[str], list[datetime]]
     next_due_at: datetime | None
+    group_due: datetime | None = None
 
 
 def _values(commit: Commit) -> _Values:
@@ -337,6 +416,11 @@ def _values(commit: Commit) -> _Values:
             None
             if commit.subscription is None or commit.subscription.next_due_at is None
             else require_aware(commit.subscription.next_due_at)
+        ),
+        group_due=(
+            None
+            if commit.group is None or commit.group.next_due_at is None
+            else require_aware(commit.group.next_due_at)
         ),
     )
 
@@ -564,6 +648,48 @@ class PostgresStore:
         ]
         return sorted(nudges, key=lambda n: (n.due_at, n.key.platform, n.key.user_id))
 
+    async def claim_groups(self, now: datetime, limit: int, lease: timedelta) -> list[DueGroup]:
+        require_aware(now)
+        rows = await self._open_pool().fetch(_CLAIM_GROUPS, now, now + lease, limit)
+        due = [DueGroup(r["platform"], r["chat_id"], r["next_due_at"]) for r in rows]
+        return sorted(due, key=lambda d: (d.due_at, d.platform, d.chat_id))
+
+    async def record_poll(self, platform: str, chat_id: str, poll_id: str, ref: str) -> None:
+        await self._open_pool().execute(_RECORD_POLL, platform, chat_id, poll_id, ref)
+
+    # --- groups: reads ----------------------------------------------------------
+
+    async def load_group(
+        self, platform: str, chat_id: str, *, wins: bool = False
+    ) -> GroupSnapshot:
+        pool = self._open_pool()
+        row = await pool.fetchrow(_LOAD_GROUP, platform, chat_id)
+        kept: tuple[SharedWin, ...] = ()
+        if wins:
+            kept = tuple(SharedWin(r["id"], r["text"], r["at"])
+                         for r in await pool.fetch(_GROUP_WINS, platform, chat_id))
+        if row is None:
+            return GroupSnapshot(None, 0, wins=kept)
+        return GroupSnapshot(row["state"], int(row["version"]), row["alert_to"], kept)
+
+    async def find_poll(self, platform: str, poll_id: str) -> PollRef | None:
+        row = await self._open_pool().fetchrow(_FIND_POLL, platform, poll_id)
+        return PollRef(row["chat_id"], row["poll_ref"]) if row is not None else None
+
+    async def export_groups(self, user: UserKey) -> dict[str, Any]:
+        who = (user.platform, user.user_id)
+        async with (
+            self._open_pool().acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            wins = await conn.fetch(_EXPORT_WINS, *who)
+            alerts = await conn.fetch(_EXPORT_ALERTS, *who)
+        return {
+            "group_wins": [{"chat_id": chat, "text": text, "at": utc_text(at)}
+                           for chat, text, at in wins],
+            "alerts_for": [row[0] for row in alerts],
+        }
+
 
 async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> list[int]:
     """One turn, inside the caller's transaction; raising rolls it all back."""
@@ -599,6 +725,10 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
     elif await conn.fetchval(_INSERT_CONVERSATION, *conv, values.state, version, values.at) is None:
         # Another turn created the conversation after our lock found no row.
         raise ConflictError("conversation was created by a concurrent commit")
+    if commit.group is not None:
+        await _write_group(conn, commit, values)
+    if commit.wins:
+        await conn.execute(_INSERT_WINS, *conv, list(commit.wins), values.at)
     if values.profile_changes:
         await _merge_profile(conn, person, values.profile_changes, values.at)
     if commit.subscription is not None:
@@ -614,6 +744,25 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
         return []
     rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at)
     return sorted(r["id"] for r in rows)
+
+
+async def _write_group(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> None:
+    """The group of the commit's chat, checked against its version under a row lock."""
+    change = commit.group
+    assert change is not None
+    where = (commit.key.platform, commit.key.chat_id)
+    found = await conn.fetchval(_LOCK_GROUP, *where) or 0
+    if found != change.expected_version:
+        raise ConflictError(f"group is at version {found}, commit expected "
+                            f"{change.expected_version}")
+    row = (*where, change.state_json, change.expected_version + 1, change.alert_to,
+           change.reschedule, values.group_due, values.at)
+    if found:
+        await conn.execute(_UPDATE_GROUP, *row)
+    elif await conn.fetchval(_INSERT_GROUP, *row) is None:
+        raise ConflictError("group was created by a concurrent commit")
+    if change.drop_wins:
+        await conn.execute(_DELETE_WINS, *where, list(change.drop_wins))
 
 
 async def _merge_profile(

@@ -42,13 +42,17 @@ from typing import Any, cast
 
 import aiosqlite
 
+from bot.groups.state import SharedWin
 from bot.store.base import (
     Commit,
     ConflictError,
+    DueGroup,
     DueNudge,
     DuplicateEventError,
+    GroupSnapshot,
     JournalEntry,
     OutboxRow,
+    PollRef,
     Snapshot,
     StoreError,
     TimerRow,
@@ -102,6 +106,8 @@ class _Turn:
     """(token, due_at) per timer."""
     subscription: tuple[str | None] | None = None
     """``(next_due_at,)``, ``(None,)`` to unsubscribe, ``None`` to leave it alone."""
+    group_due: str | None = None
+    """The group's next daily moment as stored (with ``commit.group.reschedule``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +151,8 @@ class _Known:
     profiles: dict[UserKey, dict[str, Any] | None]
     """Every person whose profile the batch changes; ``None`` when there is no row."""
     next_outbox_id: int
+    groups: dict[tuple[str, str], int] = field(default_factory=dict)
+    """Every group the batch changes: (platform, chat_id) -> version, 0 when there is no row."""
 
 
 @dataclass(slots=True)
@@ -166,6 +174,10 @@ class _Group:
     timers: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     subscriptions: dict[UserKey, tuple[str, str | None]] = field(default_factory=dict)
     """Final (chat_id, next_due_at) per person; a ``None`` due time unsubscribes."""
+    groups: list[tuple[object, ...]] = field(default_factory=list)
+    """Group upserts in commit order (see ``_UPSERT_GROUP``)."""
+    wins: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    drop_wins: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Group]]:
@@ -199,6 +211,12 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
                     f"conversation is at version {found}, commit expected {c.expected_version}"
                 )
             )
+            continue
+        group_key = (key.platform, key.chat_id)
+        if c.group is not None and known.groups.get(group_key, 0) != c.group.expected_version:
+            outcomes.append(ConflictError(
+                f"group is at version {known.groups.get(group_key, 0)}, "
+                f"commit expected {c.group.expected_version}"))
             continue
 
         group = groups[-1]
@@ -237,6 +255,13 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
             group.timers.append((key.platform, key.chat_id, key.user_id, token, due_at))
         if op.subscription is not None:
             group.subscriptions[user] = (key.chat_id, op.subscription[0])
+        if c.group is not None:
+            known.groups[group_key] = c.group.expected_version + 1
+            group.groups.append((key.platform, key.chat_id, c.group.state_json,
+                                 known.groups[group_key], c.group.alert_to,
+                                 c.group.reschedule, op.group_due, op.at))
+            group.drop_wins += [(key.platform, key.chat_id, win) for win in c.group.drop_wins]
+        group.wins += [(key.platform, key.chat_id, key.user_id, text, op.at) for text in c.wins]
         ids = list(range(next_id, next_id + len(c.outbox)))
         next_id += len(c.outbox)
         for row_id, payload in zip(ids, c.outbox, strict=True):
@@ -282,6 +307,12 @@ SELECT 2, u.key, NULL, users.profile
    AND users.user_id = json_extract(u.value, '$[1]')
 UNION ALL
 SELECT 3, 0, (SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), NULL
+UNION ALL
+SELECT 4, g.key, group_channels.version, NULL
+  FROM json_each(:groups) AS g
+  CROSS JOIN group_channels
+    ON group_channels.platform = json_extract(g.value, '$[0]')
+   AND group_channels.chat_id = json_extract(g.value, '$[1]')
 """
 
 _FORGET = (
@@ -293,7 +324,60 @@ _FORGET = (
     "DELETE FROM outbox WHERE platform = ? AND user_id = ?",
     "DELETE FROM timers WHERE platform = ? AND user_id = ?",
     "DELETE FROM subscriptions WHERE platform = ? AND user_id = ?",
+    "DELETE FROM group_wins WHERE platform = ? AND user_id = ?",
+    # The version moves on, so that a turn loaded before the forget cannot write
+    # the person back as the group's alert recipient.  (A turn of the same group
+    # in the same batch as the forget was planned against the old version and
+    # still could: both are queued by one process at the same moment, and the
+    # admin can turn alerts off again.)
+    "UPDATE group_channels SET alert_to = NULL, version = version + 1"
+    " WHERE platform = ?1 AND alert_to = ?2",
 )
+
+# ?6: reschedule (set next_due_at to ?7 and release a claim), else keep them.
+_UPSERT_GROUP = """
+INSERT INTO group_channels (platform, chat_id, state, version, alert_to, next_due_at, updated_at)
+VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?6 THEN ?7 END, ?8)
+ON CONFLICT (platform, chat_id) DO UPDATE
+SET state = excluded.state, version = excluded.version, alert_to = excluded.alert_to,
+    updated_at = excluded.updated_at,
+    next_due_at = CASE WHEN ?6 THEN ?7 ELSE group_channels.next_due_at END,
+    claimed_until = CASE WHEN ?6 THEN NULL ELSE group_channels.claimed_until END
+"""
+
+_INSERT_WIN = "INSERT INTO group_wins (platform, chat_id, user_id, text, at) VALUES (?, ?, ?, ?, ?)"
+_DELETE_WIN = "DELETE FROM group_wins WHERE platform = ? AND chat_id = ? AND id = ?"
+
+_LOAD_GROUP = """
+SELECT state, version, alert_to FROM group_channels WHERE platform = ? AND chat_id = ?
+"""
+
+_GROUP_WINS = """
+SELECT id, text, at FROM group_wins WHERE platform = ? AND chat_id = ? ORDER BY at, id
+"""
+
+_CLAIM_GROUPS = """
+UPDATE group_channels SET claimed_until = :until
+WHERE (platform, chat_id) IN (
+    SELECT platform, chat_id FROM group_channels
+    WHERE next_due_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)
+    ORDER BY next_due_at LIMIT :limit)
+RETURNING platform, chat_id, next_due_at
+"""
+
+_RECORD_POLL = """
+UPDATE group_channels SET poll_id = ?3, poll_ref = ?4 WHERE platform = ?1 AND chat_id = ?2
+"""
+
+_FIND_POLL = "SELECT chat_id, poll_ref FROM group_channels WHERE platform = ? AND poll_id = ?"
+
+_EXPORT_WINS = """
+SELECT chat_id, text, at FROM group_wins WHERE platform = ? AND user_id = ? ORDER BY at, id
+"""
+
+_EXPORT_ALERTS = """
+SELECT chat_id FROM group_channels WHERE platform = ? AND alert_to = ? ORDER BY chat_id
+"""
 
 _INSERT_TIMER = (
     "INSERT INTO timers (platform, chat_id, user_id, token, due_at) VALUES (?, ?, ?, ?, ?)"
@@ -653,6 +737,49 @@ class SqliteStore:
         ]
         return sorted(due, key=lambda d: (d.due_at, d.key.platform, d.key.user_id))
 
+    async def claim_groups(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[DueGroup]:
+        rows = await self._write_conn().execute_fetchall(
+            _CLAIM_GROUPS, {"now": _ts(now), "until": _ts(now + lease), "limit": limit}
+        )
+        due = [DueGroup(platform, chat_id, _dt(at)) for platform, chat_id, at in rows]
+        return sorted(due, key=lambda d: (d.due_at, d.platform, d.chat_id))
+
+    async def record_poll(self, platform: str, chat_id: str, poll_id: str, ref: str) -> None:
+        # Autocommit, between two group commits (like a claim).
+        await self._write_conn().execute(_RECORD_POLL, (platform, chat_id, poll_id, ref))
+
+    # --- groups: reads ----------------------------------------------------------
+
+    async def load_group(
+        self, platform: str, chat_id: str, *, wins: bool = False
+    ) -> GroupSnapshot:
+        conn = self._read_conn()
+        rows = list(await conn.execute_fetchall(_LOAD_GROUP, (platform, chat_id)))
+        kept: tuple[SharedWin, ...] = ()
+        if wins:
+            kept = tuple(SharedWin(row_id, text, _dt(at)) for row_id, text, at
+                         in await conn.execute_fetchall(_GROUP_WINS, (platform, chat_id)))
+        if not rows:
+            return GroupSnapshot(None, 0, wins=kept)
+        state, version, alert_to = rows[0]
+        return GroupSnapshot(state, int(version), alert_to, kept)
+
+    async def find_poll(self, platform: str, poll_id: str) -> PollRef | None:
+        rows = list(await self._read_conn().execute_fetchall(_FIND_POLL, (platform, poll_id)))
+        return PollRef(rows[0][0], rows[0][1]) if rows else None
+
+    async def export_groups(self, user: UserKey) -> dict[str, Any]:
+        who = (user.platform, user.user_id)
+        conn = self._read_conn()
+        wins = await conn.execute_fetchall(_EXPORT_WINS, who)
+        alerts = await conn.execute_fetchall(_EXPORT_ALERTS, who)
+        return {
+            "group_wins": [{"chat_id": chat, "text": text, "at": at} for chat, text, at in wins],
+            "alerts_for": [row[0] for row in alerts],
+        }
+
     # --- writes --------------------------------------------------------------
 
     async def commit(self, commit: Commit) -> list[int]:
@@ -668,7 +795,11 @@ class SqliteStore:
                 None if commit.subscription.next_due_at is None
                 else _ts(commit.subscription.next_due_at),
             ),
+            group_due=None if commit.group is None or commit.group.next_due_at is None
+            else _ts(commit.group.next_due_at),
         )
+        if commit.group is not None:
+            json.loads(commit.group.state_json)  # fails its caller, not the batch
         return await self._submit(turn)
 
     async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
@@ -813,12 +944,16 @@ def _read_known(db: sqlite3.Connection, turns: list[_Turn]) -> _Known:
         )
     )
     users = list(dict.fromkeys(t.commit.key.user for t in turns if t.profile_changes))
+    groups = list(dict.fromkeys(
+        (t.commit.key.platform, t.commit.key.chat_id) for t in turns if t.commit.group is not None
+    ))
     rows = db.execute(
         _KNOWN,
         {
             "keys": json.dumps([[k.platform, k.chat_id, k.user_id] for k in keys]),
             "events": json.dumps(events),
             "users": json.dumps([[u.platform, u.user_id] for u in users]),
+            "groups": json.dumps(groups),
         },
     ).fetchall()
     known = _Known(
@@ -826,6 +961,7 @@ def _read_known(db: sqlite3.Connection, turns: list[_Turn]) -> _Known:
         events=set(),
         profiles=dict.fromkeys(users),
         next_outbox_id=1,
+        groups=dict.fromkeys(groups, 0),
     )
     for part, index, number, text in rows:
         if part == 0:
@@ -835,6 +971,8 @@ def _read_known(db: sqlite3.Connection, turns: list[_Turn]) -> _Known:
             known.events.add((platform, event_id))
         elif part == 2:
             known.profiles[users[index]] = json.loads(text)
+        elif part == 4:
+            known.groups[groups[index]] = int(number)
         else:
             known.next_outbox_id = int(number or 0) + 1
     return known
@@ -873,6 +1011,12 @@ def _apply_group(db: sqlite3.Connection, group: _Group) -> None:
         db.executemany(_INSERT_OUTBOX, group.outbox)
     if group.timers:
         db.executemany(_INSERT_TIMER, group.timers)
+    if group.groups:
+        db.executemany(_UPSERT_GROUP, group.groups)
+    if group.drop_wins:
+        db.executemany(_DELETE_WIN, group.drop_wins)
+    if group.wins:
+        db.executemany(_INSERT_WIN, group.wins)
     for user, (chat_id, due) in group.subscriptions.items():
         if due is None:
             db.execute(_DELETE_SUBSCRIPTION, (user.platform, user.user_id))

@@ -138,6 +138,35 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("platform", "user_id"),
     ),
+    Table(
+        "group_channels",
+        (
+            ("platform", "text"),
+            ("chat_id", "text"),
+            ("state", "json"),
+            ("version", "int"),
+            ("alert_to", "text"),
+            ("next_due_at", "ts"),
+            ("claimed_until", "ts"),
+            ("poll_id", "text"),
+            ("poll_ref", "text"),
+            ("updated_at", "ts"),
+        ),
+        key=("platform", "chat_id"),
+    ),
+    Table(
+        "group_wins",
+        (
+            ("id", "int"),
+            ("platform", "text"),
+            ("chat_id", "text"),
+            ("user_id", "text"),
+            ("text", "text"),
+            ("at", "ts"),
+        ),
+        key=("id",),
+        sequence=True,
+    ),
 )
 
 

@@ -1,0 +1,1 @@
+"""Group wellness channels: settings, daily prompts, check-ins, wins (see ``turn``)."""
