@@ -24,7 +24,7 @@ from bot.runtime import Assessor, Handled, Runtime
 from bot.safety import assess
 from bot.scheduler import Scheduler
 from bot.store.sqlite import SqliteStore
-from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendText
+from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendPoll, SendText
 
 PLATFORM = "test"
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -66,6 +66,8 @@ def render(action: Outbound) -> list[str]:
         return [f"[file {action.filename}]", *action.content.decode().split("\n")]
     if isinstance(action, SendImage):
         return [f"[image {len(action.png)} bytes] {action.caption}"]
+    if isinstance(action, SendPoll):
+        return [f"[poll] {action.question}", *(f"  - {o.label}" for o in action.options)]
     raise TypeError(type(action))
 
 
@@ -124,6 +126,19 @@ class Bot:
 
     def person(self, user_id: str = "ana") -> Person:
         return Person(self, ConversationKey(PLATFORM, "chat-" + user_id, user_id))
+
+    def member(self, user_id: str, group: str = "group-1", *, admin: bool = False) -> Member:
+        """Someone in a group chat (an admin of it, or not)."""
+        return Member(self, ConversationKey(PLATFORM, group, user_id), admin=admin)
+
+    def private(self, user_id: str) -> Person:
+        """Someone's private chat, where the chat id is the user id (as on Telegram
+        and Discord): where the bot writes after a group turn."""
+        return Person(self, ConversationKey(PLATFORM, user_id, user_id))
+
+    def channel(self, group: str = "group-1") -> list[Outbound]:
+        """Everything said in a group chat, to anyone."""
+        return [a for k, a in self.recorder.sent if k.chat_id == group]
 
 
 class Person:
@@ -200,6 +215,20 @@ class Person:
                 data: dict[str, Any] = json.loads(action.content)
                 return data
         raise AssertionError("no export was sent")
+
+
+class Member(Person):
+    """A person in a group chat: their events come from the group, with the
+    adapter's verdict on whether they are an admin."""
+
+    def __init__(self, bot: Bot, key: ConversationKey, *, admin: bool) -> None:
+        super().__init__(bot, key)
+        self.admin = admin
+
+    def _event(self, kind: str, **fields: Any) -> Inbound:
+        fields.setdefault("chat_kind", "group")
+        fields.setdefault("is_admin", self.admin)
+        return super()._event(kind, **fields)
 
 
 def texts(actions: list[Outbound]) -> list[str]:
