@@ -31,8 +31,12 @@ from hypothesis import strategies as st
 from bot.store.base import (
     Commit,
     ConflictError,
+    DueGroup,
     DuplicateEventError,
+    GroupSnapshot,
+    GroupWrite,
     JournalEntry,
+    PollRef,
     Snapshot,
     Store,
     Subscription,
@@ -610,3 +614,131 @@ class StoreConformance:
             except (ConflictError, DuplicateEventError) as exc:
                 results.append(exc)
         await assert_store_matches(store, platform, commits, results)
+
+    # --- groups ------------------------------------------------------------------------
+
+    async def test_a_group_never_set_up_loads_empty(self, store: Store) -> None:
+        assert await store.load_group(TG, "g") == GroupSnapshot(None, 0)
+        assert await store.find_poll(TG, "poll") is None
+        assert await store.export_groups(UserKey(TG, "u1")) == {"group_wins": [],
+                                                                 "alerts_for": []}
+
+    async def test_group_writes_are_versioned_with_the_turn(self, store: Store) -> None:
+        member = key("g", "ana")
+        await store.commit(commit(member, 0, group=GroupWrite(0, '{"a":1}', alert_to="ana")))
+        assert await store.load_group(TG, "g") == GroupSnapshot('{"a":1}', 1, "ana")
+        # Another member's turn loaded before that write loses, and writes nothing.
+        other = key("g", "ben")
+        with pytest.raises(ConflictError):
+            await store.commit(commit(other, 0, outbox=["x"], wins=["w"],
+                                      group=GroupWrite(0, '{"a":2}')))
+        assert (await store.load(other)).version == 0
+        assert await pending_payloads(store) == []
+        assert (await store.load_group(TG, "g", wins=True)).wins == ()
+        await store.commit(commit(other, 0, group=GroupWrite(1, '{"a":3}')))
+        assert await store.load_group(TG, "g") == GroupSnapshot('{"a":3}', 2, None)
+        # A turn that leaves the group alone does not need its version.
+        await store.commit(commit(member, 1))
+        assert (await store.load_group(TG, "g")).version == 2
+
+    async def test_concurrent_group_writes_exactly_one_wins(self, store: Store) -> None:
+        await store.commit(commit(key("g", "admin"), 0, group=GroupWrite(0, "{}")))
+        attempts = [store.commit(commit(key("g", f"m{n}"), 0, group=GroupWrite(1, f'{{"n":{n}}}')))
+                    for n in range(5)]
+        results = await asyncio.gather(*attempts, return_exceptions=True)
+        assert sum(not isinstance(r, BaseException) for r in results) == 1
+        assert all(isinstance(r, ConflictError) for r in results if isinstance(r, BaseException))
+        assert (await store.load_group(TG, "g")).version == 2
+
+    async def test_daily_moments_are_claimed_when_due_and_rescheduled(self, store: Store) -> None:
+        lease = timedelta(minutes=2)
+        soon = T0 + timedelta(hours=1)
+        await store.commit(commit(key("g1", ""), 0, group=GroupWrite(
+            0, "{}", reschedule=True, next_due_at=soon)))
+        await store.commit(commit(key("g2", ""), 0, group=GroupWrite(0, "{}", reschedule=True)))
+        await store.commit(commit(key("g3", "", DC), 0, group=GroupWrite(
+            0, "{}", reschedule=True, next_due_at=soon + timedelta(minutes=1))))
+        assert await store.claim_groups(T0, 10, lease) == []
+        due = await store.claim_groups(soon + timedelta(minutes=5), 10, lease)
+        assert due == [DueGroup(TG, "g1", soon), DueGroup(DC, "g3", soon + timedelta(minutes=1))]
+        # Held for the lease; a write that does not reschedule keeps the claim.
+        assert await store.claim_groups(soon + timedelta(minutes=6), 10, lease) == []
+        await store.commit(commit(key("g1", "ana"), 0, group=GroupWrite(1, '{"x":1}')))
+        assert await store.claim_groups(soon + timedelta(minutes=6), 10, lease) == []
+        # The moment's turn commits the next one, which releases the claim.
+        tomorrow = soon + timedelta(days=1)
+        await store.commit(commit(key("g1", ""), 1, group=GroupWrite(
+            2, '{"x":1}', reschedule=True, next_due_at=tomorrow)))
+        assert await store.claim_groups(soon + timedelta(minutes=6), 10, lease) == []
+        # After the lease another worker may take what a dead one held.
+        later = soon + timedelta(minutes=5) + lease
+        assert await store.claim_groups(later, 10, lease) == [
+            DueGroup(DC, "g3", soon + timedelta(minutes=1))]
+        await store.commit(commit(key("g3", "", DC), 1, group=GroupWrite(
+            1, "{}", reschedule=True, next_due_at=None)))
+        assert await store.claim_groups(tomorrow, 10, lease) == [DueGroup(TG, "g1", tomorrow)]
+
+    async def test_group_claims_respect_the_limit(self, store: Store) -> None:
+        for n in range(5):
+            await store.commit(commit(key(f"g{n}", ""), 0, group=GroupWrite(
+                0, "{}", reschedule=True, next_due_at=T0 + timedelta(seconds=n))))
+        first = await store.claim_groups(T0 + timedelta(hours=1), 3, timedelta(minutes=1))
+        assert [d.chat_id for d in first] == ["g0", "g1", "g2"]
+        rest = await store.claim_groups(T0 + timedelta(hours=1), 3, timedelta(minutes=1))
+        assert [d.chat_id for d in rest] == ["g3", "g4"]
+
+    async def test_polls_are_found_by_their_platform_id(self, store: Store) -> None:
+        await store.commit(commit(key("g", ""), 0, group=GroupWrite(0, "{}")))
+        await store.record_poll(TG, "g", "poll-1", "1")
+        assert await store.find_poll(TG, "poll-1") == PollRef("g", "1")
+        assert await store.find_poll(DC, "poll-1") is None
+        await store.record_poll(TG, "g", "poll-2", "2")
+        assert await store.find_poll(TG, "poll-1") is None
+        assert await store.find_poll(TG, "poll-2") == PollRef("g", "2")
+        # Group writes leave the poll alone.
+        await store.commit(commit(key("g", "ana"), 0, group=GroupWrite(1, "{}")))
+        assert await store.find_poll(TG, "poll-2") == PollRef("g", "2")
+
+    async def test_wins_are_kept_used_and_exported(self, store: Store) -> None:
+        ana, ben = key("g", "ana"), key("g", "ben")
+        await store.commit(commit(ana, 0, wins=["a walk", "a nap"], at=T0))
+        await store.commit(commit(ben, 0, wins=["said no"], at=T0 + timedelta(minutes=1)))
+        await store.commit(commit(key("other", "ana"), 0, wins=["elsewhere"]))
+        kept = (await store.load_group(TG, "g", wins=True)).wins
+        assert [w.text for w in kept] == ["a walk", "a nap", "said no"]
+        assert kept[0].at == T0
+        assert (await store.load_group(TG, "g")).wins == ()
+        exported = await store.export_groups(UserKey(TG, "ana"))
+        assert [(w["chat_id"], w["text"]) for w in exported["group_wins"]] == [
+            ("g", "a walk"), ("g", "a nap"), ("other", "elsewhere")]
+        assert exported["group_wins"][0]["at"].startswith("2024-05-01T08:00:00")
+        # The digest drops what it used, and only in its own group.
+        await store.commit(commit(key("g", ""), 0, group=GroupWrite(
+            0, "{}", drop_wins=[w.id for w in kept[:2]])))
+        assert [w.text for w in (await store.load_group(TG, "g", wins=True)).wins] == ["said no"]
+        assert [w.text for w in (await store.load_group(TG, "other", wins=True)).wins] == [
+            "elsewhere"]
+
+    async def test_forget_removes_wins_and_the_alert_recipient(self, store: Store) -> None:
+        ana = key("g", "ana")
+        await store.commit(commit(ana, 0, wins=["a walk"],
+                                  group=GroupWrite(0, '{"on":true}', alert_to="ana")))
+        await store.commit(commit(key("g2", "ben"), 0, wins=["mine"],
+                                  group=GroupWrite(0, "{}", alert_to="ben")))
+        await store.commit(commit(key("g3", "ana", DC), 0, group=GroupWrite(0, "{}",
+                                                                            alert_to="ana")))
+        assert (await store.export_groups(UserKey(TG, "ana")))["alerts_for"] == ["g"]
+        await store.commit(commit(key("ana", "ana"), 0, None, forget=True))
+        group = await store.load_group(TG, "g", wins=True)
+        assert group.alert_to is None and group.wins == ()
+        assert group.state_json == '{"on":true}'
+        # A turn loaded before the forget cannot write the person back.
+        assert group.version == 2
+        with pytest.raises(ConflictError):
+            await store.commit(commit(key("g", "x"), 0, group=GroupWrite(1, "{}", alert_to="ana")))
+        assert await store.export_groups(UserKey(TG, "ana")) == {"group_wins": [],
+                                                                  "alerts_for": []}
+        assert (await store.load_group(TG, "g2", wins=True)).alert_to == "ben"
+        assert (await store.load_group(DC, "g3")).alert_to == "ana"
+        assert [w.text for w in (await store.load_group(TG, "g2", wins=True)).wins] == ["mine"]
+

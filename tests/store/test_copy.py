@@ -17,7 +17,7 @@ import pytest
 
 from bot.cli import main
 from bot.store import create_store
-from bot.store.base import JournalEntry, Store, Subscription, Timer
+from bot.store.base import GroupWrite, JournalEntry, Store, Subscription, Timer
 from bot.store.copy import CopyError, copy_database
 from bot.store.migrations import migrations_for
 from bot.store.sqlite import SqliteStore
@@ -77,6 +77,12 @@ async def populate(store: Store) -> None:
     # Rows that were written and deleted again: their ids must stay used.
     await store.commit(commit(gone, 0, outbox=["bye"] * 3, timers=[Timer(T0, "t")]))
     await store.commit(commit(gone, 1, None, forget=True))
+    # A wellness group with a kept win, its daily moment and its poll.
+    await store.commit(commit(
+        key("group", "ben"), 0, wins=["a walk ü"], at=later,
+        group=GroupWrite(0, json.dumps({"settings": {"on": True}}), alert_to="ben",
+                         reschedule=True, next_due_at=later + timedelta(days=1))))
+    await store.record_poll(TG, "group", "poll-1", "1")
     # One timer claimed by a worker, so its lease is part of the copy.
     await store.claim_timers(T0 + timedelta(minutes=1), 1, LEASE)
 
@@ -99,6 +105,9 @@ async def observe(store: Store) -> dict[str, Any]:
             for chat in ("dm", "group")
             for event in ("u1", "u2", "u3")
         ],
+        "groups": [json.dumps(await store.export_groups(p)) for p in PEOPLE],
+        "group": await store.load_group(TG, "group", wins=True),
+        "poll": await store.find_poll(TG, "poll-1"),
     }
 
 
@@ -174,6 +183,8 @@ async def test_sqlite_to_postgres_and_back_is_the_same_database(
         "journal": (3, 3),
         "timers": (3, 3),
         "subscriptions": (1, 1),
+        "group_channels": (1, 1),
+        "group_wins": (1, 1),
     }
     assert await observe_url(back) == expected
     # Ids go on past every id the source handed out (the forgotten ones too), and
@@ -190,7 +201,7 @@ async def test_sqlite_to_sqlite_copy(source: str, tmp_path: Path) -> None:
     target = f"sqlite:///{tmp_path / 'copy.sqlite'}"
     report = await copy_database(source, target)
     assert report.verified
-    assert sum(src for src, _dst in report.counts.values()) == 20
+    assert sum(src for src, _dst in report.counts.values()) == 23
     assert await observe_url(target) == await observe_url(source)
     assert await next_ids_and_claims(target) == await next_ids_and_claims(source)
 
