@@ -177,7 +177,7 @@ async def test_sqlite_to_postgres_and_back_is_the_same_database(
     assert there.counts == again.counts
     assert there.counts == {
         "users": (2, 2),
-        "conversations": (4, 4),
+        "conversations": (5, 5),
         "processed_events": (2, 2),
         "outbox": (5, 5),
         "journal": (3, 3),
