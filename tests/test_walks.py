@@ -34,6 +34,8 @@ STARTS["onboarding"] = [("text", "I messed up at work", "none")]
 # Free text the day after a crisis is met by listening.
 STARTS["listen"] = [("text", "I want to die", "crisis"), ("command", "stop", "none"),
                     ("text", "I had a fight with my mum", "none")]
+# The router's "which exercise would help?" has no command; a launcher button opens it.
+STARTS["which_tool"] = [("choice", "+:walk:which_tool", "none")]
 
 
 def test_every_dialogue_a_person_can_reach_is_walked() -> None:
@@ -88,8 +90,9 @@ def test_any_walk_through_a_dialogue_is_answered_and_stop_ends_it(
     walker = Walker(onboarded=dialogue_id != "onboarding")
     for kind, value, risk in STARTS[dialogue_id]:
         assert walker.send(kind, value, risk)
-    # The dialogue is running (help, stop and export say their piece and end at once).
-    if dialogue_id not in {"help", "stop", "export"}:
+    # The dialogue is running (help, stop, export and the lists of exercises, journal
+    # entries and progress say their piece and end at once).
+    if dialogue_id not in {"help", "stop", "export", "tools", "journal", "progress"}:
         assert walker.state.current is not None
         assert walker.state.current.dialogue == dialogue_id
     for move in walk:
