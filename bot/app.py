@@ -10,15 +10,17 @@ import gc
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import Settings
 from bot.delivery import Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
+from bot.ratelimit import RateLimiter
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
 from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
+from bot.scheduler import Scheduler
 from bot.store import create_store
 from bot.store.base import Store
 
@@ -36,6 +38,7 @@ class App:
     engine: Engine
     dispatcher: Dispatcher
     runtime: Runtime
+    scheduler: Scheduler
 
 
 def build_services(book: ResourceBook) -> Services:
@@ -53,8 +56,19 @@ def build_services(book: ResourceBook) -> Services:
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:
     dialogues = dialogues or load_dialogues([settings.dialogues_dir])
     return Engine(
-        dialogues, build_services(load_resources()), max_answer_chars=settings.max_answer_chars
+        dialogues,
+        build_services(load_resources()),
+        max_answer_chars=settings.max_answer_chars,
+        nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
     )
+
+
+def build_limiters(settings: Settings) -> dict[str, RateLimiter]:
+    """Each platform's pacing: overall messages a second, and a small burst per chat."""
+    return {
+        "telegram": RateLimiter(settings.telegram_max_rate, per_chat_rate=1.0, per_chat_burst=3),
+        "discord": RateLimiter(settings.discord_max_rate, per_chat_rate=1.0, per_chat_burst=5),
+    }
 
 
 def assemble_runtime(
@@ -64,9 +78,10 @@ def assemble_runtime(
     *,
     clock: Callable[[], datetime] = utc_now,
     assessor: Assessor = assess,
+    limiters: Mapping[str, RateLimiter] | None = None,
 ) -> Runtime:
     """A runtime with its dispatcher, wired so that a blocked person is marked unreachable."""
-    dispatcher = Dispatcher(store, senders, clock)
+    dispatcher = Dispatcher(store, senders, clock, limiters=limiters)
     runtime = Runtime(store, engine, dispatcher, assess=assessor, clock=clock)
     dispatcher.on_unreachable = runtime.mark_unreachable
     return runtime
@@ -99,9 +114,12 @@ async def open_app(
     store = store or create_store(settings.database_url)
     await store.open()
     try:
-        runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor)
+        runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor,
+                                   limiters=build_limiters(settings))
+        scheduler = Scheduler(store, runtime, clock)
         try:
-            yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime)
+            yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime,
+                      scheduler)
         finally:
             await runtime.dispatcher.flush()
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -118,7 +117,13 @@ async def _chat(settings: Settings, user_id: str) -> int:
         await app.dispatcher.drain(PLATFORM)
         chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
                            interactive=sys.stdin.isatty())
-        await chat.run()
+        # Timers (a breathing exercise's pauses) and nudges reach the terminal too.
+        scheduler = asyncio.create_task(app.scheduler.run(), name="scheduler")
+        try:
+            await chat.run()
+        finally:
+            scheduler.cancel()
+            await asyncio.gather(scheduler, return_exceptions=True)
     return 0
 
 
@@ -153,8 +158,10 @@ async def _run(settings: Settings) -> int:
             chat = ConsoleChat(app.runtime, user_id="local", stdin=sys.stdin, stdout=sys.stdout,
                                interactive=sys.stdin.isatty())
             services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
-        # One outbox loop for every platform: sends what a crash left unsent, and retries.
-        outbox = asyncio.create_task(app.dispatcher.run(), name="outbox")
+        # One outbox loop for every platform: sends what a crash left unsent, and
+        # retries; one scheduler for timers and nudges.
+        background = [asyncio.create_task(app.dispatcher.run(), name="outbox"),
+                      asyncio.create_task(app.scheduler.run(), name="scheduler")]
         try:
             done, _ = await asyncio.wait(services, return_when=asyncio.FIRST_COMPLETED)
             stop.set()
@@ -162,9 +169,9 @@ async def _run(settings: Settings) -> int:
             for task in done:
                 task.result()  # a platform's startup error (a bad token) surfaces here
         finally:
-            outbox.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await outbox
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
     return 0
 
 

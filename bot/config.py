@@ -70,6 +70,17 @@ class Settings(BaseSettings):
     discord_shard_ids: Annotated[list[int] | None, NoDecode] = Field(
         None, description="Comma-separated shard ids this process runs."
     )
+    nudge_grace_minutes: int = Field(
+        60, ge=0, le=24 * 60,
+        description="A nudge found this late after it was due (the bot was down) is still "
+        "sent; later ones are skipped.",
+    )
+    telegram_max_rate: float = Field(
+        29.0, gt=0, le=30, description="Messages a second to Telegram, overall (limit ~30)."
+    )
+    discord_max_rate: float = Field(
+        45.0, gt=0, le=50, description="Messages a second to Discord, overall (limit 50)."
+    )
     max_answer_chars: int = Field(
         4000, ge=100, le=100_000, description="Longest answer kept; the rest is cut, kindly."
     )

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.codec import decode_outbound
+from bot.ratelimit import RateLimiter
 from bot.store.base import OutboxRow, Store
 from bot.types import ConversationKey, Outbound
 
@@ -66,9 +67,12 @@ class Dispatcher:
         *,
         max_attempts: int = 8,
         on_unreachable: Unreachable | None = None,
+        limiters: Mapping[str, RateLimiter] | None = None,
     ) -> None:
         self.store = store
         self.senders = dict(senders)
+        self.limiters = dict(limiters or {})
+        """Per platform: paces sends under its rate limits (none: send at once)."""
         self.clock = clock
         self.max_attempts = max_attempts
         self.on_unreachable = on_unreachable
@@ -111,6 +115,9 @@ class Dispatcher:
                 claimed.append(row.id)
                 try:
                     action = actions[n] if actions is not None else decode_outbound(row.payload)
+                    limiter = self.limiters.get(row.key.platform)
+                    if limiter is not None:
+                        await limiter.acquire(row.key.chat_id)
                     await sender.send(row.key, action)
                 except PermanentDeliveryError as exc:
                     log.warning("outbox %s undeliverable: %s", row.id, type(exc).__name__)

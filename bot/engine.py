@@ -577,9 +577,13 @@ class _Run:
                     self.set_profile(frame, step)
                 self.goto(frame, step.next)
             case JournalStep():
-                data = {name: frame.vars[name] for name in step.fields if name in frame.vars}
+                data: dict[str, Value] = {
+                    name: frame.vars[name] for name in step.fields if name in frame.vars
+                }
                 if self.profile.consent and data:
-                    self.actions.append(RecordJournal(step.entry, data))
+                    # Which exercise wrote it: the progress chart marks exercise days.
+                    self.actions.append(RecordJournal(step.entry, {**data,
+                                                                   "dialogue": frame.dialogue}))
                 self.goto(frame, step.next)
             case ResourcesStep():
                 if step.say is not None:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -25,6 +25,7 @@ from bot.codec import decode_state, encode_outbound, encode_state
 from bot.delivery import Dispatcher
 from bot.engine import Engine, EngineError, Turn
 from bot.locks import KeyedLocks
+from bot.nudges.schedule import next_due
 from bot.state import ConversationState, Profile
 from bot.store.base import (
     Commit,
@@ -33,6 +34,8 @@ from bot.store.base import (
     JournalEntry,
     OutboxRow,
     Store,
+    Subscription,
+    Timer,
 )
 from bot.text import clean_input
 from bot.types import (
@@ -45,9 +48,12 @@ from bot.types import (
     Outbound,
     RecordJournal,
     RequestExport,
+    ScheduleWake,
     Segment,
     SendFile,
     SendText,
+    ShowJournal,
+    ShowProgress,
     UpdateProfile,
 )
 
@@ -160,33 +166,39 @@ class Runtime:
             log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
             new_state = state.model_copy(update={"stack": []})
             actions = [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))]
-        return await self._commit(event, now, version, new_state, actions,
-                                  was_unreachable=bool(profile_data.get("unreachable")))
+        return await self._commit(event, now, version, new_state, actions, profile_data)
 
     async def _commit(
         self, event: Inbound, now: datetime, version: int, state: ConversationState,
-        actions: list[Action], *, was_unreachable: bool = False,
+        actions: list[Action], profile: Mapping[str, Any],
     ) -> tuple[Commit, list[Outbound]]:
         """The commit for this turn, and the outbound actions in its outbox, in order."""
         forget = any(isinstance(a, ForgetUser) for a in actions)
         profile_changes: dict[str, object] = {}
-        if was_unreachable:
+        if profile.get("unreachable") and event.kind not in SCHEDULED_KINDS:
             profile_changes["unreachable"] = None  # they wrote again: reachable
         journal: list[JournalEntry] = []
         outbound: list[Outbound] = []
+        timers: list[Timer] = []
         for action in actions:
             if isinstance(action, UpdateProfile):
                 profile_changes.update(action.changes)
             elif isinstance(action, RecordJournal):
                 journal.append(JournalEntry(action.kind, action.data, now))
+            elif isinstance(action, ScheduleWake):
+                timers.append(Timer(now + timedelta(seconds=action.seconds), action.token))
+            elif isinstance(action, ShowJournal | ShowProgress):
+                outbound.extend(await self._show(event, action, now, journal))
             elif isinstance(action, RequestExport):
                 outbound.append(await self._export(event, state, forget))
             elif isinstance(action, ForgetUser):
                 # What was decided before the forget goes with everything else.
                 profile_changes.clear()
                 journal.clear()
+                timers.clear()
             else:
                 outbound.append(action)
+        subscription = self._subscription(event, now, profile, profile_changes, forget)
         keep_state = bool(state.stack or state.suspended or (state.said and not forget))
         commit = Commit(
             key=event.key,
@@ -198,8 +210,54 @@ class Runtime:
             journal=journal,
             outbox=[encode_outbound(action) for action in outbound],
             forget=forget,
+            timers=timers,
+            subscription=subscription,
         )
         return commit, outbound
+
+    def _subscription(
+        self, event: Inbound, now: datetime, profile: Mapping[str, Any],
+        changes: Mapping[str, object], forgotten: bool,
+    ) -> Subscription | None:
+        """The person's next nudge, when this turn sent one or changed what decides it.
+
+        After a nudge the next is counted from when this one was due, so the
+        schedule does not drift; one found late (the bot was down) counts from
+        the end of the grace period, so missed nudges are not sent in a burst.
+        """
+        if forgotten:
+            return None  # the forget removes the subscription
+        if event.kind != "nudge" and not any(_decides_nudges(name) for name in changes):
+            return None
+        merged = {**profile}
+        for name, value in changes.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        after = now
+        if event.kind == "nudge":
+            after = max(event.at, now - self.engine.nudge_grace)
+        seed = f"{event.key.platform}:{event.key.user_id}"
+        return Subscription(next_due(merged, after, seed=seed))
+
+    async def _show(
+        self, event: Inbound, action: ShowJournal | ShowProgress, now: datetime,
+        this_turn: list[JournalEntry],
+    ) -> list[Outbound]:
+        """The person's journal or progress chart, including what this turn just wrote."""
+        from bot.journal_view import render_journal
+        from bot.progress import render_progress
+
+        lines = self.engine.dialogues
+        if isinstance(action, ShowJournal):
+            stored = await self.store.journal(event.key.user, kinds=action.kinds,
+                                              limit=action.limit)
+            fresh = [e for e in reversed(this_turn) if not action.kinds or e.kind in action.kinds]
+            return [render_journal((fresh + stored)[: action.limit], action.empty, lines)]
+        since = now - timedelta(days=action.days)
+        stored = await self.store.journal(event.key.user, since=since)
+        return render_progress(list(reversed(this_turn)) + stored, now, action.days, lines)
 
     async def _export(self, event: Inbound, state: ConversationState, forgotten: bool) -> Outbound:
         data = {} if forgotten else await self.store.export_user(event.key.user)
@@ -222,6 +280,15 @@ class Runtime:
             # every message this person sends from now on.
             log.warning("unreadable conversation state replaced with a fresh one")
             return ConversationState()
+
+
+SCHEDULED_KINDS = frozenset({"wake", "nudge"})
+"""Events the scheduler makes: they say nothing about whether the person is reachable."""
+
+
+def _decides_nudges(profile_field: str) -> bool:
+    """Profile fields that change when (or whether) nudges are due."""
+    return profile_field.startswith("nudge_") or profile_field in ("tz", "unreachable")
 
 
 def _decode_profile(data: dict[str, object]) -> Profile:

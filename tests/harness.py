@@ -22,6 +22,7 @@ from bot.engine import Engine
 from bot.render import plain
 from bot.runtime import Assessor, Handled, Runtime
 from bot.safety import assess
+from bot.scheduler import Scheduler
 from bot.store.sqlite import SqliteStore
 from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendText
 
@@ -80,12 +81,14 @@ class Bot:
         self.engine: Engine = build_engine(self.settings)
         self.store: SqliteStore | None = None
         self.runtime: Runtime | None = None
+        self.scheduler: Scheduler | None = None
 
     async def start(self) -> None:
         self.store = SqliteStore(self.db)
         await self.store.open()
         self.runtime = assemble_runtime(self.store, self.engine, {PLATFORM: self.recorder},
                                         clock=self.clock, assessor=self.assessor)
+        self.scheduler = Scheduler(self.store, self.runtime, self.clock)
         await self.runtime.dispatcher.drain()
 
     async def stop(self) -> None:
@@ -95,6 +98,7 @@ class Bot:
             await self.store.close()
         self.store = None
         self.runtime = None
+        self.scheduler = None
 
     async def restart(self) -> None:
         await self.stop()
@@ -104,6 +108,17 @@ class Bot:
         assert self.runtime is not None, "start() the bot first"
         handled = await self.runtime.handle(event)
         # Tests look at the outbox right after a turn: let the delivery marks land.
+        await self.runtime.dispatcher.flush()
+        return handled
+
+    async def advance(self, seconds: float) -> int:
+        """Let ``seconds`` pass and run everything the scheduler finds due (timers,
+        nudges); returns how many it handled.  No real time passes."""
+        assert self.scheduler is not None and self.runtime is not None, "start() the bot first"
+        self.clock.now += timedelta(seconds=seconds)
+        handled = 0
+        while claimed := await self.scheduler.run_once():
+            handled += claimed
         await self.runtime.dispatcher.flush()
         return handled
 
@@ -157,6 +172,12 @@ class Person:
             name, _, args = line[1:].partition(" ")
             return await self._send(self._event("command", command=name, text=args))
         return await self._send(self._event("text", text=line))
+
+    async def wait(self, seconds: float) -> list[Outbound]:
+        """Time passes; what the bot sends this person meanwhile (timers, nudges)."""
+        before = len(self.bot.recorder.sent)
+        await self.bot.advance(seconds)
+        return [a for k, a in self.bot.recorder.sent[before:] if k == self.key]
 
     async def redeliver(self) -> list[Outbound]:
         """The platform sends the last event again, same id."""

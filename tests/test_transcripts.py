@@ -4,7 +4,9 @@ Each ``tests/transcripts/*.txt`` is a conversation: ``> `` lines are what the
 person sends (text, ``/command``, ``[Button label]``, ``[[raw payload]]``),
 ``| `` lines are what the bot must answer, message by message.  ``> !restart``
 restarts the bot on the same database file; ``> !redeliver`` makes the platform
-deliver the last event again.  ``#`` lines are comments.
+deliver the last event again; ``> !wait N`` lets N seconds pass on the fake
+clock and runs whatever the scheduler finds due (a pause ending, a check-in).
+``#`` lines are comments.
 
 After changing dialogue content on purpose, regenerate with
 ``UPDATE_GOLDEN=1 make test`` and read the diff before committing it.
@@ -40,7 +42,12 @@ async def replay(path: Path, db: Path) -> tuple[list[str], list[str]]:
             if said == "!restart":
                 await bot.restart()
                 continue
-            outputs = await person.redeliver() if said == "!redeliver" else await person.send(said)
+            if said.startswith("!wait "):
+                outputs = await person.wait(float(said.split()[1]))
+            elif said == "!redeliver":
+                outputs = await person.redeliver()
+            else:
+                outputs = await person.send(said)
             for n, action in enumerate(outputs):
                 if n:
                     actual.append("|")

@@ -12,10 +12,22 @@ from hypothesis import strategies as st
 
 from bot.app import build_services
 from bot.dialogue.loader import load_dialogues
+from bot.dialogue.spec import PauseStep
 from bot.engine import Engine, Turn
 from bot.safety.resources import load_resources
 from bot.state import ConversationState, Profile
-from bot.types import Assessment, ConversationKey, Inbound, SendText, UpdateProfile
+from bot.types import (
+    Assessment,
+    ConversationKey,
+    Inbound,
+    SendText,
+    ShowJournal,
+    ShowProgress,
+    UpdateProfile,
+)
+
+Shown = ShowJournal | ShowProgress
+"""Journal and progress views: answers too, rendered by the runtime."""
 
 DIALOGUES = Path(__file__).parents[1] / "dialogues"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -31,6 +43,8 @@ STARTS: dict[str, list[tuple[str, str, str]]] = {
 STARTS["crisis"] = [("text", "I want to die", "crisis")]
 STARTS["concern"] = [("text", "everything is too much", "concern")]
 STARTS["onboarding"] = [("text", "I messed up at work", "none")]
+# The check-in a person agreed to after a crisis is started by its timer.
+STARTS["follow_up"] = [("wake", "start:follow_up", "none")]
 # Free text the day after a crisis is met by listening.
 STARTS["listen"] = [("text", "I want to die", "crisis"), ("command", "stop", "none"),
                     ("text", "I had a fight with my mum", "none")]
@@ -46,7 +60,7 @@ def test_every_dialogue_a_person_can_reach_is_walked() -> None:
 
 moves = st.lists(
     st.one_of(
-        st.sampled_from(["button", "button", "button", "skip", "I don't know", "stale"]),
+        st.sampled_from(["button", "button", "button", "skip", "I don't know", "stale", "wait"]),
         st.text(max_size=60).map(lambda t: "text:" + t),
     ),
     max_size=40,
@@ -61,7 +75,7 @@ class Walker:
         self.n = 0
         self.now = NOW
 
-    def send(self, kind: str, value: str, risk: str = "none") -> list[SendText]:
+    def send(self, kind: str, value: str, risk: str = "none") -> list[SendText | Shown]:
         self.n += 1
         self.now += timedelta(minutes=1)
         fields = {"text": value} if kind == "text" else (
@@ -74,11 +88,19 @@ class Walker:
             if isinstance(action, UpdateProfile):
                 self.profile = Profile.model_validate({**self.profile.model_dump(),
                                                        **action.changes})
-        sent = [a for a in outcome.actions if isinstance(a, SendText)]
-        offered = [c.id for a in sent for c in a.choices]
+        sent = [a for a in outcome.actions if isinstance(a, SendText | ShowJournal | ShowProgress)]
+        offered = [c.id for a in sent if isinstance(a, SendText) for c in a.choices]
         if offered:
             self.buttons = offered
         return sent
+
+    def pause_token(self) -> str | None:
+        """The timer token of the pause the dialogue rests on, if it rests on one."""
+        frame = self.state.current
+        if frame is None:
+            return None
+        step = ENGINE.dialogues[frame.dialogue].steps[frame.step]
+        return f"pause:{frame.dialogue}:{frame.step}" if isinstance(step, PauseStep) else None
 
 
 @pytest.mark.parametrize("dialogue_id", sorted(STARTS))
@@ -100,11 +122,18 @@ def test_any_walk_through_a_dialogue_is_answered_and_stop_ends_it(
             sent = walker.send("choice", data.draw(st.sampled_from(walker.buttons)))
         elif move == "stale":
             sent = walker.send("choice", f"{dialogue_id}:nowhere:x")
+        elif move == "wait":
+            # Time passes: a pause ends by itself; otherwise nothing happens.
+            token = walker.pause_token()
+            sent = walker.send("wake", token or "pause:gone:gone")
+            if token is None:
+                assert sent == [], f"a stale timer spoke in {dialogue_id}"
+                continue
         elif move.startswith("text:"):
             sent = walker.send("text", move[5:])
         else:
             sent = walker.send("text", move)
         assert sent, f"no answer to {move!r} in {dialogue_id}"
-        assert all(a.plain.strip() for a in sent)
+        assert all(a.plain.strip() for a in sent if isinstance(a, SendText))
     walker.send("command", "stop")
     assert walker.state.stack == []

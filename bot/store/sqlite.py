@@ -36,7 +36,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,10 +45,13 @@ import aiosqlite
 from bot.store.base import (
     Commit,
     ConflictError,
+    DueNudge,
     DuplicateEventError,
+    JournalEntry,
     OutboxRow,
     Snapshot,
     StoreError,
+    TimerRow,
 )
 from bot.store.migrations import migrations_for, split_statements
 from bot.types import ConversationKey, UserKey
@@ -95,6 +98,10 @@ class _Turn:
     profile_changes: dict[str, Any]
     journal: tuple[tuple[str, str, str], ...]
     """(kind, data as JSON, at) per entry."""
+    timers: tuple[tuple[str, str], ...] = ()
+    """(token, due_at) per timer."""
+    subscription: tuple[str | None] | None = None
+    """``(next_due_at,)``, ``(None,)`` to unsubscribe, ``None`` to leave it alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +163,9 @@ class _Group:
     """Final (profile JSON, updated_at) per person."""
     journal: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     outbox: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+    timers: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    subscriptions: dict[UserKey, tuple[str, str | None]] = field(default_factory=dict)
+    """Final (chat_id, next_due_at) per person; a ``None`` due time unsubscribes."""
 
 
 def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Group]]:
@@ -223,6 +233,10 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
                 group.profiles[user] = (_json(merged), op.at)
         for kind, data, at in op.journal:
             group.journal.append((key.platform, key.user_id, kind, data, at))
+        for token, due_at in op.timers:
+            group.timers.append((key.platform, key.chat_id, key.user_id, token, due_at))
+        if op.subscription is not None:
+            group.subscriptions[user] = (key.chat_id, op.subscription[0])
         ids = list(range(next_id, next_id + len(c.outbox)))
         next_id += len(c.outbox)
         for row_id, payload in zip(ids, c.outbox, strict=True):
@@ -277,7 +291,48 @@ _FORGET = (
     # Delivered rows too: their payload is gone, but they still record when the
     # person talked to the bot.
     "DELETE FROM outbox WHERE platform = ? AND user_id = ?",
+    "DELETE FROM timers WHERE platform = ? AND user_id = ?",
+    "DELETE FROM subscriptions WHERE platform = ? AND user_id = ?",
 )
+
+_INSERT_TIMER = (
+    "INSERT INTO timers (platform, chat_id, user_id, token, due_at) VALUES (?, ?, ?, ?, ?)"
+)
+
+# A new due time also releases the claim of the worker that sent the last nudge.
+_UPSERT_SUBSCRIPTION = """
+INSERT INTO subscriptions (platform, user_id, chat_id, next_due_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (platform, user_id) DO UPDATE
+SET chat_id = excluded.chat_id, next_due_at = excluded.next_due_at, claimed_until = NULL
+"""
+
+_DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE platform = ? AND user_id = ?"
+
+_CLAIM_TIMERS = """
+UPDATE timers SET claimed_until = :until
+WHERE id IN (SELECT id FROM timers
+             WHERE due_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)
+             ORDER BY due_at LIMIT :limit)
+RETURNING id, platform, chat_id, user_id, token, due_at
+"""
+
+_CLAIM_NUDGES = """
+UPDATE subscriptions SET claimed_until = :until
+WHERE (platform, user_id) IN (
+    SELECT platform, user_id FROM subscriptions
+    WHERE next_due_at <= :now AND (claimed_until IS NULL OR claimed_until <= :now)
+    ORDER BY next_due_at LIMIT :limit)
+RETURNING platform, chat_id, user_id, next_due_at
+"""
+
+_JOURNAL = """
+SELECT kind, data, at FROM journal
+WHERE platform = :platform AND user_id = :user_id
+  AND (:since IS NULL OR at >= :since)
+  AND (:any_kind OR kind IN (SELECT value FROM json_each(:kinds)))
+ORDER BY at DESC, id DESC
+LIMIT :limit
+"""
 
 _INSERT_EVENT = "INSERT INTO processed_events (platform, event_id, at) VALUES (?, ?, ?)"
 
@@ -538,6 +593,66 @@ class SqliteStore:
                 journal.append({"kind": a, "data": json.loads(b), "at": c})
         return {"profile": profile, "conversations": conversations, "journal": journal}
 
+    async def journal(
+        self,
+        user: UserKey,
+        *,
+        kinds: Sequence[str] = (),
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        rows = await self._read_conn().execute_fetchall(
+            _JOURNAL,
+            {
+                "platform": user.platform,
+                "user_id": user.user_id,
+                "since": None if since is None else _ts(since),
+                "any_kind": not kinds,
+                "kinds": json.dumps(list(kinds)),
+                "limit": -1 if limit is None else limit,
+            },
+        )
+        return [JournalEntry(kind, json.loads(data), _dt(at)) for kind, data, at in rows]
+
+    # --- claims --------------------------------------------------------------
+    # A claim is one UPDATE ... RETURNING on the writer connection: aiosqlite runs
+    # it between two group commits, never inside one, so it is atomic on its own.
+
+    def _write_conn(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise StoreError("store is not open")
+        return self._writer
+
+    async def claim_timers(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[TimerRow]:
+        rows = await self._write_conn().execute_fetchall(
+            _CLAIM_TIMERS, {"now": _ts(now), "until": _ts(now + lease), "limit": limit}
+        )
+        timers = [
+            TimerRow(row_id, ConversationKey(platform, chat_id, user_id), token, _dt(due_at))
+            for row_id, platform, chat_id, user_id, token, due_at in rows
+        ]
+        return sorted(timers, key=lambda t: (t.due_at, t.id))
+
+    async def delete_timers(self, ids: Sequence[int]) -> None:
+        if ids:
+            await self._write_conn().executemany(
+                "DELETE FROM timers WHERE id = ?", [(row_id,) for row_id in ids]
+            )
+
+    async def claim_nudges(
+        self, now: datetime, limit: int, lease: timedelta
+    ) -> list[DueNudge]:
+        rows = await self._write_conn().execute_fetchall(
+            _CLAIM_NUDGES, {"now": _ts(now), "until": _ts(now + lease), "limit": limit}
+        )
+        due = [
+            DueNudge(ConversationKey(platform, chat_id, user_id), _dt(next_due_at))
+            for platform, chat_id, user_id, next_due_at in rows
+        ]
+        return sorted(due, key=lambda d: (d.due_at, d.key.platform, d.key.user_id))
+
     # --- writes --------------------------------------------------------------
 
     async def commit(self, commit: Commit) -> list[int]:
@@ -548,6 +663,11 @@ class SqliteStore:
             at=_ts(commit.at),
             profile_changes=json.loads(_json(commit.profile_changes)),
             journal=tuple((e.kind, _json(e.data), _ts(e.at)) for e in commit.journal),
+            timers=tuple((t.token, _ts(t.due_at)) for t in commit.timers),
+            subscription=None if commit.subscription is None else (
+                None if commit.subscription.next_due_at is None
+                else _ts(commit.subscription.next_due_at),
+            ),
         )
         return await self._submit(turn)
 
@@ -751,3 +871,10 @@ def _apply_group(db: sqlite3.Connection, group: _Group) -> None:
         db.executemany(_INSERT_JOURNAL, group.journal)
     if group.outbox:
         db.executemany(_INSERT_OUTBOX, group.outbox)
+    if group.timers:
+        db.executemany(_INSERT_TIMER, group.timers)
+    for user, (chat_id, due) in group.subscriptions.items():
+        if due is None:
+            db.execute(_DELETE_SUBSCRIPTION, (user.platform, user.user_id))
+        else:
+            db.execute(_UPSERT_SUBSCRIPTION, (user.platform, user.user_id, chat_id, due))

@@ -35,6 +35,8 @@ from bot.store.base import (
     JournalEntry,
     Snapshot,
     Store,
+    Subscription,
+    Timer,
 )
 from bot.types import ConversationKey, UserKey
 from tests.store.model import T0, assert_store_matches, commit_sequences
@@ -325,6 +327,113 @@ class StoreConformance:
         await store.commit(commit(key(), 0, journal=entries))
         exported = await store.export_user(key().user)
         assert [j["data"]["n"] for j in exported["journal"]] == [2, 1, 0]
+
+    async def test_journal_reads_newest_first_with_filters(self, store: Store) -> None:
+        entries = [
+            JournalEntry("checkin", {"mood": 3}, T0),
+            JournalEntry("exercise", {"before": 7, "after": 4}, T0 + timedelta(days=1)),
+            JournalEntry("checkin", {"mood": 6}, T0 + timedelta(days=2)),
+            JournalEntry("letter", {"letter": "Dear me"}, T0 + timedelta(days=3)),
+        ]
+        await store.commit(commit(key(), 0, journal=entries))
+        await store.commit(commit(key("c2", "other"), 0, journal=entries[:1]))
+        me = key().user
+        assert [e.data for e in await store.journal(me)] == [e.data for e in entries[::-1]]
+        assert [e.data for e in await store.journal(me, kinds=["checkin"])] == [
+            {"mood": 6}, {"mood": 3}]
+        assert [e.kind for e in await store.journal(me, limit=1)] == ["letter"]
+        recent = await store.journal(me, since=T0 + timedelta(days=1))
+        assert [e.kind for e in recent] == ["letter", "checkin", "exercise"]
+        assert recent[-1].at == T0 + timedelta(days=1)
+        assert await store.journal(me, kinds=["nothing"]) == []
+
+    # --- timers and nudge subscriptions ------------------------------------------------
+
+    async def test_timers_are_claimed_when_due_and_held_for_the_lease(self, store: Store) -> None:
+        lease = timedelta(seconds=30)
+        await store.commit(commit(key(), 0, timers=[
+            Timer(T0 + timedelta(seconds=5), "pause:a:b"),
+            Timer(T0 + timedelta(seconds=1), "start:x"),
+            Timer(T0 + timedelta(hours=1), "later"),
+        ]))
+        assert await store.claim_timers(T0, 10, lease) == []
+        due = await store.claim_timers(T0 + timedelta(seconds=10), 10, lease)
+        assert [(t.token, t.key) for t in due] == [("start:x", key()), ("pause:a:b", key())]
+        # Held: another worker finds nothing until the lease runs out.
+        assert await store.claim_timers(T0 + timedelta(seconds=11), 10, lease) == []
+        again = await store.claim_timers(T0 + timedelta(seconds=45), 10, lease)
+        assert [t.id for t in again] == [t.id for t in due]
+        await store.delete_timers([t.id for t in due])
+        assert await store.claim_timers(T0 + timedelta(minutes=5), 10, lease) == []
+        later = await store.claim_timers(T0 + timedelta(hours=2), 10, lease)
+        assert [t.token for t in later] == ["later"]
+
+    async def test_timer_claims_respect_the_limit(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, timers=[
+            Timer(T0 + timedelta(seconds=n), f"t{n}") for n in range(5)]))
+        first = await store.claim_timers(T0 + timedelta(minutes=1), 2, timedelta(minutes=1))
+        rest = await store.claim_timers(T0 + timedelta(minutes=1), 10, timedelta(minutes=1))
+        assert [t.token for t in first] == ["t0", "t1"]
+        assert [t.token for t in rest] == ["t2", "t3", "t4"]
+
+    async def test_concurrent_claims_never_share_a_timer(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, timers=[
+            Timer(T0, f"t{n}") for n in range(40)]))
+        claims = await asyncio.gather(*(
+            store.claim_timers(T0 + timedelta(seconds=1), 7, timedelta(minutes=1))
+            for _ in range(8)))
+        ids = [t.id for claim in claims for t in claim]
+        assert len(ids) == len(set(ids)) == 40
+
+    async def test_subscription_due_claim_and_advance(self, store: Store) -> None:
+        lease = timedelta(minutes=5)
+        nine = T0 + timedelta(hours=1)
+        await store.commit(commit(key("dm", "a"), 0, subscription=Subscription(nine)))
+        await store.commit(commit(key("dm", "b"), 0,
+                                  subscription=Subscription(nine + timedelta(minutes=1))))
+        await store.commit(commit(key("dm", "c"), 0, subscription=Subscription(None)))
+        assert await store.claim_nudges(nine - timedelta(seconds=1), 10, lease) == []
+        due = await store.claim_nudges(nine + timedelta(minutes=2), 10, lease)
+        assert [(d.key, d.due_at) for d in due] == [
+            (key("dm", "a"), nine), (key("dm", "b"), nine + timedelta(minutes=1))]
+        assert await store.claim_nudges(nine + timedelta(minutes=3), 10, lease) == []
+        # The nudge's turn commits the next due time, which releases the claim.
+        tomorrow = nine + timedelta(days=1)
+        await store.commit(commit(key("dm", "a"), 1, subscription=Subscription(tomorrow)))
+        assert await store.claim_nudges(nine + timedelta(minutes=3), 10, lease) == []
+        # After the lease, an unfinished claim (a worker died) is taken again.
+        after_lease = nine + timedelta(minutes=8)
+        assert [d.key.user_id for d in await store.claim_nudges(after_lease, 10, lease)] == ["b"]
+        await store.commit(commit(key("dm", "b"), 1, subscription=Subscription(None)))
+        assert [d.key.user_id for d in await store.claim_nudges(tomorrow, 10, lease)] == ["a"]
+
+    async def test_unsubscribe_and_chat_follow_the_latest_commit(self, store: Store) -> None:
+        lease = timedelta(minutes=1)
+        await store.commit(commit(key("dm", "a"), 0, subscription=Subscription(T0)))
+        await store.commit(commit(key("dm2", "a"), 0, subscription=Subscription(T0)))
+        due = await store.claim_nudges(T0, 10, lease)
+        assert [d.key for d in due] == [key("dm2", "a")]
+        await store.commit(commit(key("dm2", "a"), 1, subscription=Subscription(None)))
+        assert await store.claim_nudges(T0 + timedelta(days=1), 10, lease) == []
+
+    async def test_forget_removes_timers_and_subscription(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, timers=[Timer(T0, "start:follow_up")],
+                                  subscription=Subscription(T0)))
+        await store.commit(commit(key("c", "other"), 0, timers=[Timer(T0, "mine")],
+                                  subscription=Subscription(T0)))
+        await store.commit(commit(key(), 1, None, forget=True))
+        later = T0 + timedelta(hours=1)
+        assert [t.token for t in await store.claim_timers(later, 10, timedelta(1))] == ["mine"]
+        assert [d.key.user_id for d in await store.claim_nudges(later, 10, timedelta(1))] == [
+            "other"]
+
+    async def test_rejected_commit_sets_no_timer(self, store: Store) -> None:
+        await store.commit(commit(key(), 0))
+        with pytest.raises(ConflictError):
+            await store.commit(commit(key(), 0, timers=[Timer(T0, "x")],
+                                      subscription=Subscription(T0)))
+        assert await store.claim_timers(T0, 10, timedelta(1)) == []
+        assert await store.claim_nudges(T0, 10, timedelta(1)) == []
 
     # --- forget ----------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Scheduled compassion nudges: when they are due, and what they say."""
