@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.delivery import Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
+from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
 from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
@@ -47,7 +48,14 @@ def build_services(book: ResourceBook) -> Services:
     def crisis_resources(country: str | None) -> str:
         return format_resources(book.for_country(country))
 
-    return Services(parse_country=parse_country, crisis_resources=crisis_resources)
+    parsers = {
+        "country": parse_country,
+        "timezone": parse_timezone,
+        "time_window": parse_time_window,
+        "quiet_hours": parse_quiet_hours,
+        "days": parse_days,
+    }
+    return Services(parsers=parsers, crisis_resources=crisis_resources)
 
 
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:

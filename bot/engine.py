@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -138,8 +138,10 @@ class Outcome:
 class Services:
     """Pure helpers the engine calls; injected so the engine stays testable."""
 
-    parse_country: Callable[[str], str | None]
-    """What a person typed ("UK", "Deutschland") -> ISO country code, or None."""
+    parsers: Mapping[str, Callable[[str], str | None]]
+    """The parsers ``ask_text`` steps name, by name: what a person typed -> the value
+    to save, or None when it cannot be read ("country": "UK" -> "GB"; the names
+    are listed in :data:`bot.dialogue.spec.PARSERS`)."""
     crisis_resources: Callable[[str | None], str]
     """Country code (or None) -> a short block of emergency numbers and lines."""
 
@@ -380,8 +382,11 @@ class _Run:
             return
         if isinstance(step, AskTextStep):
             value = text
-            if step.parse == "country":
-                parsed = self.engine.services.parse_country(text)
+            if step.parse is not None:
+                parser = self.engine.services.parsers.get(step.parse)
+                if parser is None:
+                    raise EngineError(f"no parser named {step.parse}")
+                parsed = parser(text)
                 if parsed is None:
                     # Asked again in other words, with the Skip button again.
                     self.prompt(frame, step, say=step.invalid,
