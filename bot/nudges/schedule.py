@@ -126,7 +126,7 @@ def _zone(value: object) -> tzinfo:
             return ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
-    return ZoneInfo(DEFAULT_TZ)
+    return UTC  # DEFAULT_TZ, without needing the time zone database
 
 
 def _window(value: object) -> tuple[int, int | None]:
