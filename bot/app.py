@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.delivery import Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
+from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
@@ -58,10 +59,18 @@ def build_services(book: ResourceBook) -> Services:
     return Services(parsers=parsers, crisis_resources=crisis_resources)
 
 
+def build_nudges(settings: Settings, dialogues: DialogueSet) -> NudgeLibrary:
+    """The nudge library next to the dialogues; every button must start one of them."""
+    library = load_library(settings.dialogues_dir / LIBRARY_FILE)
+    library.require_dialogues(dialogues.dialogues)
+    return library
+
+
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:
     dialogues = dialogues or load_dialogues([settings.dialogues_dir])
     return Engine(
-        dialogues, build_services(load_resources()), max_answer_chars=settings.max_answer_chars
+        dialogues, build_services(load_resources()), nudges=build_nudges(settings, dialogues),
+        max_answer_chars=settings.max_answer_chars,
     )
 
 
