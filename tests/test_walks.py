@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import build_services
+from bot.choices import launcher
 from bot.dialogue.loader import load_dialogues
-from bot.engine import Engine, Turn
+from bot.engine import START_TOKEN, Engine, Turn
 from bot.safety.resources import load_resources
 from bot.state import ConversationState, Profile
 from bot.types import Assessment, ConversationKey, Inbound, SendText, UpdateProfile
@@ -34,6 +35,10 @@ STARTS["onboarding"] = [("text", "I messed up at work", "none")]
 # Free text the day after a crisis is met by listening.
 STARTS["listen"] = [("text", "I want to die", "crisis"), ("command", "stop", "none"),
                     ("text", "I had a fight with my mum", "none")]
+# A nudge's button starts its exercise; the check-in after a crisis comes by timer.
+for _exercise in ("checkin", "breathing", "compassion_log"):
+    STARTS[_exercise] = [("choice", launcher(_exercise, "nudge"), "none")]
+STARTS["follow_up"] = [("wake", f"{START_TOKEN}:follow_up", "none")]
 
 
 def test_every_dialogue_a_person_can_reach_is_walked() -> None:
