@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -189,6 +189,8 @@ class NudgeLibrary:
             return phrases.earlier
         try:
             at = datetime.fromisoformat(written)
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)  # stored times are UTC; never the server's zone
             day: date = at.astimezone(settings.zone).date()
             today = now.astimezone(settings.zone).date()
         except (ValueError, OverflowError):

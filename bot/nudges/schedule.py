@@ -115,7 +115,7 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 6:
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) < 6:
         return int(value.strip())
     return None
 
