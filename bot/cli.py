@@ -2,8 +2,10 @@
 
 ``run`` (the default) starts the bot on every configured platform, with the
 terminal chat when no platform token is set; ``chat`` talks in the terminal;
-``dialogues check`` validates dialogue files; ``bench`` measures; ``safety``
-classifies and evaluates crisis detection.
+``dialogues check`` validates dialogue files and ``dialogues graph`` draws one;
+``bench`` measures; ``safety`` classifies and evaluates crisis detection;
+``router eval`` scores where free text is sent; ``migrate`` and ``db copy``
+maintain the database.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue.loader import DialogueError, check_dialogues
-from bot.store import UnsupportedDatabaseError
+from bot.nudges.library import LibraryError, check_library
+from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
 log = logging.getLogger("compassion_bot")
 
@@ -40,16 +43,38 @@ def build_parser() -> argparse.ArgumentParser:
     dialogues_sub = dialogues.add_subparsers(dest="dialogues_command", required=True)
     check = dialogues_sub.add_parser("check", help="validate dialogue files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
+    graph = dialogues_sub.add_parser("graph", help="print one dialogue as a Mermaid flowchart")
+    graph.add_argument("name", help="the dialogue's id")
+    graph.add_argument("--dir", type=Path, help="dialogue folder (default: from DIALOGUES_DIR)")
 
-    bench = sub.add_parser("bench", help="measure throughput and latency")
+    bench = sub.add_parser("bench", help="measure throughput and latency (bench nudges: the "
+                           "scheduler)")
+    bench.add_argument("what", nargs="?", choices=["runtime", "nudges"], default="runtime",
+                       help="runtime (default): many people talking; nudges: due-nudge "
+                       "claims among a million and a day of rate-limited fan-out")
+    bench.add_argument("--subscriptions", type=int, default=1_000_000,
+                       help="nudges: subscriptions in the tick benchmark")
+    bench.add_argument("--subscribers", type=int, default=100_000,
+                       help="nudges: people in the simulated day")
     bench.add_argument("--people", type=int, default=10_000, help="simulated people")
     bench.add_argument("--rate", type=float, default=3000.0,
                        help="messages per second the people send, together")
     bench.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
     bench.add_argument("--json", action="store_true", help="print figures as JSON")
 
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_copy = db.add_subparsers(dest="db_command", required=True).add_parser(
+        "copy", help="copy every row into an empty database (SQLite <-> PostgreSQL)")
+    db_copy.add_argument("--from", dest="source", required=True, help="database URL to read")
+    db_copy.add_argument("--to", dest="target", required=True, help="empty database URL")
+
     safety = sub.add_parser("safety", help="crisis detection: classify or evaluate")
     safety.add_argument("args", nargs=argparse.REMAINDER, help="classify | eval [FILE]")
+
+    router = sub.add_parser("router", help="where free text goes: evaluate the router")
+    router.add_argument("args", nargs=argparse.REMAINDER, help="eval [FILE]")
     return parser
 
 
@@ -57,14 +82,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     try:
+        if command == "dialogues" and args.dialogues_command == "graph":
+            from bot.dialogue.graph import main as graph_main
+
+            return graph_main(args.name, args.dir or load_settings().dialogues_dir)
         if command == "dialogues":
             return _check(args.paths)
+        if command == "router":
+            from bot.router_eval import main as router_main
+
+            return router_main(list(args.args))
         if command == "safety":
             from bot.safety.cli import main as safety_main
 
             return safety_main(list(args.args))
+        if command == "db":
+            from bot.store.commands import copy_command
+
+            return copy_command(args.source, args.target)
         settings = load_settings()
         configure_logging(settings.log_level)
+        if command == "migrate":
+            from bot.store.commands import migrate_command
+
+            return migrate_command(args.db or settings.database_url)
+        if command == "bench" and args.what == "nudges":
+            from benchmarks.bench_nudges import main as bench_nudges
+
+            return bench_nudges(settings, subscriptions=args.subscriptions,
+                                people=args.subscribers, as_json=args.json)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
@@ -75,10 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
             return asyncio.run(_chat(settings, args.user))
         return asyncio.run(_run(settings))
-    except (SettingsError, UnsupportedDatabaseError) as exc:
+    except (SettingsError, UnsupportedDatabaseError, DatabaseUnavailableError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
-    except DialogueError as exc:
+    except (DialogueError, LibraryError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -98,7 +144,7 @@ def configure_logging(level: str) -> None:
 
 def _check(paths: Sequence[Path]) -> int:
     targets = list(paths) or [load_settings().dialogues_dir]
-    problems = check_dialogues(targets)
+    problems = [str(p) for p in check_dialogues(targets)] + check_library(targets)
     for problem in problems:
         print(problem)
     if problems:
@@ -184,3 +230,7 @@ async def _until_done(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> N
     finally:
         for pending in (task, waiter):
             pending.cancel()
+
+
+if __name__ == "__main__":  # `python -m bot.cli`, as well as `python -m bot`
+    sys.exit(main())

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -79,6 +79,7 @@ from bot.types import (
     ShowProgress,
     UpdateProfile,
 )
+from bot.wording import fill, fillable
 
 # Dialogues the engine starts by itself.
 CRISIS = "crisis"
@@ -106,6 +107,10 @@ SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
 # After a crisis, free text is met by listening, not by an exercise, for this long.
 CRISIS_MEMORY = timedelta(hours=24)
+# Events a person makes (the others come from the scheduler).
+PERSON_KINDS = frozenset({"text", "choice", "command"})
+# Someone who wrote this recently is in the middle of something: no nudge now.
+BUSY_FOR = timedelta(minutes=30)
 # A nudge found later than this after it was due (the bot was down) is not sent.
 NUDGE_GRACE = timedelta(hours=1)
 # Timer tokens: a pause ending ("pause:dialogue:step"), a dialogue to start ("start:dialogue").
@@ -138,8 +143,10 @@ class Outcome:
 class Services:
     """Pure helpers the engine calls; injected so the engine stays testable."""
 
-    parse_country: Callable[[str], str | None]
-    """What a person typed ("UK", "Deutschland") -> ISO country code, or None."""
+    parsers: Mapping[str, Callable[[str], str | None]]
+    """The parsers ``ask_text`` steps name, by name: what a person typed -> the value
+    to save, or None when it cannot be read ("country": "UK" -> "GB"; the names
+    are listed in :data:`bot.dialogue.spec.PARSERS`)."""
     crisis_resources: Callable[[str | None], str]
     """Country code (or None) -> a short block of emergency numbers and lines."""
 
@@ -171,7 +178,8 @@ class Engine:
     ) -> None:
         self.dialogues = dialogues
         self.services = services
-        self.router = router or Router()
+        # Free text is routed only to exercises that are loaded.
+        self.router = router or Router(available=dialogues.dialogues.keys())
         self.nudges = nudges
         self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars
@@ -202,6 +210,8 @@ class _Run:
 
     def handle(self) -> None:
         event = self.turn.event
+        if event.kind in PERSON_KINDS:
+            self.state.active_at = self.turn.now
         if event.kind == "wake":
             self.wake(event.choice or "")
         elif event.kind == "nudge":
@@ -306,14 +316,21 @@ class _Run:
             self.start(rest)
 
     def nudge(self) -> None:
-        """A scheduled nudge is due.  None is sent to someone in the middle of an
-        exercise, within a day of a crisis (the agreed check-in comes instead),
-        or when it is found too late (the bot was down)."""
+        """A scheduled nudge is due.  None is sent to someone busy with the bot right
+        now, within a day of a crisis (the agreed check-in comes instead), or
+        when it is found too late (the bot was down).
+
+        A question left waiting long ago (most people end at the menu) does not
+        hold nudges back: it is put aside, resumable, so that what the person
+        writes after the nudge is read afresh rather than as that old answer.
+        """
         composer = self.engine.nudges
         crisis_at = self.state.crisis_at
+        active_at = self.state.active_at
+        busy = active_at is not None and self.turn.now - active_at < BUSY_FOR
         if (
             composer is None
-            or self.state.stack
+            or (self.state.stack and busy)
             or (crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY)
             or self.turn.now - self.turn.event.at > self.engine.nudge_grace
         ):
@@ -322,6 +339,7 @@ class _Run:
         message = composer.compose(self.turn.event.key.user_id, count, self.profile,
                                    self.turn.now)
         if message is not None:
+            self.suspend_running()
             self.state.said[NUDGE_COUNTER] = count + 1
             self.actions.append(message)
 
@@ -380,8 +398,11 @@ class _Run:
             return
         if isinstance(step, AskTextStep):
             value = text
-            if step.parse == "country":
-                parsed = self.engine.services.parse_country(text)
+            if step.parse is not None:
+                parser = self.engine.services.parsers.get(step.parse)
+                if parser is None:
+                    raise EngineError(f"no parser named {step.parse}")
+                parsed = parser(text)
                 if parsed is None:
                     # Asked again in other words, with the Skip button again.
                     self.prompt(frame, step, say=step.invalid,
@@ -744,8 +765,8 @@ class _Run:
         """
         # Prefer wordings whose quotes all have an answer; a fallback ("{story|it}")
         # reads worse than a wording written for the skipped case.
-        usable = [i for i, text in enumerate(variants) if _fillable(text, values, strict=True)]
-        usable = usable or [i for i, text in enumerate(variants) if _fillable(text, values)]
+        usable = [i for i, text in enumerate(variants) if fillable(text, values, strict=True)]
+        usable = usable or [i for i, text in enumerate(variants) if fillable(text, values)]
         usable = usable or list(range(len(variants)))
         if len(variants) == 1:
             return self.fill(variants[0], values)
@@ -758,36 +779,7 @@ class _Run:
         return self.fill(variants[index], values)
 
     def fill(self, text: str, values: dict[str, Value] | dict[str, str]) -> tuple[Segment, ...]:
-        segments: list[Segment] = []
-        position = 0
-        for match in PLACEHOLDER.finditer(text):
-            if match.start() > position:
-                segments.append(Segment(text[position : match.start()]))
-            name, fallback = match.group(1), match.group(2)
-            if name in values:
-                segments.append(Segment(shorten(str(values[name]), self.engine.quote_chars),
-                                        quoted=True))
-            elif fallback is not None:
-                segments.append(Segment(fallback))
-            position = match.end()
-        if position < len(text):
-            segments.append(Segment(text[position:]))
-        return tuple(segments)
-
-
-def _fillable(
-    text: str, values: dict[str, Value] | dict[str, str], *, strict: bool = False
-) -> bool:
-    """Can ``text`` be said with these answers (``strict``: without any fallback)?"""
-    return all(
-        name in values or (has_fallback and not strict) for name, has_fallback in _refs(text)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _refs(text: str) -> tuple[tuple[str, bool], ...]:
-    """The variables a wording quotes, and whether each has a fallback (texts are few)."""
-    return tuple((m.group(1), m.group(2) is not None) for m in PLACEHOLDER.finditer(text))
+        return fill(text, values, self.engine.quote_chars)
 
 
 def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:

@@ -342,7 +342,7 @@ def engine(dialogues: DialogueSet) -> Engine:
     return Engine(
         dialogues,
         Services(
-            parse_country=lambda text: {"uk": "GB", "germany": "DE"}.get(text.strip().lower()),
+            parsers={"country": lambda t: {"uk": "GB", "germany": "DE"}.get(t.strip().lower())},
             crisis_resources=lambda country: f"RESOURCES-{country or 'INTL'}",
         ),
     )

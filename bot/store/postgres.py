@@ -1,0 +1,644 @@
+"""The PostgreSQL backend of the :class:`~bot.store.base.Store` contract (asyncpg).
+
+This is the backend for several bot processes sharing one database.  Each
+:meth:`PostgresStore.commit` is one transaction on a pooled connection, and
+every decision is made by the database under row locks, never from what a
+process remembers:
+
+* the event id is inserted first (``ON CONFLICT DO NOTHING``): no row back
+  means the event was processed (:class:`DuplicateEventError`);
+* the conversation row is locked (``SELECT ... FOR UPDATE``) and its version
+  compared; a new conversation's ``INSERT ... ON CONFLICT DO NOTHING`` catches a
+  racing creator (:class:`ConflictError`);
+* raising inside the transaction rolls everything back, so a refused commit
+  writes nothing.
+
+Locks are always taken in the same order (the person's conversations by chat,
+then their profile, then their subscription; outbox and timer rows by id), so
+two commits never wait for each other in a circle.  Timers and nudges are
+claimed with ``FOR UPDATE SKIP LOCKED`` and a lease, so several workers share
+them without handing one out twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from bot.store import DatabaseUnavailableError
+from bot.store.base import (
+    Commit,
+    ConflictError,
+    DueNudge,
+    DuplicateEventError,
+    JournalEntry,
+    OutboxRow,
+    Snapshot,
+    StoreError,
+    TimerRow,
+)
+from bot.store.migrations import migrations_for
+from bot.store.values import json_text, require_aware, utc_text
+from bot.types import ConversationKey, UserKey
+
+log = logging.getLogger(__name__)
+
+MIGRATION_LOCK = 0x63627462  # "cbtb": compassion-bot's advisory lock class for migrations
+"""First half of the advisory lock key held while migrating; the second half is a
+hash of the schema, so that databases in different schemas migrate independently."""
+
+
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+
+
+def redact(dsn: str) -> str:
+    """``dsn`` without its password (in the address or as a parameter): safe to
+    print and log."""
+    parts = urlsplit(dsn)
+    host = parts.hostname or "localhost"
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a number: leave it out rather than fail while reporting
+        port = ""
+    user = f"{parts.username}@" if parts.username else ""
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _SECRET_PARAMETERS]
+    )
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}{'?' if query else ''}{query}"
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def naming_database_url(dsn: str, setting: str = "DATABASE_URL") -> Iterator[None]:
+    """Turn a failure to connect into :class:`DatabaseUnavailableError`, naming the
+    ``setting`` the URL came from."""
+    try:
+        yield
+    except ValueError:  # asyncpg's verdict on a malformed URL
+        raise DatabaseUnavailableError(
+            f"{setting} is not a valid PostgreSQL URL: {redact(dsn)}"
+        ) from None  # the driver's message may quote the URL, password and all
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        # The server's messages and the socket's name the user, database or
+        # address, never the password; the driver's own configuration errors
+        # might quote the URL, so for those only the type is shown.
+        detail = str(exc) if isinstance(exc, OSError | asyncpg.PostgresError) else ""
+        raise DatabaseUnavailableError(
+            f"{setting}: cannot connect to PostgreSQL at {redact(dsn)} "
+            f"({type(exc).__name__}{': ' if detail else ''}{detail})"
+        ) from None
+
+
+async def connect(dsn: str, setting: str = "DATABASE_URL") -> asyncpg.Connection:
+    """One plain connection (for maintenance commands), failing as :meth:`PostgresStore.open`
+    does when the server cannot be used."""
+    with naming_database_url(dsn, setting):
+        return await asyncpg.connect(dsn)
+
+
+# --- SQL ----------------------------------------------------------------------
+
+_LOCK_MIGRATIONS = "SELECT pg_advisory_lock($1, hashtext(coalesce(current_schema(), '')))"
+_UNLOCK_MIGRATIONS = "SELECT pg_advisory_unlock($1, hashtext(coalesce(current_schema(), '')))"
+
+_LOAD = """
+SELECT c.state::text, c.version, u.profile::text,
+       $4::text IS NOT NULL AND EXISTS (
+           SELECT 1 FROM processed_events AS e WHERE e.platform = $1 AND e.event_id = $4)
+FROM (SELECT 1) AS one
+LEFT JOIN conversations AS c ON c.platform = $1 AND c.chat_id = $2 AND c.user_id = $3
+LEFT JOIN users AS u ON u.platform = $1 AND u.user_id = $3
+"""
+
+_INSERT_EVENT = """
+INSERT INTO processed_events (platform, event_id, at) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+
+# A forget locks every conversation of the person, in chat order, before anything
+# else: two forgets (or a forget and a turn) then never hold one row each while
+# waiting for the other's.
+_LOCK_PERSON = """
+SELECT 1 FROM conversations WHERE platform = $1 AND user_id = $2
+ORDER BY chat_id COLLATE "C" FOR UPDATE
+"""
+
+_LOCK_CONVERSATION = """
+SELECT version FROM conversations
+WHERE platform = $1 AND chat_id = $2 AND user_id = $3
+FOR UPDATE
+"""
+
+_FORGET = (
+    "DELETE FROM conversations WHERE platform = $1 AND user_id = $2",
+    "DELETE FROM users WHERE platform = $1 AND user_id = $2",
+    "DELETE FROM subscriptions WHERE platform = $1 AND user_id = $2",
+    "DELETE FROM journal WHERE platform = $1 AND user_id = $2",
+    # Delivered rows too: their payload is gone, but they still record when the
+    # person talked to the bot.  Locked in id order, like mark_delivered does.
+    """DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id FOR UPDATE)""",
+    """DELETE FROM timers WHERE id IN (
+           SELECT id FROM timers WHERE platform = $1 AND user_id = $2 ORDER BY id FOR UPDATE)""",
+)
+
+_INSERT_CONVERSATION = """
+INSERT INTO conversations (platform, chat_id, user_id, state, version, updated_at)
+VALUES ($1, $2, $3, $4::json, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+
+_UPDATE_CONVERSATION = """
+UPDATE conversations SET state = $4::json, version = $5, updated_at = $6
+WHERE platform = $1 AND chat_id = $2 AND user_id = $3
+"""
+
+_DELETE_CONVERSATION = """
+DELETE FROM conversations WHERE platform = $1 AND chat_id = $2 AND user_id = $3
+"""
+
+# The profile is merged in Python, as SQLite does, so its keys keep their order.
+_LOCK_PROFILE = """
+SELECT profile::text FROM users WHERE platform = $1 AND user_id = $2 FOR UPDATE
+"""
+
+_UPDATE_PROFILE = """
+UPDATE users SET profile = $3::json, updated_at = $4 WHERE platform = $1 AND user_id = $2
+"""
+
+_INSERT_PROFILE = """
+INSERT INTO users (platform, user_id, profile, created_at, updated_at)
+VALUES ($1, $2, $3::json, $4, $4)
+ON CONFLICT DO NOTHING
+RETURNING true
+"""
+
+_INSERT_JOURNAL = """
+INSERT INTO journal (platform, user_id, kind, data, at)
+SELECT $1, $2, e.kind, e.data::json, e.at
+FROM unnest($3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY AS e(kind, data, at, n)
+ORDER BY e.n
+"""
+
+# Rows are inserted in payload order, so their ids (drawn from the identity as
+# each row is inserted) increase in that order too.
+_INSERT_OUTBOX = """
+INSERT INTO outbox (platform, chat_id, user_id, payload, created_at)
+SELECT $1, $2, $3, p.payload, $5
+FROM unnest($4::text[]) WITH ORDINALITY AS p(payload, n)
+ORDER BY p.n
+RETURNING id
+"""
+
+_INSERT_TIMERS = """
+INSERT INTO timers (platform, chat_id, user_id, token, due_at)
+SELECT $1, $2, $3, t.token, t.due_at
+FROM unnest($4::text[], $5::timestamptz[]) AS t(token, due_at)
+"""
+
+_UPSERT_SUBSCRIPTION = """
+INSERT INTO subscriptions (platform, user_id, chat_id, next_due_at, claimed_until)
+VALUES ($1, $2, $3, $4, NULL)
+ON CONFLICT (platform, user_id) DO UPDATE
+SET chat_id = excluded.chat_id, next_due_at = excluded.next_due_at, claimed_until = NULL
+"""
+
+_DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE platform = $1 AND user_id = $2"
+
+# Rows are locked in id order (see the module docstring) before they change.
+_MARK_DELIVERED = """
+UPDATE outbox SET delivered_at = $1, payload = NULL
+WHERE id IN (
+    SELECT id FROM outbox WHERE id = ANY($2::bigint[]) AND delivered_at IS NULL
+    ORDER BY id FOR UPDATE)
+"""
+
+_MARK_FAILED = """
+UPDATE outbox
+SET attempts = attempts + 1,
+    last_error = $1,
+    given_up_at = CASE WHEN $2 THEN $3 ELSE given_up_at END,
+    -- A reply that will never be sent is not kept either.
+    payload = CASE WHEN $2 THEN NULL ELSE payload END
+WHERE id = $4 AND delivered_at IS NULL
+"""
+
+_PENDING = """
+SELECT id, platform, chat_id, user_id, payload, attempts, created_at
+FROM outbox
+WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
+  AND ($1::text IS NULL OR platform = $1)
+ORDER BY id
+LIMIT $2
+"""
+
+_EXPORT_PROFILE = "SELECT profile::text FROM users WHERE platform = $1 AND user_id = $2"
+
+_EXPORT_CONVERSATIONS = """
+SELECT chat_id, state::text, updated_at FROM conversations
+WHERE platform = $1 AND user_id = $2
+ORDER BY chat_id COLLATE "C"
+"""
+
+_EXPORT_JOURNAL = """
+SELECT kind, data::text, at FROM journal
+WHERE platform = $1 AND user_id = $2
+ORDER BY at, id
+"""
+
+_JOURNAL = """
+SELECT kind, data::text, at FROM journal
+WHERE platform = $1 AND user_id = $2
+  AND (cardinality($3::text[]) = 0 OR kind = ANY($3::text[]))
+  AND ($4::timestamptz IS NULL OR at >= $4)
+ORDER BY at DESC, id DESC
+LIMIT $5
+"""
+
+# SKIP LOCKED: a row another worker is claiming right now is left to it rather
+# than waited for; the lease (claimed_until) keeps it from being claimed again
+# after that worker's transaction ends.
+_CLAIM_TIMERS = """
+UPDATE timers SET claimed_until = $2
+WHERE id IN (
+    SELECT id FROM timers
+    WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+    ORDER BY due_at, id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED)
+RETURNING id, platform, chat_id, user_id, token, due_at
+"""
+
+_DELETE_TIMERS = """
+DELETE FROM timers WHERE id IN (
+    SELECT id FROM timers WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
+"""
+
+_CLAIM_NUDGES = """
+UPDATE subscriptions AS s SET claimed_until = $2
+WHERE (s.platform, s.user_id) IN (
+    SELECT platform, user_id FROM subscriptions
+    WHERE next_due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+    ORDER BY next_due_at, platform, user_id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED)
+RETURNING s.platform, s.chat_id, s.user_id, s.next_due_at
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Values:
+    """A :class:`Commit`'s values, checked and converted before a connection is
+    taken, so that a bad value fails its caller without touching the database."""
+
+    at: datetime
+    state: str | None
+    profile_changes: dict[str, Any]
+    """As JSON would give them back (checked to be JSON)."""
+    journal: tuple[list[str], list[str], list[datetime]]
+    timers: tuple[list[str], list[datetime]]
+    next_due_at: datetime | None
+
+
+def _values(commit: Commit) -> _Values:
+    if commit.expected_version < 0:
+        raise ValueError("expected_version cannot be negative")
+    return _Values(
+        at=require_aware(commit.at),
+        state=commit.state_json,
+        profile_changes=json.loads(json_text(commit.profile_changes)),
+        journal=(
+            [e.kind for e in commit.journal],
+            [json_text(e.data) for e in commit.journal],
+            [require_aware(e.at) for e in commit.journal],
+        ),
+        timers=(
+            [t.token for t in commit.timers],
+            [require_aware(t.due_at) for t in commit.timers],
+        ),
+        next_due_at=(
+            None
+            if commit.subscription is None or commit.subscription.next_due_at is None
+            else require_aware(commit.subscription.next_due_at)
+        ),
+    )
+
+
+# --- the store ------------------------------------------------------------------
+
+
+class PostgresStore:
+    """:class:`~bot.store.base.Store` on a PostgreSQL database, through a pool.
+
+    ``dsn`` is a ``postgresql://`` (or ``postgres://``) URL.  ``schema`` puts the
+    tables in that schema instead of the server's default search path (it must
+    exist); tests use it to give every test an empty database.  ``min_size`` and
+    ``max_size`` bound the pool.
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str | None = None,
+        min_size: int = 1,
+        max_size: int = 10,
+    ) -> None:
+        if not 1 <= min_size <= max_size:
+            raise ValueError("pool sizes need 1 <= min_size <= max_size")
+        self._dsn = dsn
+        self._schema = schema
+        self._min_size = min_size
+        self._max_size = max_size
+        self._pool: asyncpg.Pool | None = None
+
+    # --- lifecycle ---------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._pool is not None:
+            raise StoreError("store is already open")
+        settings = {"application_name": "compassion-bot"}
+        if self._schema is not None:
+            settings["search_path"] = quote_ident(self._schema)
+        with naming_database_url(self._dsn):
+            pool = await asyncpg.create_pool(
+                self._dsn,
+                min_size=self._min_size,
+                max_size=self._max_size,
+                server_settings=settings,
+            )
+        try:
+            await self._migrate(pool)
+        except BaseException:
+            await pool.close()
+            raise
+        self._pool = pool
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    async def _migrate(self, pool: asyncpg.Pool) -> None:
+        migrations = migrations_for("postgres")
+        async with pool.acquire() as conn:
+            # A session lock around the whole run: processes starting together
+            # queue here, and each one after the first finds nothing left to do.
+            await conn.execute(_LOCK_MIGRATIONS, MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations"
+                    " (version integer PRIMARY KEY, applied_at timestamptz NOT NULL)"
+                )
+                applied = {
+                    int(r[0]) for r in await conn.fetch("SELECT version FROM schema_migrations")
+                }
+                if applied and max(applied) > len(migrations):
+                    # Written by a newer release; this code would misread the schema.
+                    raise StoreError(
+                        f"schema version {max(applied)} is newer than this release "
+                        f"knows ({len(migrations)})"
+                    )
+                for migration in migrations:
+                    if migration.version in applied:
+                        continue
+                    # DDL is transactional in PostgreSQL: a migration and its
+                    # record land together or not at all.
+                    async with conn.transaction():
+                        await conn.execute(migration.sql)  # several statements, one call
+                        await conn.execute(
+                            "INSERT INTO schema_migrations (version, applied_at)"
+                            " VALUES ($1, now())",
+                            migration.version,
+                        )
+                    log.info(
+                        "applied postgres migration %04d_%s", migration.version, migration.name
+                    )
+            finally:
+                await conn.execute(_UNLOCK_MIGRATIONS, MIGRATION_LOCK)
+
+    def _open_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StoreError("store is not open")
+        return self._pool
+
+    # --- reads ---------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        version = await self._open_pool().fetchval(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations"
+        )
+        return int(version)
+
+    async def load(self, key: ConversationKey, event_id: str | None = None) -> Snapshot:
+        row = await self._open_pool().fetchrow(
+            _LOAD, key.platform, key.chat_id, key.user_id, event_id
+        )
+        assert row is not None  # the query always returns its one row
+        state, version, profile, duplicate = row
+        return Snapshot(
+            state_json=state,
+            version=int(version or 0),
+            profile=json.loads(profile) if profile is not None else {},
+            duplicate=bool(duplicate),
+        )
+
+    async def pending_outbox(
+        self, limit: int = 100, platform: str | None = None
+    ) -> list[OutboxRow]:
+        rows = await self._open_pool().fetch(_PENDING, platform, limit)
+        return [
+            OutboxRow(
+                id=r["id"],
+                key=ConversationKey(r["platform"], r["chat_id"], r["user_id"]),
+                payload=r["payload"],
+                attempts=r["attempts"],
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
+
+    async def export_user(self, user: UserKey) -> dict[str, Any]:
+        who = (user.platform, user.user_id)
+        # One snapshot for the three reads, so a turn committing meanwhile
+        # cannot show up in one part and not in another.
+        async with (
+            self._open_pool().acquire() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            profile = await conn.fetchval(_EXPORT_PROFILE, *who)
+            conversations = await conn.fetch(_EXPORT_CONVERSATIONS, *who)
+            journal = await conn.fetch(_EXPORT_JOURNAL, *who)
+        return {
+            "profile": json.loads(profile) if profile is not None else {},
+            "conversations": [
+                {"chat_id": chat_id, "state": json.loads(state), "updated_at": utc_text(at)}
+                for chat_id, state, at in conversations
+            ],
+            "journal": [
+                {"kind": kind, "data": json.loads(data), "at": utc_text(at)}
+                for kind, data, at in journal
+            ],
+        }
+
+    async def journal(
+        self,
+        user: UserKey,
+        *,
+        kinds: Sequence[str] = (),
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        rows = await self._open_pool().fetch(
+            _JOURNAL,
+            user.platform,
+            user.user_id,
+            list(kinds),
+            None if since is None else require_aware(since),
+            limit,  # LIMIT NULL is no limit
+        )
+        return [JournalEntry(kind, json.loads(data), at) for kind, data, at in rows]
+
+    # --- writes --------------------------------------------------------------
+
+    async def commit(self, commit: Commit) -> list[int]:
+        values = _values(commit)
+        async with self._open_pool().acquire() as conn, conn.transaction():
+            return await _apply(conn, commit, values)
+
+    async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
+        require_aware(at)
+        if ids:
+            await self._open_pool().execute(_MARK_DELIVERED, at, sorted(set(ids)))
+
+    async def mark_failed(self, row_id: int, error: str, at: datetime, give_up: bool) -> None:
+        await self._open_pool().execute(_MARK_FAILED, error, give_up, require_aware(at), row_id)
+
+    # --- the scheduler's claims ------------------------------------------------
+
+    async def claim_timers(self, now: datetime, limit: int, lease: timedelta) -> list[TimerRow]:
+        require_aware(now)
+        rows = await self._open_pool().fetch(_CLAIM_TIMERS, now, now + lease, limit)
+        timers = [
+            TimerRow(
+                id=r["id"],
+                key=ConversationKey(r["platform"], r["chat_id"], r["user_id"]),
+                token=r["token"],
+                due_at=r["due_at"],
+            )
+            for r in rows
+        ]
+        # RETURNING does not promise any order.
+        return sorted(timers, key=lambda t: (t.due_at, t.id))
+
+    async def delete_timers(self, ids: Sequence[int]) -> None:
+        if ids:
+            await self._open_pool().execute(_DELETE_TIMERS, list(ids))
+
+    async def claim_nudges(self, now: datetime, limit: int, lease: timedelta) -> list[DueNudge]:
+        require_aware(now)
+        rows = await self._open_pool().fetch(_CLAIM_NUDGES, now, now + lease, limit)
+        nudges = [
+            DueNudge(
+                key=ConversationKey(r["platform"], r["chat_id"], r["user_id"]),
+                due_at=r["next_due_at"],
+            )
+            for r in rows
+        ]
+        return sorted(nudges, key=lambda n: (n.due_at, n.key.platform, n.key.user_id))
+
+
+async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> list[int]:
+    """One turn, inside the caller's transaction; raising rolls it all back."""
+    key = commit.key
+    conv = (key.platform, key.chat_id, key.user_id)
+    person = (key.platform, key.user_id)
+    if commit.event_id is not None:
+        fresh = await conn.fetchval(_INSERT_EVENT, key.platform, commit.event_id, values.at)
+        if fresh is None:
+            raise DuplicateEventError(f"event already processed on {key.platform}")
+    if commit.forget:
+        await conn.execute(_LOCK_PERSON, *person)
+    found = await conn.fetchval(_LOCK_CONVERSATION, *conv) or 0
+    # The check comes before a forget's deletes: a /forget turn was loaded at the
+    # conversation's current version like any other turn, and loses to a
+    # concurrent turn in the same way.
+    if found != commit.expected_version:
+        raise ConflictError(
+            f"conversation is at version {found}, commit expected {commit.expected_version}"
+        )
+    if commit.forget:
+        for statement in _FORGET:
+            await conn.execute(statement, *person)
+    exists = found > 0 and not commit.forget
+    # After a forget the row is gone, but the version still moves on from the one
+    # the turn loaded, so a stale turn can never match it again.
+    version = commit.expected_version + 1
+    if values.state is None:
+        if exists:
+            await conn.execute(_DELETE_CONVERSATION, *conv)
+    elif exists:
+        await conn.execute(_UPDATE_CONVERSATION, *conv, values.state, version, values.at)
+    elif await conn.fetchval(_INSERT_CONVERSATION, *conv, values.state, version, values.at) is None:
+        # Another turn created the conversation after our lock found no row.
+        raise ConflictError("conversation was created by a concurrent commit")
+    if values.profile_changes:
+        await _merge_profile(conn, person, values.profile_changes, values.at)
+    if commit.subscription is not None:
+        if values.next_due_at is None:
+            await conn.execute(_DELETE_SUBSCRIPTION, *person)
+        else:
+            await conn.execute(_UPSERT_SUBSCRIPTION, *person, key.chat_id, values.next_due_at)
+    if commit.journal:
+        await conn.execute(_INSERT_JOURNAL, *person, *values.journal)
+    if commit.timers:
+        await conn.execute(_INSERT_TIMERS, *conv, *values.timers)
+    if not commit.outbox:
+        return []
+    rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at)
+    return sorted(r["id"] for r in rows)
+
+
+async def _merge_profile(
+    conn: PoolConnectionProxy, person: tuple[str, str], changes: dict[str, Any], at: datetime
+) -> None:
+    """Merge ``changes`` into the person's profile (``None`` removes a field).
+
+    The row is locked while it is merged.  When there is no row yet, a concurrent
+    turn may create it first; then the insert finds it, and the merge is done
+    again on top of that turn's profile instead of overwriting it.
+    """
+    for _attempt in range(3):
+        current = await conn.fetchval(_LOCK_PROFILE, *person)
+        merged: dict[str, Any] = json.loads(current) if current is not None else {}
+        for name, value in changes.items():
+            if value is None:
+                merged.pop(name, None)
+            else:
+                merged[name] = value
+        if current is not None:
+            await conn.execute(_UPDATE_PROFILE, *person, json_text(merged), at)
+            return
+        if not merged:
+            return  # only removals from a profile that does not exist
+        if await conn.fetchval(_INSERT_PROFILE, *person, json_text(merged), at):
+            return
+    # Created and deleted again under us, repeatedly: let the turn run again.
+    raise ConflictError("the profile kept changing under this commit")
