@@ -256,10 +256,14 @@ def test_a_library_whose_button_starts_a_missing_dialogue_stops_the_bot_and_the_
 ) -> None:
     folder = tmp_path / "dialogues"
     shutil.copytree(DIALOGUES, folder)
-    (folder / "breathing.yaml").unlink()
+    # Other dialogues start breathing too, so the library's buttons are pointed
+    # at a dialogue that is gone instead of removing breathing.yaml.
+    library = folder / "library" / "nudges.yaml"
+    library.write_text(library.read_text(encoding="utf-8").replace("breathing", "gone_away"),
+                       encoding="utf-8")
     problems = check_library([folder])
     assert problems
-    assert all("starts unknown dialogue 'breathing'" in p for p in problems)
+    assert all("starts unknown dialogue 'gone_away'" in p for p in problems)
     assert problems[0].startswith("nudges.yaml: nudge '")
     with pytest.raises(LibraryError):
         build_engine(Settings(dialogues_dir=folder))
