@@ -95,7 +95,9 @@ GROUP_COMMANDS = frozenset({SOS, "help"})
 # Dialogues about safety are never "put aside" to be resumed later: they are
 # either finished or started afresh.
 NOT_RESUMABLE = frozenset(
-    {CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export", "listen", "plan"}
+    {CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export", "listen", "plan",
+     # Choosing what to do is not work to come back to.
+     "menu", "tools", "which_tool", "journal", "progress", "settings", "nudges"}
 )
 # Commands that work before onboarding; everything else leads there first.
 BEFORE_ONBOARDING = frozenset(
@@ -512,7 +514,10 @@ class _Run:
         accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
         for name in dialogue.from_profile:
             value = getattr(self.profile, name, None)
-            if isinstance(value, str | int) and not isinstance(value, bool):
+            if isinstance(value, bool):
+                # Branches compare text: consent reads as "yes" / "no".
+                accepted[name] = "yes" if value else "no"
+            elif isinstance(value, str | int):
                 accepted[name] = value
         self.state.stack.append(Frame(dialogue=dialogue.id, step=step, vars=accepted))
 
