@@ -22,6 +22,7 @@ from typing import Any
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue.loader import DialogueError, check_dialogues
 from bot.groups.prompts import check_prompts
+from bot.nudges.library import LibraryError, check_library
 from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
 log = logging.getLogger("compassion_bot")
@@ -124,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, UnsupportedDatabaseError, DatabaseUnavailableError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
-    except DialogueError as exc:
+    except (DialogueError, LibraryError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -144,7 +145,8 @@ def configure_logging(level: str) -> None:
 
 def _check(paths: Sequence[Path]) -> int:
     targets = list(paths) or [load_settings().dialogues_dir]
-    problems: list[object] = [*check_dialogues(targets), *check_prompts(targets)]
+    problems = ([str(p) for p in check_dialogues(targets)] + check_library(targets)
+                + check_prompts(targets))
     for problem in problems:
         print(problem)
     if problems:

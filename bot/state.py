@@ -47,6 +47,8 @@ class ConversationState(BaseModel):
     wins: dict[str, str] = Field(default_factory=dict)
     """In a group: wins this person shared, held only until they say whether the
     weekly digest may quote them (win id -> their words)."""
+    active_at: datetime | None = None
+    """When the person last wrote or pressed something here (not the scheduler)."""
 
     @property
     def current(self) -> Frame | None:
@@ -62,6 +64,7 @@ class ConversationState(BaseModel):
             said=dict(self.said),
             votes=dict(self.votes),
             wins=dict(self.wins),
+            active_at=self.active_at,
         )
 
 

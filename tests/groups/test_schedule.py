@@ -1,4 +1,5 @@
-"""The daily moment of a wellness channel: local time to UTC, across DST; parsers."""
+"""The daily moment of a wellness channel: local time to UTC, across DST (the nudge
+schedule's rules, reused); reading a time and a zone (the nudge parsers, reused)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,6 @@ def test_the_next_moment_is_soon_after_and_at_the_chosen_local_time(
         wanted = datetime.combine(local.date(), time(hour, minute), tzinfo=ZoneInfo(zone))
         back = wanted.astimezone(UTC).astimezone(ZoneInfo(zone))
         assert (back.hour, back.minute) != (hour, minute)
-        assert local > wanted.replace(tzinfo=None).replace(tzinfo=local.tzinfo) - timedelta(0)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -88,7 +88,7 @@ def test_clock_parsing(text: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Europe/Berlin", "Europe/Berlin"), ("europe/berlin", "Europe/Berlin"),
-    ("America/New York", "America/New_York"), ("UTC", "UTC"),
+    ("America/New York", "America/New_York"), ("UTC", "UTC"), ("Berlin", "Europe/Berlin"),
     ("Mars/Base", None), ("", None), ("../etc/passwd", None),
 ])
 def test_zone_parsing(text: str, expected: str | None) -> None:
