@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import secrets
@@ -43,6 +44,7 @@ from telegram import (
     LinkPreviewOptions,
     Message,
     MessageEntity,
+    Poll,
     Update,
 )
 from telegram.constants import ChatAction, MessageLimit, ParseMode
@@ -79,6 +81,7 @@ from bot.types import (
     Segment,
     SendFile,
     SendImage,
+    SendPoll,
     SendText,
 )
 
@@ -90,7 +93,10 @@ log = logging.getLogger(__name__)
 PLATFORM: Final = "telegram"
 TEXT_LIMIT: Final = int(MessageLimit.MAX_TEXT_LENGTH)  # 4096, counted after HTML is parsed
 CAPTION_LIMIT: Final = int(MessageLimit.CAPTION_LENGTH)  # 1024
-ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member")
+# "poll": the counts of the anonymous check-in polls the bot sent (who voted is
+# never told; Telegram sends these for the bot's own polls only).
+ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member", "poll")
+ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
 # Long polling: how long one getUpdates call may wait for news, and the backoff
 # after a failed call (doubling up to the maximum).
 POLL_TIMEOUT_SECONDS: Final = 10
@@ -160,6 +166,8 @@ def to_inbound(update: Update, me: BotIdentity, *, now: datetime | None = None) 
     """
     if update.callback_query is not None:
         return _choice(update, update.callback_query, now or datetime.now(UTC))
+    if update.poll is not None:
+        return _poll(update, update.poll, now or datetime.now(UTC))
     message = update.message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None  # edits, channel posts, other bots: nothing a person said to us
@@ -176,12 +184,29 @@ def to_inbound(update: Update, me: BotIdentity, *, now: datetime | None = None) 
         if kind == "group" and for_other_bot:
             return None  # "/help@OtherBot" in a group with several bots
         return Inbound(key, event_id(update), at, "command", text=(args or "").strip(),
-                       command=name.casefold(), chat_kind=kind)
+                       command=name.casefold(), chat_kind=kind,
+                       is_admin=kind == "group" and _as_the_group(message))
     if kind == "group":
         if not _addressed_to(message, me):
             return None
         text = _without_mention(text, me)
+        # A link to the message for a moderator alert (supergroups have them).
+        return Inbound(key, event_id(update), at, "text", text=text, chat_kind=kind,
+                       link=message.link)
     return Inbound(key, event_id(update), at, "text", text=text, chat_kind=kind)
+
+
+def _as_the_group(message: Message) -> bool:
+    """Sent anonymously as the group itself, which only its admins can do."""
+    return message.sender_chat is not None and message.sender_chat.id == message.chat.id
+
+
+def _poll(update: Update, poll: Poll, now: datetime) -> Inbound:
+    """New counts of a check-in poll.  The update names only the poll: the runtime
+    finds the group whose check-in it is."""
+    return Inbound(ConversationKey(PLATFORM, "", ""), event_id(update), now, "poll",
+                   choice=poll.id, votes=tuple(option.voter_count for option in poll.options),
+                   chat_kind="group")
 
 
 def _choice(update: Update, query: CallbackQuery, now: datetime) -> Inbound | None:
@@ -319,10 +344,13 @@ def private_chat_url(username: str, payload: str) -> str:
     return f"https://t.me/{username}?start={quote(payload, safe='')}"
 
 
-def keyboard(action: SendText, username: str) -> InlineKeyboardMarkup | None:
+def keyboard(action: SendText | SendPoll, username: str) -> InlineKeyboardMarkup | None:
+    """Buttons of a message; a poll has only its private-chat link (its options
+    are the poll's own)."""
+    choices = action.choices if isinstance(action, SendText) else ()
     rows = [
         [InlineKeyboardButton(c.label, callback_data=c.id) for c in row]
-        for row in button_rows(action.choices)
+        for row in button_rows(choices)
     ]
     if action.private_link is not None:
         link = action.private_link
@@ -339,6 +367,10 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+PollSent = Callable[[ConversationKey, str, str], Coroutine[Any, Any, None]]
+"""(the group's key, the platform's poll id, the check-in's ref) -> recorded."""
+
+
 class TelegramSender:
     """Delivers outbound actions with the Bot API (implements :class:`bot.delivery.Sender`).
 
@@ -348,8 +380,10 @@ class TelegramSender:
     tried again later from the outbox.
     """
 
-    def __init__(self, bot: ExtBot[Any]) -> None:
+    def __init__(self, bot: ExtBot[Any], *, on_poll: PollSent | None = None) -> None:
         self.bot = bot
+        self.on_poll = on_poll
+        """Told the platform id of each check-in poll sent, so its counts find their group."""
         # The typing indicator's request per chat while it is in flight.  A reply
         # waits for it (briefly): were "typing..." to reach Telegram after the
         # reply, the person would watch the bot type for five more seconds.
@@ -423,6 +457,14 @@ class TelegramSender:
                 chat_id, InputFile(action.content, filename=action.filename), caption=caption)
             if rest:
                 await self.bot.send_message(chat_id, rest)
+        elif isinstance(action, SendPoll):
+            sent = await self.bot.send_poll(
+                chat_id, action.question, [option.label for option in action.options],
+                is_anonymous=action.anonymous, reply_markup=keyboard(action, self.bot.username),
+            )
+            if sent.poll is not None and self.on_poll is not None:
+                await self.on_poll(ConversationKey(PLATFORM, str(chat_id), ""), sent.poll.id,
+                                   action.ref)
 
 
 def _caption(text: str) -> tuple[str | None, str]:
@@ -548,7 +590,7 @@ class TelegramAdapter:
         self.menu = list(menu)
         self.application = build_application(settings, limits=limits,
                                               concurrent_updates=concurrent_updates)
-        self.sender = TelegramSender(self.application.bot)
+        self.sender = TelegramSender(self.application.bot, on_poll=runtime.poll_sent)
         self.application.add_handler(TypeHandler(Update, self.handle_update))
         self.application.add_error_handler(self._on_error)
         self._me: BotIdentity | None = None
@@ -698,14 +740,31 @@ class TelegramAdapter:
         inbound = to_inbound(update, self.me)
         typing: asyncio.Task[None] | None = None
         try:
+            if inbound is not None and inbound.kind == "command" and inbound.chat_kind == "group" \
+                    and not inbound.is_admin:
+                # Updates of one chat are handled in order by poll(); asking Telegram
+                # first keeps a group's commands in order too.
+                inbound = dataclasses.replace(inbound, is_admin=await self._is_admin(inbound))
             if inbound is not None:
-                typing = asyncio.create_task(self._typing(int(inbound.key.chat_id)))
+                if inbound.kind != "poll":  # counts arrive unasked: nobody waits for a reply
+                    typing = asyncio.create_task(self._typing(int(inbound.key.chat_id)))
                 await self.runtime.handle(inbound)
         finally:
             if typing is not None:
                 typing.cancel()
                 side.append(typing)
             await asyncio.gather(*side, return_exceptions=True)
+
+    async def _is_admin(self, inbound: Inbound) -> bool:
+        """Whether the person is the group's creator or one of its administrators."""
+        try:
+            member = await self.application.bot.get_chat_member(int(inbound.key.chat_id),
+                                                                int(inbound.key.user_id))
+        except TelegramError as exc:
+            # Unknown is not an admin: the settings stay as they are.
+            log.info("chat member not known (%s)", type(exc).__name__)
+            return False
+        return member.status in ADMIN_STATUSES
 
     async def _answer(self, query: CallbackQuery) -> None:
         try:

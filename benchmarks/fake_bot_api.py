@@ -103,6 +103,13 @@ class FakeBotAPI:
         self._release = asyncio.Event()
         self._arrived = asyncio.Condition()
         self._chats: dict[int, dict[str, Any]] = {}
+        self.admins: dict[int, set[int]] = {}
+        self.closed_chats: set[int] = set()
+        """Private chats the bot may not write to first (the person never started it)."""
+        """chat id -> the users getChatMember reports as its creator."""
+        self.polls: dict[str, dict[str, Any]] = {}
+        """poll id -> the poll as sent."""
+        self._poll_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -224,6 +231,15 @@ class FakeBotAPI:
         }
         return self.queue({"callback_query": query})
 
+    def poll_votes(self, poll_id: str, counts: list[int]) -> dict[str, Any]:
+        """Queue the ``poll`` update Telegram sends when a poll's counts change: the poll
+        alone, never who voted (the poll is anonymous)."""
+        poll = dict(self.polls[poll_id])
+        poll["options"] = [{**o, "voter_count": n}
+                           for o, n in zip(poll["options"], counts, strict=True)]
+        poll["total_voter_count"] = sum(counts)
+        return self.queue({"poll": poll})
+
     def queue(self, body: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update (its ``update_id`` is assigned here)."""
         update = {"update_id": next(self._update_ids), **body}
@@ -328,7 +344,11 @@ class FakeBotAPI:
             if handler is None:
                 call.status = 404
                 return _error(404, "Not Found: method not found")
-            result = await handler(params, files)
+            try:
+                result = await handler(params, files)
+            except _Refused as refused:
+                call.status = refused.status
+                return _error(refused.status, refused.description)
             call.status, call.result = 200, result
             return web.json_response({"ok": True, "result": result})
         finally:
@@ -383,11 +403,39 @@ class FakeBotAPI:
         return batch
 
     async def _api_sendMessage(self, params: dict[str, Any], files: Any) -> Any:
+        if int(params["chat_id"]) in self.closed_chats:
+            raise _Refused(403, "Forbidden: bot can't initiate conversation with a user")
         message = self._message(params)
         message["text"] = params.get("text", "")
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message
+
+    async def _api_sendPoll(self, params: dict[str, Any], files: Any) -> Any:
+        message = self._message(params)
+        poll_id = f"poll{next(self._poll_ids)}"
+        poll = {
+            "id": poll_id, "question": params["question"],
+            # PTB sends InputPollOption objects; older clients plain strings.
+            "options": [{"text": o["text"] if isinstance(o, dict) else str(o), "voter_count": 0,
+                         "persistent_id": f"{poll_id}o{n}"}
+                        for n, o in enumerate(params["options"])],
+            "total_voter_count": 0, "is_closed": False,
+            "is_anonymous": params.get("is_anonymous", True), "type": "regular",
+            "allows_multiple_answers": False, "allows_revoting": True, "members_only": False,
+        }
+        self.polls[poll_id] = poll
+        message["poll"] = poll
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    async def _api_getChatMember(self, params: dict[str, Any], files: Any) -> Any:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        user = {"id": user_id, "is_bot": False, "first_name": f"Person{user_id}"}
+        if user_id in self.admins.get(chat_id, set()):
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        return {"status": "member", "user": user}
 
     async def _api_sendPhoto(self, params: dict[str, Any],
                              files: dict[str, tuple[str, bytes]]) -> Any:
@@ -413,6 +461,13 @@ class FakeBotAPI:
         chat = self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "P"})
         return {"message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": chat, "from": self.bot_user}
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
 
 
 def _entities(text: str) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ import html
 import re
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,10 @@ class TelegramBot:
     """``serve_telegram`` running in the background on one database file."""
 
     def __init__(self, api: FakeBotAPI, db: Path, *, assessor: Assessor | None = None,
-                 limits: Limits = FAST_LIMITS, **settings: Any) -> None:
+                 limits: Limits = FAST_LIMITS, clock: Callable[[], datetime] | None = None,
+                 **settings: Any) -> None:
         self.api = api
+        self.clock = clock
         self.settings = settings_for(api, db, **settings)
         self.assessor = assessor
         self.limits = limits
@@ -98,6 +101,8 @@ class TelegramBot:
     async def start(self) -> None:
         self._stack = AsyncExitStack()
         extra: dict[str, Any] = {} if self.assessor is None else {"assessor": self.assessor}
+        if self.clock is not None:
+            extra["clock"] = self.clock
         self._app = await self._stack.enter_async_context(open_app(self.settings, **extra))
         self._stop = asyncio.Event()
         ready = asyncio.Event()
