@@ -52,8 +52,8 @@ async def test_the_command_menu_is_published(bot: TelegramBot, api: FakeBotAPI) 
     private = scopes["all_private_chats"]
     assert {"start", "talk", "help", "sos", "stop", "forget", "export", "resume"} <= set(private)
     assert all(cmd["description"] for c in calls for cmd in c.params["commands"])
-    # In a group the bot only gives help and crisis lines; the rest is private.
-    assert set(scopes["all_group_chats"]) == {"help", "sos"}
+    # In a group: help, crisis lines and the wellness commands; the rest is private.
+    assert set(scopes["all_group_chats"]) == {"help", "sos", "wellness", "checkin", "win"}
 
 
 async def test_polling_starts_without_a_webhook(bot: TelegramBot, api: FakeBotAPI) -> None:
@@ -61,7 +61,7 @@ async def test_polling_starts_without_a_webhook(bot: TelegramBot, api: FakeBotAP
     polls = api.calls_to("getUpdates")
     assert polls
     assert set(polls[0].params["allowed_updates"]) == {
-        "message", "callback_query", "my_chat_member"}
+        "message", "callback_query", "my_chat_member", "poll"}
 
 
 def free_port() -> int:
