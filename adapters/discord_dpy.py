@@ -34,7 +34,15 @@ Interactions
     wants an answer within three seconds).  While the turn runs, the sender
     routes that conversation's replies through the interaction's follow-ups:
     ephemeral in a server, so only the person sees them, and ordinary
-    messages in a DM.
+    messages in a DM.  What is said to the whole channel (``SendText.public``:
+    a wellness prompt, check-in totals; and a check-in itself) is posted in the
+    channel instead, addressed to nobody.
+
+Group wellness
+    A check-in (``SendPoll``) is a message with one button per answer; each
+    press is one person's answer, acknowledged to them alone.  Whoever has the
+    Manage Channels permission in the channel is an admin of its wellness
+    settings.  A mention carries a link to itself, for moderator alerts.
 """
 
 from __future__ import annotations
@@ -64,6 +72,7 @@ from bot.types import (
     Outbound,
     SendFile,
     SendImage,
+    SendPoll,
     SendText,
 )
 
@@ -112,7 +121,8 @@ def is_dm(key: ConversationKey) -> bool:
 
 
 def text_inbound(
-    key: ConversationKey, event_id: str, at: datetime, text: str, chat_kind: ChatKind
+    key: ConversationKey, event_id: str, at: datetime, text: str, chat_kind: ChatKind,
+    *, is_admin: bool = False, link: str | None = None,
 ) -> Inbound:
     """Typed text; ``/name args`` typed out is a command (slash commands may not be
     registered everywhere yet, e.g. in DMs while they are synced to test servers only)."""
@@ -120,8 +130,13 @@ def text_inbound(
     match = _TYPED_COMMAND.fullmatch(stripped)
     if match is not None:
         return Inbound(key, event_id, at, "command", text=(match["args"] or "").strip(),
-                       command=match["name"].casefold(), chat_kind=chat_kind)
-    return Inbound(key, event_id, at, "text", text=text, chat_kind=chat_kind)
+                       command=match["name"].casefold(), chat_kind=chat_kind, is_admin=is_admin)
+    return Inbound(key, event_id, at, "text", text=text, chat_kind=chat_kind, link=link)
+
+
+def manages_channels(permissions: discord.Permissions | None) -> bool:
+    """A group admin, for wellness settings: the Manage Channels permission here."""
+    return permissions is not None and permissions.manage_channels
 
 
 def strip_mentions(text: str, ids: Sequence[int]) -> str:
@@ -197,10 +212,11 @@ def _label(label: str) -> str:
     return label if len(label) <= BUTTON_LABEL_LIMIT else label[: BUTTON_LABEL_LIMIT - 1] + "…"
 
 
-def build_view(action: SendText) -> discord.ui.View | None:
-    """The buttons of a message, or ``None`` when it has none."""
+def build_view(action: SendText | SendPoll) -> discord.ui.View | None:
+    """The buttons of a message (a check-in's answers are buttons too), or ``None``."""
+    choices = action.choices if isinstance(action, SendText) else action.options
     items: list[discord.ui.Item[Any]] = [
-        ChoiceButton(choice.id, choice.label) for choice in action.choices
+        ChoiceButton(choice.id, choice.label) for choice in choices
     ]
     if action.private_link is not None:
         items.append(PrivateChatButton(action.private_link.id, action.private_link.label))
@@ -237,6 +253,10 @@ def render(action: Outbound) -> Rendered:
         return Rendered(escape_markdown(action.caption), file=("chart.png", action.png))
     if isinstance(action, SendFile):
         return Rendered(escape_markdown(action.caption), file=(action.filename, action.content))
+    if isinstance(action, SendPoll):
+        # One button per answer; each press is counted by the engine, which shows
+        # the group only totals.
+        return Rendered(escape_markdown(action.question), build_view(action))
     raise TypeError(f"cannot send {type(action).__name__} on Discord")
 
 
@@ -283,7 +303,10 @@ class DiscordSender:
 
     async def send(self, key: ConversationKey, action: Outbound) -> None:
         rendered = render(action)
-        route = self._routes.get(key)
+        # Said to the whole channel (a check-in, its totals, a prompt): posted there,
+        # never as someone's private follow-up, and addressed to nobody.
+        public = isinstance(action, SendPoll) or (isinstance(action, SendText) and action.public)
+        route = None if public else self._routes.get(key)
         try:
             if route is not None and route.follow_up:
                 try:
@@ -292,7 +315,7 @@ class DiscordSender:
                 except discord.NotFound:
                     # The interaction's token expired (15 minutes): post normally instead.
                     pass
-            await self._post(key, rendered)
+            await self._post(key, rendered, public=public)
         except discord.Forbidden as exc:
             if is_dm(key):
                 await self._explain_refusal(route)
@@ -323,11 +346,13 @@ class DiscordSender:
 
         await _each_piece(rendered, rendered.pieces(), discord.AllowedMentions.none(), send)
 
-    async def _post(self, key: ConversationKey, rendered: Rendered) -> None:
+    async def _post(
+        self, key: ConversationKey, rendered: Rendered, *, public: bool = False
+    ) -> None:
         if self.client.is_closed():
             raise TransientDeliveryError("discord client is not connected")
         destination = await self._destination(key)
-        if is_dm(key):
+        if is_dm(key) or public or not key.user_id:
             pieces, mentions = rendered.pieces(), discord.AllowedMentions.none()
         else:
             # In a shared channel, say whom the answer is for (their message is never quoted).
@@ -388,7 +413,8 @@ async def _each_piece(
 # --- the client -------------------------------------------------------------------
 
 
-CommandHandler = Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, None]]
+CommandHandler = Callable[[discord.Interaction[Any], str, str], Coroutine[Any, Any, None]]
+"""(the interaction, the command's name, its text) -> handled."""
 
 
 def command_table(dialogues: DialogueSet) -> dict[str, str]:
@@ -402,15 +428,29 @@ def _description(text: str) -> str:
     return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
 
 
+def command_arguments(dialogues: DialogueSet) -> dict[str, str]:
+    """Slash command name -> what its text option holds, for commands that take text
+    (``/win I rested``), from the dialogues' ``argument``."""
+    arguments: dict[str, str] = {}
+    for name, dialogue_id in dialogues.commands.items():
+        argument = dialogues[dialogue_id].argument
+        if argument is not None:
+            arguments[name.casefold()] = _description(argument)
+    return arguments
+
+
 def build_commands(
     dialogues: DialogueSet, handler: CommandHandler
 ) -> list[app_commands.Command[Any, ..., None]]:
     """One app command per dialogue command, usable in servers and in DMs."""
     commands: list[app_commands.Command[Any, ..., None]] = []
+    arguments = command_arguments(dialogues)
     for name, description in command_table(dialogues).items():
         try:
+            callback = (_command_callback(name, handler) if name not in arguments
+                        else _text_command_callback(name, handler, arguments[name]))
             command: app_commands.Command[Any, ..., None] = app_commands.Command(
-                name=name, description=description, callback=_command_callback(name, handler),
+                name=name, description=description, callback=callback,
             )
         except (ValueError, TypeError) as exc:
             # A name Discord would refuse: the rest still register, and it can be typed.
@@ -427,7 +467,20 @@ def _command_callback(
     name: str, handler: CommandHandler
 ) -> Callable[[discord.Interaction[Any]], Coroutine[Any, Any, None]]:
     async def run(interaction: discord.Interaction[Any]) -> None:
-        await handler(interaction, name)
+        await handler(interaction, name, "")
+
+    run.__name__ = f"slash_{name}"
+    return run
+
+
+def _text_command_callback(
+    name: str, handler: CommandHandler, argument: str
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    """A command with an optional text option (``/wellness on``, ``/win I rested``)."""
+
+    @app_commands.describe(text=argument)
+    async def run(interaction: discord.Interaction[Any], text: str | None = None) -> None:
+        await handler(interaction, name, text or "")
 
     run.__name__ = f"slash_{name}"
     return run
@@ -522,17 +575,23 @@ class CompassionClient(discord.Client):
         if not mentioned:
             return None  # in a server, only mentions and slash commands are for the bot
         text = strip_mentions(message.content, addressed)
+        admin = isinstance(message.author, discord.Member) and manages_channels(
+            message.channel.permissions_for(message.author))
         return text_inbound(channel_key(message.channel.id, message.author.id), eid,
-                            message.created_at, text, "group")
+                            message.created_at, text, "group", is_admin=admin,
+                            link=message.jump_url)
 
-    async def on_slash_command(self, interaction: discord.Interaction[Any], name: str) -> None:
+    async def on_slash_command(
+        self, interaction: discord.Interaction[Any], name: str, text: str = ""
+    ) -> None:
         key, chat_kind = interaction_key(interaction)
         in_server = chat_kind == "group"
         # Thinking first: Discord drops an interaction not answered within 3 seconds.
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=in_server, thinking=True)
         inbound = Inbound(key, event_id("i", interaction.id), interaction.created_at, "command",
-                          command=name, chat_kind=chat_kind)
+                          text=text.strip(), command=name, chat_kind=chat_kind,
+                          is_admin=in_server and manages_channels(interaction.permissions))
         with self.sender.route(key, interaction, ephemeral=in_server) as route:
             await self._handle(inbound, route)
         if route.sent == 0:

@@ -144,14 +144,22 @@ class Person:
     def interaction(self, *, in_server: bool, channel_id: int) -> MagicMock:
         return self.world.interaction(self, in_server=in_server, channel_id=channel_id)
 
-    async def slash(self, name: str, *, in_server: bool = False) -> tuple[MagicMock, list[Sent]]:
-        """Use a slash command through its registered callback."""
+    async def slash(
+        self, name: str, *, in_server: bool = False, text: str | None = None,
+        admin: bool = False,
+    ) -> tuple[MagicMock, list[Sent]]:
+        """Use a slash command through its registered callback (``text``: its text
+        option; ``admin``: the person may manage the channel)."""
         channel_id = self.world.channel.id if in_server else await self.dm_id()
         interaction = self.interaction(in_server=in_server, channel_id=channel_id)
+        interaction.permissions = discord.Permissions(manage_channels=admin)
         command = self.world.client.tree.get_command(name)
         assert isinstance(command, discord.app_commands.Command), f"/{name} is not registered"
         before = len(self.world.sent)
-        await command.callback(interaction)
+        if text is None:
+            await command.callback(interaction)
+        else:
+            await command.callback(interaction, text=text)
         return interaction, self.world.sent[before:]
 
     async def press(
@@ -177,8 +185,10 @@ class DiscordWorld:
     """The bot on one SQLite file, inside dpytest's fake Discord."""
 
     def __init__(self, db: Path, *, assessor: Assessor = assess,
-                 dialogues_dir: Path | None = None) -> None:
+                 dialogues_dir: Path | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.db = db
+        self.clock = clock
         self.assessor = assessor
         overrides: dict[str, Any] = {"database_url": f"sqlite:///{db}"}
         if dialogues_dir is not None:
@@ -214,8 +224,9 @@ class DiscordWorld:
 
     async def start(self) -> None:
         self._stack = contextlib.AsyncExitStack()
+        extra: dict[str, Any] = {} if self.clock is None else {"clock": self.clock}
         self._app = await self._stack.enter_async_context(
-            open_app(self.settings, assessor=self.assessor))
+            open_app(self.settings, assessor=self.assessor, **extra))
         # The production intents, plus the member cache dpytest needs to keep its
         # fake users around (it reads them back from the client's cache).
         intents = discord.Intents.default()
@@ -284,6 +295,7 @@ class DiscordWorld:
         interaction.guild_id = self.guild.id if in_server else None
         interaction.channel_id = channel_id
         interaction.created_at = datetime.now(UTC)
+        interaction.permissions = discord.Permissions.none()
         interaction.calls = []
         done = {"value": False}
 
