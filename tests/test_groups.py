@@ -7,6 +7,7 @@ harness starts on Thursday 2026-11-26 at 09:00 UTC.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.delivery import PermanentDeliveryError
@@ -336,3 +337,17 @@ def test_group_start_time_is_thursday() -> None:
     from tests.harness import START
 
     assert START.weekday() == 3 and START + timedelta(days=3) > START
+
+
+async def test_answers_given_at_once_are_all_counted(bot: Bot) -> None:
+    await wellness_on(bot)
+    poll = poll_of(await bot.member("ana").send("/checkin"))
+    members = [bot.member(f"m{n}") for n in range(8)]
+    await asyncio.gather(*(m.press_payload(poll.options[n % 5].id)
+                           for n, m in enumerate(members)))
+    assert bot.store is not None
+    row = await bot.store.load_group(PLATFORM, GROUP)
+    checkin = group_from_row(row.state_json, row.alert_to).checkin
+    assert checkin is not None and checkin.counts == [2, 2, 2, 1, 1]
+    totals = [t for t in public(bot.channel()) if "Really good" in t]
+    assert len(totals) == 1  # shown once, when the third answer came
