@@ -19,7 +19,7 @@ from typing import TextIO
 
 from bot.render import plain
 from bot.runtime import Runtime
-from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendText
+from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendPoll, SendText
 
 PLATFORM = "console"
 BANNER = (
@@ -49,6 +49,10 @@ class ConsoleSender:
         elif isinstance(action, SendImage):
             path = self._save(f"image-{time.time_ns()}.png", action.png)
             self.out.write(f"{action.caption}\n[picture saved to {path}]\n\n")
+        elif isinstance(action, SendPoll):  # the terminal is no group; shown for completeness
+            lines = [action.question]
+            lines += [f"  {n}) {o.label}" for n, o in enumerate(action.options, start=1)]
+            self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
 
     def _save(self, name: str, content: bytes) -> Path:
