@@ -54,8 +54,9 @@ def needs_settings(args: argparse.Namespace) -> bool:
     return not (args.command == "keys" and args.keys_command == "generate")
 
 
-def run(args: argparse.Namespace, settings: Settings | None, out: TextIO = sys.stdout) -> int:
+def run(args: argparse.Namespace, settings: Settings | None, out: TextIO | None = None) -> int:
     """Run the command ``args`` names; returns the exit status."""
+    out = out or sys.stdout  # looked up now: tests and tools swap sys.stdout
     if args.command == "keys" and args.keys_command == "generate":
         print(generate_key(), file=out)
         return 0
