@@ -488,6 +488,9 @@ class SqliteStore:
         # and every accepted message must survive.
         await conn.execute("PRAGMA synchronous = FULL")
         await conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted text (a /forget, a purge, a re-encryption) is overwritten on disk,
+        # not merely marked free; some SQLite builds do this by default, not all.
+        await conn.execute("PRAGMA secure_delete = ON")
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
         await conn.execute(
