@@ -77,8 +77,8 @@ def run(args: argparse.Namespace, settings: Settings | None, out: TextIO | None 
 async def health(settings: Settings, out: TextIO) -> int:
     """0 when the store opens, is migrated to this release's schema and the key fits."""
     backend = "sqlite" if settings.database_url.startswith("sqlite:") else "postgres"
-    expected = len(migrations_for(backend))
     try:
+        expected = len(migrations_for(backend))
         async with open_store(settings.database_url, settings.encryption_key) as store:
             version = await store.schema_version()
     except Exception as exc:  # any failure is the answer; it is reported, not raised

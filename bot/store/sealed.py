@@ -46,12 +46,13 @@ class Sealer:
     # --- whole documents: conversation state, outbox payloads ---------------------
 
     def seal_document(self, text: str) -> str:
-        return _dumps(self.cipher.encrypt(text))
+        # A sealed string is ASCII letters, digits, "-_=:" only: quoting it is all
+        # JSON needs, and json.dumps would scan it for escapes on every turn.
+        return '"' + self.cipher.encrypt(text) + '"'
 
     def open_document(self, text: str) -> str:
         if text.startswith(_SEALED_DOCUMENT):
-            sealed: str = json.loads(text)
-            return self.cipher.decrypt(sealed)
+            return self.cipher.decrypt(text[1:-1])
         return text
 
     def open_parsed_document(self, value: Any) -> Any:
@@ -107,9 +108,9 @@ class Sealer:
         if column in ("conversations.state", "outbox.payload"):
             if not stored.startswith(_SEALED_DOCUMENT):
                 return self.seal_document(stored)
-            piece: str = json.loads(stored)
+            piece = stored[1:-1]
             new = self._rekey_piece(piece)
-            return None if new is piece else _dumps(new)
+            return None if new is piece else '"' + new + '"'
         if column == "outbox.last_error":
             if not is_sealed(stored):
                 return self.seal_text(stored)
