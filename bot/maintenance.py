@@ -22,10 +22,11 @@ from bot.store import create_backend, open_store
 from bot.store.keys import rotate_keys
 from bot.store.migrations import migrations_for
 
-_Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-
-def add_commands(sub: _Commands, db: _Commands) -> None:
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    db: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
     """Add this module's commands to the ``compassion-bot`` parser (``db`` is the
     ``db`` command's own subcommands)."""
     sub.add_parser("health", help="check the database is reachable, migrated and the key fits "

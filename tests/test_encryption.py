@@ -9,8 +9,8 @@ import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.crypto import generate_key
+from tests import test_transcripts
 from tests.harness import Bot
-from tests.test_transcripts import replay
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
@@ -75,9 +75,13 @@ async def test_without_a_key_the_same_words_are_in_the_file(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("name", ["belief_full", "restart_midflow", "forget_then_export"])
-async def test_golden_transcripts_read_the_same_with_a_key(name: str, tmp_path: Path) -> None:
-    expected, actual = await replay(TRANSCRIPTS / f"{name}.txt", tmp_path / "bot.db",
-                                    encryption_key=generate_key())
+async def test_golden_transcripts_read_the_same_with_a_key(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = generate_key()
+    monkeypatch.setattr(test_transcripts, "Bot", lambda db: Bot(db, encryption_key=key))
+    expected, actual = await test_transcripts.replay(TRANSCRIPTS / f"{name}.txt",
+                                                     tmp_path / "bot.db")
     assert actual == expected
 
 

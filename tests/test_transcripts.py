@@ -24,13 +24,11 @@ from tests.harness import Bot, render
 TRANSCRIPTS = sorted((Path(__file__).parent / "transcripts").glob("*.txt"))
 
 
-async def replay(
-    path: Path, db: Path, *, encryption_key: str | None = None
-) -> tuple[list[str], list[str]]:
+async def replay(path: Path, db: Path) -> tuple[list[str], list[str]]:
     """The transcript's lines, and the same conversation with the bot's actual answers."""
     expected = path.read_text(encoding="utf-8").splitlines()
     actual: list[str] = []
-    bot = Bot(db, encryption_key=encryption_key)
+    bot = Bot(db)
     await bot.start()
     person = bot.person(path.stem)
     try:

@@ -785,7 +785,12 @@ class SqliteStore:
     # commits; a long job is cut into batches so turns keep flowing meanwhile.
 
     async def purge(self, before: datetime) -> dict[str, int]:
-        return await self._on_writer(_purge, _ts(before))
+        # One hop (and transaction) per table, so that turns are written in between.
+        cutoff = _ts(before)
+        counts = {"profiles": await self._on_writer(_purge_profiles, cutoff)}
+        for table, statement in _PURGE:
+            counts[table] = await self._on_writer(_delete_old, statement, cutoff)
+        return counts
 
     async def get_meta(self, name: str) -> str | None:
         rows = list(await self._read_conn().execute_fetchall(
@@ -946,12 +951,12 @@ WHERE updated_at < :before
 """
 
 
-def _purge(db: sqlite3.Connection, before: str) -> dict[str, int]:
-    """Retention: each table in its own transaction (autocommit), profiles first."""
+def _purge_profiles(db: sqlite3.Connection, before: str) -> int:
+    """Drop the free-text fields of idle people's profiles; returns profiles changed."""
     db.execute("BEGIN IMMEDIATE")
     try:
         updates = []
-        for platform, user_id, text in db.execute(_IDLE_PROFILES, {"before": before}):
+        for platform, user_id, text in db.execute(_IDLE_PROFILES, {"before": before}).fetchall():
             profile = json.loads(text)
             kept = {name: value for name, value in profile.items() if is_setting(name)}
             if len(kept) < len(profile):
@@ -962,10 +967,11 @@ def _purge(db: sqlite3.Connection, before: str) -> dict[str, int]:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
-    counts = {"profiles": len(updates)}
-    for table, statement in _PURGE:
-        counts[table] = db.execute(statement, (before,)).rowcount
-    return counts
+    return len(updates)
+
+
+def _delete_old(db: sqlite3.Connection, statement: str, before: str) -> int:
+    return db.execute(statement, (before,)).rowcount  # autocommit: its own transaction
 
 
 _TEXT_TABLES = {

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from bot.crypto import EncryptionKeyError, FieldCipher, generate_key
 from bot.store import open_store
 from bot.store.base import JournalEntry, Store
+from bot.store.copy import copy_database
 from bot.store.encrypted import EncryptedStore
 from bot.store.keys import rotate_keys
 from bot.store.sealed import Sealer
@@ -291,3 +292,20 @@ async def test_rotate_encrypts_a_database_that_had_no_key(tmp_path: Path) -> Non
     assert_nothing_readable(db)
     async with open_store(f"sqlite:///{db}", SecretStr(KEY_A)) as store:
         assert await read_back(store) == EXPECTED
+
+
+async def test_a_copy_of_an_encrypted_database_keeps_its_key_check(tmp_path: Path) -> None:
+    source, target = tmp_path / "bot.sqlite", tmp_path / "copy.sqlite"
+    store = encrypted(source)
+    await store.open()
+    await write_everything(store)
+    await store.close()
+
+    report = await copy_database(f"sqlite:///{source}", f"sqlite:///{target}")
+
+    assert report.counts["meta"] == (1, 1)
+    with pytest.raises(EncryptionKeyError, match="ENCRYPTION_KEY is not set"):
+        async with open_store(f"sqlite:///{target}", None):
+            pass
+    async with open_store(f"sqlite:///{target}", SecretStr(KEY_A)) as copied:
+        assert await read_back(copied) == EXPECTED
