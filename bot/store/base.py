@@ -237,6 +237,9 @@ class RawStore(Store, Protocol):
 
         Works in batches of ``batch`` rows, each read and rewritten in one
         transaction, so that a long rewrite never holds the database for long and
-        a crash leaves each value either old or new, never half written.
-        ``transform`` may raise; batches written before that stay written.
+        a crash leaves each value either old or new, never half written.  A turn
+        committing meanwhile is never overwritten with a stale value: each batch
+        is read and rewritten atomically against commits (SQLite: under the write
+        lock; PostgreSQL: its rows locked).  ``transform`` may raise; batches
+        written before that stay written.
         """
