@@ -56,6 +56,9 @@ from bot.store.base import (
 )
 from bot.store.fields import TEXT_COLUMNS, is_setting
 from bot.store.migrations import migrations_for, split_statements
+from bot.store.values import from_utc_text as _dt
+from bot.store.values import json_text as _json
+from bot.store.values import utc_text as _ts
 from bot.types import ConversationKey, UserKey
 
 log = logging.getLogger(__name__)
@@ -66,25 +69,6 @@ enough that one batch's work stays a few milliseconds."""
 
 
 # --- values as stored --------------------------------------------------------
-
-
-def _ts(at: datetime) -> str:
-    """``at`` as fixed-width ISO-8601 UTC text, so that text order is time order."""
-    if at.tzinfo is None:
-        # A naive datetime is ambiguous (local time? UTC?); guessing would
-        # silently shift journals and nudges by hours, so refuse it.
-        raise ValueError("datetimes given to the store must be timezone-aware")
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _json(value: Any) -> str:
-    # allow_nan=False: NaN is not JSON, and the json_valid() CHECKs would reject
-    # it later, in the middle of somebody else's batch.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 # --- what the writer task is asked to do -------------------------------------
