@@ -185,6 +185,7 @@ async def test_sqlite_to_postgres_and_back_is_the_same_database(
         "subscriptions": (1, 1),
         "group_channels": (1, 1),
         "group_wins": (1, 1),
+        "meta": (0, 0),
     }
     assert await observe_url(back) == expected
     # Ids go on past every id the source handed out (the forgotten ones too), and
