@@ -41,9 +41,8 @@ class ConversationState(BaseModel):
     said: dict[str, int] = Field(default_factory=dict)
     """How often each varied line was said, so wordings rotate without repeats."""
     votes: dict[str, str] = Field(default_factory=dict)
-    """In a group: this person's answer to the open check-in (its id -> option), so
-    a second press changes their answer instead of counting twice.  Theirs alone:
-    ``/export`` shows it and ``/forget`` removes it."""
+    """In a group: that this person answered the open check-in (its id ->
+    ``"answered"``; never which answer), so that a second press does not count twice."""
     wins: dict[str, str] = Field(default_factory=dict)
     """In a group: wins this person shared, held only until they say whether the
     weekly digest may quote them (win id -> their words)."""

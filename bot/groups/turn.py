@@ -60,6 +60,7 @@ PRIVATE_CHECKIN = "groupjournal"
 VOTE, WIN_CONSENT = "gv", "gw"
 """Button id prefixes: ``gv:<check-in>:<option>``, ``gw:<win>:yes|no``."""
 YES, NO = "yes", "no"
+ANSWERED = "answered"
 
 
 class GroupTurn:
@@ -208,22 +209,20 @@ class GroupTurn:
         ))
 
     def vote(self, ident: str, option: str) -> None:
-        """A button press (Discord): counted once per person, changeable."""
+        """A button press (Discord): counted once per person.  Only *that* they
+        answered is remembered (in their own state), never what: so an answer
+        cannot be changed, and nothing links a person to an option."""
         checkin = self.group.checkin
         if checkin is None or str(checkin.id) != ident or option not in CHECKIN_OPTIONS:
             self.say("checkin_closed")
             return
-        votes = self.run.state.votes
-        before = votes.get(ident)
-        if before == option:
-            self.say("vote_changed")
+        if ident in self.run.state.votes:
+            self.say("vote_once")
             return
-        if before in CHECKIN_OPTIONS:
-            checkin.counts[CHECKIN_OPTIONS.index(before)] -= 1
         checkin.counts[CHECKIN_OPTIONS.index(option)] += 1
-        # Only the open check-in's answer is kept: older ones mean nothing now.
-        self.run.state.votes = {ident: option}
-        self.say("vote_changed" if before else "vote_thanks")
+        # Only the open check-in matters: older marks mean nothing now.
+        self.run.state.votes = {ident: ANSWERED}
+        self.say("vote_thanks")
         if self.run.profile.group_journal == YES:
             self.run.actions.append(RecordJournal("group_checkin",
                                                   {"feeling": option, "dialogue": CHECKIN}))

@@ -101,14 +101,14 @@ def test_poll_counts_of_another_check_in_are_ignored() -> None:
     assert step(event, group).group is None
 
 
-def test_a_second_press_changes_the_answer() -> None:
+def test_an_answer_counts_once_and_which_one_is_not_kept() -> None:
     group = ON.model_copy(update={"checkin": Checkin(id=1, opened=NOW, counts=[0] * 5)})
     first = step(member("choice", choice="gv:1:low"), group)
     assert first.group is not None and first.group.checkin is not None
     assert first.group.checkin.counts == [0, 1, 0, 0, 0]
+    assert "low" not in first.state.model_dump_json()
     again = step(member("choice", choice="gv:1:good"), first.group, state=first.state)
-    assert again.group is not None and again.group.checkin is not None
-    assert again.group.checkin.counts == [0, 0, 0, 1, 0]
+    assert again.group is None and "already" in said(again)
 
 
 def test_a_win_is_kept_only_on_its_authors_yes() -> None:
