@@ -2,9 +2,10 @@
 
 ``run`` (the default) starts the bot on every configured platform, with the
 terminal chat when no platform token is set; ``chat`` talks in the terminal;
-``dialogues check`` validates dialogue files; ``bench`` measures; ``safety``
-classifies and evaluates crisis detection; ``migrate`` and ``db copy`` maintain
-the database.
+``dialogues check`` validates dialogue files and ``dialogues graph`` draws one;
+``bench`` measures; ``safety`` classifies and evaluates crisis detection;
+``router eval`` scores where free text is sent; ``migrate`` and ``db copy``
+maintain the database.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     dialogues_sub = dialogues.add_subparsers(dest="dialogues_command", required=True)
     check = dialogues_sub.add_parser("check", help="validate dialogue files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: dialogues/)")
+    graph = dialogues_sub.add_parser("graph", help="print one dialogue as a Mermaid flowchart")
+    graph.add_argument("name", help="the dialogue's id")
+    graph.add_argument("--dir", type=Path, help="dialogue folder (default: from DIALOGUES_DIR)")
 
     bench = sub.add_parser("bench", help="measure throughput and latency (bench nudges: the "
                            "scheduler)")
@@ -67,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     safety = sub.add_parser("safety", help="crisis detection: classify or evaluate")
     safety.add_argument("args", nargs=argparse.REMAINDER, help="classify | eval [FILE]")
+
+    router = sub.add_parser("router", help="where free text goes: evaluate the router")
+    router.add_argument("args", nargs=argparse.REMAINDER, help="eval [FILE]")
     return parser
 
 
@@ -74,8 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     try:
+        if command == "dialogues" and args.dialogues_command == "graph":
+            from bot.dialogue.graph import main as graph_main
+
+            return graph_main(args.name, args.dir or load_settings().dialogues_dir)
         if command == "dialogues":
             return _check(args.paths)
+        if command == "router":
+            from bot.router_eval import main as router_main
+
+            return router_main(list(args.args))
         if command == "safety":
             from bot.safety.cli import main as safety_main
 
@@ -214,3 +229,7 @@ async def _until_done(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> N
     finally:
         for pending in (task, waiter):
             pending.cancel()
+
+
+if __name__ == "__main__":  # `python -m bot.cli`, as well as `python -m bot`
+    sys.exit(main())

@@ -79,6 +79,7 @@ from bot.types import (
     ShowProgress,
     UpdateProfile,
 )
+from bot.wording import fill, fillable
 
 # Dialogues the engine starts by itself.
 CRISIS = "crisis"
@@ -171,7 +172,8 @@ class Engine:
     ) -> None:
         self.dialogues = dialogues
         self.services = services
-        self.router = router or Router()
+        # Free text is routed only to exercises that are loaded.
+        self.router = router or Router(available=dialogues.dialogues.keys())
         self.nudges = nudges
         self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars
@@ -744,8 +746,8 @@ class _Run:
         """
         # Prefer wordings whose quotes all have an answer; a fallback ("{story|it}")
         # reads worse than a wording written for the skipped case.
-        usable = [i for i, text in enumerate(variants) if _fillable(text, values, strict=True)]
-        usable = usable or [i for i, text in enumerate(variants) if _fillable(text, values)]
+        usable = [i for i, text in enumerate(variants) if fillable(text, values, strict=True)]
+        usable = usable or [i for i, text in enumerate(variants) if fillable(text, values)]
         usable = usable or list(range(len(variants)))
         if len(variants) == 1:
             return self.fill(variants[0], values)
@@ -758,36 +760,7 @@ class _Run:
         return self.fill(variants[index], values)
 
     def fill(self, text: str, values: dict[str, Value] | dict[str, str]) -> tuple[Segment, ...]:
-        segments: list[Segment] = []
-        position = 0
-        for match in PLACEHOLDER.finditer(text):
-            if match.start() > position:
-                segments.append(Segment(text[position : match.start()]))
-            name, fallback = match.group(1), match.group(2)
-            if name in values:
-                segments.append(Segment(shorten(str(values[name]), self.engine.quote_chars),
-                                        quoted=True))
-            elif fallback is not None:
-                segments.append(Segment(fallback))
-            position = match.end()
-        if position < len(text):
-            segments.append(Segment(text[position:]))
-        return tuple(segments)
-
-
-def _fillable(
-    text: str, values: dict[str, Value] | dict[str, str], *, strict: bool = False
-) -> bool:
-    """Can ``text`` be said with these answers (``strict``: without any fallback)?"""
-    return all(
-        name in values or (has_fallback and not strict) for name, has_fallback in _refs(text)
-    )
-
-
-@functools.lru_cache(maxsize=4096)
-def _refs(text: str) -> tuple[tuple[str, bool], ...]:
-    """The variables a wording quotes, and whether each has a fallback (texts are few)."""
-    return tuple((m.group(1), m.group(2) is not None) for m in PLACEHOLDER.finditer(text))
+        return fill(text, values, self.engine.quote_chars)
 
 
 def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:

@@ -11,6 +11,7 @@ the commit fail on its ``version`` and the turn is simply run again.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -24,8 +25,10 @@ from pydantic import ValidationError
 from bot.codec import decode_state, encode_outbound, encode_state
 from bot.delivery import Dispatcher
 from bot.engine import Engine, EngineError, Turn
+from bot.journal_view import render_journal
 from bot.locks import KeyedLocks
 from bot.nudges.schedule import next_due
+from bot.progress import render_progress
 from bot.state import ConversationState, Profile
 from bot.store.base import (
     Commit,
@@ -246,9 +249,6 @@ class Runtime:
         this_turn: list[JournalEntry],
     ) -> list[Outbound]:
         """The person's journal or progress chart, including what this turn just wrote."""
-        from bot.journal_view import render_journal
-        from bot.progress import render_progress
-
         lines = self.engine.dialogues
         if isinstance(action, ShowJournal):
             stored = await self.store.journal(event.key.user, kinds=action.kinds,
@@ -257,7 +257,11 @@ class Runtime:
             return [render_journal((fresh + stored)[: action.limit], action.empty, lines)]
         since = now - timedelta(days=action.days)
         stored = await self.store.journal(event.key.user, since=since)
-        return render_progress(list(reversed(this_turn)) + stored, now, action.days, lines)
+        # Drawing a chart takes a good part of a second of CPU: off the event loop,
+        # so that everyone else's replies keep flowing meanwhile.
+        return await asyncio.to_thread(
+            render_progress, list(reversed(this_turn)) + stored, now, action.days, lines
+        )
 
     async def _export(self, event: Inbound, state: ConversationState, forgotten: bool) -> Outbound:
         data = {} if forgotten else await self.store.export_user(event.key.user)

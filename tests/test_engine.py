@@ -204,7 +204,7 @@ def test_reframe_is_journaled_only_with_consent(engine: Engine) -> None:
         if journal:
             assert journal[0].data == {
                 "feeling": "sad", "before": 6, "reframe": "I did my best with what I had",
-                "dialogue": "talk",
+                "dialogue": "belief",
             }
 
 

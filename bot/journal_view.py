@@ -1,0 +1,130 @@
+"""The person's journal as one message: ``render_journal(entries, empty, lines)``.
+
+One job: turn journal entries (newest first, as the store returns them) into a
+:class:`~bot.types.SendText`, one line per entry under a short header.  Every
+word comes from ``dialogues/system.yaml`` (the ``journal_`` lines); the
+person's own words (a check-in word, a reframe, a kind act, a letter) are
+quoted segments, so each adapter escapes them.  Entries of unknown kinds, or
+ones with nothing to show, are passed over; with nothing left the dialogue's
+``empty`` text is said instead.
+
+Dates are the day in UTC: the store keeps times in UTC and the view has no
+time zone of the person's to go by.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+
+from bot.state import Value
+from bot.store.base import JournalEntry
+from bot.types import Segment, SendText
+from bot.wording import LineBook, fill, fullest
+
+__all__ = [
+    "QUOTE_CHARS",
+    "entry_line",
+    "exercise_name",
+    "person_text",
+    "render_journal",
+    "scale_value",
+    "short_date",
+    "utc_day",
+]
+
+QUOTE_CHARS = 120
+"""The person's words are shortened to this, as the engine does."""
+MONTHS = 12
+# Journal kind -> (line, fields that are the person's own words, fields that are numbers).
+KINDS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "checkin": ("journal_checkin", ("word",), ("mood",)),
+    "exercise": ("journal_exercise", (), ("before", "after")),
+    "reframe": ("journal_reframe", ("reframe", "story"), ()),
+    "compassion_log": ("journal_compassion_log", ("act",), ()),
+    "letter": ("journal_letter", ("letter",), ()),
+}
+SCALE = range(0, 11)
+
+
+def render_journal(
+    entries: Sequence[JournalEntry],
+    empty: tuple[Segment, ...],
+    lines: LineBook,
+    *,
+    quote_chars: int = QUOTE_CHARS,
+) -> SendText:
+    """The entries as one message, or ``empty`` when none of them can be shown."""
+    shown = [line for entry in entries if (line := entry_line(entry, lines, quote_chars))]
+    if not shown:
+        return SendText(empty)
+    # Wordings rotate by day, so someone looking every day does not read the same header.
+    seed = utc_day(entries[0].at).toordinal()
+    segments = list(fill(fullest(lines.line("journal_header"), (), seed), {}, quote_chars))
+    for line in shown:
+        segments.append(Segment("\n"))
+        segments.extend(line)
+    return SendText(tuple(segments))
+
+
+def entry_line(
+    entry: JournalEntry, lines: LineBook, quote_chars: int = QUOTE_CHARS
+) -> tuple[Segment, ...]:
+    """One entry as a line of text; empty for a kind this view does not know."""
+    kind = KINDS.get(entry.kind)
+    if kind is None:
+        return ()
+    line_name, words_fields, number_fields = kind
+    theirs: dict[str, Value] = {
+        name: text for name in words_fields if (text := person_text(entry.data.get(name)))
+    }
+    ours = {"date": short_date(entry.at, lines)}
+    ours |= {name: str(n) for name in number_fields
+             if (n := scale_value(entry.data.get(name))) is not None}
+    if entry.kind == "exercise":
+        ours["exercise"] = exercise_name(str(entry.data.get("dialogue", "")), lines)
+        if "before" not in ours or "after" not in ours:
+            # "from 7 to ... out of 10" reads wrong: say both numbers or neither.
+            ours.pop("before", None)
+            ours.pop("after", None)
+    wording = fullest(lines.line(line_name), (*theirs, *ours), utc_day(entry.at).toordinal())
+    return fill(wording, theirs, quote_chars, ours=ours)
+
+
+def short_date(at: date, lines: LineBook) -> str:
+    """"26 Nov" (from the ``journal_date`` and ``journal_months`` lines); a
+    ``datetime`` is taken as the day it falls on in UTC."""
+    if isinstance(at, datetime):
+        at = utc_day(at)
+    months = lines.line("journal_months")
+    if len(months) != MONTHS:
+        return at.isoformat()
+    values = {"day": str(at.day), "month": months[at.month - 1]}
+    return "".join(s.text for s in fill(lines.line("journal_date")[0], {}, 0, ours=values))
+
+
+def exercise_name(dialogue: str, lines: LineBook) -> str:
+    """What an exercise is called ("soothing breathing"), by its dialogue id."""
+    try:
+        return lines.line(f"journal_ex_{dialogue}")[0]
+    except KeyError:
+        return lines.line("journal_ex_other")[0]
+
+
+def utc_day(at: datetime) -> date:
+    """The day ``at`` falls on in UTC (a naive time is taken as UTC already)."""
+    return (at.astimezone(UTC) if at.tzinfo is not None else at).date()
+
+
+def scale_value(value: object) -> int | None:
+    """A 0-10 rating as stored (an int, or digits), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and value in SCALE else None
+
+
+def person_text(value: object) -> str:
+    """The person's words if there are any (blank and non-text values count as missing)."""
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,283 @@
+"""Where free text outside any dialogue leads: the fixed rules, the cue scorer, and
+the router's accuracy on the labelled set (``bot/data/router_eval.tsv``)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from contextlib import redirect_stdout
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.cli import main as cli_main
+from bot.dialogue.loader import load_dialogues
+from bot.engine import Engine, Services, Turn
+from bot.route_cues import CUES
+from bot.route_scorer import CueError, Scorer
+from bot.router import GREETINGS, Route, Router
+from bot.router_eval import (
+    DEFAULT_EVAL_PATH,
+    LabelledMessage,
+    evaluate,
+    read_labelled,
+)
+from bot.state import ConversationState, Profile
+from bot.types import ConversationKey, Inbound, SendText
+
+ONBOARDED = Profile(onboarded=True)
+NEW = Profile()
+ROUTES = frozenset(CUES) | {"menu"}
+EVAL = read_labelled(DEFAULT_EVAL_PATH)
+# The one section written after all tuning and never tuned on.
+HELD_OUT = "heldout"
+# Routed wrongly in the tuned sections; each is a known limit, kept in sight.
+# (strict: fixing one makes its test fail, so the list stays honest.)
+KNOWN_MISSES = {
+    # "can't sleep" outweighs "failure": breathing is offered where asking would be better.
+    "I keep thinking I'm a failure and I can't sleep",
+    # The cues do not know whose loneliness it is.
+    "I called my gran because I knew she was lonely",
+    # "someone's got me" is too faint a cue: the bot asks.
+    "I want to feel like someone's got me",
+}
+router = Router()
+
+
+def route(text: str, profile: Profile = ONBOARDED, **kwargs: bool) -> Route:
+    return router.route(text, profile, **kwargs)
+
+
+# --- the fixed rules, before any scoring ----------------------------------------
+
+
+@pytest.mark.parametrize("text", ["hi", "I can't sleep", "I'm such a failure", "checking in"])
+def test_after_a_crisis_every_message_is_met_by_listening(text: str) -> None:
+    assert route(text, recent_crisis=True) == Route("listen", {"message": text})
+    assert route(text, NEW, recent_crisis=True) == Route("listen", {"message": text})
+
+
+def test_someone_new_is_onboarded_first_and_keeps_what_they_wrote() -> None:
+    assert route("I can't sleep", NEW) == Route("onboarding", {"opening": "I can't sleep"})
+
+
+def test_a_greeting_from_someone_new_is_not_kept_as_their_opening() -> None:
+    assert route("Hello!", NEW) == Route("onboarding", {})
+
+
+@pytest.mark.parametrize("text", ["hi", "Hi!", "  hello there ", "Good morning.", "THANKS", "ok"])
+def test_a_greeting_opens_the_menu(text: str) -> None:
+    assert route(text) == Route("menu")
+
+
+def test_every_greeting_opens_the_menu() -> None:
+    assert {route(g).dialogue for g in GREETINGS} == {"menu"}
+
+
+def test_the_belief_flow_gets_the_text_as_what_happened() -> None:
+    assert route("I'm worthless") == Route("belief", {"what_happened": "I'm worthless"})
+
+
+def test_exercises_and_the_question_get_the_text_as_message() -> None:
+    assert route("I can't sleep again") == Route("breathing", {"message": "I can't sleep again"})
+    assert route("my day was weird") == Route("which_tool", {"message": "my day was weird"})
+
+
+# --- deciding, and asking when unsure ------------------------------------------
+
+
+def test_a_message_with_no_cue_is_asked_about() -> None:
+    assert route("something happened today").dialogue == "which_tool"
+
+
+def test_two_exercises_that_fit_about_equally_are_asked_about() -> None:
+    # reset (exhausted) and belief (failure) tie: neither is guessed.
+    scores = router.scorer.score("I'm exhausted and I feel like a failure")
+    assert scores.totals["reset"] == scores.totals["belief"] > 0
+    assert route("I'm exhausted and I feel like a failure").dialogue == "which_tool"
+
+
+def test_an_act_with_a_verdict_on_the_self_goes_to_the_mistake_exercise() -> None:
+    text = "I yelled at my brother over nothing and I feel like a terrible person"
+    assert route(text).dialogue == "mistake"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm not anxious, just really tired", "reset"),
+        ("I wasn't kind to myself today", "sc_break"),
+        ("I was kind to myself today", "compassion_log"),
+        ("I can't stop worrying about money", "breathing"),
+        ("not overwhelmed, just checking in", "checkin"),
+        ("I didn't sleep well but I'm feeling ok", "checkin"),
+    ],
+)
+def test_negation_is_heard(text: str, expected: str) -> None:
+    assert route(text).dialogue == expected
+
+
+def test_a_negated_label_is_not_a_story_about_the_self() -> None:
+    assert router.scorer.score("I don't think I'm a failure").totals["belief"] == 0
+
+
+def test_negation_stops_at_and() -> None:
+    assert router.scorer.score("I can't sleep and I'm anxious").totals["breathing"] >= 9
+
+
+def test_only_loaded_dialogues_are_routed_to() -> None:
+    text = "I can't sleep, my thoughts are racing"
+    assert Router(available={"belief", "breathing"}).route(text, ONBOARDED).dialogue == "breathing"
+    # Without the exercise, the question is asked; without the question, belief.
+    assert Router(available={"belief", "which_tool"}).route(text, ONBOARDED).dialogue == \
+        "which_tool"
+    assert Router(available={"belief"}).route(text, ONBOARDED) == \
+        Route("belief", {"what_happened": text})
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_a_known_route_carrying_the_text_unchanged(text: str) -> None:
+    result = route(text)
+    assert result.dialogue in ROUTES
+    assert result.inputs in ({}, {"message": text}, {"what_happened": text})
+
+
+# --- the scorer's phrase syntax ---------------------------------------------------
+
+
+def test_stems_gaps_numbers_and_plurals_match() -> None:
+    scorer = Scorer({"a": {"overwhelm*": 1, "let ~ down": 2, "# out of 10": 4, "hug": 8}})
+    assert scorer.score("so overwhelming").totals["a"] == 1
+    assert scorer.score("I let my whole team down").totals["a"] == 2
+    assert scorer.score("I let my whole big team down").totals["a"] == 0  # gap too long
+    assert scorer.score("about 7 out of 10").totals["a"] == 4
+    assert scorer.score("about 70 out of 10").totals["a"] == 0  # not a mood
+    assert scorer.score("I need hugs").totals["a"] == 8
+
+
+def test_each_cue_counts_once_and_overlapping_cues_only_the_heaviest() -> None:
+    scorer = Scorer({"a": {"tired": 1, "so tired": 3, "tired of": -2}})
+    assert scorer.score("tired, tired, tired").totals["a"] == 1
+    assert scorer.score("so tired").totals["a"] == 3
+    # A negative cue always counts: it is there to take weight back.
+    assert scorer.score("so tired of this").totals["a"] == 1
+
+
+def test_negated_cues_can_speak_for_another_route() -> None:
+    scorer = Scorer({"log": {"kind to myself": 5}, "break": {}}, negated_to={"log": "break"})
+    totals = scorer.score("I couldn't be kind to myself").totals
+    assert totals == {"log": 0, "break": 5}
+
+
+@pytest.mark.parametrize("cue", ["ab*", "~ word", "word ~", "two-words", "", "Upper"])
+def test_a_cue_that_cannot_match_as_written_is_refused(cue: str) -> None:
+    with pytest.raises(CueError):
+        Scorer({"a": {cue: 1}})
+
+
+# --- the engine routes only into dialogues it has --------------------------------
+
+
+def test_the_engine_starts_the_exercise_a_message_speaks_for(tmp_path: Path) -> None:
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    for path in mini.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "breathing.yaml").write_text(
+        "id: breathing\ntitle: Breathing\ninputs: [message]\nstart: begin\n"
+        "steps:\n  begin: {kind: end, say: 'BREATHE {message|}'}\n"
+    )
+    engine = Engine(load_dialogues([tmp_path]),
+                    Services(parse_country=lambda _: None, crisis_resources=lambda _: ""))
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+
+    def say(text: str) -> list[str]:
+        event = Inbound(ConversationKey("t", "c", "u"), "e1", now, "text", text=text)
+        outcome = engine.step(ConversationState(), Turn(event, now, ONBOARDED))
+        return [a.plain for a in outcome.actions if isinstance(a, SendText)]
+
+    assert say("I can't sleep") == ["BREATHE I can't sleep"]
+    # No which_tool dialogue here: an unclear message starts the belief flow, as before.
+    assert say("something happened today")[0].startswith("FEELING-")
+
+
+# --- accuracy on the labelled set ------------------------------------------------
+
+
+def test_the_labelled_set_is_large_varied_and_valid() -> None:
+    assert len(EVAL) >= 80
+    assert {item.expected for item in EVAL} <= ROUTES
+    assert {item.expected for item in EVAL} >= set(CUES)
+    assert len({item.text for item in EVAL}) == len(EVAL), "a message is labelled twice"
+    assert sum(item.section == HELD_OUT for item in EVAL) >= 20
+
+
+# Thresholds: a little under what each part scores now (tuned 99%, the earlier
+# held-out sets 95-100% since they were tuned on; first runs: 96%, 40%, 40%), and
+# the final held-out 68% on the only run it had before this test existed.  Any
+# change that costs accuracy shows up.
+@pytest.mark.parametrize(
+    ("section", "threshold"),
+    [("tuned", 0.97), ("heldout_pre", 0.92), ("tuned_round2", 0.9), ("tuned_round3", 0.9),
+     (HELD_OUT, 0.64)],
+)
+def test_accuracy_stays_above_its_threshold(section: str, threshold: float) -> None:
+    report = evaluate(item for item in EVAL if item.section == section)
+    assert report.accuracy(section) >= threshold
+
+
+def test_a_miss_rarely_starts_the_wrong_exercise() -> None:
+    # Asking costs a button press; starting the wrong exercise costs more.
+    report = evaluate(EVAL)
+    assert sum(report.guessed_wrong.values()) <= 0.03 * len(EVAL)
+
+
+EXACT = [item for item in EVAL if item.section != HELD_OUT]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [pytest.param(item, marks=pytest.mark.xfail(strict=True, reason="known miss"))
+     if item.text in KNOWN_MISSES else item for item in EXACT],
+    ids=[f"line{item.lineno}" for item in EXACT],
+)
+def test_each_labelled_message_is_routed_as_labelled(item: LabelledMessage) -> None:
+    assert route(item.text).dialogue == item.expected
+
+
+def test_known_misses_are_in_the_set() -> None:
+    assert {item.text for item in EXACT} >= KNOWN_MISSES
+
+
+# --- the command --------------------------------------------------------------
+
+
+def test_router_eval_command_prints_accuracy_confusion_and_misses() -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli_main(["router", "eval", "--show-text", "--explain"]) == 0
+    text = out.getvalue()
+    assert "heldout " in text and "all " in text and "%" in text
+    assert "expected        right  became instead" in text
+    assert "I called my gran because I knew she was lonely" in text
+    assert "imagery +4 'lonely'" in text
+
+
+def test_router_eval_hides_the_text_of_misses_unless_asked() -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        cli_main(["router", "eval"])
+    assert "misses:" in out.getvalue()
+    assert "I called my gran" not in out.getvalue()
+
+
+def test_router_eval_command_on_an_unreadable_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("a message with no label\n")
+    assert cli_main(["router", "eval", str(bad)]) == 2
+    assert "bad.tsv:1" in capsys.readouterr().err
+    assert cli_main(["router", "eval", str(tmp_path / "missing.tsv")]) == 2
