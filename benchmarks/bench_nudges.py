@@ -67,7 +67,7 @@ async def tick_figures(path: Path, subscriptions: int, seed: int = 7) -> dict[st
         rows = []
         for n in range(subscriptions):
             due_at = peak if n % 10 == 0 else tick_start + timedelta(seconds=rng.uniform(0, DAY))
-            rows.append((PLATFORM, f"u{n}", f"c{n}", _ts(due)))
+            rows.append((PLATFORM, f"u{n}", f"c{n}", _ts(due_at)))
         db.executemany("INSERT INTO subscriptions (platform, user_id, chat_id, next_due_at)"
                        " VALUES (?, ?, ?, ?)", rows)
     filled = time.perf_counter() - started
