@@ -661,7 +661,7 @@ async def serve_discord(
 async def _deliver(client: CompassionClient, app: App, run_outbox: bool) -> None:
     """Send what was left in the outbox before the restart, then keep draining."""
     await client.wait_until_ready()
-    await app.dispatcher.drain(PLATFORM)
+    await app.dispatcher.recover(PLATFORM)
     if run_outbox:
         await app.dispatcher.run()
 

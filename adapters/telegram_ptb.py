@@ -781,7 +781,7 @@ async def serve_telegram(
     """Run the bot on Telegram until ``stop`` is set.
 
     ``app`` is the :class:`bot.app.App` from ``open_app``.  The outbox is
-    drained before any new update is taken, so replies committed before a
+    recovered before any new update is taken, so replies committed before a
     crash go out first and exactly once.  With ``run_outbox`` the
     dispatcher's periodic retry loop runs here too; when several platforms run
     in one process, let exactly one of them (or the caller) run it.
@@ -791,7 +791,7 @@ async def serve_telegram(
     retry_loop: asyncio.Task[None] | None = None
     try:
         app.dispatcher.add_sender(PLATFORM, adapter.sender)
-        await app.dispatcher.drain(PLATFORM)
+        await app.dispatcher.recover(PLATFORM)
         if run_outbox:
             retry_loop = asyncio.create_task(app.dispatcher.run())
         await adapter.serve(stop, ready)

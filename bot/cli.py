@@ -159,7 +159,7 @@ async def _chat(settings: Settings, user_id: str) -> int:
 
     sender = ConsoleSender(sys.stdout, Path("data") / "files")
     async with open_app(settings, {PLATFORM: sender}) as app:
-        await app.dispatcher.drain(PLATFORM)
+        await app.dispatcher.recover(PLATFORM)
         chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
                            interactive=sys.stdin.isatty())
         # Timers (a breathing exercise's pauses) and nudges reach the terminal too.

@@ -81,6 +81,14 @@ class Settings(BaseSettings):
     discord_max_rate: float = Field(
         45.0, gt=0, le=50, description="Messages a second to Discord, overall (limit 50)."
     )
+    workers: int = Field(
+        1, ge=1, le=256,
+        description="Bot processes sharing this database (PostgreSQL), all with the same "
+        "settings.  Each paces its sends at 1/WORKERS of TELEGRAM_MAX_RATE and "
+        "DISCORD_MAX_RATE, so that together they stay under the platforms' limits.  With 1, "
+        "a restarted process sends at once whatever replies its crash left unsent; with "
+        "more, those go out after their claim's lease (a minute), through any worker.",
+    )
     max_answer_chars: int = Field(
         4000, ge=100, le=100_000, description="Longest answer kept; the rest is cut, kindly."
     )
