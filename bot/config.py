@@ -57,7 +57,13 @@ class Settings(BaseSettings):
     )
     telegram_webhook_port: int = Field(8443, ge=1, le=65535, description="Webhook port.")
     telegram_webhook_secret: SecretStr | None = Field(
-        None, description="Secret Telegram sends with every webhook request; checked each time."
+        None, description="Secret Telegram sends with every webhook request; checked each time. "
+        "Required, the same in every worker, when WORKERS > 1."
+    )
+    telegram_webhook_register: bool = Field(
+        True, description="Whether this process tells Telegram the webhook address "
+        "(setWebhook) when it starts.  Behind a load balancer, leave it on in one worker and "
+        "set it to false in the others.",
     )
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list,
