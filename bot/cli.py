@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rate", type=float, default=3000.0,
                        help="messages per second the people send, together")
     bench.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
+    bench.add_argument("--workers", type=int,
+                       help="runtime on PostgreSQL (DATABASE_URL=postgresql://...) with this "
+                       "many worker processes sharing the people, in a fresh schema")
     bench.add_argument("--json", action="store_true", help="print figures as JSON")
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
@@ -110,6 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return bench_nudges(settings, subscriptions=args.subscriptions,
                                 people=args.subscribers, as_json=args.json)
+        if command == "bench" and args.workers is not None:
+            from benchmarks.bench_workers import main as bench_workers
+
+            return bench_workers(settings, people=args.people, rate=args.rate,
+                                 workers=args.workers, as_json=args.json)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
