@@ -16,6 +16,8 @@ from bot.config import Settings
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
+from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
+from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
 from bot.ratelimit import RateLimiter
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
@@ -51,7 +53,21 @@ def build_services(book: ResourceBook) -> Services:
     def crisis_resources(country: str | None) -> str:
         return format_resources(book.for_country(country))
 
-    return Services(parse_country=parse_country, crisis_resources=crisis_resources)
+    parsers = {
+        "country": parse_country,
+        "timezone": parse_timezone,
+        "time_window": parse_time_window,
+        "quiet_hours": parse_quiet_hours,
+        "days": parse_days,
+    }
+    return Services(parsers=parsers, crisis_resources=crisis_resources)
+
+
+def build_nudges(settings: Settings, dialogues: DialogueSet) -> NudgeLibrary:
+    """The nudge library next to the dialogues; every button must start one of them."""
+    library = load_library(settings.dialogues_dir / LIBRARY_FILE)
+    library.require_dialogues(dialogues.dialogues)
+    return library
 
 
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:
@@ -59,6 +75,7 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> En
     return Engine(
         dialogues,
         build_services(load_resources()),
+        nudges=build_nudges(settings, dialogues),
         max_answer_chars=settings.max_answer_chars,
         nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
     )

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.dialogue.loader import DialogueError, check_dialogues
+from bot.nudges.library import LibraryError, check_library
 from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
 log = logging.getLogger("compassion_bot")
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, UnsupportedDatabaseError, DatabaseUnavailableError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
-    except DialogueError as exc:
+    except (DialogueError, LibraryError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -151,7 +152,7 @@ def configure_logging(level: str) -> None:
 
 def _check(paths: Sequence[Path]) -> int:
     targets = list(paths) or [load_settings().dialogues_dir]
-    problems = check_dialogues(targets)
+    problems = [str(p) for p in check_dialogues(targets)] + check_library(targets)
     for problem in problems:
         print(problem)
     if problems:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -95,7 +95,9 @@ GROUP_COMMANDS = frozenset({SOS, "help"})
 # Dialogues about safety are never "put aside" to be resumed later: they are
 # either finished or started afresh.
 NOT_RESUMABLE = frozenset(
-    {CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export", "listen", "plan"}
+    {CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export", "listen", "plan",
+     # Choosing what to do is not work to come back to.
+     "menu", "tools", "which_tool", "journal", "progress", "settings", "nudges"}
 )
 # Commands that work before onboarding; everything else leads there first.
 BEFORE_ONBOARDING = frozenset(
@@ -107,6 +109,10 @@ SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
 # After a crisis, free text is met by listening, not by an exercise, for this long.
 CRISIS_MEMORY = timedelta(hours=24)
+# Events a person makes (the others come from the scheduler).
+PERSON_KINDS = frozenset({"text", "choice", "command"})
+# Someone who wrote this recently is in the middle of something: no nudge now.
+BUSY_FOR = timedelta(minutes=30)
 # A nudge found later than this after it was due (the bot was down) is not sent.
 NUDGE_GRACE = timedelta(hours=1)
 # Timer tokens: a pause ending ("pause:dialogue:step"), a dialogue to start ("start:dialogue").
@@ -139,8 +145,10 @@ class Outcome:
 class Services:
     """Pure helpers the engine calls; injected so the engine stays testable."""
 
-    parse_country: Callable[[str], str | None]
-    """What a person typed ("UK", "Deutschland") -> ISO country code, or None."""
+    parsers: Mapping[str, Callable[[str], str | None]]
+    """The parsers ``ask_text`` steps name, by name: what a person typed -> the value
+    to save, or None when it cannot be read ("country": "UK" -> "GB"; the names
+    are listed in :data:`bot.dialogue.spec.PARSERS`)."""
     crisis_resources: Callable[[str | None], str]
     """Country code (or None) -> a short block of emergency numbers and lines."""
 
@@ -204,6 +212,8 @@ class _Run:
 
     def handle(self) -> None:
         event = self.turn.event
+        if event.kind in PERSON_KINDS:
+            self.state.active_at = self.turn.now
         if event.kind == "wake":
             self.wake(event.choice or "")
         elif event.kind == "nudge":
@@ -308,14 +318,21 @@ class _Run:
             self.start(rest)
 
     def nudge(self) -> None:
-        """A scheduled nudge is due.  None is sent to someone in the middle of an
-        exercise, within a day of a crisis (the agreed check-in comes instead),
-        or when it is found too late (the bot was down)."""
+        """A scheduled nudge is due.  None is sent to someone busy with the bot right
+        now, within a day of a crisis (the agreed check-in comes instead), or
+        when it is found too late (the bot was down).
+
+        A question left waiting long ago (most people end at the menu) does not
+        hold nudges back: it is put aside, resumable, so that what the person
+        writes after the nudge is read afresh rather than as that old answer.
+        """
         composer = self.engine.nudges
         crisis_at = self.state.crisis_at
+        active_at = self.state.active_at
+        busy = active_at is not None and self.turn.now - active_at < BUSY_FOR
         if (
             composer is None
-            or self.state.stack
+            or (self.state.stack and busy)
             or (crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY)
             or self.turn.now - self.turn.event.at > self.engine.nudge_grace
         ):
@@ -324,6 +341,7 @@ class _Run:
         message = composer.compose(self.turn.event.key.user_id, count, self.profile,
                                    self.turn.now)
         if message is not None:
+            self.suspend_running()
             self.state.said[NUDGE_COUNTER] = count + 1
             self.actions.append(message)
 
@@ -382,8 +400,11 @@ class _Run:
             return
         if isinstance(step, AskTextStep):
             value = text
-            if step.parse == "country":
-                parsed = self.engine.services.parse_country(text)
+            if step.parse is not None:
+                parser = self.engine.services.parsers.get(step.parse)
+                if parser is None:
+                    raise EngineError(f"no parser named {step.parse}")
+                parsed = parser(text)
                 if parsed is None:
                     # Asked again in other words, with the Skip button again.
                     self.prompt(frame, step, say=step.invalid,
@@ -493,7 +514,10 @@ class _Run:
         accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
         for name in dialogue.from_profile:
             value = getattr(self.profile, name, None)
-            if isinstance(value, str | int) and not isinstance(value, bool):
+            if isinstance(value, bool):
+                # Branches compare text: consent reads as "yes" / "no".
+                accepted[name] = "yes" if value else "no"
+            elif isinstance(value, str | int):
                 accepted[name] = value
         self.state.stack.append(Frame(dialogue=dialogue.id, step=step, vars=accepted))
 

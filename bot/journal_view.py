@@ -35,6 +35,9 @@ __all__ = [
 
 QUOTE_CHARS = 120
 """The person's words are shortened to this, as the engine does."""
+LETTER_CHARS = 1500
+"""A letter is read back whole (up to this, within one Discord message): a letter
+cut after two sentences is not the letter they wrote."""
 MONTHS = 12
 # Journal kind -> (line, fields that are the person's own words, fields that are numbers).
 KINDS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -88,7 +91,8 @@ def entry_line(
             ours.pop("before", None)
             ours.pop("after", None)
     wording = fullest(lines.line(line_name), (*theirs, *ours), utc_day(entry.at).toordinal())
-    return fill(wording, theirs, quote_chars, ours=ours)
+    limit = max(quote_chars, LETTER_CHARS) if entry.kind == "letter" else quote_chars
+    return fill(wording, theirs, limit, ours=ours)
 
 
 def short_date(at: date, lines: LineBook) -> str:

@@ -141,8 +141,13 @@ class Runtime:
         """Change the profile without a turn; the caller holds the conversation's lock."""
         for _ in range(MAX_CONFLICT_RETRIES):
             snapshot = await self.store.load(key)
-            commit = Commit(key=key, at=self.clock(), expected_version=snapshot.version,
-                            state_json=snapshot.state_json, profile_changes=changes)
+            now = self.clock()
+            subscription = None
+            if any(_decides_nudges(name) for name in changes):
+                subscription = self._next_nudge(key, snapshot.profile, changes, now)
+            commit = Commit(key=key, at=now, expected_version=snapshot.version,
+                            state_json=snapshot.state_json, profile_changes=changes,
+                            subscription=subscription)
             try:
                 await self.store.commit(commit)
             except ConflictError:
@@ -236,17 +241,24 @@ class Runtime:
             return None  # the forget removes the subscription
         if event.kind != "nudge" and not any(_decides_nudges(name) for name in changes):
             return None
+        after = now
+        if event.kind == "nudge":
+            after = max(event.at, now - self.engine.nudge_grace)
+        return self._next_nudge(event.key, profile, changes, after)
+
+    @staticmethod
+    def _next_nudge(
+        key: ConversationKey, profile: Mapping[str, Any], changes: Mapping[str, object],
+        after: datetime,
+    ) -> Subscription:
+        """The subscription for the profile as these changes leave it."""
         merged = {**profile}
         for name, value in changes.items():
             if value is None:
                 merged.pop(name, None)
             else:
                 merged[name] = value
-        after = now
-        if event.kind == "nudge":
-            after = max(event.at, now - self.engine.nudge_grace)
-        seed = f"{event.key.platform}:{event.key.user_id}"
-        return Subscription(next_due(merged, after, seed=seed))
+        return Subscription(next_due(merged, after, seed=f"{key.platform}:{key.user_id}"))
 
     async def _show(
         self, event: Inbound, action: ShowJournal | ShowProgress, now: datetime,

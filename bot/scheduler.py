@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.runtime import Runtime
 from bot.store.base import DueNudge, Store, TimerRow
@@ -65,31 +66,70 @@ class Scheduler:
         self._slots = asyncio.Semaphore(concurrency)
 
     async def run_once(self) -> int:
-        """Handle what is due now; returns how many timers and nudges were claimed."""
-        now = self.clock()
-        timers = await self.store.claim_timers(now, self.batch, self.lease)
-        if timers:
-            done = await self._each(timer_event(t) for t in timers)
-            await self.store.delete_timers([t.id for t, ok in zip(timers, done, strict=True)
-                                            if ok])
-        nudges = await self.store.claim_nudges(now, self.batch, self.lease)
-        if nudges:
-            await self._each(nudge_event(n) for n in nudges)
-        return len(timers) + len(nudges)
+        """Handle what is due now, and wait for it; returns how many were claimed."""
+        work: set[asyncio.Task[None]] = set()
+        claimed = await self._claim(work)
+        if work:
+            await asyncio.gather(*work)
+        return claimed
 
     async def run(self) -> None:
-        """Tick until cancelled; when a tick found a full batch, go again at once."""
-        while True:
-            try:
-                claimed = await self.run_once()
-            except Exception:
-                log.exception("scheduler tick failed; will try again")
-                claimed = 0
-            if claimed < self.batch:
-                await self.sleep(self.tick)
+        """Tick until cancelled.
 
-    async def _each(self, events: Iterable[Inbound]) -> list[bool]:
-        return list(await asyncio.gather(*(self._handle(event) for event in events)))
+        While a backlog lasts (a full batch was claimed), more is claimed as soon
+        as half of what is in hand is done, so that the rate limiter always has
+        the next message waiting and the platform's allowance is used, not
+        wasted between batches.
+        """
+        work: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                try:
+                    claimed = await self._claim(work)
+                except Exception:
+                    log.exception("scheduler tick failed; will try again")
+                    claimed = 0
+                if claimed < self.batch:
+                    # Caught up: finish this round, then rest a tick.
+                    if work:
+                        await asyncio.wait(work)
+                    await self.sleep(self._until_next_tick())
+                while len(work) > self.batch // 2:
+                    await asyncio.wait(work, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in work:
+                task.cancel()
+
+    def _until_next_tick(self) -> float:
+        """Seconds to the next whole multiple of ``tick``: nudges fall due on whole
+        minutes, so ticks on whole seconds claim them the moment they are due."""
+        remainder = self.clock().timestamp() % self.tick
+        return self.tick - remainder if remainder > 1e-6 else self.tick
+
+    async def _claim(self, work: set[asyncio.Task[None]]) -> int:
+        """Claim what is due and start handling each item; returns how many were claimed."""
+        now = self.clock()
+        timers = await self.store.claim_timers(now, self.batch, self.lease)
+        nudges = await self.store.claim_nudges(now, self.batch, self.lease)
+        for timer in timers:
+            self._start(work, self._fire(timer))
+        for nudge in nudges:
+            self._start(work, self._handle(nudge_event(nudge)))
+        return max(len(timers), len(nudges))
+
+    @staticmethod
+    def _start(work: set[asyncio.Task[None]], job: Coroutine[Any, Any, Any]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(job)
+        work.add(task)
+        task.add_done_callback(work.discard)
+
+    async def _fire(self, timer: TimerRow) -> None:
+        if await self._handle(timer_event(timer)):
+            try:
+                await self.store.delete_timers([timer.id])
+            except Exception:
+                # Harmless: taken again after the lease, its turn is a duplicate.
+                log.exception("could not delete a handled timer")
 
     async def _handle(self, event: Inbound) -> bool:
         """True once the event's turn is committed (or was already)."""

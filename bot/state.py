@@ -40,6 +40,8 @@ class ConversationState(BaseModel):
     """When crisis language was last met; free text is answered by listening for a day."""
     said: dict[str, int] = Field(default_factory=dict)
     """How often each varied line was said, so wordings rotate without repeats."""
+    active_at: datetime | None = None
+    """When the person last wrote or pressed something here (not the scheduler)."""
 
     @property
     def current(self) -> Frame | None:
@@ -53,6 +55,7 @@ class ConversationState(BaseModel):
             suspended=[_clone_frame(f) for f in self.suspended],
             crisis_at=self.crisis_at,
             said=dict(self.said),
+            active_at=self.active_at,
         )
 
 

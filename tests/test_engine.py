@@ -32,7 +32,7 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 def fake_services() -> Services:
     return Services(
-        parse_country=lambda text: {"uk": "GB", "germany": "DE"}.get(text.strip().lower()),
+        parsers={"country": lambda t: {"uk": "GB", "germany": "DE"}.get(t.strip().lower())},
         crisis_resources=lambda country: f"RESOURCES-{country or 'INTL'}",
     )
 

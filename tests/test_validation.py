@@ -65,6 +65,11 @@ CASES = {
         "    default: done\n  done: {kind: end}\n",
         "feeling", "exactly one test",
     ),
+    "known_parsers": (
+        "  feeling: {kind: ask_text, say: 'When?', save: when, parse: sundial, next: done}\n"
+        "  done: {kind: end}\n",
+        "feeling", "no parser named 'sundial'",
+    ),
 }
 
 

@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import build_services
+from bot.choices import launcher
 from bot.dialogue.loader import load_dialogues
 from bot.dialogue.spec import PauseStep
-from bot.engine import Engine, Turn
+from bot.engine import START_TOKEN, Engine, Turn
 from bot.safety.resources import load_resources
 from bot.state import ConversationState, Profile
 from bot.types import (
@@ -43,11 +44,15 @@ STARTS: dict[str, list[tuple[str, str, str]]] = {
 STARTS["crisis"] = [("text", "I want to die", "crisis")]
 STARTS["concern"] = [("text", "everything is too much", "concern")]
 STARTS["onboarding"] = [("text", "I messed up at work", "none")]
-# The check-in a person agreed to after a crisis is started by its timer.
-STARTS["follow_up"] = [("wake", "start:follow_up", "none")]
 # Free text the day after a crisis is met by listening.
 STARTS["listen"] = [("text", "I want to die", "crisis"), ("command", "stop", "none"),
                     ("text", "I had a fight with my mum", "none")]
+# The router's "which exercise would help?" has no command; a launcher button opens it.
+STARTS["which_tool"] = [("choice", launcher("which_tool", "walk"), "none")]
+# A nudge's button starts its exercise; the check-in after a crisis comes by timer.
+for _exercise in ("checkin", "breathing", "compassion_log"):
+    STARTS[_exercise] = [("choice", launcher(_exercise, "nudge"), "none")]
+STARTS["follow_up"] = [("wake", f"{START_TOKEN}:follow_up", "none")]
 
 
 def test_every_dialogue_a_person_can_reach_is_walked() -> None:
@@ -110,8 +115,9 @@ def test_any_walk_through_a_dialogue_is_answered_and_stop_ends_it(
     walker = Walker(onboarded=dialogue_id != "onboarding")
     for kind, value, risk in STARTS[dialogue_id]:
         assert walker.send(kind, value, risk)
-    # The dialogue is running (help, stop and export say their piece and end at once).
-    if dialogue_id not in {"help", "stop", "export"}:
+    # The dialogue is running (help, stop, export and the lists of exercises, journal
+    # entries and progress say their piece and end at once).
+    if dialogue_id not in {"help", "stop", "export", "tools", "journal", "progress"}:
         assert walker.state.current is not None
         assert walker.state.current.dialogue == dialogue_id
     for move in walk:

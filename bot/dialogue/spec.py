@@ -41,6 +41,11 @@ Variants = Annotated[
 ]
 """One or more wordings of the same line."""
 
+PARSERS = frozenset({"country", "timezone", "time_window", "quiet_hours", "days"})
+"""Names an ``ask_text`` step may give in ``parse``: the engine's ``Services.parsers``
+holds one function for each (``country``: an ISO code; the others: the nudge
+settings of :mod:`bot.nudges.parse`)."""
+
 StepId = Annotated[str, Field(pattern=IDENT, max_length=MAX_STEP_ID)]
 VarName = Annotated[str, Field(pattern=IDENT, max_length=40)]
 
@@ -67,7 +72,8 @@ class AskTextStep(_Model):
 
     "skip" and "I don't know" are always accepted: the variable stays unset and
     the dialogue moves to ``skip`` (or ``next``).  With ``parse``, the answer is
-    checked by a named parser (``country``) and ``invalid`` is said when it fails.
+    checked by a named parser (one of :data:`PARSERS`), what it returns is saved,
+    and ``invalid`` is said when it fails.
     """
 
     kind: Literal["ask_text"]
@@ -75,7 +81,7 @@ class AskTextStep(_Model):
     save: VarName
     next: StepId
     skip: StepId | None = None
-    parse: Literal["country"] | None = None
+    parse: VarName | None = None
     invalid: Variants | None = None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.dialogue.spec import (
+    PARSERS,
     AskChoiceStep,
     AskScaleStep,
     AskTextStep,
@@ -253,6 +254,16 @@ def rule_conditions(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> It
                     )
 
 
+def rule_known_parsers(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    for step_id, step in item.dialogue.steps.items():
+        if isinstance(step, AskTextStep) and step.parse is not None and step.parse not in PARSERS:
+            known = ", ".join(sorted(PARSERS))
+            yield _problem(item, step_id, "known_parsers",
+                           f"no parser named '{step.parse}' (known: {known})")
+
+
 def rule_reachable(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
     d = item.dialogue
     if d.start is None or d.start not in d.steps:
@@ -407,6 +418,7 @@ RULES: dict[str, Rule] = {
     "choices_lead_on": rule_choice_steps_lead_on,
     "unique_ids": rule_unique_choice_ids,
     "conditions": rule_conditions,
+    "known_parsers": rule_known_parsers,
     "reachable": rule_reachable,
     "paths_end": rule_paths_end,
     "vars_saved_before_use": rule_vars_saved_before_use,
