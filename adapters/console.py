@@ -48,7 +48,7 @@ class ConsoleSender:
                 self.out.write(f"[file saved to {self._save(action.filename, action.content)}]\n\n")
         elif isinstance(action, SendImage):
             path = self._save(f"image-{time.time_ns()}.png", action.png)
-            self.out.write(f"{action.caption}\n[picture saved to {path}]\n\n")
+            self.out.write(f"{action.caption}\n[picture saved to {path.resolve()}]\n\n")
         self.out.flush()
 
     def _save(self, name: str, content: bytes) -> Path:

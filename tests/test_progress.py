@@ -234,11 +234,20 @@ def test_the_persons_words_are_quoted_and_ours_are_not() -> None:
 
 
 def test_long_words_are_shortened_like_the_engine_does() -> None:
+    act = "I made tea and " + "sat with it quietly by the window. " * 10
+    message = render_journal([entry("compassion_log", at(26), act=act)], EMPTY, LINES)
+    [quoted] = [s for s in message.segments if s.quoted]
+    assert len(quoted.text) <= 120 and quoted.text.endswith("\u2026")
+    assert quoted.text.startswith("I made tea and sat")
+
+
+def test_a_letter_is_read_back_whole_up_to_a_message() -> None:
     letter = "Dear me, " + "you are doing better than you think. " * 20
     message = render_journal([entry("letter", at(26), letter=letter)], EMPTY, LINES)
     [quoted] = [s for s in message.segments if s.quoted]
-    assert len(quoted.text) <= 120 and quoted.text.endswith("\u2026")
-    assert quoted.text.startswith("Dear me, you are doing better")
+    assert quoted.text == letter.strip()
+    huge = render_journal([entry("letter", at(26), letter="word " * 1000)], EMPTY, LINES)
+    assert len(huge.plain) < 2000
 
 
 def test_an_exercise_of_an_unknown_dialogue_has_a_plain_name() -> None:

@@ -109,3 +109,25 @@ async def test_someone_who_blocked_the_bot_is_unsubscribed(bot: Bot) -> None:
     assert (await profile_of(bot, ana)).get("unreachable") is True
     assert await bot.store.claim_nudges(berlin(30, 0).astimezone(UTC), 10,
                                         timedelta(minutes=1)) == []
+
+
+async def test_nudges_quote_the_persons_own_reframe(bot: Bot) -> None:
+    ana = bot.person("ana")
+    reframe = "I lost my temper, I can say sorry, and I'm still a good brother"
+    for line in ("I yelled at my brother over nothing and I feel like a terrible person",
+                 "[Yes, keep them]", "Germany", "[Let's go on]", "[Ashamed]", "[8]",
+                 "I'm a terrible person and I always ruin things",
+                 "It makes me feel like one bad moment shows who I really am",
+                 "My dad used to say I ruin everything", "It was trying to keep me safe",
+                 "I hide from people", "[No, not really]",
+                 "I'd tell them one bad evening doesn't make them a bad person",
+                 reframe, "[5]", "[That's enough for now]"):
+        await ana.send(line)
+    assert (await profile_of(bot, ana))["last_reframe"] == reframe
+    await subscribe(ana, "7pm")
+    sent = []
+    for day in range(26, 30):  # the bot keeps running: time passes a day at a time
+        sent += await until(bot, ana, berlin(day, 19, 30))
+    assert len(sent) == 4
+    quoting = [n for n in sent if any(s.quoted and s.text == reframe for s in n.segments)]
+    assert len(quoting) >= 1
