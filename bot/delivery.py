@@ -138,7 +138,10 @@ class Dispatcher:
         replies never arrive out of order.
         """
         delivered: list[int] = []
-        claimed: list[int] = []
+        # Taken for this call before its first await, so that no other delivery
+        # in this process (a drain taking over claims at startup) starts on them.
+        mine = {row.id for row in rows if row.id not in self._in_flight}
+        self._in_flight.update(mine)
         blocked: set[ConversationKey] = set()
         unreachable: set[ConversationKey] = set()
         # The clock is read once per call and the time since measured on the
@@ -150,18 +153,18 @@ class Dispatcher:
 
         try:
             for n, row in enumerate(rows):
+                if row.id not in mine:
+                    continue
                 if row.key in unreachable:
                     # The platform refused this person for good: the rest of
                     # their replies would be refused too, so none is kept.
                     await self.store.mark_failed(row.id, "unreachable", self.clock(), give_up=True)
                     continue
-                if row.id in self._in_flight or row.key in blocked:
+                if row.key in blocked:
                     continue
                 sender = self.senders.get(row.key.platform)
                 if sender is None:
                     continue
-                self._in_flight.add(row.id)
-                claimed.append(row.id)
                 try:
                     action = actions[n] if actions is not None else decode_outbound(row.payload)
                     limiter = self.limiters.get(row.key.platform)
@@ -188,8 +191,7 @@ class Dispatcher:
                     delivered.append(row.id)
                     self._delivered(row.id, now())
         finally:
-            done = set(delivered)
-            self._in_flight.difference_update(i for i in claimed if i not in done)
+            self._in_flight.difference_update(mine.difference(delivered))
         return Delivery(len(delivered), frozenset(unreachable))
 
     def _delivered(self, row_id: int, at: datetime) -> None:

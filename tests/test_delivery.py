@@ -166,3 +166,19 @@ async def test_a_drain_claims_only_what_it_can_send(store: SqliteStore) -> None:
     assert await worker(store, clock, Sender()).drain() == 0
     [row] = await store.pending_outbox()
     assert row.claimed_until is None  # free for a worker that can send it
+
+
+async def test_taking_over_at_startup_skips_what_this_process_is_sending(
+    store: SqliteStore,
+) -> None:
+    clock = Clock()
+    sender = Sender()
+    a = worker(store, clock, sender, sole=True)
+    rows = await turn(store, a, "one", "two", "three")
+    sender.hold = "one"
+    delivering = asyncio.create_task(a.deliver(rows))  # a turn's own delivery...
+    await sender.holding.wait()
+    assert await a.recover() == 0  # ...while the startup drain takes over every claim
+    sender.release.set()
+    assert (await delivering).delivered == 3
+    assert sender.sent == ["one", "two", "three"]
