@@ -43,7 +43,7 @@ from bot.types import ConversationKey, Inbound, Outbound, Segment, SendText
 
 PLATFORM = "test"
 """A platform with no rate limiter: the test measures exactly-once, not pacing."""
-LEASE = timedelta(seconds=6)
+LEASE = timedelta(seconds=10)
 """Claims of this test's workers (outbox rows, nudges, inbox rows) run out this soon
 after a worker died; long enough that a live worker on a loaded machine never
 loses a claim it is still using."""
