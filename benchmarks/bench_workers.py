@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -131,6 +132,11 @@ def aggregate(results: list[dict[str, Any]], *, people: int, rate: float, worker
         "max_ms": round(latencies[-1], 2) if latencies else None,
         "offered_rate": rate if rate > 0 else "unlimited",
         "replies_sent": sum(r["replies_sent"] for r in results),
+        # A worker's CPU time over its run time: near 1.0 means that worker was
+        # bound by its own core (or starved of one), well below means it waited
+        # on the database.
+        "worker_cpu_busy": [round(r["cpu_seconds"] / r["seconds"], 2) if r["seconds"] else 0
+                            for r in results],
         "durability": durability,
     }
 
@@ -152,16 +158,22 @@ async def _worker(args: argparse.Namespace) -> None:
         settle_garbage_collector()
         print(READY, flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-        started = time.time()
+        started, cpu_before = time.time(), _cpu_seconds()
         figures = await simulate(runtime, sender, crowd, args.rate)
-        ended = time.time()
+        ended, cpu = time.time(), _cpu_seconds() - cpu_before
     finally:
         await store.close()
     print(json.dumps({
         "messages": figures.messages, "seconds": figures.seconds,
         "completed_flows": figures.completed_flows, "replies_sent": sender.sent,
         "latencies_ms": figures.latencies_ms, "started": started, "ended": ended,
+        "cpu_seconds": cpu,
     }), flush=True)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _worker_main() -> None:
