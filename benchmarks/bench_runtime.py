@@ -34,7 +34,7 @@ from bot.dialogue.loader import load_dialogues
 from bot.engine import Engine
 from bot.runtime import Runtime
 from bot.safety.resources import load_resources
-from bot.store.sqlite import SqliteStore
+from bot.store import create_store
 from bot.types import Choice, ConversationKey, Inbound, Outbound, SendText
 
 PLATFORM = "bench"
@@ -218,7 +218,8 @@ async def simulate(runtime: Runtime, sender: LastMessages, crowd: list[Person], 
 async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict[str, Any]:
     load_ms = time_dialogue_loading(settings.dialogues_dir)
     engine = bench_engine(settings)
-    store = SqliteStore(db)
+    # ENCRYPTION_KEY set: the same run through EncryptedStore, to see its cost.
+    store = create_store(f"sqlite:///{db}", settings.encryption_key)
     await store.open()
     sender = LastMessages()
     runtime = assemble_runtime(store, engine, {PLATFORM: sender})

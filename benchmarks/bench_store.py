@@ -7,6 +7,7 @@ in a temporary directory, so the figure includes the fsyncs.
 
     python -m benchmarks.bench_store                 # 100 and 10,000 tasks
     python -m benchmarks.bench_store --tasks 1000 --commits 20000
+    python -m benchmarks.bench_store --encrypt       # through EncryptedStore, with a key
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.store.base import Commit
+from bot.crypto import FieldCipher, generate_key
+from bot.store.base import Commit, Store
+from bot.store.encrypted import EncryptedStore
 from bot.store.sqlite import DEFAULT_MAX_BATCH, SqliteStore
 from bot.types import ConversationKey
 
 
 def run(
-    n_tasks: int, commits: int, *, max_batch: int = DEFAULT_MAX_BATCH, path: Path | None = None
+    n_tasks: int, commits: int, *, max_batch: int = DEFAULT_MAX_BATCH, path: Path | None = None,
+    encrypt: bool = False,
 ) -> dict[str, Any]:
     """Run ``commits`` turns spread over ``n_tasks`` concurrent conversations.
 
@@ -38,13 +42,17 @@ def run(
     if n_tasks < 1 or commits < n_tasks:
         raise ValueError("need at least one task and at least one commit per task")
     if path is not None:
-        return asyncio.run(_run(n_tasks, commits, max_batch, path / "bench.sqlite"))
+        return asyncio.run(_run(n_tasks, commits, max_batch, path / "bench.sqlite", encrypt))
     with tempfile.TemporaryDirectory(prefix="bench_store_") as tmp:
-        return asyncio.run(_run(n_tasks, commits, max_batch, Path(tmp) / "bench.sqlite"))
+        return asyncio.run(_run(n_tasks, commits, max_batch, Path(tmp) / "bench.sqlite", encrypt))
 
 
-async def _run(n_tasks: int, commits: int, max_batch: int, db: Path) -> dict[str, Any]:
-    store = SqliteStore(db, max_batch=max_batch)
+async def _run(
+    n_tasks: int, commits: int, max_batch: int, db: Path, encrypt: bool
+) -> dict[str, Any]:
+    backend = SqliteStore(db, max_batch=max_batch)
+    store: Store = (EncryptedStore(backend, FieldCipher([generate_key()])) if encrypt
+                    else backend)
     await store.open()
     latencies: list[float] = []
     per_task, extra = divmod(commits, n_tasks)
@@ -86,6 +94,7 @@ async def _run(n_tasks: int, commits: int, max_batch: int, db: Path) -> dict[str
         "tasks": n_tasks,
         "commits": commits,
         "max_batch": max_batch,
+        "encrypted": encrypt,
         "seconds": round(elapsed, 3),
         "commits_per_s": round(commits / elapsed),
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
@@ -99,9 +108,11 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=30_000, help="commits per run")
     parser.add_argument("--max-batch", type=int, default=DEFAULT_MAX_BATCH)
     parser.add_argument("--dir", type=Path, help="directory for the database file")
+    parser.add_argument("--encrypt", action="store_true", help="seal free text with a key")
     args = parser.parse_args()
     for n_tasks in args.tasks or [100, 10_000]:
-        result = run(n_tasks, max(args.commits, n_tasks), max_batch=args.max_batch, path=args.dir)
+        result = run(n_tasks, max(args.commits, n_tasks), max_batch=args.max_batch, path=args.dir,
+                     encrypt=args.encrypt)
         print(json.dumps(result))
 
 

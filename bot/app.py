@@ -7,6 +7,7 @@ from settings and closes it again, so tests and the CLI get the same wiring.
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from bot.scheduler import DEFAULT_LEASE as DEFAULT_SCHEDULER_LEASE
 from bot.scheduler import Scheduler
 from bot.store import create_store
 from bot.store.base import Store
+from bot.store.keys import verify_key
+
+log = logging.getLogger(__name__)
 
 # Objects allocated between young collections (CPython's default is 700).
 GC_YOUNG_THRESHOLD = 20_000
@@ -150,9 +154,13 @@ async def open_app(
     of crashed workers shorten it.
     """
     engine = engine or build_engine(settings)
-    store = store or create_store(settings.database_url)
+    store = store or create_store(settings.database_url, settings.encryption_key)
     await store.open()
     try:
+        if settings.encryption_key is None:
+            await verify_key(store, None)  # refuses a database that holds encrypted text
+            log.warning("ENCRYPTION_KEY is not set: conversations, journals and safety plans "
+                        "are stored unencrypted (see README, 'Encryption at rest')")
         runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor,
                                    limiters=build_limiters(settings),
                                    lease=lease or DEFAULT_LEASE,

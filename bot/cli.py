@@ -5,7 +5,8 @@ terminal chat when no platform token is set; ``chat`` talks in the terminal;
 ``dialogues check`` validates dialogue files and ``dialogues graph`` draws one;
 ``bench`` measures; ``safety`` classifies and evaluates crisis detection;
 ``router eval`` scores where free text is sent; ``migrate`` and ``db copy``
-maintain the database.
+maintain the database; ``health``, ``db purge`` and ``keys`` are the operator's
+(:mod:`bot.maintenance`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ import logging
 import signal
 import sys
 from collections.abc import Coroutine, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import maintenance
 from bot.config import Settings, SettingsError, load_settings
+from bot.crypto import EncryptionKeyError
 from bot.dialogue.loader import DialogueError, check_dialogues
 from bot.nudges.library import LibraryError, check_library
 from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
@@ -68,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
     migrate.add_argument("--db", help="database URL (default: DATABASE_URL)")
     db = sub.add_parser("db", help="database maintenance")
-    db_copy = db.add_subparsers(dest="db_command", required=True).add_parser(
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_copy = db_sub.add_parser(
         "copy", help="copy every row into an empty database (SQLite <-> PostgreSQL)")
     db_copy.add_argument("--from", dest="source", required=True, help="database URL to read")
     db_copy.add_argument("--to", dest="target", required=True, help="empty database URL")
@@ -78,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     router = sub.add_parser("router", help="where free text goes: evaluate the router")
     router.add_argument("args", nargs=argparse.REMAINDER, help="eval [FILE]")
+    maintenance.add_commands(sub, db_sub)
     return parser
 
 
@@ -99,12 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.safety.cli import main as safety_main
 
             return safety_main(list(args.args))
-        if command == "db":
+        if command == "db" and args.db_command == "copy":
             from bot.store.commands import copy_command
 
             return copy_command(args.source, args.target)
+        if maintenance.handles(args) and not maintenance.needs_settings(args):
+            return maintenance.run(args, None)
         settings = load_settings()
         configure_logging(settings.log_level)
+        if maintenance.handles(args):
+            return maintenance.run(args, settings)
         if command == "migrate":
             from bot.store.commands import migrate_command
 
@@ -129,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 settings = settings.model_copy(update={"database_url": f"sqlite:///{args.db}"})
             return asyncio.run(_chat(settings, args.user))
         return asyncio.run(_run(settings))
-    except (SettingsError, UnsupportedDatabaseError, DatabaseUnavailableError) as exc:
+    except (SettingsError, UnsupportedDatabaseError, DatabaseUnavailableError,
+            EncryptionKeyError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
     except (DialogueError, LibraryError) as exc:
@@ -189,6 +200,8 @@ async def _run(settings: Settings) -> int:
     """
     from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
     from bot.app import open_app, settle_garbage_collector
+    from bot.housekeeping import Housekeeper
+    from bot.runtime import utc_now
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -213,9 +226,11 @@ async def _run(settings: Settings) -> int:
                                interactive=sys.stdin.isatty())
             services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
         # One outbox loop for every platform: sends what a crash left unsent, and
-        # retries; one scheduler for timers and nudges.
+        # retries; one scheduler for timers and nudges; retention once a day.
+        housekeeper = Housekeeper(app.store, utc_now, timedelta(days=settings.retention_days))
         background = [asyncio.create_task(app.dispatcher.run(), name="outbox"),
-                      asyncio.create_task(app.scheduler.run(), name="scheduler")]
+                      asyncio.create_task(app.scheduler.run(), name="scheduler"),
+                      asyncio.create_task(housekeeper.run(), name="housekeeping")]
         try:
             done, _ = await asyncio.wait(services, return_when=asyncio.FIRST_COMPLETED)
             stop.set()

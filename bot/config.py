@@ -12,6 +12,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.crypto import parse_keys
+
 DEFAULT_DATABASE_URL = "sqlite:///./data/compassion-bot.db"
 
 
@@ -98,6 +100,20 @@ class Settings(BaseSettings):
     max_answer_chars: int = Field(
         4000, ge=100, le=100_000, description="Longest answer kept; the rest is cut, kindly."
     )
+    encryption_key: SecretStr | None = Field(
+        None,
+        description="Encrypts conversations, journals, safety plans and queued replies at "
+        "rest; make one with `compassion-bot keys generate`.  NEW,OLD (comma-separated) "
+        "reads both while `keys rotate` moves the data to NEW.  Unset: stored as plain "
+        "text.  Back it up: without it the data cannot be read.",
+    )
+    retention_days: int = Field(
+        365, ge=7, le=36_500,
+        description="Free text older than this many days is deleted, once a day: journal "
+        "entries, idle conversations, sent replies, and the free-text profile fields (a "
+        "safety plan) of people idle that long.  At least 7, so redelivered platform "
+        "updates are still recognised.",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -114,9 +130,16 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("encryption_key")
+    @classmethod
+    def _well_formed_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_keys(value.get_secret_value())  # its ValueError never quotes the key
+        return value
+
     @field_validator(
         "telegram_token", "discord_token", "telegram_webhook_url", "telegram_webhook_secret",
-        mode="before",
+        "encryption_key", mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -1,9 +1,9 @@
 """A person talking to the whole bot (runtime, engine, real dialogues, real SQLite file).
 
-``Bot`` is the assembled application on one database file with a recording
-sender; ``Person`` sends text, commands and button presses to it and reads the
-replies.  ``Bot.restart()`` closes everything and builds it again on the same
-file, the way a process restart would.
+``Bot`` is the assembled application on one database file (sealed when given
+an encryption key) with a recording sender; ``Person`` sends text, commands and
+button presses to it and reads the replies.  ``Bot.restart()`` closes
+everything and builds it again on the same file, the way a process restart would.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from typing import Any
 
 from bot.app import assemble_runtime, build_engine
 from bot.config import Settings
+from bot.crypto import FieldCipher
 from bot.engine import Engine
 from bot.render import plain
 from bot.runtime import Assessor, Handled, Runtime
 from bot.safety import assess
 from bot.scheduler import Scheduler
+from bot.store.base import Store
+from bot.store.encrypted import EncryptedStore
 from bot.store.sqlite import SqliteStore
 from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendText
 
@@ -72,19 +75,24 @@ def render(action: Outbound) -> list[str]:
 class Bot:
     """The assembled bot on one SQLite file."""
 
-    def __init__(self, db: Path, *, assessor: Assessor = assess) -> None:
+    def __init__(
+        self, db: Path, *, assessor: Assessor = assess, encryption_key: str | None = None
+    ) -> None:
         self.db = db
         self.assessor = assessor
+        self.encryption_key = encryption_key
         self.clock = FakeClock()
         self.recorder = Recorder()
         self.settings = Settings(database_url=f"sqlite:///{db}")
         self.engine: Engine = build_engine(self.settings)
-        self.store: SqliteStore | None = None
+        self.store: Store | None = None
         self.runtime: Runtime | None = None
         self.scheduler: Scheduler | None = None
 
     async def start(self) -> None:
-        self.store = SqliteStore(self.db)
+        backend = SqliteStore(self.db)
+        self.store = backend if self.encryption_key is None else EncryptedStore(
+            backend, FieldCipher.from_setting(self.encryption_key))
         await self.store.open()
         self.runtime = assemble_runtime(self.store, self.engine, {PLATFORM: self.recorder},
                                         clock=self.clock, assessor=self.assessor)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.store.base import Store, StoreError
+from pydantic import SecretStr
+
+from bot.store.base import RawStore, Store, StoreError
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -30,8 +34,39 @@ def sqlite_path(url: str) -> Path:
     return Path(rest)
 
 
-def create_store(url: str) -> Store:
-    """The store a ``DATABASE_URL`` names (SQLite by default)."""
+def create_store(url: str, encryption_key: SecretStr | None = None) -> Store:
+    """The store a ``DATABASE_URL`` names, sealing free text when there is an
+    ``ENCRYPTION_KEY`` (see :mod:`bot.store.encrypted`)."""
+    backend = create_backend(url)
+    if encryption_key is None:
+        return backend
+    from bot.crypto import FieldCipher
+    from bot.store.encrypted import EncryptedStore
+
+    return EncryptedStore(backend, FieldCipher.from_setting(encryption_key.get_secret_value()))
+
+
+@asynccontextmanager
+async def open_store(url: str, encryption_key: SecretStr | None = None) -> AsyncIterator[Store]:
+    """:func:`create_store`, opened (migrated, key checked), and closed afterwards.
+
+    Raises :class:`~bot.crypto.EncryptionKeyError` when the key does not fit the
+    database, or is missing for one that holds encrypted text.
+    """
+    store = create_store(url, encryption_key)
+    await store.open()
+    try:
+        if encryption_key is None:
+            from bot.store.keys import verify_key
+
+            await verify_key(store, None)
+        yield store
+    finally:
+        await store.close()
+
+
+def create_backend(url: str) -> RawStore:
+    """The backend a ``DATABASE_URL`` names (SQLite by default), storing text as given."""
     if url.startswith("sqlite:"):
         from bot.store.sqlite import SqliteStore
 

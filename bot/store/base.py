@@ -12,7 +12,7 @@ a backend is done when it passes that suite unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -212,3 +212,49 @@ class Store(Protocol):
         """Subscriptions due by ``now`` that no worker holds, earliest first; each is
         held for ``lease``.  The nudge's turn commits the next due time, which
         releases it."""
+
+    async def purge(self, before: datetime) -> dict[str, int]:
+        """Delete free text older than ``before`` (retention); returns rows per table.
+
+        Journal entries written before it; conversations not updated since; processed
+        event ids recorded before it; delivered or given-up outbox rows created
+        before it; and the free-text fields (see :mod:`bot.store.fields`) of profiles
+        whose person has neither changed the profile nor talked since.  Settings in
+        those profiles stay.  Callers keep ``before`` at least a week back, so that
+        a platform redelivering an update is still recognised.  Counts are keyed
+        ``journal``, ``conversations``, ``processed_events``, ``outbox``, ``profiles``.
+        """
+
+    async def get_meta(self, name: str) -> str | None:
+        """A small named value kept about the database itself (the encryption key
+        check); ``None`` when unset."""
+
+    async def set_meta(self, name: str, value: str | None) -> None:
+        """Set (``None``: remove) a named value; durable when this returns."""
+
+
+TextTransform = Callable[[str, str], "str | None"]
+"""``(column, stored value) -> new stored value``, or ``None`` to leave it; column
+is ``table.column`` from :data:`bot.store.fields.TEXT_COLUMNS`."""
+
+
+class RawStore(Store, Protocol):
+    """A backend as key management sees it: stored free text, as it is on disk.
+
+    :class:`~bot.store.encrypted.EncryptedStore` wraps a ``RawStore``, and
+    ``compassion-bot keys rotate`` uses :meth:`rewrite_text` to re-encrypt.
+    """
+
+    async def rewrite_text(self, transform: TextTransform, *, batch: int = 500) -> dict[str, int]:
+        """Pass every non-NULL value of every column in
+        :data:`~bot.store.fields.TEXT_COLUMNS` through ``transform`` and store what
+        it returns; returns how many values changed, per column.
+
+        Works in batches of ``batch`` rows, each read and rewritten in one
+        transaction, so that a long rewrite never holds the database for long and
+        a crash leaves each value either old or new, never half written.  A turn
+        committing meanwhile is never overwritten with a stale value: each batch
+        is read and rewritten atomically against commits (SQLite: under the write
+        lock; PostgreSQL: its rows locked).  ``transform`` may raise; batches
+        written before that stay written.
+        """

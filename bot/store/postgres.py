@@ -44,8 +44,10 @@ from bot.store.base import (
     OutboxRow,
     Snapshot,
     StoreError,
+    TextTransform,
     TimerRow,
 )
+from bot.store.fields import TEXT_COLUMNS, is_setting
 from bot.store.migrations import migrations_for
 from bot.store.values import json_text, require_aware, utc_text
 from bot.types import ConversationKey, UserKey
@@ -596,6 +598,41 @@ class PostgresStore:
         ]
         return sorted(nudges, key=lambda n: (n.due_at, n.key.platform, n.key.user_id))
 
+    # --- retention and key management (rarely run) ------------------------------
+
+    async def purge(self, before: datetime) -> dict[str, int]:
+        require_aware(before)
+        pool = self._open_pool()
+        # Each table in its own transaction, so no lock is held across all of them.
+        counts = {"profiles": await _purge_profiles(pool, before)}
+        for table, statement in _PURGE:
+            status = await pool.execute(statement, before)
+            counts[table] = int(status.split()[-1])  # "DELETE <n>"
+        return counts
+
+    async def get_meta(self, name: str) -> str | None:
+        value = await self._open_pool().fetchval("SELECT value FROM meta WHERE name = $1", name)
+        return None if value is None else str(value)
+
+    async def set_meta(self, name: str, value: str | None) -> None:
+        if value is None:
+            await self._open_pool().execute("DELETE FROM meta WHERE name = $1", name)
+        else:
+            await self._open_pool().execute(
+                "INSERT INTO meta (name, value) VALUES ($1, $2)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+
+    async def rewrite_text(self, transform: TextTransform, *, batch: int = 500) -> dict[str, int]:
+        changed = dict.fromkeys(TEXT_COLUMNS, 0)
+        for column in TEXT_COLUMNS:
+            after: tuple[Any, ...] | None = None
+            while True:
+                count, after = await _rewrite_batch(
+                    self._open_pool(), column, transform, after, batch)
+                changed[column] += count
+                if after is None:
+                    break
+        return changed
 
 async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> list[int]:
     """One turn, inside the caller's transaction; raising rolls it all back."""
@@ -675,3 +712,79 @@ async def _merge_profile(
             return
     # Created and deleted again under us, repeatedly: let the turn run again.
     raise ConflictError("the profile kept changing under this commit")
+
+
+# --- retention and rewriting ------------------------------------------------------
+
+_PURGE = (
+    ("journal", "DELETE FROM journal WHERE at < $1"),
+    ("conversations", "DELETE FROM conversations WHERE updated_at < $1"),
+    ("processed_events", "DELETE FROM processed_events WHERE at < $1"),
+    ("outbox", "DELETE FROM outbox WHERE created_at < $1"
+               " AND (delivered_at IS NOT NULL OR given_up_at IS NOT NULL)"),
+)
+
+# A profile's age is the person's last activity: its own last change, or the
+# last turn in any of their chats.  A safety plan stays while it is in use.
+_IDLE_PROFILES = """
+SELECT platform, user_id, profile::text FROM users AS u
+WHERE updated_at < $1
+  AND NOT EXISTS (SELECT 1 FROM conversations AS c
+                  WHERE c.platform = u.platform AND c.user_id = u.user_id
+                    AND c.updated_at >= $1)
+ORDER BY platform, user_id
+FOR UPDATE
+"""
+
+
+async def _purge_profiles(pool: asyncpg.Pool, before: datetime) -> int:
+    """Drop the free-text fields of idle people's profiles; returns profiles changed."""
+    async with pool.acquire() as conn, conn.transaction():
+        updates = []
+        for platform, user_id, text in await conn.fetch(_IDLE_PROFILES, before):
+            profile = json.loads(text)
+            kept = {name: value for name, value in profile.items() if is_setting(name)}
+            if len(kept) < len(profile):
+                updates.append((json_text(kept), platform, user_id))
+        await conn.executemany(
+            "UPDATE users SET profile = $1::json WHERE platform = $2 AND user_id = $3", updates)
+    return len(updates)
+
+
+_TEXT_TABLES = {
+    "users.profile": ("users", "platform, user_id", "profile", "::json"),
+    "conversations.state": ("conversations", "platform, chat_id, user_id", "state", "::json"),
+    "journal.data": ("journal", "id", "data", "::json"),
+    "outbox.payload": ("outbox", "id", "payload", ""),
+    "outbox.last_error": ("outbox", "id", "last_error", ""),
+}
+"""Where each of :data:`~bot.store.fields.TEXT_COLUMNS` lives: table, key, column, cast."""
+
+
+async def _rewrite_batch(
+    pool: asyncpg.Pool, column: str, transform: TextTransform,
+    after: tuple[Any, ...] | None, batch: int,
+) -> tuple[int, tuple[Any, ...] | None]:
+    """One transaction of :meth:`PostgresStore.rewrite_text`: up to ``batch`` rows
+    past the key ``after``, locked (in key order) so that a turn committing
+    meanwhile waits for the batch instead of being overwritten by it.  Returns
+    the values changed and the last key read (``None`` when the column is done)."""
+    table, key, name, cast_to = _TEXT_TABLES[column]
+    width = key.count(",") + 1
+    marks = ", ".join(f"${n}" for n in range(1, width + 1))
+    # The names come from the fixed table above, never from input.
+    past = f"({key}) > ({marks}) AND " if after is not None else ""
+    select = (f"SELECT {key}, {name}::text FROM {table} WHERE {past}{name} IS NOT NULL"  # noqa: S608
+              f" ORDER BY {key} LIMIT {int(batch)} FOR UPDATE")
+    update = (f"UPDATE {table} SET {name} = ${width + 1}{cast_to}"  # noqa: S608
+              f" WHERE ({key}) = ({marks})")
+    async with pool.acquire() as conn, conn.transaction():
+        rows = [tuple(row) for row in await conn.fetch(select, *(after or ()))]
+        updates = []
+        for *row_key, value in rows:
+            new = transform(column, value)
+            if new is not None and new != value:
+                updates.append((*row_key, new))
+        if updates:
+            await conn.executemany(update, updates)
+    return len(updates), (rows[-1][:-1] if len(rows) == batch else None)

@@ -38,7 +38,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
@@ -51,9 +51,14 @@ from bot.store.base import (
     OutboxRow,
     Snapshot,
     StoreError,
+    TextTransform,
     TimerRow,
 )
+from bot.store.fields import TEXT_COLUMNS, is_setting
 from bot.store.migrations import migrations_for, split_statements
+from bot.store.values import from_utc_text as _dt
+from bot.store.values import json_text as _json
+from bot.store.values import utc_text as _ts
 from bot.types import ConversationKey, UserKey
 
 log = logging.getLogger(__name__)
@@ -64,25 +69,6 @@ enough that one batch's work stays a few milliseconds."""
 
 
 # --- values as stored --------------------------------------------------------
-
-
-def _ts(at: datetime) -> str:
-    """``at`` as fixed-width ISO-8601 UTC text, so that text order is time order."""
-    if at.tzinfo is None:
-        # A naive datetime is ambiguous (local time? UTC?); guessing would
-        # silently shift journals and nudges by hours, so refuse it.
-        raise ValueError("datetimes given to the store must be timezone-aware")
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _json(value: Any) -> str:
-    # allow_nan=False: NaN is not JSON, and the json_valid() CHECKs would reject
-    # it later, in the middle of somebody else's batch.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _outbox_row(row: Sequence[Any]) -> OutboxRow:
@@ -140,6 +126,8 @@ class _Job:
     op: _Op
     future: asyncio.Future[list[int]]
 
+
+_R = TypeVar("_R")
 
 _Outcome = list[int] | StoreError
 """Per job: the new outbox ids (empty for mark ops), or the error its caller gets."""
@@ -513,6 +501,9 @@ class SqliteStore:
         # and every accepted message must survive.
         await conn.execute("PRAGMA synchronous = FULL")
         await conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted text (a /forget, a purge, a re-encryption) is overwritten on disk,
+        # not merely marked free; some SQLite builds do this by default, not all.
+        await conn.execute("PRAGMA secure_delete = ON")
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
         await conn.execute(
@@ -805,6 +796,49 @@ class SqliteStore:
         run_on_thread = cast(Callable[..., Awaitable[list[_Outcome]]], conn._execute)
         return await run_on_thread(_apply_batch, conn._conn, ops)
 
+    # --- retention, key management (rarely run, outside the group commit) ------
+    # Each runs as whole transactions on the writer's thread, between two group
+    # commits; a long job is cut into batches so turns keep flowing meanwhile.
+
+    async def purge(self, before: datetime) -> dict[str, int]:
+        # One hop (and transaction) per table, so that turns are written in between.
+        cutoff = _ts(before)
+        counts = {"profiles": await self._on_writer(_purge_profiles, cutoff)}
+        for table, statement in _PURGE:
+            counts[table] = await self._on_writer(_delete_old, statement, cutoff)
+        return counts
+
+    async def get_meta(self, name: str) -> str | None:
+        rows = list(await self._read_conn().execute_fetchall(
+            "SELECT value FROM meta WHERE name = ?", (name,)))
+        return str(rows[0][0]) if rows else None
+
+    async def set_meta(self, name: str, value: str | None) -> None:
+        if value is None:
+            await self._write_conn().execute("DELETE FROM meta WHERE name = ?", (name,))
+        else:
+            await self._write_conn().execute(
+                "INSERT INTO meta (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
+
+    async def rewrite_text(self, transform: TextTransform, *, batch: int = 500) -> dict[str, int]:
+        changed = dict.fromkeys(TEXT_COLUMNS, 0)
+        for column in TEXT_COLUMNS:
+            after: tuple[Any, ...] | None = None
+            while True:
+                count, after = await self._on_writer(
+                    _rewrite_batch, column, transform, after, batch)
+                changed[column] += count
+                if after is None:
+                    break
+        return changed
+
+    async def _on_writer(self, function: Callable[..., _R], *args: Any) -> _R:
+        """Run ``function(db, *args)`` on the writer connection's thread (see :meth:`_apply`)."""
+        conn = self._write_conn()
+        run_on_thread = cast(Callable[..., Awaitable[_R]], conn._execute)
+        return await run_on_thread(function, conn._conn, *args)
+
 
 def _apply_batch(db: sqlite3.Connection, ops: list[_Op]) -> list[_Outcome]:
     """Apply ``ops`` in one transaction (runs on the writer connection's thread)."""
@@ -910,3 +944,87 @@ def _apply_group(db: sqlite3.Connection, group: _Group) -> None:
             db.execute(_DELETE_SUBSCRIPTION, (user.platform, user.user_id))
         else:
             db.execute(_UPSERT_SUBSCRIPTION, (user.platform, user.user_id, chat_id, due))
+
+
+# --- retention and rewriting, on the writer's thread ---------------------------
+
+_PURGE = (
+    ("journal", "DELETE FROM journal WHERE at < ?"),
+    ("conversations", "DELETE FROM conversations WHERE updated_at < ?"),
+    ("processed_events", "DELETE FROM processed_events WHERE at < ?"),
+    ("outbox", "DELETE FROM outbox WHERE created_at < ?"
+               " AND (delivered_at IS NOT NULL OR given_up_at IS NOT NULL)"),
+)
+
+# A profile's age is the person's last activity: its own last change, or the
+# last turn in any of their chats.  A safety plan stays while it is in use.
+_IDLE_PROFILES = """
+SELECT platform, user_id, profile FROM users AS u
+WHERE updated_at < :before
+  AND NOT EXISTS (SELECT 1 FROM conversations AS c
+                  WHERE c.platform = u.platform AND c.user_id = u.user_id
+                    AND c.updated_at >= :before)
+"""
+
+
+def _purge_profiles(db: sqlite3.Connection, before: str) -> int:
+    """Drop the free-text fields of idle people's profiles; returns profiles changed."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        updates = []
+        for platform, user_id, text in db.execute(_IDLE_PROFILES, {"before": before}).fetchall():
+            profile = json.loads(text)
+            kept = {name: value for name, value in profile.items() if is_setting(name)}
+            if len(kept) < len(profile):
+                updates.append((_json(kept), platform, user_id))
+        db.executemany("UPDATE users SET profile = ? WHERE platform = ? AND user_id = ?", updates)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return len(updates)
+
+
+def _delete_old(db: sqlite3.Connection, statement: str, before: str) -> int:
+    return db.execute(statement, (before,)).rowcount  # autocommit: its own transaction
+
+
+_TEXT_TABLES = {
+    "users.profile": ("users", "platform, user_id", "profile"),
+    "conversations.state": ("conversations", "platform, chat_id, user_id", "state"),
+    "journal.data": ("journal", "id", "data"),
+    "outbox.payload": ("outbox", "id", "payload"),
+    "outbox.last_error": ("outbox", "id", "last_error"),
+}
+"""Where each of :data:`~bot.store.fields.TEXT_COLUMNS` lives: table, key, column."""
+
+
+def _rewrite_batch(
+    db: sqlite3.Connection, column: str, transform: TextTransform,
+    after: tuple[Any, ...] | None, batch: int,
+) -> tuple[int, tuple[Any, ...] | None]:
+    """One transaction of :meth:`SqliteStore.rewrite_text`: up to ``batch`` rows
+    past the key ``after``.  Returns the values changed and the last key read
+    (``None`` when the column is done)."""
+    table, key, name = _TEXT_TABLES[column]
+    marks = ", ".join("?" for _ in key.split(","))
+    # The names come from the fixed table above, never from input.
+    past = f"({key}) > ({marks}) AND " if after is not None else ""
+    select = f"SELECT {key}, {name} FROM {table} WHERE {past}{name} IS NOT NULL"  # noqa: S608
+    update = f"UPDATE {table} SET {name} = ? WHERE ({key}) = ({marks})"  # noqa: S608
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        rows = db.execute(f"{select} ORDER BY {key} LIMIT ?", (*(after or ()), batch)).fetchall()
+        updates = []
+        for *row_key, value in rows:
+            new = transform(column, value)
+            if new is not None and new != value:
+                updates.append((new, *row_key))
+        db.executemany(update, updates)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return len(updates), (tuple(rows[-1][:-1]) if len(rows) == batch else None)

@@ -139,6 +139,9 @@ TABLES: tuple[Table, ...] = (
         ),
         key=("platform", "user_id"),
     ),
+    # The encryption key check: a copy must carry it, or the copy of an encrypted
+    # database would open without a key and hand sealed text to the engine.
+    Table("meta", (("name", "text"), ("value", "text")), key=("name",)),
 )
 
 

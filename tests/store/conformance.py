@@ -611,6 +611,71 @@ class StoreConformance:
                 results.append(exc)
         await assert_store_matches(store, platform, commits, results)
 
+    # --- retention --------------------------------------------------------------------
+
+    async def test_purge_deletes_old_free_text_and_keeps_the_new(self, store: Store) -> None:
+        old, new = key("old-chat", "old"), key("new-chat", "new")
+        cutoff = T0 + timedelta(days=365)
+        recent = cutoff + timedelta(days=30)
+        [sent_old] = await store.commit(commit(
+            old, 0, event_id="old-evt", journal=[JournalEntry("reframe", {"text": "old"}, T0)],
+            outbox=[json.dumps({"text": "sent long ago"})]))
+        [failed_old, _still_waiting] = await store.commit(commit(
+            key("old-chat-2", "old"), 0, outbox=[json.dumps({"text": "never sent"}),
+                                                  json.dumps({"text": "still waiting"})]))
+        await store.mark_delivered([sent_old], T0)
+        await store.mark_failed(failed_old, "blocked", T0, give_up=True)
+        [sent_new] = await store.commit(commit(
+            new, 0, event_id="new-evt", at=recent,
+            journal=[JournalEntry("reframe", {"text": "new"}, recent)],
+            outbox=[json.dumps({"text": "sent lately"})]))
+        await store.mark_delivered([sent_new], recent)
+
+        counts = await store.purge(cutoff)
+
+        assert counts == {"journal": 1, "conversations": 2, "processed_events": 1,
+                          "outbox": 2, "profiles": 0}
+        assert (await store.load(old)).version == 0
+        assert (await store.export_user(old.user))["journal"] == []
+        assert not (await store.load(old, "old-evt")).duplicate
+        assert (await store.load(new, "new-evt")).duplicate
+        assert (await store.load(new)).version == 1
+        assert [e.data for e in await store.journal(new.user)] == [{"text": "new"}]
+        # A reply that is still to be sent is not free text at rest but a promise.
+        assert await pending_payloads(store) == [json.dumps({"text": "still waiting"})]
+
+    async def test_purge_clears_free_text_profile_fields_of_idle_people(
+        self, store: Store
+    ) -> None:
+        profile = {"onboarded": True, "consent": True, "country": "GB", "nudge_hour": 9,
+                   "plan_signs": "I stop answering my phone", "has_plan": 1}
+        cutoff = T0 + timedelta(days=365)
+        idle, active = key("c", "idle"), key("c", "active")
+        await store.commit(commit(idle, 0, profile_changes=profile))
+        await store.commit(commit(active, 0, profile_changes=profile))
+        await store.commit(commit(active, 1, at=cutoff + timedelta(days=1)))  # talked lately
+
+        counts = await store.purge(cutoff)
+
+        assert counts["profiles"] == 1
+        assert (await store.load(active)).profile == profile
+        assert (await store.load(key("elsewhere", "idle"))).profile == {
+            "onboarded": True, "consent": True, "country": "GB", "nudge_hour": 9}
+
+    async def test_purge_keeps_what_is_exactly_at_the_cutoff_and_repeats_harmlessly(
+        self, store: Store
+    ) -> None:
+        await store.commit(commit(key(), 0, event_id="e", profile_changes={"plan_self": "walk"},
+                                  journal=[JournalEntry("mood", {"score": 4}, T0)]))
+        nothing = dict.fromkeys(
+            ("journal", "conversations", "processed_events", "outbox", "profiles"), 0)
+        assert await store.purge(T0) == nothing
+        assert await store.purge(T0 + timedelta(seconds=1)) == {
+            **nothing, "journal": 1, "conversations": 1, "processed_events": 1, "profiles": 1}
+        assert await store.purge(T0 + timedelta(seconds=1)) == nothing
+        assert await store.export_user(key().user) == {
+            "profile": {}, "conversations": [], "journal": []}
+
     # --- outbox claims ---------------------------------------------------------------
 
     async def test_outbox_claims_are_held_for_the_lease(self, store: Store) -> None:

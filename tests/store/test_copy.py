@@ -174,6 +174,7 @@ async def test_sqlite_to_postgres_and_back_is_the_same_database(
         "journal": (3, 3),
         "timers": (3, 3),
         "subscriptions": (1, 1),
+        "meta": (0, 0),
     }
     assert await observe_url(back) == expected
     # Ids go on past every id the source handed out (the forgotten ones too), and

@@ -328,3 +328,20 @@ async def test_concurrent_commits_match_the_model_in_call_order(
         await assert_store_matches(store, platform, commits, list(results))
     finally:
         await store.close()
+
+
+async def test_forgotten_text_is_overwritten_in_the_file(db_path: Path) -> None:
+    marker = b"my warning signs are"
+    # Long, so that it spills to overflow pages, which a delete frees whole.
+    secret = marker.decode() + " " + "x" * 3000
+    store = SqliteStore(db_path)
+    await store.open()
+    await store.commit(commit(key(), 0, json.dumps({"plan": secret}),
+                              profile_changes={"plan_signs": secret}))
+    await store.close()
+    assert marker in db_path.read_bytes()
+
+    await store.open()
+    await store.commit(commit(key(), 1, None, forget=True))
+    await store.close()
+    assert marker not in db_path.read_bytes()

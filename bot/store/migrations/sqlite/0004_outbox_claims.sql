@@ -1,4 +1,4 @@
--- 0003: outbox rows are claimed by one sender for a while (claimed_until, UTC).
+-- 0004: outbox rows are claimed by one sender for a while (claimed_until, UTC).
 --
 -- A reply a turn commits is held by the worker that committed it (claimed_until
 -- set with the row), so that no other sender picks it up while that worker is

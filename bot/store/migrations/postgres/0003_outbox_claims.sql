@@ -1,4 +1,4 @@
--- 0002: outbox rows are claimed by one sender for a while (claimed_until).
+-- 0003: outbox rows are claimed by one sender for a while (claimed_until).
 --
 -- Several workers drain one outbox.  A reply a turn commits is held by the
 -- worker that committed it (claimed_until set with the row), so that no other
