@@ -366,12 +366,25 @@ class DiscordSender:
         await _each_piece(rendered, pieces, mentions, send)
 
     async def _destination(self, key: ConversationKey) -> discord.abc.Messageable:
+        """Where a conversation's message goes, from any process of a sharded bot.
+
+        Sending is plain REST, whichever shards this process runs: a person or
+        channel outside its cache (on another process's shards) is reached by id,
+        without fetching them first.  A DM channel is opened once (Discord hands
+        back the existing one) and then kept in the client's cache.
+        """
         if is_dm(key):
             user_id = int(key.user_id)
-            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-            return user.dm_channel or await user.create_dm()
+            user = self.client.get_user(user_id)
+            if user is not None:
+                return user.dm_channel or await user.create_dm()
+            return await self.client.create_dm(discord.Object(user_id))
         channel_id = int(key.chat_id)
-        channel = self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
+        channel = self.client.get_channel(channel_id)
+        if channel is None:
+            # Not one of this process's guilds: sent by id.  A channel that cannot
+            # take messages then fails as an HTTP error, and the outbox gives up.
+            return self.client.get_partial_messageable(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise PermanentDeliveryError(f"discord channel type {type(channel).__name__} "
                                          "cannot take messages")
@@ -720,7 +733,7 @@ async def serve_discord(
 async def _deliver(client: CompassionClient, app: App, run_outbox: bool) -> None:
     """Send what was left in the outbox before the restart, then keep draining."""
     await client.wait_until_ready()
-    await app.dispatcher.drain(PLATFORM)
+    await app.dispatcher.recover(PLATFORM)
     if run_outbox:
         await app.dispatcher.run()
 

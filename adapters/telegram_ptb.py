@@ -67,6 +67,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.telegram_webhook import WebhookServer
 from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
 from bot.engine import GROUP_COMMANDS
@@ -130,6 +131,39 @@ TelegramApplication = Application[
 class TelegramStartupError(SettingsError):
     """The bot cannot start on Telegram; the message is one line naming the setting
     (a :class:`~bot.config.SettingsError`, so the CLI reports it like any bad setting)."""
+
+
+# Telegram's rule for secret_token in setWebhook.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    url: str
+    """The public address Telegram posts to (``TELEGRAM_WEBHOOK_URL``)."""
+    path: str
+    """The same address's path, where this worker listens."""
+    secret: str
+
+
+def check_scale_settings(settings: Settings) -> None:
+    """Refuse Telegram settings that cannot work with ``WORKERS`` > 1.
+
+    Telegram hands updates to one long-polling client only (a second getUpdates
+    ends the first with a conflict), so several workers need the webhook; and
+    they must share its secret, or each would refuse the updates the others'
+    setWebhook asked for.
+    """
+    if settings.workers <= 1:
+        return
+    if not settings.telegram_webhook_url:
+        raise TelegramStartupError(
+            "WORKERS > 1 needs TELEGRAM_WEBHOOK_URL: Telegram sends updates by polling to "
+            "one process only")
+    if settings.telegram_webhook_secret is None:
+        raise TelegramStartupError(
+            "WORKERS > 1 needs TELEGRAM_WEBHOOK_SECRET, the same in every worker behind "
+            "TELEGRAM_WEBHOOK_URL")
 
 
 # --- inbound: Telegram update -> Inbound --------------------------------------------
@@ -594,6 +628,7 @@ class TelegramAdapter:
         self.application.add_handler(TypeHandler(Update, self.handle_update))
         self.application.add_error_handler(self._on_error)
         self._me: BotIdentity | None = None
+        check_scale_settings(settings)
 
     @property
     def me(self) -> BotIdentity:
@@ -625,24 +660,52 @@ class TelegramAdapter:
     async def serve(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Receive updates (polling, or the webhook) until ``stop`` is set; ``ready`` is
         set once updates are being received."""
-        updater = self.application.updater
-        assert updater is not None  # ApplicationBuilder always makes one
         await self.application.start()
         try:
             if self.settings.telegram_webhook_url:
-                # A webhook request is answered when its handler returns, i.e.
-                # after the turn was committed.
-                await updater.start_webhook(**self.webhook_options())
-                try:
-                    if ready is not None:
-                        ready.set()
-                    await stop.wait()
-                finally:
-                    await updater.stop()
+                await self.serve_webhook(stop, ready)
             else:
                 await self.poll(stop, ready)
         finally:
             await self.application.stop()
+
+    async def serve_webhook(self, stop: asyncio.Event, ready: asyncio.Event | None = None
+                            ) -> None:
+        """Take updates by webhook until ``stop`` is set.  A request is answered when
+        its turn is committed (see :mod:`adapters.telegram_webhook`).
+
+        With ``TELEGRAM_WEBHOOK_REGISTER`` this worker tells Telegram where to send
+        updates (``setWebhook``); behind a load balancer one worker does that and
+        the others only listen.  Nothing deletes the webhook on the way out: the
+        other workers are still serving it.
+        """
+        config = self.webhook_config()
+        server = WebhookServer(self._handle_json, path=config.path, secret=config.secret,
+                               listen=self.settings.telegram_webhook_listen,
+                               port=self.settings.telegram_webhook_port)
+        await server.start()
+        try:
+            if self.settings.telegram_webhook_register:
+                await self._register_webhook(config)
+            if ready is not None:
+                ready.set()
+            await stop.wait()
+        finally:
+            await server.stop()
+
+    async def _register_webhook(self, config: WebhookConfig) -> None:
+        try:
+            await self.application.bot.set_webhook(
+                config.url, secret_token=config.secret,
+                allowed_updates=list(ALLOWED_UPDATES))
+        except TelegramError as exc:
+            raise TelegramStartupError(
+                f"Telegram refused TELEGRAM_WEBHOOK_URL ({type(exc).__name__}); it must be a "
+                "public HTTPS address") from exc
+
+    async def _handle_json(self, data: dict[str, Any]) -> None:
+        update = Update.de_json(data, self.application.bot)
+        await self.handle(update)
 
     async def poll(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
         """Long-poll getUpdates, confirming a batch only once all of it is committed.
@@ -699,26 +762,23 @@ class TelegramAdapter:
         for update in updates:
             await self.application.process_update(update)
 
-    def webhook_options(self) -> dict[str, Any]:
-        """Arguments for PTB's ``start_webhook``: it sets the webhook with Telegram and
-        rejects every request whose secret header does not match."""
+    def webhook_config(self) -> WebhookConfig:
+        """Where the webhook listens and the secret every request must carry."""
         settings = self.settings
         url = settings.telegram_webhook_url or ""
         if settings.telegram_webhook_secret is not None:
             secret = settings.telegram_webhook_secret.get_secret_value()
+            if not _WEBHOOK_SECRET.fullmatch(secret):
+                raise TelegramStartupError(
+                    "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ "
+                    "and -")
         else:
             # Never accept unauthenticated updates.  A random secret works for one
-            # process; several workers behind a load balancer need the same one.
+            # process; several workers behind a load balancer need the same one
+            # (check_scale_settings insists on it).
             secret = secrets.token_urlsafe(32)
             log.warning("TELEGRAM_WEBHOOK_SECRET is not set; using a random one for this run")
-        return {
-            "listen": settings.telegram_webhook_listen,
-            "port": settings.telegram_webhook_port,
-            "url_path": urlsplit(url).path,
-            "webhook_url": url,
-            "secret_token": secret,
-            "allowed_updates": list(ALLOWED_UPDATES),
-        }
+        return WebhookConfig(url=url, path=urlsplit(url).path or "/", secret=secret)
 
     async def close(self) -> None:
         if self.application.running:
@@ -726,6 +786,10 @@ class TelegramAdapter:
         await self.application.shutdown()
 
     async def handle_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB's handler for an update (polling): :meth:`handle`."""
+        await self.handle(update)
+
+    async def handle(self, update: Update) -> None:
         """One update: translate it, hand it to the runtime, and look alive meanwhile.
 
         No ``await`` comes before :meth:`Runtime.handle`, so updates of one
@@ -840,7 +904,7 @@ async def serve_telegram(
     """Run the bot on Telegram until ``stop`` is set.
 
     ``app`` is the :class:`bot.app.App` from ``open_app``.  The outbox is
-    drained before any new update is taken, so replies committed before a
+    recovered before any new update is taken, so replies committed before a
     crash go out first and exactly once.  With ``run_outbox`` the
     dispatcher's periodic retry loop runs here too; when several platforms run
     in one process, let exactly one of them (or the caller) run it.
@@ -850,7 +914,7 @@ async def serve_telegram(
     retry_loop: asyncio.Task[None] | None = None
     try:
         app.dispatcher.add_sender(PLATFORM, adapter.sender)
-        await app.dispatcher.drain(PLATFORM)
+        await app.dispatcher.recover(PLATFORM)
         if run_outbox:
             retry_loop = asyncio.create_task(app.dispatcher.run())
         await adapter.serve(stop, ready)

@@ -76,10 +76,10 @@ async def tick_figures(path: Path, subscriptions: int, seed: int = 7) -> dict[st
     found, ordinary, claimed_per_tick = [], [], []
     with sqlite3.connect(path) as reader:
         for n in range(1, 61):  # one tick a second over a quiet minute
-            now_text = _ts(tick_start + timedelta(seconds=n))
+            cutoff = _ts(tick_start + timedelta(seconds=n))
             t0 = time.perf_counter()
             reader.execute("SELECT platform, user_id FROM subscriptions WHERE next_due_at <= ?"
-                           " ORDER BY next_due_at LIMIT 200", (now_text,)).fetchall()
+                           " ORDER BY next_due_at LIMIT 200", (cutoff,)).fetchall()
             found.append((time.perf_counter() - t0) * 1000)
     for n in range(1, 61):
         now = tick_start + timedelta(seconds=n)

@@ -194,18 +194,15 @@ def time_dialogue_loading(directory: Path, repeats: int = 5) -> float:
     return statistics.median(times)
 
 
-async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict[str, Any]:
-    load_ms = time_dialogue_loading(settings.dialogues_dir)
-    dialogues = load_dialogues([settings.dialogues_dir])
-    engine = Engine(dialogues, build_services(load_resources()))
-    # ENCRYPTION_KEY set: the same run through EncryptedStore, to see its cost.
-    store = create_store(f"sqlite:///{db}", settings.encryption_key)
-    await store.open()
-    sender = LastMessages()
-    runtime = assemble_runtime(store, engine, {PLATFORM: sender})
-    figures = Figures(people)
-    crowd = [Person(n) for n in range(people)]
-    settle_garbage_collector()
+def bench_engine(settings: Settings) -> Engine:
+    return Engine(load_dialogues([settings.dialogues_dir]), build_services(load_resources()))
+
+
+async def simulate(runtime: Runtime, sender: LastMessages, crowd: list[Person], rate: float
+                   ) -> Figures:
+    """Let ``crowd`` talk to ``runtime`` at ``rate`` messages a second (0: as fast as
+    the bot answers) until every flow ended; the figures of the run."""
+    figures = Figures(len(crowd))
     started = time.perf_counter()
     try:
         if rate > 0:
@@ -215,6 +212,22 @@ async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict
     finally:
         figures.seconds = time.perf_counter() - started
         await runtime.dispatcher.flush()
+    return figures
+
+
+async def run(settings: Settings, *, people: int, rate: float, db: Path) -> dict[str, Any]:
+    load_ms = time_dialogue_loading(settings.dialogues_dir)
+    engine = bench_engine(settings)
+    # ENCRYPTION_KEY set: the same run through EncryptedStore, to see its cost.
+    store = create_store(f"sqlite:///{db}", settings.encryption_key)
+    await store.open()
+    sender = LastMessages()
+    runtime = assemble_runtime(store, engine, {PLATFORM: sender})
+    crowd = [Person(n) for n in range(people)]
+    settle_garbage_collector()
+    try:
+        figures = await simulate(runtime, sender, crowd, rate)
+    finally:
         await store.close()
     result = figures.summary()
     result.update(

@@ -253,14 +253,19 @@ class FakeBotAPI:
         self._redeliver.append(update)
         self._wake()
 
-    async def post_webhook(self, update: dict[str, Any], *, secret: str | None = None) -> int:
-        """Deliver ``update`` to the registered webhook the way Telegram does; the status."""
+    async def post_webhook(self, update: dict[str, Any], *, secret: str | None = None,
+                           url: str | None = None) -> int:
+        """Deliver ``update`` to the registered webhook the way Telegram does; the status.
+
+        ``url`` stands for a load balancer's choice: one worker's own address
+        behind the registered one.
+        """
         assert self.webhook is not None, "the bot has not called setWebhook"
         token = self.webhook.get("secret_token") if secret is None else secret
         headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
         self.served.setdefault(update["update_id"], time.monotonic())
         async with ClientSession() as session, session.post(
-            self.webhook["url"], json=update, headers=headers
+            url or self.webhook["url"], json=update, headers=headers
         ) as response:
             return response.status
 

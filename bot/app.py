@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.delivery import Dispatcher, Sender
+from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
 from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
@@ -25,6 +25,7 @@ from bot.ratelimit import RateLimiter
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
 from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
+from bot.scheduler import DEFAULT_LEASE as DEFAULT_SCHEDULER_LEASE
 from bot.scheduler import Scheduler
 from bot.store import create_store
 from bot.store.base import Store
@@ -88,10 +89,21 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> En
 
 
 def build_limiters(settings: Settings) -> dict[str, RateLimiter]:
-    """Each platform's pacing: overall messages a second, and a small burst per chat."""
+    """Each platform's pacing: overall messages a second, and a small burst per chat.
+
+    The platforms count a bot's messages across all its processes, so each of
+    ``WORKERS`` processes takes an equal share of the overall rate.  That is
+    exact while the load is spread evenly (a load balancer, claims in turn) and
+    never over the limit; a worker that is busy while others idle cannot borrow
+    their share.  The per-chat budget stays whole: a person's messages go through
+    one worker at a time in practice, and Telegram's per-chat limit is soft.
+    """
+    share = settings.workers
     return {
-        "telegram": RateLimiter(settings.telegram_max_rate, per_chat_rate=1.0, per_chat_burst=3),
-        "discord": RateLimiter(settings.discord_max_rate, per_chat_rate=1.0, per_chat_burst=5),
+        "telegram": RateLimiter(settings.telegram_max_rate / share, per_chat_rate=1.0,
+                                per_chat_burst=3),
+        "discord": RateLimiter(settings.discord_max_rate / share, per_chat_rate=1.0,
+                               per_chat_burst=5),
     }
 
 
@@ -103,9 +115,12 @@ def assemble_runtime(
     clock: Callable[[], datetime] = utc_now,
     assessor: Assessor = assess,
     limiters: Mapping[str, RateLimiter] | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    sole_worker: bool = True,
 ) -> Runtime:
     """A runtime with its dispatcher, wired so that a blocked person is marked unreachable."""
-    dispatcher = Dispatcher(store, senders, clock, limiters=limiters)
+    dispatcher = Dispatcher(store, senders, clock, limiters=limiters, lease=lease,
+                            sole_worker=sole_worker)
     runtime = Runtime(store, engine, dispatcher, assess=assessor, clock=clock)
     dispatcher.on_unreachable = runtime.mark_unreachable
     return runtime
@@ -132,9 +147,16 @@ async def open_app(
     store: Store | None = None,
     clock: Callable[[], datetime] = utc_now,
     assessor: Assessor = assess,
+    engine: Engine | None = None,
+    lease: timedelta | None = None,
 ) -> AsyncIterator[App]:
-    """Build the bot, open its store (running migrations), and close it afterwards."""
-    engine = build_engine(settings)
+    """Build the bot, open its store (running migrations), and close it afterwards.
+
+    ``lease`` is how long this worker holds what it claims (outbox rows, timers,
+    nudges) before another may take it over; the defaults suit production, tests
+    of crashed workers shorten it.
+    """
+    engine = engine or build_engine(settings)
     store = store or create_store(settings.database_url, settings.encryption_key)
     await store.open()
     try:
@@ -143,8 +165,10 @@ async def open_app(
             log.warning("ENCRYPTION_KEY is not set: conversations, journals and safety plans "
                         "are stored unencrypted (see README, 'Encryption at rest')")
         runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor,
-                                   limiters=build_limiters(settings))
-        scheduler = Scheduler(store, runtime, clock)
+                                   limiters=build_limiters(settings),
+                                   lease=lease or DEFAULT_LEASE,
+                                   sole_worker=settings.workers == 1)
+        scheduler = Scheduler(store, runtime, clock, lease=lease or DEFAULT_SCHEDULER_LEASE)
         try:
             yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime,
                       scheduler)

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rate", type=float, default=3000.0,
                        help="messages per second the people send, together")
     bench.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
+    bench.add_argument("--workers", type=int,
+                       help="runtime on PostgreSQL (DATABASE_URL=postgresql://...) with this "
+                       "many worker processes sharing the people, in a fresh schema")
     bench.add_argument("--json", action="store_true", help="print figures as JSON")
 
     migrate = sub.add_parser("migrate", help="bring the database schema up to date")
@@ -122,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return bench_nudges(settings, subscriptions=args.subscriptions,
                                 people=args.subscribers, as_json=args.json)
+        if command == "bench" and args.workers is not None:
+            from benchmarks.bench_workers import main as bench_workers
+
+            return bench_workers(settings, people=args.people, rate=args.rate,
+                                 workers=args.workers, as_json=args.json)
         if command == "bench":
             from benchmarks.bench_runtime import main as bench_main
 
@@ -173,7 +181,7 @@ async def _chat(settings: Settings, user_id: str) -> int:
 
     sender = ConsoleSender(sys.stdout, Path("data") / "files")
     async with open_app(settings, {PLATFORM: sender}) as app:
-        await app.dispatcher.drain(PLATFORM)
+        await app.dispatcher.recover(PLATFORM)
         chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
                            interactive=sys.stdin.isatty())
         # Timers (a breathing exercise's pauses) and nudges reach the terminal too.

@@ -59,7 +59,13 @@ class Settings(BaseSettings):
     )
     telegram_webhook_port: int = Field(8443, ge=1, le=65535, description="Webhook port.")
     telegram_webhook_secret: SecretStr | None = Field(
-        None, description="Secret Telegram sends with every webhook request; checked each time."
+        None, description="Secret Telegram sends with every webhook request; checked each time. "
+        "Required, the same in every worker, when WORKERS > 1."
+    )
+    telegram_webhook_register: bool = Field(
+        True, description="Whether this process tells Telegram the webhook address "
+        "(setWebhook) when it starts.  Behind a load balancer, leave it on in one worker and "
+        "set it to false in the others.",
     )
     discord_guild_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list,
@@ -82,6 +88,14 @@ class Settings(BaseSettings):
     )
     discord_max_rate: float = Field(
         45.0, gt=0, le=50, description="Messages a second to Discord, overall (limit 50)."
+    )
+    workers: int = Field(
+        1, ge=1, le=256,
+        description="Bot processes sharing this database (PostgreSQL), all with the same "
+        "settings.  Each paces its sends at 1/WORKERS of TELEGRAM_MAX_RATE and "
+        "DISCORD_MAX_RATE, so that together they stay under the platforms' limits.  With 1, "
+        "a restarted process sends at once whatever replies its crash left unsent; with "
+        "more, those go out after their claim's lease (a minute), through any worker.",
     )
     max_answer_chars: int = Field(
         4000, ge=100, le=100_000, description="Longest answer kept; the rest is cut, kindly."

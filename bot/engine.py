@@ -323,7 +323,7 @@ class _Run:
         kind, _, rest = token.partition(":")
         frame = self.state.current
         if kind == PAUSE_TOKEN:
-            if frame is not None and rest == f"{frame.dialogue}:{frame.step}" and frame.asked:
+            if frame is not None and rest == self.pause_ref(frame) and frame.asked:
                 step = self.step_of(frame)
                 if isinstance(step, PauseStep):
                     self.goto(frame, step.next)
@@ -575,8 +575,15 @@ class _Run:
         frame.asked = True
         if step.say is not None:
             self.say(step.say, key=f"{frame.dialogue}.{frame.step}", frame=frame)
-        token = f"{PAUSE_TOKEN}:{frame.dialogue}:{frame.step}"
+        # Numbered, so that the timer of an earlier pause on the same step (a
+        # breathing round begun again) cannot end this one early.
+        self.state.said[PAUSE_TOKEN] = self.state.said.get(PAUSE_TOKEN, 0) + 1
+        token = f"{PAUSE_TOKEN}:{self.pause_ref(frame)}"
         self.actions.append(ScheduleWake(float(step.seconds), token))
+
+    def pause_ref(self, frame: Frame) -> str:
+        """Which pause a timer belongs to: the step, and the how-manyth pause it is."""
+        return f"{frame.dialogue}:{frame.step}:{self.state.said.get(PAUSE_TOKEN, 0)}"
 
     def execute(self, frame: Frame, step: Step) -> None:
         key = f"{frame.dialogue}.{frame.step}"

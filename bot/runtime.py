@@ -145,7 +145,8 @@ class Runtime:
                 except DuplicateEventError:
                     return Handled("duplicate")
                 rows = [
-                    OutboxRow(row_id, event.key, payload, 0, commit.at)
+                    OutboxRow(row_id, event.key, payload, 0, commit.at,
+                              commit.outbox_claimed_until)
                     for row_id, payload in zip(ids, commit.outbox, strict=True)
                 ]
                 delivery = await self.dispatcher.deliver(rows, sent)
@@ -333,6 +334,9 @@ class Runtime:
             timers=timers,
             subscription=subscription,
             wins=wins,
+            # Held for this worker, which sends them right after the commit: a
+            # drain in another worker must not send them at the same time.
+            outbox_claimed_until=self.dispatcher.claim_until(event.key.platform, now),
         )
         return commit, outbound, reach
 

@@ -99,7 +99,7 @@ class Bot:
         self.runtime = assemble_runtime(self.store, self.engine, {PLATFORM: self.recorder},
                                         clock=self.clock, assessor=self.assessor)
         self.scheduler = Scheduler(self.store, self.runtime, self.clock)
-        await self.runtime.dispatcher.drain()
+        await self.runtime.dispatcher.recover()
 
     async def stop(self) -> None:
         if self.runtime is not None:

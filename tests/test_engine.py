@@ -22,6 +22,7 @@ from bot.types import (
     Inbound,
     RecordJournal,
     RequestExport,
+    ScheduleWake,
     SendText,
     UpdateProfile,
 )
@@ -71,6 +72,9 @@ class Talk:
 
     def cmd(self, name: str, args: str = "") -> list[str]:
         return self._turn(self._event("command", command=name, text=args))
+
+    def wake(self, token: str) -> list[str]:
+        return self._turn(self._event("wake", choice=token))
 
     def press_id(self, payload: str) -> list[str]:
         return self._turn(self._event("choice", choice=payload))
@@ -441,3 +445,47 @@ def test_continue_in_private_keeps_an_exercise_already_running(engine: Engine) -
     assert talk.cmd("start", "from_group") == ["BACK", "HOW STRONG?"]
     assert talk.cmd("start", "from_group") == ["BACK", "HOW STRONG?"]
     assert Talk(engine).cmd("start", "from_group") == ["MENU?"]
+
+
+PAUSING = """\
+id: pausing
+title: Pausing
+command: pausing
+start: breathe
+steps:
+  breathe:
+    kind: pause
+    say: "IN"
+    seconds: 5
+    next: again
+  again:
+    kind: ask_choice
+    say: "AGAIN?"
+    choices:
+      - {id: "yes", label: "Yes", next: breathe}
+      - {id: "no", label: "No", next: done}
+    skip: done
+  done:
+    kind: end
+    say: "DONE"
+"""
+
+
+def test_a_pause_ends_on_its_own_timer_never_on_an_earlier_ones(tmp_path: Path) -> None:
+    for path in MINI.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    (tmp_path / "pausing.yaml").write_text(PAUSING)
+    talk = Talk(Engine(load_dialogues([tmp_path]), fake_services()))
+    assert talk.cmd("pausing") == ["IN"]
+    [first] = [a for a in talk.actions if isinstance(a, ScheduleWake)]
+    assert first.seconds == 5
+    assert talk.say("ok") == ["AGAIN?"]  # typing during the pause moves on at once
+    assert talk.press("Yes") == ["IN"]
+    second = [a for a in talk.actions if isinstance(a, ScheduleWake)][-1]
+    assert second.token != first.token
+    assert talk.wake(first.token) == []  # the first round's timer: silent, still pausing
+    assert talk.where == ("pausing", "breathe")
+    assert talk.wake(second.token) == ["AGAIN?"]
+    buttons = talk.buttons()
+    assert talk.wake(second.token) == []  # a timer fired twice does nothing the second time
+    assert talk.press_id(buttons["No"]) == ["DONE"]

@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 from benchmarks.simclock import SimClock
+from bot.app import build_limiters
+from bot.config import Settings
 from bot.ratelimit import RateLimiter
 
 
@@ -60,3 +62,11 @@ async def test_other_chats_are_not_held_up_by_a_busy_one() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="rate"):
         RateLimiter(0)
+
+
+def test_workers_share_each_platforms_rate() -> None:
+    alone = build_limiters(Settings(_env_file=None))
+    shared = build_limiters(Settings(_env_file=None, workers=4))
+    for platform in ("telegram", "discord"):
+        # Four workers at a quarter each: together at the same overall rate.
+        assert shared[platform].interval == pytest.approx(alone[platform].interval * 4)

@@ -106,7 +106,9 @@ class Walker:
         if frame is None:
             return None
         step = ENGINE.dialogues[frame.dialogue].steps[frame.step]
-        return f"pause:{frame.dialogue}:{frame.step}" if isinstance(step, PauseStep) else None
+        if not isinstance(step, PauseStep):
+            return None
+        return f"pause:{frame.dialogue}:{frame.step}:{self.state.said.get('pause', 0)}"
 
 
 @pytest.mark.parametrize("dialogue_id", sorted(STARTS))

@@ -160,6 +160,10 @@ class Commit:
     journal: Sequence[JournalEntry] = ()
     outbox: Sequence[str] = ()
     """Outbound payloads (JSON), delivered in this order."""
+    outbox_claimed_until: datetime | None = None
+    """The committing worker delivers the outbox rows itself: they are written
+    already claimed until then, so that no other worker's :meth:`Store.claim_outbox`
+    takes them first (``None``: claimable at once)."""
     forget: bool = False
     """Delete everything stored about ``key.user`` before applying the rest
     (profile, conversations, journal, outbox rows, timers, subscription, the wins
@@ -184,6 +188,8 @@ class OutboxRow:
     payload: str
     attempts: int
     created_at: datetime
+    claimed_until: datetime | None = None
+    """Until when the sender holding the row may send it; past that another may."""
 
 
 class Store(Protocol):
@@ -215,7 +221,15 @@ class Store(Protocol):
     async def pending_outbox(
         self, limit: int = 100, platform: str | None = None
     ) -> list[OutboxRow]:
-        """Undelivered, not given-up rows, oldest first."""
+        """Undelivered, not given-up rows, oldest first, claimed or not (for looking;
+        senders take rows with :meth:`claim_outbox`)."""
+
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease: timedelta, platform: str | None = None
+    ) -> list[OutboxRow]:
+        """Undelivered, not given-up rows that no sender holds (never claimed, or
+        their claim ended by ``now``), oldest first, only ``platform``'s when given;
+        each is held for ``lease``.  Two concurrent claims never return the same row."""
 
     async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
         """Record delivery; the payload is dropped so no copy of the reply lingers."""
@@ -223,7 +237,8 @@ class Store(Protocol):
     async def mark_failed(
         self, row_id: int, error: str, at: datetime, give_up: bool
     ) -> None:
-        """Count a failed attempt; with ``give_up`` the row is never retried and its
+        """Count a failed attempt and release the row's claim, so that the next
+        drain tries it again; with ``give_up`` the row is never retried and its
         payload is dropped (a reply that will never be sent is not kept)."""
 
     async def export_user(self, user: UserKey) -> dict[str, Any]:

@@ -93,6 +93,12 @@ class EncryptedStore:
         rows = await self.inner.pending_outbox(limit, platform)
         return [replace(row, payload=self._seal.open_document(row.payload)) for row in rows]
 
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease: timedelta, platform: str | None = None
+    ) -> list[OutboxRow]:
+        rows = await self.inner.claim_outbox(now, limit, lease, platform)
+        return [replace(row, payload=self._seal.open_document(row.payload)) for row in rows]
+
     async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
         await self.inner.mark_delivered(ids, at)
 

@@ -280,8 +280,8 @@ ORDER BY e.n
 # Rows are inserted in payload order, so their ids (drawn from the identity as
 # each row is inserted) increase in that order too.
 _INSERT_OUTBOX = """
-INSERT INTO outbox (platform, chat_id, user_id, payload, created_at)
-SELECT $1, $2, $3, p.payload, $5
+INSERT INTO outbox (platform, chat_id, user_id, payload, created_at, claimed_until)
+SELECT $1, $2, $3, p.payload, $5, $6
 FROM unnest($4::text[]) WITH ORDINALITY AS p(payload, n)
 ORDER BY p.n
 RETURNING id
@@ -316,12 +316,14 @@ SET attempts = attempts + 1,
     last_error = $1,
     given_up_at = CASE WHEN $2 THEN $3 ELSE given_up_at END,
     -- A reply that will never be sent is not kept either.
-    payload = CASE WHEN $2 THEN NULL ELSE payload END
+    payload = CASE WHEN $2 THEN NULL ELSE payload END,
+    -- Released: the next drain, in this worker or another, tries it again.
+    claimed_until = NULL
 WHERE id = $4 AND delivered_at IS NULL
 """
 
 _PENDING = """
-SELECT id, platform, chat_id, user_id, payload, attempts, created_at
+SELECT id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
 FROM outbox
 WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
   AND ($1::text IS NULL OR platform = $1)
@@ -366,6 +368,21 @@ WHERE id IN (
 RETURNING id, platform, chat_id, user_id, token, due_at
 """
 
+# Rows a turn committed carry their worker's claim already, so a drain elsewhere
+# leaves them alone until that worker had its go (see Commit.outbox_claimed_until).
+_CLAIM_OUTBOX = """
+UPDATE outbox SET claimed_until = $2
+WHERE id IN (
+    SELECT id FROM outbox
+    WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
+      AND ($4::text IS NULL OR platform = $4)
+      AND (claimed_until IS NULL OR claimed_until <= $1)
+    ORDER BY id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED)
+RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
+"""
+
 _DELETE_TIMERS = """
 DELETE FROM timers WHERE id IN (
     SELECT id FROM timers WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
@@ -395,7 +412,19 @@ class _Values:
     journal: tuple[list[str], list[str], list[datetime]]
     timers: tuple[list[str], list[datetime]]
     next_due_at: datetime | None
+    outbox_claimed_until: datetime | None
     group_due: datetime | None = None
+
+
+def _outbox_row(r: asyncpg.Record) -> OutboxRow:
+    return OutboxRow(
+        id=r["id"],
+        key=ConversationKey(r["platform"], r["chat_id"], r["user_id"]),
+        payload=r["payload"],
+        attempts=r["attempts"],
+        created_at=r["created_at"],
+        claimed_until=r["claimed_until"],
+    )
 
 
 def _values(commit: Commit) -> _Values:
@@ -423,6 +452,10 @@ def _values(commit: Commit) -> _Values:
             None
             if commit.group is None or commit.group.next_due_at is None
             else require_aware(commit.group.next_due_at)
+        ),
+        outbox_claimed_until=(
+            None if commit.outbox_claimed_until is None
+            else require_aware(commit.outbox_claimed_until)
         ),
     )
 
@@ -550,16 +583,7 @@ class PostgresStore:
         self, limit: int = 100, platform: str | None = None
     ) -> list[OutboxRow]:
         rows = await self._open_pool().fetch(_PENDING, platform, limit)
-        return [
-            OutboxRow(
-                id=r["id"],
-                key=ConversationKey(r["platform"], r["chat_id"], r["user_id"]),
-                payload=r["payload"],
-                attempts=r["attempts"],
-                created_at=r["created_at"],
-            )
-            for r in rows
-        ]
+        return [_outbox_row(r) for r in rows]
 
     async def export_user(self, user: UserKey) -> dict[str, Any]:
         who = (user.platform, user.user_id)
@@ -633,6 +657,14 @@ class PostgresStore:
         ]
         # RETURNING does not promise any order.
         return sorted(timers, key=lambda t: (t.due_at, t.id))
+
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease: timedelta, platform: str | None = None
+    ) -> list[OutboxRow]:
+        require_aware(now)
+        rows = await self._open_pool().fetch(_CLAIM_OUTBOX, now, now + lease, limit, platform)
+        # RETURNING does not promise any order.
+        return sorted((_outbox_row(r) for r in rows), key=lambda r: r.id)
 
     async def delete_timers(self, ids: Sequence[int]) -> None:
         if ids:
@@ -779,7 +811,8 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
         await conn.execute(_INSERT_TIMERS, *conv, *values.timers)
     if not commit.outbox:
         return []
-    rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at)
+    rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at,
+                            values.outbox_claimed_until)
     return sorted(r["id"] for r in rows)
 
 

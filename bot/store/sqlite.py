@@ -75,6 +75,19 @@ enough that one batch's work stays a few milliseconds."""
 # --- values as stored --------------------------------------------------------
 
 
+def _outbox_row(row: Sequence[Any]) -> OutboxRow:
+    """An outbox row as :data:`_PENDING` and :data:`_CLAIM_OUTBOX` select it."""
+    row_id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until = row
+    return OutboxRow(
+        id=row_id,
+        key=ConversationKey(platform, chat_id, user_id),
+        payload=payload,
+        attempts=attempts,
+        created_at=_dt(created_at),
+        claimed_until=None if claimed_until is None else _dt(claimed_until),
+    )
+
+
 # --- what the writer task is asked to do -------------------------------------
 
 
@@ -94,6 +107,7 @@ class _Turn:
     """``(next_due_at,)``, ``(None,)`` to unsubscribe, ``None`` to leave it alone."""
     group_due: str | None = None
     """The group's next daily moment as stored (with ``commit.group.reschedule``)."""
+    outbox_claimed_until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +172,7 @@ class _Group:
     profiles: dict[UserKey, tuple[str, str]] = field(default_factory=dict)
     """Final (profile JSON, updated_at) per person."""
     journal: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-    outbox: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+    outbox: list[tuple[int, str, str, str, str, str, str | None]] = field(default_factory=list)
     timers: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     subscriptions: dict[UserKey, tuple[str, str | None]] = field(default_factory=dict)
     """Final (chat_id, next_due_at) per person; a ``None`` due time unsubscribes."""
@@ -253,7 +267,8 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
         ids = list(range(next_id, next_id + len(c.outbox)))
         next_id += len(c.outbox)
         for row_id, payload in zip(ids, c.outbox, strict=True):
-            group.outbox.append((row_id, key.platform, key.chat_id, key.user_id, payload, op.at))
+            group.outbox.append((row_id, key.platform, key.chat_id, key.user_id, payload, op.at,
+                                 op.outbox_claimed_until))
         outcomes.append(ids)
     return outcomes, groups
 
@@ -431,8 +446,8 @@ _INSERT_JOURNAL = "INSERT INTO journal (platform, user_id, kind, data, at) VALUE
 # Explicit ids, planned from sqlite_sequence under the write lock, because
 # executemany cannot hand back the ids it created.
 _INSERT_OUTBOX = """
-INSERT INTO outbox (id, platform, chat_id, user_id, payload, created_at)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO outbox (id, platform, chat_id, user_id, payload, created_at, claimed_until)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 """
 
 _MARK_DELIVERED = """
@@ -446,17 +461,31 @@ SET attempts = attempts + 1,
     last_error = ?1,
     given_up_at = CASE WHEN ?2 THEN ?3 ELSE given_up_at END,
     -- A reply that will never be sent is not kept either.
-    payload = CASE WHEN ?2 THEN NULL ELSE payload END
+    payload = CASE WHEN ?2 THEN NULL ELSE payload END,
+    -- Released: the next drain, here or in another worker, tries it again.
+    claimed_until = NULL
 WHERE id = ?4 AND delivered_at IS NULL
 """
 
 _PENDING = """
-SELECT id, platform, chat_id, user_id, payload, attempts, created_at
+SELECT id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
 FROM outbox
 WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
   AND (:platform IS NULL OR platform = :platform)
 ORDER BY id
 LIMIT :limit
+"""
+
+# On the writer connection, between two group commits: nothing can claim or
+# commit in between, so two claims never share a row.
+_CLAIM_OUTBOX = """
+UPDATE outbox SET claimed_until = :until
+WHERE id IN (SELECT id FROM outbox
+             WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
+               AND (:platform IS NULL OR platform = :platform)
+               AND (claimed_until IS NULL OR claimed_until <= :now)
+             ORDER BY id LIMIT :limit)
+RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
 """
 
 # One statement, so the export is one consistent snapshot even though the
@@ -641,16 +670,7 @@ class SqliteStore:
         rows = await self._read_conn().execute_fetchall(
             _PENDING, {"platform": platform, "limit": limit}
         )
-        return [
-            OutboxRow(
-                id=row_id,
-                key=ConversationKey(row_platform, chat_id, user_id),
-                payload=payload,
-                attempts=attempts,
-                created_at=_dt(created_at),
-            )
-            for row_id, row_platform, chat_id, user_id, payload, attempts, created_at in rows
-        ]
+        return [_outbox_row(row) for row in rows]
 
     async def export_user(self, user: UserKey) -> dict[str, Any]:
         rows = await self._read_conn().execute_fetchall(
@@ -709,6 +729,16 @@ class SqliteStore:
             for row_id, platform, chat_id, user_id, token, due_at in rows
         ]
         return sorted(timers, key=lambda t: (t.due_at, t.id))
+
+    async def claim_outbox(
+        self, now: datetime, limit: int, lease: timedelta, platform: str | None = None
+    ) -> list[OutboxRow]:
+        rows = await self._write_conn().execute_fetchall(
+            _CLAIM_OUTBOX,
+            {"now": _ts(now), "until": _ts(now + lease), "limit": limit, "platform": platform},
+        )
+        # RETURNING does not promise any order.
+        return sorted((_outbox_row(row) for row in rows), key=lambda r: r.id)
 
     async def delete_timers(self, ids: Sequence[int]) -> None:
         if ids:
@@ -788,6 +818,8 @@ class SqliteStore:
             ),
             group_due=None if commit.group is None or commit.group.next_due_at is None
             else _ts(commit.group.next_due_at),
+            outbox_claimed_until=None if commit.outbox_claimed_until is None
+            else _ts(commit.outbox_claimed_until),
         )
         if commit.group is not None:
             json.loads(commit.group.state_json)  # fails its caller, not the batch

@@ -96,6 +96,7 @@ TABLES: tuple[Table, ...] = (
             ("last_error", "text"),
             ("delivered_at", "ts"),
             ("given_up_at", "ts"),
+            ("claimed_until", "ts"),
         ),
         key=("id",),
         sequence=True,

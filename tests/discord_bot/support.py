@@ -241,7 +241,7 @@ class DiscordWorld:
         self._spy_on_http(client)
         for name, user_id in self._people.items():
             self._make(name, user_id)
-        await self._app.dispatcher.drain("discord")
+        await self._app.dispatcher.recover("discord")
 
     async def stop(self) -> None:
         await dpytest.empty_queue()

@@ -814,3 +814,63 @@ class StoreConformance:
         counts = await store.purge(T0 + timedelta(days=1))
         assert counts["group_wins"] == 1
         assert [w.text for w in (await store.load_group(TG, "g", wins=True)).wins] == ["new"]
+
+    # --- outbox claims ---------------------------------------------------------------
+
+    async def test_outbox_claims_are_held_for_the_lease(self, store: Store) -> None:
+        lease = timedelta(seconds=30)
+        ids = await store.commit(commit(key(), 0, outbox=["a", "b"]))
+        claimed = await store.claim_outbox(T0, 10, lease)
+        assert [(r.id, r.key, r.payload, r.attempts) for r in claimed] == [
+            (ids[0], key(), "a", 0), (ids[1], key(), "b", 0)]
+        assert [r.claimed_until for r in claimed] == [T0 + lease] * 2
+        # Held: another sender finds nothing until the lease runs out...
+        assert await store.claim_outbox(T0 + timedelta(seconds=29), 10, lease) == []
+        # ...though the rows are still pending, for anyone looking.
+        assert await pending_payloads(store) == ["a", "b"]
+        again = await store.claim_outbox(T0 + lease, 10, lease)
+        assert [r.id for r in again] == ids
+        await store.mark_delivered([ids[0]], T0)
+        later = await store.claim_outbox(T0 + 3 * lease, 10, lease)
+        assert [r.id for r in later] == [ids[1]]
+
+    async def test_outbox_claims_respect_limit_and_platform_and_skip_given_up_rows(
+        self, store: Store
+    ) -> None:
+        await store.commit(commit(key("t"), 0, outbox=["t1", "t2", "t3"]))
+        await store.commit(commit(key("d", platform=DC), 0, outbox=["d1"]))
+        t2 = next(r for r in await store.pending_outbox() if r.payload == "t2")
+        await store.mark_failed(t2.id, "blocked", T0, give_up=True)
+        lease = timedelta(minutes=1)
+        assert [r.payload for r in await store.claim_outbox(T0, 1, lease, platform=TG)] == ["t1"]
+        assert [r.payload for r in await store.claim_outbox(T0, 10, lease, platform=DC)] == ["d1"]
+        assert [r.payload for r in await store.claim_outbox(T0, 10, lease)] == ["t3"]
+        assert await store.claim_outbox(T0, 10, lease) == []
+
+    async def test_rows_committed_claimed_wait_for_their_worker(self, store: Store) -> None:
+        lease = timedelta(seconds=30)
+        mine = await store.commit(
+            commit(key(), 0, outbox=["mine"], outbox_claimed_until=T0 + lease))
+        await store.commit(commit(key("other"), 0, outbox=["free"]))
+        [row] = [r for r in await store.pending_outbox() if r.payload == "mine"]
+        assert row.claimed_until == T0 + lease
+        first = await store.claim_outbox(T0 + timedelta(seconds=1), 10, lease)
+        assert [r.payload for r in first] == ["free"]
+        assert await store.claim_outbox(T0 + timedelta(seconds=29), 10, lease) == []
+        # The committing worker died: after its lease another sender takes the row.
+        taken = await store.claim_outbox(T0 + lease, 10, lease)
+        assert [r.id for r in taken] == mine
+
+    async def test_a_failed_attempt_releases_the_claim(self, store: Store) -> None:
+        lease = timedelta(minutes=1)
+        ids = await store.commit(commit(key(), 0, outbox=["x"], outbox_claimed_until=T0 + lease))
+        await store.mark_failed(ids[0], "timeout", T0, give_up=False)
+        [row] = await store.claim_outbox(T0, 10, lease)
+        assert (row.id, row.attempts) == (ids[0], 1)
+
+    async def test_concurrent_outbox_claims_never_share_a_row(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, outbox=[f"r{n}" for n in range(40)]))
+        claims = await asyncio.gather(*(
+            store.claim_outbox(T0, 7, timedelta(minutes=1)) for _ in range(8)))
+        ids = [r.id for claim in claims for r in claim]
+        assert len(ids) == len(set(ids)) == 40

@@ -60,7 +60,7 @@ class PostgresBot(Bot):
             assessor=self.assessor,
         )
         self.scheduler = Scheduler(store, self.runtime, self.clock)
-        await self.runtime.dispatcher.drain()
+        await self.runtime.dispatcher.recover()
 
 
 @pytest.fixture

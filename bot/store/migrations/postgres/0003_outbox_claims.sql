@@ -1,0 +1,8 @@
+-- 0003: outbox rows are claimed by one sender for a while (claimed_until).
+--
+-- Several workers drain one outbox.  A reply a turn commits is held by the
+-- worker that committed it (claimed_until set with the row), so that no other
+-- worker's drain sends it while that worker is still delivering it; after the
+-- lease anyone may (FOR UPDATE SKIP LOCKED), which is how the replies of a
+-- worker that died go out once, through another.  NULL: free to claim.
+ALTER TABLE outbox ADD COLUMN claimed_until timestamptz;
