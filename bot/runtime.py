@@ -199,6 +199,8 @@ class Runtime:
     async def mark_unreachable(self, key: ConversationKey) -> None:
         """The platform refused this person for good: nothing more is scheduled for them
         until they write again."""
+        if key.user_id == GROUP_SELF:
+            return  # a group's own messages (a prompt, totals) say nothing about a person
         async with self.locks.hold(key):
             await self._update_profile(key, {"unreachable": True})
 
