@@ -16,8 +16,6 @@ Order of precedence inside a turn:
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -82,7 +80,7 @@ from bot.types import (
     ShowProgress,
     UpdateProfile,
 )
-from bot.wording import fill, fillable
+from bot.wording import fill, fillable, rotation
 
 # Dialogues the engine starts by itself.
 CRISIS = "crisis"
@@ -802,7 +800,7 @@ class _Run:
             return self.fill(variants[0], values)
         count = self.state.said.get(key, 0)
         self.state.said[key] = count + 1
-        order = _order(self.turn.event.key.user_id, key, len(variants), count // len(variants))
+        order = rotation(self.turn.event.key.user_id, key, len(variants), count // len(variants))
         start = count % len(variants)
         rotated = order[start:] + order[:start]
         index = next(i for i in rotated if i in usable)
@@ -810,34 +808,6 @@ class _Run:
 
     def fill(self, text: str, values: dict[str, Value] | dict[str, str]) -> tuple[Segment, ...]:
         return fill(text, values, self.engine.quote_chars)
-
-
-def _order(user_id: str, key: str, n: int, cycle: int) -> list[int]:
-    """This person's order of ``n`` wordings for one line, in one cycle through them.
-
-    Consecutive cycles never start with the wording the previous one ended on.
-    """
-    order = list(_shuffled(user_id, key, n, cycle))
-    if cycle > 0 and n > 1 and order[0] == _shuffled(user_id, key, n, cycle - 1)[-1]:
-        order[0], order[1] = order[1], order[0]
-    return order
-
-
-@functools.lru_cache(maxsize=65_536)
-def _shuffled(user_id: str, key: str, n: int, cycle: int) -> tuple[int, ...]:
-    """A permutation of ``range(n)`` drawn from a hash of who, which line and which cycle.
-
-    The hash is read as a Lehmer code (a number in a mixed radix n, n-1, ..., 1),
-    which gives a well-spread permutation without building a PRNG every turn.
-    """
-    digest = hashlib.blake2b(f"{user_id}\x00{key}\x00{cycle}".encode(), digest_size=8).digest()
-    code = int.from_bytes(digest, "big")
-    items = list(range(n))
-    order = []
-    for radix in range(n, 0, -1):
-        code, pick = divmod(code, radix)
-        order.append(items.pop(pick))
-    return tuple(order)
 
 
 def _match_option(options: tuple[Option, ...], text: str) -> Option | None:

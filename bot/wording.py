@@ -12,6 +12,7 @@ that says the most of what is known.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Collection, Mapping
 from typing import Protocol
 
@@ -93,3 +94,31 @@ def fullest(variants: Variants, available: Collection[str], seed: int) -> str:
     most = max(used(text) for text in sayable)
     best = [text for text in sayable if used(text) == most]
     return best[seed % len(best)]
+
+
+def rotation(user_id: str, key: str, n: int, cycle: int) -> list[int]:
+    """This person's order of ``n`` wordings for one line, in one cycle through them.
+
+    Consecutive cycles never start with the wording the previous one ended on.
+    """
+    order = list(_shuffled(user_id, key, n, cycle))
+    if cycle > 0 and n > 1 and order[0] == _shuffled(user_id, key, n, cycle - 1)[-1]:
+        order[0], order[1] = order[1], order[0]
+    return order
+
+
+@functools.lru_cache(maxsize=65_536)
+def _shuffled(user_id: str, key: str, n: int, cycle: int) -> tuple[int, ...]:
+    """A permutation of ``range(n)`` drawn from a hash of who, which line and which cycle.
+
+    The hash is read as a Lehmer code (a number in a mixed radix n, n-1, ..., 1),
+    which gives a well-spread permutation without building a PRNG every turn.
+    """
+    digest = hashlib.blake2b(f"{user_id}\x00{key}\x00{cycle}".encode(), digest_size=8).digest()
+    code = int.from_bytes(digest, "big")
+    items = list(range(n))
+    order = []
+    for radix in range(n, 0, -1):
+        code, pick = divmod(code, radix)
+        order.append(items.pop(pick))
+    return tuple(order)

@@ -78,6 +78,20 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What is wrong with a YAML file, and on which line: "duplicate key 'text' (line 9)"."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" (line {mark.line + 1})" if mark is not None else ""
+    return f"{getattr(exc, 'problem', None) or exc}{where}"
+
+
+def load_yaml_strict(text: str) -> Any:
+    """Safe YAML that refuses a mapping with the same key twice (a second wording or
+    nudge pasted under the same name would otherwise silently replace the first).
+    Every content file (dialogues, nudges, group prompts) is read with it."""
+    return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def dialogue_files(paths: Iterable[Path]) -> list[Path]:
     """The YAML files named, expanding folders to their ``*.yaml`` (sorted)."""
     files: list[Path] = []
@@ -100,14 +114,11 @@ def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
     """One file into a :class:`LoadedDialogue`, or the problems that prevent it."""
     name = path.name
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
     except OSError as exc:
         return None, [Problem(name, path.stem, "", "readable", f"cannot read: {exc.strerror}")]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(name, path.stem, "", "yaml", f"{problem}{where}")]
+        return None, [Problem(name, path.stem, "", "yaml", yaml_problem(exc))]
     if not isinstance(raw, dict):
         return None, [Problem(name, path.stem, "", "schema", "the file must hold one mapping")]
     dialogue_id = str(raw.get("id", path.stem))

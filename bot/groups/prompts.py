@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.dialogue.loader import load_yaml_strict, yaml_problem
 from bot.dialogue.spec import PLACEHOLDER
 from bot.groups.state import SentPrompt
 
@@ -83,11 +84,11 @@ def load_prompts(path: Path) -> PromptLibrary:
     """Load and check the library; raise :class:`PromptError` listing every problem."""
     source = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PromptError([f"{source}: cannot read: {exc.strerror}"]) from exc
     except yaml.YAMLError as exc:
-        raise PromptError([f"{source}: not valid YAML ({type(exc).__name__})"]) from exc
+        raise PromptError([f"{source}: {yaml_problem(exc)}"]) from exc
     try:
         content = PromptFile.model_validate(raw)
     except ValidationError as exc:

@@ -23,18 +23,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.choices import launcher
-from bot.dialogue.loader import (  # _StrictLoader: the dialogues' duplicate-refusing YAML
-    _StrictLoader,
-    dialogue_files,
-    parse_file,
-)
+from bot.dialogue.loader import dialogue_files, load_yaml_strict, parse_file, yaml_problem
 from bot.dialogue.spec import IDENT, MAX_DIALOGUE_ID, PLACEHOLDER, placeholders
 from bot.dialogue.validation import MAX_LABEL_CHARS, MAX_MESSAGE_CHARS
-from bot.engine import _order  # the per-person rotation the wordings use
 from bot.nudges.schedule import NudgeSettings
 from bot.state import Profile
 from bot.text import shorten
 from bot.types import Choice, Segment, SendText
+from bot.wording import rotation
 
 Theme = Literal["self_kindness", "common_humanity", "mindfulness", "rest", "reinforcement"]
 THEMES: tuple[Theme, ...] = ("self_kindness", "common_humanity", "mindfulness", "rest",
@@ -208,7 +204,7 @@ class NudgeLibrary:
 def _nth(items: tuple[_E, ...], user_id: str, key: str, count: int) -> _E:
     """The ``count``-th item of this person's endless shuffled walk through ``items``."""
     n = len(items)
-    return items[_order(user_id, key, n, count // n)[count % n]]
+    return items[rotation(user_id, key, n, count // n)[count % n]]
 
 
 def _fill(text: str, values: Mapping[str, Segment]) -> tuple[Segment, ...]:
@@ -258,13 +254,11 @@ def load_library(path: Path) -> NudgeLibrary:
     """Load and check ``nudges.yaml``; raise :class:`LibraryError` listing every problem."""
     source = path.name
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise LibraryError([f"{source}: cannot read: {exc.strerror}"]) from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise LibraryError([f"{source}: {getattr(exc, 'problem', None) or exc}{where}"]) from exc
+        raise LibraryError([f"{source}: {yaml_problem(exc)}"]) from exc
     try:
         content = LibraryFile.model_validate(raw)
     except ValidationError as exc:

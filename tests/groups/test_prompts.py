@@ -82,3 +82,13 @@ def test_too_few_prompts_and_bad_schema_are_refused(tmp_path: Path) -> None:
         load_prompts(write(tmp_path, "prompts:\n  - {id: a, theme: joy, text: 'Rest.'}\n"))
     with pytest.raises(PromptError, match="cannot read"):
         load_prompts(tmp_path / "missing.yaml")
+
+
+def test_a_key_given_twice_in_one_prompt_is_refused(tmp_path: Path) -> None:
+    """Read with the dialogues' strict YAML: a second ``text:`` pasted into a prompt
+    would otherwise silently replace the first."""
+    entries = "".join(
+        f"  - {{id: p{n}, theme: rest, text: 'Rest a little, number {n}.'}}\n" for n in range(40))
+    body = "prompts:\n" + entries + "  - id: twice\n    theme: rest\n    text: A.\n    text: B.\n"
+    with pytest.raises(PromptError, match="duplicate key 'text'"):
+        load_prompts(write(tmp_path, body))
