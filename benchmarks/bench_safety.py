@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bot.safety.detector import assess, assess_ungated
-from bot.safety.evaluation import DEFAULT_EVAL_PATH, read_labelled
+from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
 from bot.safety.normalise import normalise, normalise_detail
 from bot.types import Assessment
 
@@ -93,7 +93,7 @@ def run(
     json_output: bool = False, rounds: int = 30, ungated: bool = False
 ) -> dict[str, float | int | bool]:
     """Time ``assess`` over the eval set and the typical answers; print and return."""
-    texts = [item.text for item in read_labelled(DEFAULT_EVAL_PATH)]
+    texts = [item.text for item in read_examples(LEGACY_EVAL_PATH)]
     typical_rounds = max(1, rounds * len(texts) // len(TYPICAL))
     sets: dict[str, tuple[Sequence[str], int]] = {
         "eval": (texts, rounds),

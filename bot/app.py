@@ -56,8 +56,8 @@ def build_services(book: ResourceBook) -> Services:
     def parse_country(text: str) -> str | None:
         return country_from_text(text, book)
 
-    def crisis_resources(country: str | None) -> str:
-        return format_resources(book.for_country(country))
+    def crisis_resources(country: str | None, topic: str | None = None) -> str:
+        return format_resources(book.for_country(country), topic=topic)
 
     parsers = {
         "country": parse_country,

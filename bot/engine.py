@@ -54,6 +54,7 @@ from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState, SharedWin
 from bot.groups.turn import GroupTurn
 from bot.router import Router
+from bot.safety.context import remember
 from bot.state import ConversationState, Frame, Profile, Value
 from bot.text import (
     HELP_ANSWERS,
@@ -113,6 +114,8 @@ OTHER_OPTION = "other"
 CRISIS_MEMORY = timedelta(hours=24)
 # Events a person makes (the others come from the scheduler).
 PERSON_KINDS = frozenset({"text", "choice", "command"})
+ASSESSED_KINDS = frozenset({"text", "command"})
+"""Events whose text the person typed, read by the safety layer with its context."""
 # Someone who wrote this recently is in the middle of something: no nudge now.
 BUSY_FOR = timedelta(minutes=30)
 # A nudge found later than this after it was due (the bot was down) is not sent.
@@ -159,7 +162,7 @@ class Services:
     """The parsers ``ask_text`` steps name, by name: what a person typed -> the value
     to save, or None when it cannot be read ("country": "UK" -> "GB"; the names
     are listed in :data:`bot.dialogue.spec.PARSERS`)."""
-    crisis_resources: Callable[[str | None], str]
+    crisis_resources: Callable[[str | None, str | None], str]
     """Country code (or None) -> a short block of emergency numbers and lines."""
 
 
@@ -231,6 +234,10 @@ class _Run:
         event = self.turn.event
         if event.kind in PERSON_KINDS:
             self.state.active_at = self.turn.now
+        if event.kind in ASSESSED_KINDS and event.text:
+            self.state.recent, self.state.recent_at = remember(
+                self.state.recent, self.state.recent_at, event.text, self.turn.now,
+                verdict=self.turn.risk.level != "none")
         if event.kind == "wake":
             self.wake(event.choice or "")
         elif event.kind == "nudge":
@@ -240,7 +247,10 @@ class _Run:
         elif event.chat_kind == "group":
             GroupTurn(self).handle()
         elif event.kind == "command":
-            self.command(event.command or "", event.text)
+            # The words after a command are read first: "/talk I want to die" is
+            # a crisis before it is a request to talk.
+            if not self.answer_risk(event.text):
+                self.command(event.command or "", event.text)
         elif event.kind == "choice":
             self.press(event.choice or "")
         else:
@@ -257,18 +267,28 @@ class _Run:
             inputs: dict[str, Value] = {"link": event.text} if event.text else {}
             self.start(GROUP_ALERT, inputs=inputs)
 
-    def text(self, raw: str) -> None:
-        risk = self.turn.risk.level
+    def answer_risk(self, raw: str) -> bool:
+        """Start the crisis or concern dialogue when the safety layer found risk in
+        what the person typed; whether it did (then nothing else answers them)."""
+        risk = self.turn.risk
         current = self.state.current
-        if risk == "crisis":
+        if risk.level == "crisis":
             self.state.crisis_at = self.turn.now
-            self.start(CRISIS)
-            return
-        if risk == "concern" and (current is None or current.dialogue not in (CRISIS, CONCERN)):
+            self.start(CRISIS, inputs={"topic": risk.topic} if risk.topic else None)
+            return True
+        if risk.level == "concern" and (
+            current is None or current.dialogue not in (CRISIS, CONCERN)
+        ):
             # Outside an exercise the worrying message is kept, so that after
             # "yes, I'm safe" it can still be talked through.
             inputs: dict[str, Value] = {} if current else {"message": raw.strip()}
             self.start(CONCERN, mode="call", inputs=inputs)
+            return True
+        return False
+
+    def text(self, raw: str) -> None:
+        current = self.state.current
+        if self.answer_risk(raw):
             return
         text = raw.strip()
         if not text:
@@ -637,7 +657,9 @@ class _Run:
             case ResourcesStep():
                 if step.say is not None:
                     self.say(step.say, key=key, frame=frame)
-                block = self.engine.services.crisis_resources(self.profile.country)
+                topic = frame.vars.get("topic")
+                block = self.engine.services.crisis_resources(
+                    self.profile.country, topic if isinstance(topic, str) else None)
                 self.emit((Segment(block),))
                 self.goto(frame, step.next)
             case ExportStep():

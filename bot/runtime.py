@@ -16,10 +16,10 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -70,8 +70,11 @@ from bot.types import (
 
 log = logging.getLogger(__name__)
 
-Assessor = Callable[[str], Assessment]
-"""The safety seam: every inbound text passes through one of these first."""
+class Assessor(Protocol):
+    """The safety seam: every text a person types passes through one of these
+    first, with the earlier messages of the same moment (``context``, oldest first)."""
+
+    def __call__(self, text: str, context: Sequence[str] = ..., /) -> Assessment: ...
 
 # Another process committing to the same conversation between our load and our
 # commit is rare; a handful of retries covers it without risking a livelock.
@@ -229,7 +232,7 @@ class Runtime:
         now = self.clock()
         state = self._decode_state(state_json)
         profile = _decode_profile(profile_data)
-        risk = self.assess(event.text) if _assessed(event) else NO_RISK
+        risk = self.assess(event.text, state.context_window(now)) if _assessed(event) else NO_RISK
         if risk.level != "none":
             log.info("risk %s (%s) on %s", risk.level, ",".join(risk.reasons), event.key.platform)
         group = self._decode_group(group_row)
@@ -425,11 +428,10 @@ SCHEDULED_KINDS = frozenset({"wake", "nudge", "group_due", "poll", "from_group"}
 
 
 def _assessed(event: Inbound) -> bool:
-    """Whether the safety seam reads this event's text: everything typed, and in a
-    group also what follows a command (``/win`` shares a few words)."""
-    if not event.text:
-        return False
-    return event.kind == "text" or (event.kind == "command" and event.chat_kind == "group")
+    """Whether the safety seam reads this event's text: everything a person typed,
+    the words after a command included (``/talk I want to die``, a ``/start``
+    payload).  Buttons carry no typed words; the scheduler's events none at all."""
+    return bool(event.text) and event.kind in ("text", "command")
 
 
 def _decides_nudges(profile_field: str) -> bool:

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.safety.context import MEMORY as CONTEXT_MEMORY
+
 Value = str | int
 
 
@@ -48,6 +50,18 @@ class ConversationState(BaseModel):
     weekly digest may quote them (win id -> their words)."""
     active_at: datetime | None = None
     """When the person last wrote or pressed something here (not the scheduler)."""
+    recent: list[str] = Field(default_factory=list)
+    """The last few messages that got no safety verdict, read with the next one by
+    the safety layer's context (see :mod:`bot.safety.context`)."""
+    recent_at: datetime | None = None
+    """When the last of ``recent`` was written; an old window is forgotten."""
+
+    def context_window(self, now: datetime) -> list[str]:
+        """The earlier messages the safety layer reads with the next one, if they
+        are recent enough to be the same moment."""
+        if self.recent_at is None or now - self.recent_at > CONTEXT_MEMORY:
+            return []
+        return self.recent
 
     @property
     def current(self) -> Frame | None:
@@ -64,6 +78,8 @@ class ConversationState(BaseModel):
             votes=dict(self.votes),
             wins=dict(self.wins),
             active_at=self.active_at,
+            recent=list(self.recent),
+            recent_at=self.recent_at,
         )
 
 

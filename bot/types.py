@@ -90,6 +90,9 @@ class Assessment:
 
     level: RiskLevel = "none"
     reasons: tuple[str, ...] = ()
+    topic: str | None = None
+    """What a verdict is about (``suicide``, ``self_harm``, ``abuse``,
+    ``eating_disorder``, ``overdose``), so the matching resources come first."""
 
 
 NO_RISK = Assessment()

@@ -343,7 +343,7 @@ def engine(dialogues: DialogueSet) -> Engine:
         dialogues,
         Services(
             parsers={"country": lambda t: {"uk": "GB", "germany": "DE"}.get(t.strip().lower())},
-            crisis_resources=lambda country: f"RESOURCES-{country or 'INTL'}",
+            crisis_resources=lambda country, topic=None: f"RESOURCES-{country or 'INTL'}",
         ),
     )
 

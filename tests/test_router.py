@@ -190,7 +190,7 @@ def test_the_engine_starts_the_exercise_a_message_speaks_for(tmp_path: Path) -> 
         "steps:\n  begin: {kind: end, say: 'BREATHE {message|}'}\n"
     )
     engine = Engine(load_dialogues([tmp_path]),
-                    Services(parsers={"country": lambda _: None}, crisis_resources=lambda _: ""))
+                    Services(parsers={"country": lambda _: None}, crisis_resources=lambda *_: ""))
     now = datetime(2026, 11, 26, tzinfo=UTC)
 
     def say(text: str) -> list[str]:

@@ -80,7 +80,7 @@ def dialogues() -> DialogueSet:
 def engine(dialogues: DialogueSet) -> Engine:
     return Engine(
         dialogues,
-        Services(parsers={}, crisis_resources=lambda _: "RESOURCES"),
+        Services(parsers={}, crisis_resources=lambda *_: "RESOURCES"),
     )
 
 

@@ -1,14 +1,17 @@
-"""Command-line entry for the safety tools: ``classify`` and ``eval``.
+"""Command-line entry for the safety tools: ``classify``, ``eval`` and ``train``.
 
-One job: parse arguments and call :mod:`bot.safety.evaluation`.  The project's
+One job: parse arguments and call the safety modules.  The project's
 ``compassion-bot safety ...`` subcommand hands its remaining arguments to
 :func:`main`; it also runs on its own as ``python -m bot.safety.cli``.
 
-* ``classify [FILE]``: one JSON verdict per input line (stdin by default), for
-  checking messages by hand or in a pipeline.  The verdicts carry no text.
-* ``eval [FILE] [--show-text] [--json]``: score a labelled TSV set (the shipped
-  one by default) and print recall and false-positive rate, overall and per
-  category.  Exits 1 when the targets are missed, so CI can run it.
+* ``classify [FILE]``: one JSON verdict per input line (stdin by default).  The
+  verdicts carry no text.
+* ``eval [FILE ...] [--train] [--show-text] [--json]``: score the detector on the
+  frozen held-out sets (the default) or on the given TSV files; with ``--train``,
+  on the training corpus, cross-validated (each line scored by a model that never
+  saw it).  Exits 1 when the targets are missed.
+* ``train [--out PATH]``: train the classifier on the corpus and write its weights
+  (the shipped model is made this way and committed).
 """
 
 from __future__ import annotations
@@ -17,10 +20,20 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
-from bot.safety.evaluation import DEFAULT_EVAL_PATH, classify_lines, evaluate, format_report
+from bot.safety.classifier import DEFAULT_MODEL_PATH, Classifier
+from bot.safety.corpus import Example, read_corpus, read_examples
+from bot.safety.evaluation import (
+    Report,
+    classify_lines,
+    evaluate,
+    format_report,
+    read_heldout,
+    verdicts,
+)
+from bot.safety.layers import Detector, default_detector
+from bot.types import RiskLevel
 
 __all__ = ["build_parser", "main"]
 
@@ -28,63 +41,87 @@ __all__ = ["build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="compassion-bot safety",
-        description="Check the crisis-language detector.",
+        description="Check, measure and train the crisis-language detector.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    classify = sub.add_parser(
-        "classify",
-        help="assess each input line; print one JSON object per line",
-    )
-    classify.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        help="a text file, one message per line (default: standard input)",
-    )
+    classify = sub.add_parser("classify", help="assess each input line; print JSON per line")
+    classify.add_argument("file", nargs="?", type=Path,
+                          help="a text file, one message per line (default: standard input)")
 
-    ev = sub.add_parser("eval", help="score the detector on a labelled TSV set")
-    ev.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        default=DEFAULT_EVAL_PATH,
-        help="label<TAB>category<TAB>text file (default: the shipped set)",
-    )
-    ev.add_argument(
-        "--show-text",
-        action="store_true",
-        help="print the text of each wrongly judged line (the set is test data)",
-    )
+    ev = sub.add_parser("eval", help="score the detector on labelled sets")
+    ev.add_argument("files", nargs="*", type=Path,
+                    help="label<TAB>phenomenon<TAB>lang<TAB>text files "
+                         "(default: the frozen held-out sets)")
+    ev.add_argument("--train", action="store_true",
+                    help="score the training corpus, cross-validated, instead")
+    ev.add_argument("--show-text", action="store_true",
+                    help="print the text of each misjudged example")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    train = sub.add_parser("train", help="train the classifier on the corpus")
+    train.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH,
+                       help=f"where to write the weights (default: {DEFAULT_MODEL_PATH})")
     return parser
 
 
 def _classify(path: Path | None) -> int:
+    assess = default_detector().assess
     if path is None:
-        for out in classify_lines(sys.stdin):
+        for out in classify_lines(sys.stdin, assess):
             print(out, flush=True)
         return 0
     with path.open(encoding="utf-8") as handle:
-        for out in classify_lines(handle):
+        for out in classify_lines(handle, assess):
             print(out)
     return 0
 
 
-def _eval(path: Path, *, show_text: bool, as_json: bool) -> int:
-    report = evaluate(path)
-    if as_json:
-        data = asdict(report)
-        if not show_text:
-            for miss in data["misses"]:
-                miss.pop("text", None)
-        data.update(recall=report.recall, fpr=report.fpr, meets_targets=report.meets_targets)
-        for cat, stats in zip(data["by_category"], report.by_category, strict=True):
-            cat.update(recall=stats.recall, fpr=stats.fpr)
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cross_validated() -> tuple[list[Example], Report]:
+    """The corpus scored with out-of-fold models: every layer, as in the bot."""
+    from bot.safety.train import TrainingSettings, cross_validate_detectors
+
+    examples = read_corpus()
+    detectors = cross_validate_detectors(examples, TrainingSettings(), _progress)
+    levels: list[RiskLevel] = []
+    for example, detector in zip(examples, detectors, strict=True):
+        got = verdicts(example, detector.assess)
+        levels.append("crisis" if "crisis" in got else "concern" if "concern" in got
+                      else "none")
+    return examples, evaluate(examples, default_detector().assess, levels)
+
+
+def _eval(files: Sequence[Path], *, train: bool, show_text: bool, as_json: bool) -> int:
+    if train:
+        _, report = _cross_validated()
+        title = "training corpus, 5-fold cross-validated"
     else:
-        print(format_report(report, show_text=show_text))
-    return 0 if report.meets_targets else 1
+        examples = ([e for f in files for e in read_examples(f)] if files
+                    else read_heldout())
+        if not examples:
+            raise ValueError("no labelled examples to score")
+        report = evaluate(examples, default_detector().assess)
+        title = ("held-out sets (frozen, never trained or tuned on)" if not files
+                 else ", ".join(str(f) for f in files))
+    if as_json:
+        print(json.dumps(report.as_dict(show_text=show_text), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report, title=title, show_text=show_text))
+    return 0 if report.meets_targets() else 1
+
+
+def _train(out: Path) -> int:
+    from bot.safety.train import train_and_save
+
+    model, examples, _ = train_and_save(out, progress=_progress)
+    print(f"trained on {len(examples)} examples; thresholds: concern "
+          f"{model.thresholds.concern:.3f}, crisis {model.thresholds.crisis:.3f}; "
+          f"written to {out}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,11 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "classify":
             return _classify(args.file)
-        return _eval(args.file, show_text=args.show_text, as_json=args.json)
+        if args.command == "train":
+            return _train(args.out)
+        return _eval(args.files, train=args.train, show_text=args.show_text,
+                     as_json=args.json)
     except (OSError, ValueError) as exc:
         print(f"compassion-bot safety: {exc}", file=sys.stderr)
         return 2
 
+
+__all__ += ["Classifier", "Detector"]
 
 if __name__ == "__main__":  # pragma: no cover - exercised through main() in tests
     raise SystemExit(main())

@@ -46,8 +46,9 @@ How it works:
 Everything is module-level immutable data built once at import; :func:`assess`
 keeps no state between calls and never logs the text.  The clause breaks and the
 recovery check are computed only once some family has matched.  Context is read
-in a bounded window and each family judges at most a few dozen matches, so the
-time a message costs grows with its length, not faster.
+in a bounded window around each match, so the time a message costs grows with
+its length, not faster; every match is judged, so no number of negated sentences
+can hide a disclosure after them.
 """
 
 from __future__ import annotations
@@ -255,7 +256,6 @@ _HYPERBOLE = _rx(
 # How far around a match its context is read: a clause is rarely longer, and a
 # negation's scope is a handful of words.
 _CONTEXT_CHARS = 240
-_MAX_MATCHES_PER_FAMILY = 24
 _NEGATION_CHARS = 90
 
 _PAST_REASON: Mapping[str, str] = MappingProxyType({
@@ -409,9 +409,10 @@ def _assess(norm: Normalised, live: frozenset[int]) -> Assessment:
         if index not in live:
             continue
         cancels = index == 0
-        for count, m in enumerate(family.regex.finditer(s)):
-            if count >= _MAX_MATCHES_PER_FAMILY:
-                break  # a pathological repetition; the first matches tell the story
+        for m in family.regex.finditer(s):
+            # Every match is judged: a cap would let two dozen negated sentences
+            # hide the disclosure after them.  The cost stays linear in the
+            # message's length, since each judgement reads a bounded window.
             compiled = family.rules[(m.lastindex or 1) - 1]
             lo, hi = m.span()
             if cancels:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -143,8 +144,38 @@ _JOINERS = str.maketrans({"-": " ", "_": " ", "/": " ", "~": " ", "+": " ", "|":
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _NEWLINES = re.compile(r" ?\n[\s]*")
 
-# "k i l l" and "s u i c i d e": four or more single letters separated by spaces.
-_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){3,}[^\W\d_](?![^\W\d_])")
+# "k i l l" and "s u i c i d e": three or more single letters separated by spaces.
+# Four or more are always joined; three only when they spell a short word that
+# matters here ("d i e"), since "i a m" is more often just typing.
+_SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W\d_])")
+_SHORT_SPELLED = frozenset({"die", "cut", "kms", "kys", "end", "od", "hang"})
+# "k.i.l.l", "d-i-e", "s_u_i_c_i_d_e": letters joined by one kind of separator.
+_DOTTED_LETTERS = re.compile(
+    r"(?<![^\W\d_])[^\W\d_](?P<sep>[.\-_·•,])(?:[^\W\d_](?P=sep)){1,}[^\W\d_](?![^\W\d_])"
+)
+# "off myself" is the one slang phrase squeezing would break ("of myself"), so it
+# is read before squeezing, where the double f still tells it apart.
+_OFF_MYSELF = re.compile(r"(?<![^\W\d_])of{2,}(?= (?:myself|meself|my self)(?![^\W\d_]))")
+
+# Emoji used as words.  Objects always read as their word; a skull or coffin only
+# where a verb stands before it ("i want to 💀"), since "im dead 💀" is a laugh.
+_EMOJI_WORDS = str.maketrans({
+    "🔪": " knife ", "🗡": " knife ", "💊": " pills ", "🔫": " gun ", "🪢": " rope ",
+    "🩸": " blood ", "🌉": " bridge ", "🚆": " train ", "🚄": " train ", "🚇": " train ",
+})
+_DEATH_EMOJI = re.compile(
+    r"\b(?P<verb>to|gonna|wanna|finna|i|just|should|will|ill|might|could|and|then|go) ?"
+    r"(?:💀|☠|⚰|🪦)\ufe0f?"
+)
+
+# Common typos of the words the rules hinge on, found by edit distance (one
+# insertion, deletion, substitution or swap) rather than listed one by one.  Only
+# words of six letters or more, none of them a neighbour of an everyday word.
+_TYPO_TARGETS = (
+    "suicide", "suicidal", "myself", "overdose", "overdosed", "overdosing", "unalive",
+    "anymore", "worthless", "hopeless", "goodbye", "everyone", "tonight", "pointless",
+)
+_TYPO_WORD = re.compile(r"\b[a-z]{5,11}\b")
 
 # Censored words: a token with letters and asterisks.  Each run of stars stands
 # for one to three letters of a word from this short list.
@@ -249,7 +280,9 @@ _REWRITES: tuple[tuple[str, str, str], ...] = (
     (r"self (?:delete|deleting|deletion)|selfdelete", "kill myself", "slang"),
     (r"delete myself", "kill myself", "slang"),
     (r"deleting myself", "killing myself", "slang"),
-    (r"(?:off|top|end) (?:myself|meself)", "kill myself", "slang"),
+    # "off myself" is rewritten before squeezing (see _OFF_MYSELF): squeezed, "off"
+    # is "of", and "proud of myself" must stay what it is.
+    (r"(?:top|end) (?:myself|meself)", "kill myself", "slang"),
     (r"(?:offing|topping|ending) (?:myself|meself)", "killing myself", "slang"),
     (r"do (?:myself|meself) in", "kill myself", "slang"),
     (r"doing (?:myself|meself) in", "killing myself", "slang"),
@@ -416,6 +449,76 @@ def _build_rewriter(table: tuple[tuple[str, str, str], ...]) -> _Rewriter:
 _REWRITER = _build_rewriter(_REWRITES)
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one insertion, deletion,
+    substitution or swap of two neighbouring letters."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        return (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _build_typo_index(targets: tuple[str, ...]) -> Mapping[str, str]:
+    """Each target and each of its one-letter deletions, pointing at the target
+    (the symmetric-delete index: a typo and its word share a deletion)."""
+    index: dict[str, str] = {}
+    for target in targets:
+        word = squeeze(target)
+        index.setdefault(word, word)
+        for deleted in _deletes(word):
+            index.setdefault(deleted, word)
+    return MappingProxyType(index)
+
+
+_TYPO_INDEX = _build_typo_index(_TYPO_TARGETS)
+_TYPO_EXACT = frozenset(squeeze(t) for t in _TYPO_TARGETS)
+
+
+@lru_cache(maxsize=16384)
+def _typo_fix(token: str) -> str:
+    """The target word ``token`` is a one-edit typo of, or ``token`` itself."""
+    if token in _TYPO_EXACT:
+        return token
+    candidates = {_TYPO_INDEX[token]} if token in _TYPO_INDEX else set()
+    for deleted in _deletes(token):
+        if deleted in _TYPO_INDEX:
+            candidates.add(_TYPO_INDEX[deleted])
+    for candidate in sorted(candidates):
+        if _one_edit(token, candidate):
+            return candidate
+    return token
+
+
+def _fix_typos(text: str, tags: set[str]) -> str:
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        fixed = _typo_fix(word)
+        if fixed != word:
+            tags.add("misspelling")
+        return fixed
+
+    return _TYPO_WORD.sub(fix, text)
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    joined = match.group(0).replace(" ", "")
+    return joined if len(joined) >= 4 or joined in _SHORT_SPELLED else match.group(0)
+
+
+def _join_dotted(match: re.Match[str]) -> str:
+    return match.group(0).replace(match.group("sep"), "")
+
+
 def normalise_detail(text: str) -> Normalised:
     """Normalise ``text`` and report which rewrite families fired."""
     tags: set[str] = set()
@@ -435,6 +538,16 @@ def normalise_detail(text: str) -> Normalised:
         if s != before:
             tags.add("censored")
     s = s.replace("'", "")
+    if not s.isascii():
+        before = s
+        s = _DEATH_EMOJI.sub(r"\g<verb> die ", s.translate(_EMOJI_WORDS))
+        if s != before:
+            tags.add("emoji")
+    if "of" in s:
+        before = s
+        s = _OFF_MYSELF.sub("kill", s)
+        if s != before:
+            tags.add("slang")
     if "!" in s:
         # "d!e", "k!ll": an exclamation mark between letters stands for an i
         s = _BANG_IN_WORD.sub("i", s)
@@ -442,10 +555,15 @@ def normalise_detail(text: str) -> Normalised:
     s = _LEET_TOKEN.sub(_unleet, s)
     if s != before:
         tags.add("leet")
+    before = s
+    s = _DOTTED_LETTERS.sub(_join_dotted, s)
     s = s.translate(_JOINERS)
     s = _SPACES.sub(" ", s)
-    s = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), s)
+    s = _SPACED_LETTERS.sub(_join_spaced, s)
+    if s != before:
+        tags.add("spaced")
     s = squeeze(s)
+    s = _fix_typos(s, tags)
     s = _REWRITER.apply(s, tags)
     s = _NEWLINES.sub("\n", s).strip()
     return Normalised(s, frozenset(tags))

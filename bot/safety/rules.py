@@ -1307,6 +1307,11 @@ _FAREWELL: tuple[Rule, ...] = (
 )
 
 _HOPELESS: tuple[Rule, ...] = (
+    # A message that is only the word ("suicide", "suicidal thoughts", "self harm"):
+    # someone naming what they are facing, too briefly to say more; ask.
+    K("ideation", r"(?:^|(?<=\n))(?:suicide|suicidal|self harm|overdose|overdosing|kill myself"
+      r"|killing myself)(?: (?:thoughts?|ideation|feelings?|urges?|again|tonight|now))?"
+      r"(?=[\s.!?]*$)"),
     K("hopelessness", r"(?:cant|can not|cannot|dont think i can|unable to|no longer able to|not"
       r" able to) (?:go on|keep going|carry on|keep fighting|live like this|keep doing this"
       r"|survive this|do life|cope with life|face (?:tomorrow|another day|life|anything))"),

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.safety.detector import assess
-from bot.safety.evaluation import DEFAULT_EVAL_PATH, read_labelled
+from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
 
 CRISIS = [
     # active ideation
@@ -360,7 +360,7 @@ def test_empty_and_blank_messages() -> None:
 
 # --- properties ----------------------------------------------------------------------
 
-_SAMPLES = [item.text for item in read_labelled(DEFAULT_EVAL_PATH)] + CRISIS + NOT_CRISIS
+_SAMPLES = [item.text for item in read_examples(LEGACY_EVAL_PATH)] + CRISIS + NOT_CRISIS
 _INVISIBLE = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
 
 

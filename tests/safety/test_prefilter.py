@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.safety import assess
+from bot.safety.detector import assess
 from bot.safety.detector import (
     assess_normalised,
     assess_ungated,
     gated_families,
     matching_families,
 )
-from bot.safety.evaluation import DEFAULT_EVAL_PATH, read_labelled
+from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
 from bot.safety.normalise import normalise, normalise_detail, squeeze_pattern
 from bot.safety.prefilter import build_gate
 from bot.safety.rules import CANCELS, FAMILIES, expand
@@ -142,7 +142,7 @@ def test_gate_never_changes_a_verdict_on_noise(text: str) -> None:
 
 
 def test_eval_set_same_verdict_gated_and_ungated() -> None:
-    items = read_labelled(DEFAULT_EVAL_PATH)
+    items = read_examples(LEGACY_EVAL_PATH)
     assert len(items) >= 300
     for item in items:
         _same_both_ways(item.text)

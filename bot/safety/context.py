@@ -1,0 +1,50 @@
+"""The conversation-context layer: risk that shows only across several messages.
+
+One job: decide whether a message, read together with the few messages before it,
+says more than it says alone.  "I'm so tired of all of it" is a concern at most;
+"anyway I sorted out who takes the dog" is nothing alone; one after the other they
+are someone putting their affairs in order.
+
+What is remembered lives in the conversation state (sealed at rest like the rest
+of it, gone with ``/forget``), never in logs: the last :data:`WINDOW` messages
+that got *no* verdict, for at most :data:`MEMORY`.  Once a message gets a verdict
+the window starts afresh, so one disclosure is answered once, not again with
+every "ok" that follows it.
+
+Only the learned model reads the joined window (the rules read one message at a
+time).  Context can raise a verdict, never lower one below what the message earns
+alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+__all__ = ["MAX_REMEMBERED_CHARS", "MEMORY", "WINDOW", "joined", "remember"]
+
+WINDOW = 3
+"""How many earlier messages are read with the new one."""
+MEMORY = timedelta(hours=6)
+"""How long an earlier message still counts as part of the same moment."""
+MAX_REMEMBERED_CHARS = 400
+"""Only the end of a long message is kept: risk in it was judged when it came."""
+
+
+def remember(
+    window: Sequence[str], since: datetime | None, text: str, now: datetime, *, verdict: bool
+) -> tuple[list[str], datetime | None]:
+    """The window after a message: emptied by a verdict, else the message added
+    (the oldest dropped past :data:`WINDOW`); a stale window is emptied first."""
+    if verdict:
+        return [], None
+    kept = list(window) if since is not None and now - since <= MEMORY else []
+    text = text.strip()
+    if text:
+        kept.append(text[-MAX_REMEMBERED_CHARS:])
+    return kept[-WINDOW:], now
+
+
+def joined(window: Sequence[str], text: str) -> str:
+    """The earlier messages and the new one as one text, one message a line."""
+    return "\n".join([*window, text])

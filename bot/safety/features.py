@@ -1,0 +1,74 @@
+"""Features for the learned crisis classifier: hashed word and character n-grams.
+
+One job: turn normalised text (see :mod:`bot.safety.normalise`) into the sorted,
+unique feature ids the linear model of :mod:`bot.safety.classifier` reads, the
+same way at training time and at run time.
+
+* word unigrams and bigrams: "want to", "to die";
+* character 3- to 5-grams of the words joined by single spaces, with a space at
+  each end: they carry meaning across inflections, typos and languages written
+  without spaces (Japanese), where no word list reaches.
+
+Each feature is hashed with CRC-32 (stable across processes and machines, unlike
+Python's salted ``hash``) into :data:`DIMENSIONS` buckets.  A few collisions cost
+a little accuracy and save shipping a vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from zlib import crc32
+
+__all__ = ["DIMENSIONS", "feature_ids", "segments", "words"]
+
+DIMENSIONS = 1 << 18
+_MASK = DIMENSIONS - 1
+_CHAR_SIZES = (3, 4, 5)
+_WORD = re.compile(r"[^\W_]+")
+# Sentence ends, and the words that start a new thought in a run-on message.
+_SEGMENT_BREAK = re.compile(r"[.!?;\n。！？]+|\s(?:but|and then|anyway|also|btw|so yeah)\s")
+_MAX_SEGMENT_WORDS = 24
+
+
+def words(text: str) -> list[str]:
+    """The words of normalised ``text`` (letters and digits; punctuation dropped)."""
+    return _WORD.findall(text)
+
+
+def feature_ids(text: str) -> list[int]:
+    """The sorted, unique hashed feature ids of normalised ``text``."""
+    tokens = words(text)
+    ids: set[int] = set()
+    add = ids.add
+    previous = "<s>"
+    for token in tokens:
+        add(crc32(("w" + token).encode()) & _MASK)
+        add(crc32(("b" + previous + " " + token).encode()) & _MASK)
+        previous = token
+    add(crc32(("b" + previous + " </s>").encode()) & _MASK)
+    joined = " " + " ".join(tokens) + " "
+    length = len(joined)
+    for size in _CHAR_SIZES:
+        for start in range(length - size + 1):
+            add(crc32(joined[start : start + size].encode()) & _MASK)
+    return sorted(ids)
+
+
+def segments(text: str) -> list[str]:
+    """The parts of a long message read on their own, so that one sentence of
+    risk is not diluted by ten of everyday talk: sentences, and windows of at most
+    :data:`_MAX_SEGMENT_WORDS` words within a long sentence.  A message of one
+    short sentence has no segments beyond itself (an empty list)."""
+    parts = [p.strip() for p in _SEGMENT_BREAK.split(text) if p and p.strip()]
+    out: list[str] = []
+    for part in parts:
+        tokens = part.split()
+        if len(tokens) <= _MAX_SEGMENT_WORDS:
+            out.append(part)
+            continue
+        step = _MAX_SEGMENT_WORDS // 2
+        for start in range(0, len(tokens) - step, step):
+            out.append(" ".join(tokens[start : start + _MAX_SEGMENT_WORDS]))
+    if len(out) == 1 and out[0] == text.strip():
+        return []
+    return out

@@ -1,0 +1,120 @@
+"""The crisis detector as layers behind one seam: :class:`Detector`.
+
+One job: combine the layers into one verdict for one message.
+
+1. **normalise** (:mod:`bot.safety.normalise`): one canonical spelling.
+2. **rules** (:mod:`bot.safety.detector`): high-precision phrases, with negation,
+   idiom, media and accident vetoes.  A rule's crisis stands.
+3. **learned model** (:mod:`bot.safety.classifier`): the second opinion for
+   wording no rule names, in every language of the corpus.  Its crisis
+   threshold makes a crisis, its risk threshold a concern.
+4. **context** (:mod:`bot.safety.context`): the earlier messages of the moment,
+   read with this one by the model; raises a verdict, never lowers it.
+
+``crisis`` where the evidence is strong; ``concern`` ("are you safe right now?")
+where it is weaker: a concern costs the person one question, silence may cost far
+more, so a layer that is unsure says concern.
+
+The detector keeps no state between calls (the caller holds the context) and
+never logs text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from bot.safety.classifier import Classifier, Scores
+from bot.safety.context import joined
+from bot.safety.detector import assess_normalised
+from bot.safety.normalise import normalise, normalise_detail
+from bot.types import NO_RISK, Assessment, RiskLevel
+
+__all__ = ["Detector", "default_detector"]
+
+# The rule reasons that name a topic other than suicide.
+_RULE_TOPICS = {
+    "self_harm": "self_harm",
+    "danger_from_other": "abuse",
+}
+_RANK: dict[RiskLevel, int] = {"none": 0, "concern": 1, "crisis": 2}
+MIN_LETTERS = 4
+"""Below this many letters ("ok", "7", "I") the model is not asked."""
+
+
+class Detector:
+    """Rules, then the model, then context; see the module docstring."""
+
+    def __init__(self, classifier: Classifier | None) -> None:
+        self.classifier = classifier
+
+    def __call__(self, text: str, context: Sequence[str] = ()) -> Assessment:
+        return self.assess(text, context)
+
+    def assess(self, text: str, context: Sequence[str] = ()) -> Assessment:
+        """The verdict on ``text``, read after the earlier messages in ``context``."""
+        norm = normalise_detail(text)
+        if not norm.text:
+            return NO_RISK
+        ruled = assess_normalised(norm)
+        model = self.classifier
+        if model is None or sum(c.isalpha() for c in norm.text) < MIN_LETTERS:
+            # "ok", "7", "I": too little for a model to read; the rules have spoken
+            return _with_topic(ruled)
+        scores = model.score(norm.text)
+        level = ruled.level
+        reasons = list(ruled.reasons)
+        if ruled.level != "crisis":
+            if scores.crisis >= model.thresholds.crisis:
+                level = "crisis"
+                reasons.append("model")
+            elif scores.risk >= model.thresholds.concern and level == "none":
+                level = "concern"
+                reasons.append("model")
+        if level != "crisis" and context:
+            window = model.score(joined([normalise(c) for c in context], norm.text))
+            raised = self._from_context(window, scores)
+            if _RANK[raised] > _RANK[level]:
+                level = raised
+                reasons.append("context")
+        if level == "none":
+            return NO_RISK
+        return Assessment(level=level, reasons=tuple(dict.fromkeys(reasons)),
+                          topic=_topic(ruled, scores))
+
+    def _from_context(self, window: Scores, alone: Scores) -> RiskLevel:
+        """The verdict the window earns.  A crisis needs this message to carry some
+        risk of its own, so that a harmless reply after a sad hour stays a concern."""
+        assert self.classifier is not None
+        thresholds = self.classifier.thresholds
+        if window.crisis >= thresholds.crisis and alone.risk >= thresholds.concern / 2:
+            return "crisis"
+        if window.risk >= thresholds.concern:
+            return "concern"
+        return "none"
+
+
+def _with_topic(ruled: Assessment) -> Assessment:
+    """A rules-only verdict, with the topic its reasons name."""
+    if ruled.level == "none":
+        return ruled
+    topic = next((_RULE_TOPICS[r] for r in ruled.reasons if r in _RULE_TOPICS), "suicide")
+    return Assessment(level=ruled.level, reasons=ruled.reasons, topic=topic)
+
+
+def _topic(ruled: Assessment, scores: Scores) -> str:
+    """What the disclosure is about: a rule's named signal first, else the model's."""
+    for reason in ruled.reasons:
+        if reason in _RULE_TOPICS:
+            return _RULE_TOPICS[reason]
+    if ruled.level == "crisis" and scores.topic in ("abuse", "self_harm"):
+        # the rules saw suicide language; the model's guess must not replace it
+        return "suicide" if "ideation" in ruled.reasons else scores.topic
+    return scores.topic
+
+
+@cache
+def default_detector() -> Detector:
+    """The detector with the shipped model, loaded once (read-only data, like the
+    compiled rule tables)."""
+    return Detector(Classifier.load())
