@@ -1,13 +1,13 @@
-"""Benchmark the crisis detector: time per message, on the eval set and on chat.
+"""Benchmark the crisis detector: time per message, every layer, on chat in 14 languages.
 
-One job: print (and return) how long :func:`bot.safety.detector.assess` takes
-per message, as the median and the 99th percentile in milliseconds, over two
-sets: every message of ``bot/safety/data/eval.tsv`` (crisis-heavy, the hard
-case) and typical answers from the belief flow (the common case, which the gate
-of :mod:`bot.safety.prefilter` should settle without running any rule family).
-Each message is assessed once to warm up, then many times over, each call timed
-on its own.  ``--ungated`` also times the detector with every family run, to show
-what the gate saves.  Run it as
+One job: print (and return) how long :func:`bot.safety.assess` takes per message
+(normalise, rules, the learned model and, in the ``context`` rows, two earlier
+messages read with it), as the median and the 99th percentile in milliseconds,
+over two sets: every single message of the training corpus (all its languages,
+crisis-heavy, the hard case) and typical answers from the belief flow (the common
+case).  The rules alone are timed beside them.  Each message is assessed once to
+warm up, then timed call by call.  ``--ungated`` also times the rules with every
+family run, to show what the gate saves.  Run it as
 ``python -m benchmarks.bench_safety [--json] [--rounds N] [--ungated]``.
 
 Benchmarks print figures; tests never assert times (machines differ).
@@ -21,14 +21,20 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-from bot.safety.detector import assess, assess_ungated
-from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
+from bot.safety import assess as assess_layers
+from bot.safety.corpus import read_corpus
+from bot.safety.detector import assess as assess_rules
+from bot.safety.detector import assess_ungated
 from bot.safety.normalise import normalise, normalise_detail
 from bot.types import Assessment
 
 __all__ = ["TYPICAL", "run"]
 
-TARGET_MEDIAN_MS = 0.2
+TARGET_MEDIAN_MS = 1.0
+TARGET_P99_MS = 5.0
+# What a person said just before, for the context layer's share of the time.
+CONTEXT = ("work was long and my manager was on my case again",
+           "I'm so tired of everything honestly")
 
 # What people type in the belief flow when nothing is wrong: their own words for
 # a hard moment, and the short answers around them.
@@ -89,14 +95,19 @@ def _ungated(text: str) -> Assessment:
     return assess_ungated(normalise_detail(text))
 
 
+def _with_context(text: str) -> Assessment:
+    return assess_layers(text, CONTEXT)
+
+
 def run(
-    json_output: bool = False, rounds: int = 30, ungated: bool = False
+    json_output: bool = False, rounds: int = 3, ungated: bool = False
 ) -> dict[str, float | int | bool]:
-    """Time ``assess`` over the eval set and the typical answers; print and return."""
-    texts = [item.text for item in read_examples(LEGACY_EVAL_PATH)]
+    """Time every layer together (and the rules alone) over the training corpus in
+    all its languages and over typical answers; print and return the figures."""
+    texts = [e.text for e in read_corpus() if len(e.messages) == 1]
     typical_rounds = max(1, rounds * len(texts) // len(TYPICAL))
     sets: dict[str, tuple[Sequence[str], int]] = {
-        "eval": (texts, rounds),
+        "corpus": (texts, rounds),
         "typical": (TYPICAL, typical_rounds),
     }
     result: dict[str, float | int | bool] = {
@@ -104,33 +115,38 @@ def run(
         "typical_messages": len(TYPICAL),
         "rounds": rounds,
         "target_median_ms": TARGET_MEDIAN_MS,
+        "target_p99_ms": TARGET_P99_MS,
     }
+    timed: list[tuple[str, str, Callable[[str], object], Sequence[str], int]] = []
     for name, (items, n) in sets.items():
-        for key, value in _time(assess, items, n).items():
-            result[f"{name}_{key}"] = value
+        timed.append((name, "", assess_layers, items, n))
+        timed.append((name, "context_", _with_context, items, n))
+        timed.append((name, "rules_", assess_rules, items, n))
         if ungated:
-            for key, value in _time(_ungated, items, n).items():
-                result[f"{name}_ungated_{key}"] = value
+            timed.append((name, "ungated_", _ungated, items, n))
+    for name, variant, fn, items, n in timed:
+        for key, value in _time(fn, items, n).items():
+            result[f"{name}_{variant}{key}"] = value
     result["normalise_median_ms"] = _time(normalise, texts, rounds)["median_ms"]
-    # the old keys, for anyone reading them
-    result["median_ms"] = result["eval_median_ms"]
-    result["p99_ms"] = result["eval_p99_ms"]
-    result["max_ms"] = result["eval_max_ms"]
-    result["meets_target"] = float(result["eval_median_ms"]) < TARGET_MEDIAN_MS
+    result["median_ms"] = result["corpus_median_ms"]
+    result["p99_ms"] = result["corpus_p99_ms"]
+    result["meets_target"] = (float(result["corpus_context_median_ms"]) < TARGET_MEDIAN_MS
+                              and float(result["corpus_context_p99_ms"]) < TARGET_P99_MS)
     if json_output:
         print(json.dumps(result, indent=2))
         return result
-    lines = [f"assess per message ({rounds} rounds; target median < {TARGET_MEDIAN_MS} ms)"]
-    for name, (items, _) in sets.items():
-        variants = ["", "ungated_"] if ungated else [""]
-        for variant in variants:
-            label = f"{name} ({len(items)} msgs){' ungated' if variant else ''}"
-            lines.append(
-                f"  {label:28s} median {result[f'{name}_{variant}median_ms']:.4f} ms   "
-                f"p99 {result[f'{name}_{variant}p99_ms']:.4f} ms   "
-                f"max {result[f'{name}_{variant}max_ms']:.4f} ms"
-            )
-    lines.append(f"  of which normalise (eval): median {result['normalise_median_ms']:.4f} ms")
+    lines = [f"assess per message ({rounds} rounds; every layer; target median < "
+             f"{TARGET_MEDIAN_MS} ms, p99 < {TARGET_P99_MS} ms)"]
+    labels = {"": "all layers", "context_": "all layers + context", "rules_": "rules only",
+              "ungated_": "rules ungated"}
+    for name, variant, _, items, _ in timed:
+        label = f"{name} ({len(items)} msgs) {labels[variant]}"
+        lines.append(
+            f"  {label:44s} median {result[f'{name}_{variant}median_ms']:.4f} ms   "
+            f"p99 {result[f'{name}_{variant}p99_ms']:.4f} ms   "
+            f"max {result[f'{name}_{variant}max_ms']:.4f} ms"
+        )
+    lines.append(f"  of which normalise (corpus): median {result['normalise_median_ms']:.4f} ms")
     print("\n".join(lines))
     return result
 
@@ -138,7 +154,7 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_safety")
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
-    parser.add_argument("--rounds", type=int, default=30, help="passes over the eval set")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the corpus")
     parser.add_argument(
         "--ungated", action="store_true", help="also time with every rule family run"
     )

@@ -1,0 +1,149 @@
+"""The layered detector as a person meets it: false alarms gone, fresh wording seen,
+context across messages, and every typed text read (command words included)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.safety import Detector, assess
+from bot.safety.classifier import Classifier
+from bot.types import NO_RISK, Assessment
+from tests.harness import Bot
+from tests.test_runtime import onboarded
+
+# The everyday words of a self-compassion bot, which the old rules read as crisis.
+EVERYDAY = [
+    "I am proud of myself today",
+    "I want to take care of myself",
+    "I feel ashamed of myself",
+    "I'm so ashamed of myself for shouting at the kids",
+    "I need to be kind to myself",
+    "I hate myself for snapping at her",
+    "I took the day off, first time in months, proud of myself",
+    "honestly I'm just so disappointed in myself",
+    "I don't know",
+    "not sure",
+    "yes please",
+    "7",
+    "this traffic is killing me",
+    "lol I'm dead 💀 that meme",
+    "I'm not suicidal, just really tired",
+]
+
+# Wordings the first-wave rules never saw (from the issue).
+FRESH = [
+    "suicide",
+    "suicide thoughts",
+    "i have pills saved up to overdose",
+    "it would be easier if I didn't wake up",
+    "i want to d i e",
+    "i want to k.i.l.l myself",
+    "i want to 💀",
+    "💊💊💊 all of them tonight",
+    "I don't see the point in anything anymore",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_words_are_not_a_crisis(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+@pytest.mark.parametrize("text", FRESH)
+def test_fresh_wording_gets_at_least_a_safety_question(text: str) -> None:
+    assert assess(text).level != "none", text
+
+
+def test_many_negated_sentences_cannot_hide_a_disclosure() -> None:
+    text = "I'm not suicidal. " * 24 + "But tonight I am going to kill myself."
+    assert assess(text).level == "crisis"
+    long_ = "Work was fine and the weather was nice. " * 30 + "I want to end my life tonight."
+    assert assess(long_).level == "crisis"
+
+
+def test_the_disclosure_names_its_topic_so_the_right_lines_come_first() -> None:
+    assert assess("my dad hits me every night and I'm scared to go home").topic == "abuse"
+    assert assess("I cut myself again last night").topic == "self_harm"
+    assert assess("I want to kill myself").topic == "suicide"
+
+
+def test_context_raises_risk_that_no_single_message_shows() -> None:
+    first = "I'm so tired of all of it, honestly"
+    second = "anyway I sorted out who takes the dog and wrote letters to everyone"
+    assert assess(second).level != "crisis"
+    assert assess(second, [first]).level != "none"
+    # context raises, never lowers
+    assert assess("I want to die", ["I had a lovely day"]).level == "crisis"
+
+
+def test_context_is_harmless_after_an_ordinary_chat() -> None:
+    assert assess("anyway what's for dinner", ["work was long", "the bus was late"]).level \
+        == "none"
+
+
+def test_without_a_model_the_rules_alone_decide() -> None:
+    rules_only = Detector(None)
+    assert rules_only.assess("I want to kill myself tonight").level == "crisis"
+    assert rules_only.assess("i have pills saved up to overdose").level in ("none", "concern",
+                                                                             "crisis")
+    assert rules_only.assess("I am proud of myself").level == "none"
+
+
+def test_the_shipped_model_loads_and_says_what_it_was_trained_on() -> None:
+    model = Classifier.load()
+    assert int(str(model.meta["examples"])) >= 5000
+    assert 0 < model.thresholds.concern < 1 and 0 < model.thresholds.crisis < 1
+
+
+@pytest.mark.parametrize("command", ["talk", "start", "checkin", "journal", "nonsense"])
+async def test_words_after_any_command_are_assessed_first(bot: Bot, command: str) -> None:
+    ana = await onboarded(bot, "ana")
+    lines = "\n".join(await ana.command(command, "I want to kill myself tonight"))
+    assert "Samaritans" in lines, lines
+
+
+async def test_a_start_payload_with_crisis_words_gets_crisis_lines(bot: Bot) -> None:
+    lines = "\n".join(await bot.person().command("start", "i want to die"))
+    assert "findahelpline" in lines.casefold(), lines
+
+
+async def test_a_worrying_answer_mid_exercise_gets_the_safety_question(bot: Bot) -> None:
+    ana = await onboarded(bot, "ana")
+    await ana.command("talk")
+    lines = "\n".join(await ana.say("I don't see the point in anything anymore"))
+    assert "safe" in lines.casefold(), lines
+
+
+async def test_the_context_window_lives_in_the_state_and_goes_with_a_verdict(
+    tmp_path: Path,
+) -> None:
+    seen: list[tuple[str, tuple[str, ...]]] = []
+
+    def assessor(text: str, context: Sequence[str] = ()) -> Assessment:
+        seen.append((text, tuple(context)))
+        return Assessment("concern", ("test",)) if text == "worrying" else NO_RISK
+
+    bot = Bot(tmp_path / "bot.db", assessor=assessor)
+    await bot.start()
+    try:
+        ana = await onboarded(bot, "ana")
+        await ana.say("first")
+        await ana.say("second")
+        await ana.say("worrying")
+        await ana.say("after")
+        await bot.restart()
+        await ana.say("later")
+        bot.clock.now += timedelta(hours=7)
+        await ana.say("next day")
+    finally:
+        await bot.stop()
+    contexts = dict(seen)
+    assert contexts["second"][-1] == "first"
+    assert contexts["worrying"][-2:] == ("first", "second")
+    assert contexts["after"] == (), "a verdict empties the window"
+    assert contexts["later"] == ("after",), "the window is kept in the stored state"
+    assert contexts["next day"] == (), "an old window is forgotten"
