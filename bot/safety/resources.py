@@ -1,12 +1,20 @@
 """Crisis resources by country: load them, pick a country's, and show them.
 
 One job: turn ``data/resources.yaml`` into validated, immutable models and
-answer "what should this person call?".  :func:`load_resources` reads the book;
+answer "what should this person call?".  :func:`load_resources` reads the book
+(:func:`load_resources_text` reads one from a string);
 :meth:`ResourceBook.for_country` gives a country's emergency number and lines,
 or the international directory when the country is unknown (the result says so);
 :func:`country_from_text` reads what a person typed ("UK", "Deutschland", "the
 states", "🇩🇪") into a country code; :func:`format_resources` makes a short
 plain-text block for a phone screen, emergency number first.
+
+A crisis may carry a :data:`Topic`: what the person disclosed.  ``suicide`` is
+the default and is answered by a country's ``lines``; the other topics
+(``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``) may have their own
+lines under a country's ``topics``, which :func:`format_resources` puts first
+when given that topic.  An overdose always opens with "call the emergency number
+now", whatever the country.
 
 The data file is found next to this module, so an installed package works too.
 Nothing here keeps state between calls: pass a loaded book around rather than
@@ -18,20 +26,38 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bot.dialogue.loader import load_yaml_strict, yaml_problem
 
 __all__ = [
     "DEFAULT_RESOURCES_PATH",
+    "TOPICS",
     "CountryResources",
     "Line",
     "ResourceBook",
+    "Topic",
     "country_from_text",
     "format_resources",
     "load_resources",
+    "load_resources_text",
 ]
+
+Topic = Literal["suicide", "self_harm", "abuse", "eating_disorder", "overdose"]
+"""What a crisis is about.  ``suicide`` is the default; its lines are ``lines``."""
+TOPICS: tuple[Topic, ...] = get_args(Topic)
+# The topics a country may list lines for (suicide lines are the country's ``lines``).
+_TOPIC_KEYS: tuple[Topic, ...] = tuple(t for t in TOPICS if t != "suicide")
 
 DEFAULT_RESOURCES_PATH = Path(__file__).parent / "data" / "resources.yaml"
 INTERNATIONAL = "INTERNATIONAL"
@@ -71,7 +97,38 @@ class CountryResources(_Model):
     note: str | None = None
     source: str = Field(min_length=1)
     lines: tuple[Line, ...] = Field(min_length=1)
+    topics: dict[Topic, tuple[Line, ...]] = Field(default_factory=dict)
     is_fallback: bool = False
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _check_topics(cls, value: Any, info: ValidationInfo) -> Any:
+        code = info.data.get("code", "?")
+        where = "international" if code == INTERNATIONAL else f"country {code}"
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: 'topics' must be a mapping of topic to lines")
+        for key, lines in value.items():
+            if key == "suicide":
+                raise ValueError(
+                    f"{where}: topic 'suicide' is not listed under topics; "
+                    "suicide lines are the country's 'lines'"
+                )
+            if key not in _TOPIC_KEYS:
+                raise ValueError(
+                    f"{where}: unknown topic {key!r} (expected one of {', '.join(_TOPIC_KEYS)})"
+                )
+            if not lines:
+                raise ValueError(f"{where}: topic {key!r} has no lines; leave it out instead")
+        return value
+
+    def topic_lines(self, topic: Topic | str | None) -> tuple[Line, ...]:
+        """This country's own lines for ``topic`` (none for ``suicide`` or an unknown topic)."""
+        for key, lines in self.topics.items():
+            if key == topic:
+                return lines
+        return ()
 
 
 class ResourceBook(_Model):
@@ -99,6 +156,10 @@ class ResourceBook(_Model):
             if entry is not None:
                 return entry
         return self.international
+
+    def topic_lines(self, code: str | None, topic: Topic | str | None) -> tuple[Line, ...]:
+        """The lines for ``topic`` in country ``code`` (the international ones if unknown)."""
+        return self.for_country(code).topic_lines(topic)
 
     def country_from_text(self, text: str) -> str | None:
         """The code of the country in this book that ``text`` names, if any."""
@@ -128,9 +189,15 @@ def _parse_book(raw: Any, where: str) -> ResourceBook:
 
 def load_resources(path: Path | str = DEFAULT_RESOURCES_PATH) -> ResourceBook:
     """Read and validate a resources file (the shipped one by default)."""
-    where = str(path)
-    with Path(path).open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+    return load_resources_text(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def load_resources_text(text: str, where: str = "<resources>") -> ResourceBook:
+    """Validate a resources book given as YAML text; ``where`` names it in errors."""
+    try:
+        raw = load_yaml_strict(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{where}: {yaml_problem(exc)}") from exc
     return _parse_book(raw, where)
 
 
@@ -217,17 +284,66 @@ def _describe(line: Line) -> str:
     return f"{line.name}: {detail}{suffix}"
 
 
-def format_resources(res: CountryResources) -> str:
-    """A short plain-text block: the emergency number first, then the lines."""
-    out: list[str] = []
+# A short plain heading over a topic's own lines.
+_TOPIC_HEADINGS: dict[Topic, str] = {
+    "self_harm": "Support with self-harm:",
+    "abuse": "If someone is hurting you, or a child is being hurt:",
+    "eating_disorder": "Support with eating and food:",
+    "overdose": "More medical help:",
+}
+# After an overdose the emergency line is already first; this leads into the usual lines.
+_TALK = "To talk to someone:"
+_DELAYED = "Some effects can take hours to show, so please don't wait."
+
+
+def _overdose_first(res: CountryResources) -> list[str]:
+    """Call the emergency number now, even feeling fine: always the first words."""
     if res.emergency:
         note = f" ({res.emergency_note})" if res.emergency_note else ""
-        out.append(f"In immediate danger: call {res.emergency}{note}.")
-    else:
-        out.append(res.note or "In immediate danger: call your local emergency number.")
-    for line in res.lines:
-        entry = _describe(line)
-        if res.is_fallback and line.url and line.url not in entry:
-            entry = f"{entry} {line.url}"
-        out.append(entry)
+        return [
+            f"Please call {res.emergency}{note} now, even if you feel fine, "
+            "or go to the nearest emergency department.",
+            _DELAYED,
+        ]
+    return [
+        "Please call your local emergency number now, even if you feel fine, "
+        "or go to the nearest emergency department.",
+        f"112 works from mobiles in much of the world. {_DELAYED}",
+    ]
+
+
+def _entry(res: CountryResources, line: Line) -> str:
+    entry = _describe(line)
+    if res.is_fallback and line.url and line.url not in entry:
+        entry = f"{entry} {line.url}"
+    return entry
+
+
+def format_resources(res: CountryResources, topic: Topic | str | None = None) -> str:
+    """A short plain-text block: the emergency number first, then the lines.
+
+    With a ``topic`` (what the person disclosed) the country's lines for it come
+    first under a short heading, then the emergency number and the usual lines.
+    For ``overdose`` the first line always says to call the emergency number now
+    (or go to an emergency department), known country or not.  ``None`` and
+    ``suicide`` give the usual block; so does a topic this module does not know,
+    because a crisis reply must never fail over a label."""
+    chosen = next((known for known in _TOPIC_HEADINGS if known == topic), None)
+    out: list[str] = []
+    if chosen == "overdose":
+        out.extend(_overdose_first(res))
+    own = res.topic_lines(chosen)
+    if own and chosen is not None:
+        out.append(_TOPIC_HEADINGS[chosen])
+        out.extend(_entry(res, line) for line in own)
+    if chosen != "overdose":
+        if res.emergency:
+            note = f" ({res.emergency_note})" if res.emergency_note else ""
+            out.append(f"In immediate danger: call {res.emergency}{note}.")
+        else:
+            out.append(res.note or "In immediate danger: call your local emergency number.")
+    shown = {line.name for line in own}
+    if chosen == "overdose":
+        out.append(_TALK)
+    out.extend(_entry(res, line) for line in res.lines if line.name not in shown)
     return "\n".join(out)

@@ -147,3 +147,13 @@ async def test_the_context_window_lives_in_the_state_and_goes_with_a_verdict(
     assert contexts["after"] == (), "a verdict empties the window"
     assert contexts["later"] == ("after",), "the window is kept in the stored state"
     assert contexts["next day"] == (), "an old window is forgotten"
+
+
+async def test_abuse_and_overdose_get_their_own_lines_first(bot: Bot) -> None:
+    ana = await onboarded(bot, "ana")
+    lines = "\n".join(await ana.say("my partner hits me and I'm scared to go home tonight"))
+    assert "Domestic Abuse Helpline" in lines, lines
+    assert lines.index("Domestic Abuse Helpline") < lines.index("Samaritans")
+    ben = await onboarded(bot, "ben")
+    lines = "\n".join(await ben.say("I took a whole box of paracetamol an hour ago"))
+    assert "999" in lines and "even if you feel fine" in lines, lines
