@@ -4,7 +4,9 @@ One job: combine the layers into one verdict for one message.
 
 1. **normalise** (:mod:`bot.safety.normalise`): one canonical spelling.
 2. **rules** (:mod:`bot.safety.detector`): high-precision phrases, with negation,
-   idiom, media and accident vetoes.  A rule's crisis stands.
+   idiom, media and accident vetoes, in depth for English, Spanish, French,
+   German and Portuguese; phrase lexicons (:mod:`bot.safety.lexicon`) for the
+   other languages.  A rule's crisis stands.
 3. **learned model** (:mod:`bot.safety.classifier`): the second opinion for
    wording no rule names, in every language of the corpus.  Its crisis
    threshold makes a crisis, its risk threshold a concern.
@@ -21,13 +23,15 @@ never logs text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
 from bot.safety.classifier import Classifier, Scores
 from bot.safety.context import joined
 from bot.safety.detector import assess_normalised
-from bot.safety.normalise import normalise, normalise_detail
+from bot.safety.lexicon import Lexicon, load_lexicons
+from bot.safety.normalise import Normalised, normalise, normalise_detail
 from bot.types import NO_RISK, Assessment, RiskLevel
 
 __all__ = ["Detector", "default_detector"]
@@ -45,8 +49,9 @@ MIN_LETTERS = 4
 class Detector:
     """Rules, then the model, then context; see the module docstring."""
 
-    def __init__(self, classifier: Classifier | None) -> None:
+    def __init__(self, classifier: Classifier | None, lexicon: Lexicon | None = None) -> None:
         self.classifier = classifier
+        self.lexicon = lexicon
 
     def __call__(self, text: str, context: Sequence[str] = ()) -> Assessment:
         return self.assess(text, context)
@@ -56,7 +61,7 @@ class Detector:
         norm = normalise_detail(text)
         if not norm.text:
             return NO_RISK
-        ruled = assess_normalised(norm)
+        ruled = self._rules(norm)
         model = self.classifier
         if model is None or sum(c.isalpha() for c in norm.text) < MIN_LETTERS:
             # "ok", "7", "I": too little for a model to read; the rules have spoken
@@ -80,7 +85,21 @@ class Detector:
         if level == "none":
             return NO_RISK
         return Assessment(level=level, reasons=tuple(dict.fromkeys(reasons)),
-                          topic=_topic(ruled, scores))
+                          topic=_topic(ruled, scores, norm.text))
+
+    def _rules(self, norm: Normalised) -> Assessment:
+        """The rule tables, then the phrase lexicons of the other languages."""
+        ruled = assess_normalised(norm)
+        if ruled.level == "crisis" or self.lexicon is None:
+            return ruled
+        hits = self.lexicon.hits(norm.text)
+        if not hits:
+            return ruled
+        level: RiskLevel = "crisis" if any(h.level == "crisis" for h in hits) else "concern"
+        if _RANK[level] <= _RANK[ruled.level]:
+            return ruled
+        reasons = (*ruled.reasons, *dict.fromkeys(f"lexicon_{h.lang}" for h in hits))
+        return Assessment(level=level, reasons=reasons)
 
     def _from_context(self, window: Scores, alone: Scores) -> RiskLevel:
         """The verdict the window earns.  A crisis needs this message to carry some
@@ -102,8 +121,16 @@ def _with_topic(ruled: Assessment) -> Assessment:
     return Assessment(level=ruled.level, reasons=ruled.reasons, topic=topic)
 
 
-def _topic(ruled: Assessment, scores: Scores) -> str:
+# An act already taken with these is an overdose: the emergency number comes first.
+_SWALLOWED = re.compile(
+    r"\b(?:pils?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
+    r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison)\b")
+
+
+def _topic(ruled: Assessment, scores: Scores, text: str = "") -> str:
     """What the disclosure is about: a rule's named signal first, else the model's."""
+    if "act_taken" in ruled.reasons and _SWALLOWED.search(text):
+        return "overdose"
     for reason in ruled.reasons:
         if reason in _RULE_TOPICS:
             return _RULE_TOPICS[reason]
@@ -117,4 +144,4 @@ def _topic(ruled: Assessment, scores: Scores) -> str:
 def default_detector() -> Detector:
     """The detector with the shipped model, loaded once (read-only data, like the
     compiled rule tables)."""
-    return Detector(Classifier.load())
+    return Detector(Classifier.load(), load_lexicons())

@@ -26,6 +26,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +35,7 @@ from bot.safety.classifier import DEFAULT_MODEL_PATH, TOPICS, Classifier, Scores
 from bot.safety.corpus import CORPUS_DIR, Example, read_corpus, topic_of
 from bot.safety.features import DIMENSIONS, feature_ids
 from bot.safety.layers import Detector
+from bot.safety.lexicon import load_lexicons
 from bot.safety.normalise import normalise
 
 __all__ = [
@@ -106,8 +108,8 @@ class _Matrix:
     def transpose_times(self, gradient: FloatArray) -> FloatArray:
         out = np.empty((DIMENSIONS, gradient.shape[1]), dtype=np.float32)
         for head in range(gradient.shape[1]):
-            out[:, head] = np.bincount(self.indices, weights=self.values * gradient[self.rows, head],
-                                       minlength=DIMENSIONS)
+            weights = self.values * gradient[self.rows, head]
+            out[:, head] = np.bincount(self.indices, weights=weights, minlength=DIMENSIONS)
         return out
 
 
@@ -146,8 +148,11 @@ def fit(examples: Sequence[Example], settings: TrainingSettings = TrainingSettin
         (DIMENSIONS, _HEADS), dtype=np.float32)
     weights = np.zeros((DIMENSIONS, _HEADS), dtype=np.float32)
     bias = np.zeros(_HEADS, dtype=np.float32)
-    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
-    m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
+    # Adam's moment estimates (numpy may widen them to float64; they are transient)
+    m_w: npt.NDArray[Any] = np.zeros_like(weights)
+    v_w: npt.NDArray[Any] = np.zeros_like(weights)
+    m_b: npt.NDArray[Any] = np.zeros_like(bias)
+    v_b: npt.NDArray[Any] = np.zeros_like(bias)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, settings.steps + 1):
         logits = matrix.times(weights * scale) + bias
@@ -198,7 +203,7 @@ def folds_of(examples: Sequence[Example], folds: int, seed: int) -> list[int]:
     groups: dict[tuple[str, str], list[int]] = {}
     for i, ex in enumerate(examples):
         groups.setdefault((ex.label, ex.lang), []).append(i)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible shuffle, not a secret
     fold = [0] * len(examples)
     offset = 0
     for key in sorted(groups):
@@ -249,7 +254,8 @@ def cross_validate_detectors(
     fold, models, texts = _fold_models(examples, settings, progress)
     oof = [models[fold[i]].score(texts[i]) for i in range(len(examples))]
     thresholds = choose_thresholds(examples, oof)
-    detectors = [Detector(Classifier(m.weights, m.bias, thresholds)) for m in models]
+    lexicon = load_lexicons()
+    detectors = [Detector(Classifier(m.weights, m.bias, thresholds), lexicon) for m in models]
     return [detectors[fold[i]] for i in range(len(examples))]
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.safety.detector import assess
 from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
+from bot.safety.detector import assess
 
 CRISIS = [
     # active ideation

@@ -152,7 +152,7 @@ def test_cli_classify_reads_stdin(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr("sys.stdin", io.StringIO("I am proud of myself today\nsuicide\n"))
     assert cli.main(["classify"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [line["risk"] for line in lines][0] == "none"
+    assert lines[0]["risk"] == "none"
     assert lines[1]["risk"] != "none"
 
 

@@ -19,14 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.safety.detector import assess
+from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
 from bot.safety.detector import (
+    assess,
     assess_normalised,
     assess_ungated,
     gated_families,
     matching_families,
 )
-from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
 from bot.safety.normalise import normalise, normalise_detail, squeeze_pattern
 from bot.safety.prefilter import build_gate
 from bot.safety.rules import CANCELS, FAMILIES, expand

@@ -1,0 +1,198 @@
+"""Phrase lexicons: high-precision crisis phrases for the languages without rule tables.
+
+One job: find, in normalised text, the phrases of ``data/lexicon/<lang>.yaml`` that
+mean "I am at risk now" (``crisis``) or something weaker (``concern``), unless a
+harmless phrase overlaps them (``safe``: "muoio dal ridere") or a negator stands
+just before them ("non voglio morire").  The rule tables of
+:mod:`bot.safety.rules` cover English, Spanish, French, German and Portuguese in
+depth; these lists give the other languages a first line of high-precision
+phrases, with the learned model behind them for everything else.
+
+Phrases are written in natural spelling and run through the same normaliser as
+messages, so accents, case, apostrophes and repeated letters never matter.  A
+``*`` at the end of a word lets any letters follow (``suicid*``).  In languages
+written with spaces a phrase matches whole words; in Japanese (no spaces) it
+matches anywhere, so its phrases are written specific enough for that.
+
+Every language's phrases are tried on every message: no guess at the language
+is needed, and a person who mixes two languages is still read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from bot.dialogue.loader import load_yaml_strict, yaml_problem
+from bot.safety.normalise import normalise
+
+__all__ = ["DEFAULT_LEXICON_DIR", "Lexicon", "LexiconHit", "load_lexicons"]
+
+DEFAULT_LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
+# Scripts written without spaces between words: phrases match inside runs of text.
+_UNSPACED = frozenset({"ja", "zh", "th"})
+_NEGATION_WORDS = 3
+_NEGATION_CHARS_UNSPACED = 4
+_KEYS = frozenset({"lang", "crisis", "concern", "safe", "negators"})
+
+Level = Literal["crisis", "concern"]
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconHit:
+    """A phrase that matched and was neither cancelled nor negated."""
+
+    level: Level
+    lang: str
+
+
+def _normal_words(phrase: str) -> list[tuple[str, bool]]:
+    """The phrase's words, normalised like messages, each with whether it is
+    open-ended (written with a trailing ``*``)."""
+    out: list[tuple[str, bool]] = []
+    for word in phrase.split():
+        open_ended = word.endswith("*")
+        body = normalise(word.rstrip("*"))
+        out.extend((piece, False) for piece in body.split()[:-1])
+        if body.split():
+            out.append((body.split()[-1], open_ended))
+    return out
+
+
+Kind = Literal["crisis", "concern", "safe"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    kind: Kind
+    lang: str
+    pattern: re.Pattern[str]
+
+
+def _compile(words: list[tuple[str, bool]], unspaced: bool) -> re.Pattern[str]:
+    joiner = r"\s*" if unspaced else r"\s+"
+    body = joiner.join(re.escape(w) + (r"\w*" if open_ else "") for w, open_ in words)
+    return re.compile(body if unspaced else body + r"(?!\w)")
+
+
+class Lexicon:
+    """Every language's phrases, indexed so that a message costs one dictionary
+    look-up per word (per character pair in unspaced scripts), not one scan per
+    phrase: most words start no phrase at all."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, list[_Phrase]] = {}
+        self._prefix: dict[str, list[_Phrase]] = {}
+        self._pairs: dict[str, list[_Phrase]] = {}
+        self._negators: dict[str, frozenset[str]] = {}
+        self.languages: list[str] = []
+
+    def add(self, lang: str, phrases: dict[Kind, list[str]], negators: list[str]) -> None:
+        """Index one language's phrases and negators."""
+        unspaced = lang in _UNSPACED
+        self.languages.append(lang)
+        self._negators[lang] = frozenset(normalise(n) for n in negators if normalise(n))
+        for kind, items in phrases.items():
+            for phrase in items:
+                words = _normal_words(phrase)
+                if not words:
+                    continue
+                entry = _Phrase(kind, lang, _compile(words, unspaced))
+                first, open_ = words[0]
+                if unspaced:
+                    self._pairs.setdefault(first[:2], []).append(entry)
+                elif open_:
+                    self._prefix.setdefault(first, []).append(entry)
+                else:
+                    self._first.setdefault(first, []).append(entry)
+
+    def _candidates(self, text: str) -> list[tuple[int, _Phrase]]:
+        found: list[tuple[int, _Phrase]] = []
+        for match in _WORD.finditer(text):
+            word, start = match.group(0), match.start()
+            for entry in self._first.get(word, ()):
+                found.append((start, entry))
+            if self._prefix:
+                for length in range(2, len(word) + 1):
+                    for entry in self._prefix.get(word[:length], ()):
+                        found.append((start, entry))
+        if self._pairs and not text.isascii():
+            for i in range(len(text) - 1):
+                for entry in self._pairs.get(text[i:i + 2], ()):
+                    found.append((i, entry))
+        return found
+
+    def hits(self, text: str) -> list[LexiconHit]:
+        """The crisis and concern phrases in normalised ``text`` that stand: no
+        harmless phrase overlaps them and no negator stands just before."""
+        spans: list[tuple[int, int, _Phrase]] = []
+        for start, entry in self._candidates(text):
+            match = entry.pattern.match(text, start)
+            if match is not None:
+                spans.append((match.start(), match.end(), entry))
+        safe = [(lo, hi) for lo, hi, e in spans if e.kind == "safe"]
+        out: list[LexiconHit] = []
+        for lo, hi, entry in spans:
+            if entry.kind == "safe":
+                continue
+            if any(lo < s_hi and s_lo < hi for s_lo, s_hi in safe):
+                continue
+            if self._negated(text, lo, entry.lang):
+                continue
+            out.append(LexiconHit("crisis" if entry.kind == "crisis" else "concern", entry.lang))
+        return out
+
+    def _negated(self, text: str, start: int, lang: str) -> bool:
+        negators = self._negators.get(lang)
+        if not negators:
+            return False
+        if lang in _UNSPACED:
+            before = text[max(0, start - _NEGATION_CHARS_UNSPACED):start]
+            return any(n in before for n in negators)
+        words = text[:start].split()[-_NEGATION_WORDS:]
+        joined = " ".join(words)
+        return any(w in negators for w in words) or any(
+            " " in n and n in joined for n in negators)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _strings(raw: object, where: str, key: str) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        raise ValueError(f"{where}: '{key}' must be a list of non-empty strings")
+    return [x.strip() for x in raw]
+
+
+def _read(path: Path, lexicon: Lexicon) -> None:
+    """Add one language's file to ``lexicon``; ``ValueError`` names the file."""
+    where = str(path)
+    try:
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{where}: {yaml_problem(exc)}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("lang"), str):
+        raise ValueError(f"{where}: expected a mapping with 'lang' and phrase lists")
+    unknown = set(raw) - _KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    phrases: dict[Kind, list[str]] = {
+        "crisis": _strings(raw.get("crisis"), where, "crisis"),
+        "concern": _strings(raw.get("concern"), where, "concern"),
+        "safe": _strings(raw.get("safe"), where, "safe"),
+    }
+    lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"))
+
+
+def load_lexicons(directory: Path = DEFAULT_LEXICON_DIR) -> Lexicon:
+    """Every language's lexicon in ``directory``, in one index."""
+    lexicon = Lexicon()
+    for path in sorted(directory.glob("*.yaml")):
+        _read(path, lexicon)
+    return lexicon
