@@ -19,19 +19,22 @@ from __future__ import annotations
 import re
 from zlib import crc32
 
+from bot.safety.normalise import WORD_CHARS
+
 __all__ = ["DIMENSIONS", "feature_ids", "segments", "words"]
 
 DIMENSIONS = 1 << 18
 _MASK = DIMENSIONS - 1
 _CHAR_SIZES = (3, 4, 5)
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(f"[{WORD_CHARS}]+")
 # Sentence ends, and the words that start a new thought in a run-on message.
 _SEGMENT_BREAK = re.compile(r"[.!?;\n。！？]+|\s(?:but|and then|anyway|also|btw|so yeah)\s")
 _MAX_SEGMENT_WORDS = 24
 
 
 def words(text: str) -> list[str]:
-    """The words of normalised ``text`` (letters and digits; punctuation dropped)."""
+    """The words of normalised ``text`` (letters, digits and the vowel signs of Indic
+    scripts; punctuation and underscores dropped)."""
     return _WORD.findall(text)
 
 

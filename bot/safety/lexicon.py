@@ -28,7 +28,7 @@ from typing import Literal
 import yaml
 
 from bot.dialogue.loader import load_yaml_strict, yaml_problem
-from bot.safety.normalise import normalise
+from bot.safety.normalise import WORD_CHARS, normalise
 
 __all__ = ["DEFAULT_LEXICON_DIR", "Lexicon", "LexiconHit", "load_lexicons"]
 
@@ -56,7 +56,8 @@ def _normal_words(phrase: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for word in phrase.split():
         open_ended = word.endswith("*")
-        body = normalise(word.rstrip("*"))
+        # a stem is not a word: the typo fixer would "correct" suicid* to suicide
+        body = normalise(word.rstrip("*"), fix_typos=not open_ended)
         out.extend((piece, False) for piece in body.split()[:-1])
         if body.split():
             out.append((body.split()[-1], open_ended))
@@ -75,8 +76,9 @@ class _Phrase:
 
 def _compile(words: list[tuple[str, bool]], unspaced: bool) -> re.Pattern[str]:
     joiner = r"\s*" if unspaced else r"\s+"
-    body = joiner.join(re.escape(w) + (r"\w*" if open_ else "") for w, open_ in words)
-    return re.compile(body if unspaced else body + r"(?!\w)")
+    body = joiner.join(re.escape(w) + (f"[{WORD_CHARS}]*" if open_ else "")
+                       for w, open_ in words)
+    return re.compile(body if unspaced else body + f"(?![{WORD_CHARS}])")
 
 
 class Lexicon:
@@ -151,15 +153,18 @@ class Lexicon:
         if not negators:
             return False
         if lang in _UNSPACED:
-            before = text[max(0, start - _NEGATION_CHARS_UNSPACED):start]
+            before = _CLAUSE_END.split(text[max(0, start - _NEGATION_CHARS_UNSPACED):start])[-1]
             return any(n in before for n in negators)
-        words = text[:start].split()[-_NEGATION_WORDS:]
+        clause = _CLAUSE_END.split(text[:start])[-1]
+        words = clause.split()[-_NEGATION_WORDS:]
         joined = " ".join(words)
         return any(w in negators for w in words) or any(
             " " in n and n in joined for n in negators)
 
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(f"[{WORD_CHARS}]+")
+# A negation does not reach across a clause: "if it doesn't work out, I'll end it".
+_CLAUSE_END = re.compile(r"[.,!?;:\n،؟।]")
 
 
 def _strings(raw: object, where: str, key: str) -> list[str]:

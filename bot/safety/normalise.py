@@ -36,6 +36,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 __all__ = [
+    "WORD_CHARS",
     "Normalised",
     "literal_alternation",
     "normalise",
@@ -119,6 +120,17 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
 )
 _COMBINING = re.compile("[\u0300-\u036f]")
+# Arabic as people type it: short-vowel marks and the stretching stroke dropped,
+# the alef, yeh and teh marbuta variants unified, so one spelling meets another.
+# Letters that carry their mark in the letter itself, so NFD leaves them whole.
+_BARRED = str.maketrans({"ł": "l", "ı": "i", "đ": "d", "ø": "o", "ħ": "h", "ŧ": "t"})
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ARABIC_LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",
+                                 "\u0671": "\u0627", "\u0649": "\u064a", "\u0629": "\u0647"})
+WORD_CHARS = "\\w\u0900-\u0dff"
+"""What counts as part of a word: ``\\w`` misses the vowel signs of Indic scripts
+("मरना" would split at "ा"), so their blocks are named too.  For regex classes."""
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -519,8 +531,11 @@ def _join_dotted(match: re.Match[str]) -> str:
     return match.group(0).replace(match.group("sep"), "")
 
 
-def normalise_detail(text: str) -> Normalised:
-    """Normalise ``text`` and report which rewrite families fired."""
+def normalise_detail(text: str, *, fix_typos: bool = True) -> Normalised:
+    """Normalise ``text`` and report which rewrite families fired.
+
+    ``fix_typos=False`` leaves words near the typo targets alone: for the stems of
+    phrase lists ("suicid*"), which are not words of their own."""
     tags: set[str] = set()
     s = text
     if not s.isascii():
@@ -528,7 +543,9 @@ def normalise_detail(text: str) -> Normalised:
         s = unicodedata.normalize("NFKC", s)
         s = s.casefold()
         s = _COMBINING.sub("", unicodedata.normalize("NFD", s))
-        s = unicodedata.normalize("NFC", s)
+        s = unicodedata.normalize("NFC", s).translate(_BARRED)
+        if _ARABIC.search(s):
+            s = _ARABIC_MARKS.sub("", s).translate(_ARABIC_LETTERS)
     else:
         s = s.lower()
     s = s.translate(_QUOTES)
@@ -563,12 +580,13 @@ def normalise_detail(text: str) -> Normalised:
     if s != before:
         tags.add("spaced")
     s = squeeze(s)
-    s = _fix_typos(s, tags)
+    if fix_typos:
+        s = _fix_typos(s, tags)
     s = _REWRITER.apply(s, tags)
     s = _NEWLINES.sub("\n", s).strip()
     return Normalised(s, frozenset(tags))
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, *, fix_typos: bool = True) -> str:
     """The canonical form of ``text`` (see the module docstring for the steps)."""
-    return normalise_detail(text).text
+    return normalise_detail(text, fix_typos=fix_typos).text
