@@ -102,6 +102,9 @@ NOT_RESUMABLE = frozenset(
      # Choosing what to do is not work to come back to.
      "menu", "tools", "which_tool", "journal", "progress", "settings", "nudges"}
 )
+# The safety flow itself: answers here are about staying safe ("put the pills
+# away"), so only the rule tables' verdict, not the learned layers', restarts it.
+SAFETY_DIALOGUES = frozenset({CRISIS, CONCERN, SOS, "plan", "follow_up", CRISIS_FROM_GROUP})
 # Commands that work before onboarding; everything else leads there first.
 BEFORE_ONBOARDING = frozenset(
     {SOS, CRISIS, "help", "forget", "export", STOP, ONBOARDING, "plan"}
@@ -272,6 +275,9 @@ class _Run:
         what the person typed; whether it did (then nothing else answers them)."""
         risk = self.turn.risk
         current = self.state.current
+        if (current is not None and any(f.dialogue in SAFETY_DIALOGUES for f in self.state.stack)
+                and risk.learned_only):
+            return False
         if risk.level == "crisis":
             self.state.crisis_at = self.turn.now
             self.start(CRISIS, inputs={"topic": risk.topic} if risk.topic else None)

@@ -94,8 +94,16 @@ class Assessment:
     """What a verdict is about (``suicide``, ``self_harm``, ``abuse``,
     ``eating_disorder``, ``overdose``), so the matching resources come first."""
 
+    @property
+    def learned_only(self) -> bool:
+        """Whether only the learned layers (the model, the conversation context)
+        saw risk, and no rule or phrase did."""
+        return bool(self.reasons) and all(r in LEARNED_REASONS for r in self.reasons)
+
 
 NO_RISK = Assessment()
+LEARNED_REASONS = frozenset({"model", "context"})
+"""The reasons the learned layers of the safety seam give."""
 
 
 # --- outbound ---------------------------------------------------------------

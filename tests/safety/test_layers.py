@@ -157,3 +157,34 @@ async def test_abuse_and_overdose_get_their_own_lines_first(bot: Bot) -> None:
     ben = await onboarded(bot, "ben")
     lines = "\n".join(await ben.say("I took a whole box of paracetamol an hour ago"))
     assert "999" in lines and "even if you feel fine" in lines, lines
+
+
+async def test_answers_inside_the_safety_plan_are_about_staying_safe(bot: Bot) -> None:
+    ana = await onboarded(bot, "ana")
+    await ana.command("plan")
+    for answer in ["when I stop answering texts", "a hot shower", "the park",
+                   "my sister", "my GP"]:
+        await ana.say(answer)
+    await ana.say("put the pills away and give my sister the rest")
+    lines = "\n".join(await ana.command("plan"))
+    assert "6. Making my surroundings safer: put the pills away" in lines, lines
+
+
+async def test_only_the_rules_restart_the_crisis_flow_from_inside_it(tmp_path: Path) -> None:
+    def assessor(text: str, context: Sequence[str] = ()) -> Assessment:
+        if text.startswith("model says"):
+            return Assessment("crisis", ("model",), "suicide")
+        if text.startswith("rules say"):
+            return Assessment("crisis", ("ideation",), "suicide")
+        return NO_RISK
+
+    bot = Bot(tmp_path / "bot.db", assessor=assessor)
+    await bot.start()
+    try:
+        ana = await onboarded(bot, "ana")
+        assert "Samaritans" in "\n".join(await ana.say("model says so, outside the plan"))
+        await ana.command("plan")
+        assert "Samaritans" not in "\n".join(await ana.say("model says so, in the plan"))
+        assert "Samaritans" in "\n".join(await ana.say("rules say so, in the plan"))
+    finally:
+        await bot.stop()
