@@ -67,6 +67,7 @@ from bot.types import NO_RISK, Assessment, RiskLevel
 
 __all__ = [
     "Rule",
+    "about_media",
     "assess",
     "assess_normalised",
     "assess_ungated",
@@ -466,6 +467,12 @@ def _combine(hits: list[_Hit], tags: frozenset[str]) -> Assessment:
     if "slang" in tags:
         reasons.append("slang")
     return Assessment(level=level, reasons=tuple(dict.fromkeys(reasons)))
+
+
+def about_media(normalised: str) -> bool:
+    """Whether normalised text speaks of a film, book, essay or the news, where
+    crisis words describe a story rather than the writer."""
+    return _MEDIA.search(normalised) is not None
 
 
 def assess(text: str) -> Assessment:

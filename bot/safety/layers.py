@@ -29,7 +29,7 @@ from functools import cache
 
 from bot.safety.classifier import Classifier, Scores
 from bot.safety.context import joined
-from bot.safety.detector import assess_normalised
+from bot.safety.detector import about_media, assess_normalised
 from bot.safety.lexicon import Lexicon, load_lexicons
 from bot.safety.normalise import Normalised, normalise, normalise_detail
 from bot.types import NO_RISK, Assessment, RiskLevel
@@ -93,7 +93,7 @@ class Detector:
         if ruled.level == "crisis" or self.lexicon is None:
             return ruled
         hits = self.lexicon.hits(norm.text)
-        if not hits:
+        if not hits or about_media(norm.text):
             return ruled
         level: RiskLevel = "crisis" if any(h.level == "crisis" for h in hits) else "concern"
         if _RANK[level] <= _RANK[ruled.level]:

@@ -53,6 +53,9 @@ class LexiconHit:
 def _normal_words(phrase: str) -> list[tuple[str, bool]]:
     """The phrase's words, normalised like messages, each with whether it is
     open-ended (written with a trailing ``*``)."""
+    if "*" not in phrase:
+        # normalised whole, as a message is: some rewrites read the next word
+        return [(word, False) for word in normalise(phrase).split()]
     out: list[tuple[str, bool]] = []
     for word in phrase.split():
         open_ended = word.endswith("*")
