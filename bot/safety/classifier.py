@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.safety.features import DIMENSIONS, feature_ids, segments
+from bot.safety.features import DIMENSIONS, feature_ids, segments, window_ids
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
@@ -124,11 +125,14 @@ class Classifier:
 
     def logits(self, normalised: str) -> FloatArray:
         """The raw scores of all heads for one piece of text."""
-        ids = feature_ids(normalised)
+        return self.logits_of(feature_ids(normalised))
+
+    def logits_of(self, ids: tuple[int, ...]) -> FloatArray:
+        """The raw scores of all heads for a set of feature ids."""
         if not ids:
             return self.bias.copy()
         scale = 1.0 / math.sqrt(len(ids))
-        out: FloatArray = self.weights[ids].sum(axis=0) * scale + self.bias
+        out: FloatArray = self.weights[list(ids)].sum(axis=0) * scale + self.bias
         return out
 
     def score(self, normalised: str) -> Scores:
@@ -137,6 +141,16 @@ class Classifier:
         best = self.logits(normalised)
         for part in segments(normalised):
             best = np.maximum(best, self.logits(part))
+        return self._scores(best)
+
+    def score_window(self, messages: Sequence[str]) -> Scores:
+        """Several normalised messages of one person read as one (the context
+        layer): each was read alone when it came, so only the whole is scored."""
+        if len(messages) == 1:
+            return self.score(messages[0])
+        return self._scores(self.logits_of(window_ids(messages)))
+
+    def _scores(self, best: FloatArray) -> Scores:
         topic_logits = best[2:]
         return Scores(
             risk=_sigmoid(float(best[RISK])),

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-__all__ = ["MAX_REMEMBERED_CHARS", "MEMORY", "WINDOW", "joined", "remember"]
+__all__ = ["MAX_REMEMBERED_CHARS", "MEMORY", "WINDOW", "remember"]
 
 WINDOW = 3
 """How many earlier messages are read with the new one."""
@@ -43,8 +43,3 @@ def remember(
     if text:
         kept.append(text[-MAX_REMEMBERED_CHARS:])
     return kept[-WINDOW:], now
-
-
-def joined(window: Sequence[str], text: str) -> str:
-    """The earlier messages and the new one as one text, one message a line."""
-    return "\n".join([*window, text])

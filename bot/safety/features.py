@@ -17,11 +17,13 @@ a little accuracy and save shipping a vocabulary.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from zlib import crc32
 
 from bot.safety.normalise import WORD_CHARS
 
-__all__ = ["DIMENSIONS", "feature_ids", "segments", "words"]
+__all__ = ["DIMENSIONS", "feature_ids", "segments", "window_ids", "words"]
 
 DIMENSIONS = 1 << 18
 _MASK = DIMENSIONS - 1
@@ -38,8 +40,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def feature_ids(text: str) -> list[int]:
-    """The sorted, unique hashed feature ids of normalised ``text``."""
+@lru_cache(maxsize=8192)
+def feature_ids(text: str) -> tuple[int, ...]:
+    """The sorted, unique hashed feature ids of normalised ``text``.
+
+    Kept for the most recent texts (in memory, bounded): the context layer reads
+    the same few earlier messages again with every new one."""
     tokens = words(text)
     ids: set[int] = set()
     add = ids.add
@@ -54,7 +60,17 @@ def feature_ids(text: str) -> list[int]:
     for size in _CHAR_SIZES:
         for start in range(length - size + 1):
             add(crc32(joined[start : start + size].encode()) & _MASK)
-    return sorted(ids)
+    return tuple(sorted(ids))
+
+
+def window_ids(messages: Sequence[str]) -> tuple[int, ...]:
+    """The features of several messages read as one: the union of each one's."""
+    if len(messages) == 1:
+        return feature_ids(messages[0])
+    ids: set[int] = set()
+    for message in messages:
+        ids.update(feature_ids(message))
+    return tuple(sorted(ids))
 
 
 def segments(text: str) -> list[str]:

@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.safety.classifier import Classifier, Scores
-from bot.safety.context import joined
 from bot.safety.detector import about_media, assess_normalised
 from bot.safety.lexicon import Lexicon, load_lexicons
 from bot.safety.normalise import Normalised, normalise, normalise_detail
@@ -77,7 +76,9 @@ class Detector:
                 level = "concern"
                 reasons.append("model")
         if level != "crisis" and context:
-            window = model.score(joined([normalise(c) for c in context], norm.text))
+            # Each earlier message was read on its own when it came; here only
+            # the window as a whole is new.
+            window = model.score_window([*(_normalised(c) for c in context), norm.text])
             raised = self._from_context(window, scores)
             if _RANK[raised] > _RANK[level]:
                 level = raised
@@ -138,6 +139,13 @@ def _topic(ruled: Assessment, scores: Scores, text: str = "") -> str:
         # the rules saw suicide language; the model's guess must not replace it
         return "suicide" if "ideation" in ruled.reasons else scores.topic
     return scores.topic
+
+
+@lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    """The normal form of an earlier message: the same few messages are read again
+    with every new one, so their forms are kept (text only, in memory, bounded)."""
+    return normalise(text)
 
 
 @cache

@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from bot.safety.classifier import DEFAULT_MODEL_PATH, TOPICS, Classifier, Scores, Thresholds
 from bot.safety.corpus import CORPUS_DIR, Example, read_corpus, topic_of
-from bot.safety.features import DIMENSIONS, feature_ids
+from bot.safety.features import DIMENSIONS, window_ids
 from bot.safety.layers import Detector
 from bot.safety.lexicon import load_lexicons
 from bot.safety.normalise import normalise
@@ -45,7 +45,7 @@ __all__ = [
     "choose_thresholds",
     "cross_validate",
     "cross_validate_detectors",
-    "example_text",
+    "example_window",
     "fit",
     "train_and_save",
 ]
@@ -74,10 +74,13 @@ class TrainingSettings:
     seed: int = 13
 
 
-def example_text(example: Example) -> str:
-    """The normalised text a model reads for one example: a conversation's
-    messages joined in order, one per line."""
-    return normalise("\n".join(example.messages))
+Window = tuple[str, ...]
+
+
+def example_window(example: Example) -> Window:
+    """The normalised messages a model reads for one example (several for a
+    conversation, read as one like the context layer does)."""
+    return tuple(normalise(m) for m in example.messages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +93,8 @@ class _Matrix:
     rows: IntArray
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> _Matrix:
-        ids = [feature_ids(t) or [0] for t in texts]
+    def build(cls, windows: Sequence[Window]) -> _Matrix:
+        ids = [window_ids(w) or (0,) for w in windows]
         counts = np.array([len(i) for i in ids], dtype=np.int64)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         indices = np.fromiter((i for row in ids for i in row), dtype=np.int64,
@@ -138,10 +141,11 @@ def _targets(examples: Sequence[Example]) -> tuple[FloatArray, FloatArray]:
 
 
 def fit(examples: Sequence[Example], settings: TrainingSettings = TrainingSettings(),
-        texts: Sequence[str] | None = None) -> Classifier:
+        windows: Sequence[Window] | None = None) -> Classifier:
     """Train all heads on ``examples``; thresholds are placeholders (0.5) until
     :func:`choose_thresholds` sets them."""
-    matrix = _Matrix.build(texts if texts is not None else [example_text(e) for e in examples])
+    matrix = _Matrix.build(windows if windows is not None
+                           else [example_window(e) for e in examples])
     y, w = _targets(examples)
     n = len(examples)
     scale = _nb_ratios(matrix, y, w) if settings.nb_scaling else np.ones(
@@ -219,10 +223,10 @@ def _fold_models(
     examples: Sequence[Example],
     settings: TrainingSettings,
     progress: Callable[[str], None] | None,
-) -> tuple[list[int], list[Classifier], list[str]]:
+) -> tuple[list[int], list[Classifier], list[Window]]:
     """One model per fold, each trained on the other folds."""
     fold = folds_of(examples, settings.folds, settings.seed)
-    texts = [example_text(e) for e in examples]
+    texts = [example_window(e) for e in examples]
     models: list[Classifier] = []
     for k in range(settings.folds):
         train_idx = [i for i in range(len(examples)) if fold[i] != k]
@@ -240,7 +244,7 @@ def cross_validate(
 ) -> list[Scores]:
     """Out-of-fold scores: each example scored by a model that never saw it."""
     fold, models, texts = _fold_models(examples, settings, progress)
-    return [models[fold[i]].score(texts[i]) for i in range(len(examples))]
+    return [models[fold[i]].score_window(texts[i]) for i in range(len(examples))]
 
 
 def cross_validate_detectors(
@@ -252,7 +256,7 @@ def cross_validate_detectors(
     it (thresholds chosen on the out-of-fold scores, as :func:`train_and_save`
     does), so the corpus can be scored like a held-out set."""
     fold, models, texts = _fold_models(examples, settings, progress)
-    oof = [models[fold[i]].score(texts[i]) for i in range(len(examples))]
+    oof = [models[fold[i]].score_window(texts[i]) for i in range(len(examples))]
     thresholds = choose_thresholds(examples, oof)
     lexicon = load_lexicons()
     detectors = [Detector(Classifier(m.weights, m.bias, thresholds), lexicon) for m in models]
