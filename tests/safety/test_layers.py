@@ -72,9 +72,9 @@ def test_the_disclosure_names_its_topic_so_the_right_lines_come_first() -> None:
 
 
 def test_context_raises_risk_that_no_single_message_shows() -> None:
-    first = "I'm so tired of all of it, honestly"
-    second = "anyway I sorted out who takes the dog and wrote letters to everyone"
-    assert assess(second).level != "crisis"
+    first = "Im tired of being a burden"
+    second = "I wrote everyone a letter tonight"
+    assert assess(first).level == "none" and assess(second).level == "none"
     assert assess(second, [first]).level != "none"
     # context raises, never lowers
     assert assess("I want to die", ["I had a lovely day"]).level == "crisis"
