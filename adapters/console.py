@@ -5,6 +5,13 @@ message from the person and the bot's replies go to stdout, so a whole
 conversation can be scripted.  Buttons are shown numbered; the engine accepts
 a number or a label typed back.  Like every adapter it only translates: lines
 become :class:`~bot.types.Inbound` events and actions become printed text.
+
+When a line cannot be saved (the disk is full, the database file is damaged or
+read-only) the chat says so in one line, naming the cause and what to do, shows
+the crisis lines at once if the line was a crisis (the safety floor, see
+:mod:`bot.turn_guard`), and keeps trying in the background: the answer follows
+once the line is saved, and the lines typed meanwhile wait behind it, in order.
+Nothing is printed as a traceback.
 """
 
 from __future__ import annotations
@@ -15,10 +22,14 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
+from bot.chat_queues import ChatQueues
 from bot.render import plain
 from bot.runtime import Runtime
+from bot.safety_floor import FloorReply
+from bot.storage_faults import classify
+from bot.turn_guard import TurnGuard, guard_for
 from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendPoll, SendText
 
 PLATFORM = "console"
@@ -27,6 +38,10 @@ BANNER = (
     "It is not a therapist and not an emergency service: /sos shows crisis lines.\n"
     "Ctrl-D leaves; nothing is lost.\n"
 )
+PREFIX: Final = "compassion-bot: "
+"""Marks what the program says about itself, apart from what the bot says."""
+GRACE_AT_EXIT: Final = 3.0
+"""At the end of the input, how long lines that cannot be saved get to go through."""
 
 
 class ConsoleSender:
@@ -73,16 +88,26 @@ def parse_line(line: str, key: ConversationKey, event_id: str) -> Inbound:
 
 
 class ConsoleChat:
-    """Reads the person's lines and hands each to the runtime, one at a time."""
+    """Reads the person's lines and hands each to the runtime, in order."""
 
     def __init__(
-        self, runtime: Runtime, *, user_id: str, stdin: TextIO, stdout: TextIO, interactive: bool
+        self, runtime: Runtime, *, user_id: str, stdin: TextIO, stdout: TextIO, interactive: bool,
+        sender: ConsoleSender | None = None, locale: str | None = None,
+        guard: TurnGuard | None = None,
     ) -> None:
         self.runtime = runtime
         self.key = ConversationKey(PLATFORM, user_id, user_id)
         self.stdin = stdin
         self.stdout = stdout
         self.interactive = interactive
+        self.sender = sender or ConsoleSender(stdout, Path("data") / "files")
+        """Also says the safety floor's lines, when a line cannot be saved."""
+        self.locale = locale
+        # The chat reports failures itself, in one line each: no log lines.
+        self.guard = guard or guard_for(runtime, log_failures=False)
+        self.queue = ChatQueues()
+        self.unsaved = 0
+        """Lines that could not be saved before the chat ended."""
         # Event ids must never repeat across runs, or a restarted chat would
         # have its first lines dropped as duplicates.
         self._ids = (f"{time.time_ns()}-{n}" for n in itertools.count())
@@ -91,11 +116,61 @@ class ConsoleChat:
         if self.interactive:
             self.stdout.write(BANNER + "\n")
             self.stdout.flush()
-        while True:
-            line = await self._next_line()
-            if line is None:
-                break
-            await self.runtime.handle(parse_line(line, self.key, next(self._ids)))
+        try:
+            while True:
+                line = await self._next_line()
+                if line is None:
+                    break
+                self._submit(parse_line(line, self.key, next(self._ids)))
+            await self._finish()
+        finally:
+            await self.queue.close()
+            await self.guard.close()
+
+    def _submit(self, event: Inbound) -> None:
+        watch = self.guard.watch(event, self.sender.send, locale=self.locale)
+
+        async def attempt(shown: FloorReply | None) -> None:
+            await self.runtime.handle(event, floor=shown)
+
+        async def turn() -> None:
+            await self.guard.run(watch, attempt, on_failure=self._failed)
+
+        self.queue.submit(self.key, turn)
+
+    async def _failed(self, error: BaseException, attempt: int) -> None:
+        """A line could not be saved: say why once, in one line."""
+        if attempt:
+            return
+        fault = classify(error)
+        if fault is None:
+            message = (f"{PREFIX}something went wrong on my side ({type(error).__name__}); "
+                       "trying again.")
+        else:
+            message = (f"{PREFIX}cannot save your message: {fault.summary} ({fault.detail}). "
+                       f"To fix it: {fault.remedy}. Your message is kept and answered once "
+                       "it is saved.")
+        self.stdout.write(message + "\n")
+        self.stdout.flush()
+
+    async def _finish(self) -> None:
+        """Let the lines in hand go through; lines the store still refuses after a
+        short grace are counted as unsaved (and said so)."""
+        idle = asyncio.ensure_future(self.queue.idle())
+        try:
+            while not idle.done():
+                await asyncio.wait({idle}, timeout=GRACE_AT_EXIT)
+                if self.guard.failing:
+                    break  # the database is still refusing them: stop here
+        finally:
+            idle.cancel()
+        pending = len(self.queue)
+        if pending:
+            self.unsaved += pending
+            await self.queue.close()
+        if self.unsaved:
+            self.stdout.write(f"{PREFIX}{self.unsaved} message(s) could not be saved.\n")
+            self.stdout.flush()
 
     async def _next_line(self) -> str | None:
         """One line, read on a daemon thread: a blocked read must not keep the

@@ -61,10 +61,13 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot.chat_queues import ChatQueues
 from bot.config import Settings, SettingsError
-from bot.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
 from bot.dialogue.loader import DialogueSet
 from bot.render import as_markdown, escape_markdown, split_message
+from bot.safety_floor import FloorReply
+from bot.turn_guard import guard_for
 from bot.types import (
     ChatKind,
     ConversationKey,
@@ -334,8 +337,8 @@ class DiscordSender:
         except discord.HTTPException as exc:
             # A 4xx we did not expect (a malformed request): retried a bounded number
             # of times by the outbox, never blamed on the person.
-            raise TransientDeliveryError(f"discord rejected the message ({exc.status}, "
-                                         f"code {exc.code})") from None
+            raise RejectedDeliveryError(f"discord rejected the message ({exc.status}, "
+                                        f"code {exc.code})") from None
         except (aiohttp.ClientError, OSError, TimeoutError, discord.ConnectionClosed) as exc:
             raise TransientDeliveryError(f"discord unreachable: {type(exc).__name__}") from None
 
@@ -521,6 +524,10 @@ class CompassionClient(discord.Client):
         self.guild_ids = list(guild_ids)
         self.sync_on_setup = sync_commands
         self.sender = DiscordSender(self, app.dialogues)
+        self.guard = guard_for(app.runtime)
+        """Retries turns until committed; sends the safety floor meanwhile."""
+        self.queues = ChatQueues()
+        """Each channel's events in order, channels side by side."""
         self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
         for command in build_commands(app.dialogues, self.on_slash_command):
             self.tree.add_command(command)
@@ -606,7 +613,7 @@ class CompassionClient(discord.Client):
                           text=text.strip(), command=name, chat_kind=chat_kind,
                           is_admin=in_server and manages_channels(interaction.permissions))
         with self.sender.route(key, interaction, ephemeral=in_server) as route:
-            await self._handle(inbound, route)
+            await self._handle(inbound, route, locale=_locale(interaction))
         if route.sent == 0:
             # Nothing came of it (a redelivery): clear the "thinking..." placeholder.
             with contextlib.suppress(discord.HTTPException):
@@ -620,7 +627,7 @@ class CompassionClient(discord.Client):
         inbound = Inbound(key, event_id("i", interaction.id), interaction.created_at, "choice",
                           choice=choice_id, chat_kind=chat_kind)
         with self.sender.route(key, interaction, ephemeral=in_server) as route:
-            await self._handle(inbound, route)
+            await self._handle(inbound, route, locale=_locale(interaction))
 
     async def on_private_chat(self, interaction: discord.Interaction[Any], payload: str) -> None:
         if not interaction.response.is_done():
@@ -630,21 +637,44 @@ class CompassionClient(discord.Client):
                           text=payload, command=START_COMMAND, chat_kind="private")
         # Replies go to the DM; the interaction stays at hand to explain a refusal.
         with self.sender.route(key, interaction, ephemeral=True, follow_up=False) as route:
-            await self._handle(inbound, route)
+            await self._handle(inbound, route, locale=_locale(interaction))
 
-    async def _handle(self, inbound: Inbound, route: _Route | None = None) -> None:
-        try:
-            await self.app.runtime.handle(inbound)
-        except Exception:
-            # Logged without the text; the person hears a scripted apology where possible.
-            log.exception("discord %s event could not be handled", inbound.kind)
-            if route is not None and route.follow_up:
-                with contextlib.suppress(discord.HTTPException):
-                    await route.interaction.followup.send(
-                        content=escape_markdown(self.app.dialogues.line("went_wrong")[0]),
-                        ephemeral=route.ephemeral,
-                        allowed_mentions=discord.AllowedMentions.none())
-                    route.sent += 1
+    async def _handle(self, inbound: Inbound, route: _Route | None = None, *,
+                      locale: str | None = None) -> None:
+        """Run the event's turn in its channel's queue until it is committed.
+
+        A failing turn (the database is down) is tried again as long as it takes,
+        while the safety floor answers a crisis at once (through the interaction's
+        follow-ups when there is one).  Discord never sends an event twice, so the
+        event waits here, in memory, in its channel's order."""
+        watch = self.guard.watch(inbound, self.sender.send, locale=locale)
+
+        async def attempt(shown: FloorReply | None) -> bool:
+            await self.app.runtime.handle(inbound, floor=shown)
+            return True
+
+        async def turn() -> None:
+            if await self.guard.run(watch, attempt) is None:
+                await self._apologise(route)
+
+        await self.queues.run(inbound.key.chat_id, turn)
+
+    async def _apologise(self, route: _Route | None) -> None:
+        """The turn was given up (a bug, logged): say so, where the person is waiting."""
+        if route is not None and route.follow_up:
+            with contextlib.suppress(discord.HTTPException):
+                await route.interaction.followup.send(
+                    content=escape_markdown(self.app.dialogues.line("went_wrong")[0]),
+                    ephemeral=route.ephemeral,
+                    allowed_mentions=discord.AllowedMentions.none())
+                route.sent += 1
+
+
+def _locale(interaction: discord.Interaction[Any]) -> str | None:
+    """The language of the person's Discord app ("en-GB", "pt-BR"), as interactions tell."""
+    locale = getattr(interaction, "locale", None)
+    value = getattr(locale, "value", locale)
+    return value if isinstance(value, str) else None
 
 
 class ShardedCompassionClient(CompassionClient, discord.AutoShardedClient):
@@ -719,6 +749,8 @@ async def serve_discord(
         finally:
             for task in (outbox, stopped):
                 task.cancel()
+            await client.queues.close()
+            await client.guard.close()
             await client.close()
             with contextlib.suppress(asyncio.CancelledError):
                 await outbox

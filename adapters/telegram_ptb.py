@@ -67,12 +67,16 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from adapters.telegram_polling import Poller, UpdateOffsets
 from adapters.telegram_webhook import WebhookServer
+from bot.chat_queues import ChatQueues
 from bot.config import Settings, SettingsError
-from bot.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
 from bot.engine import GROUP_COMMANDS
 from bot.render import as_html, plain, split_message
 from bot.runtime import Runtime
+from bot.safety_floor import FloorReply
+from bot.turn_guard import TurnGuard, guard_for
 from bot.types import (
     ChatKind,
     Choice,
@@ -98,20 +102,17 @@ CAPTION_LIMIT: Final = int(MessageLimit.CAPTION_LENGTH)  # 1024
 # never told; Telegram sends these for the bot's own polls only).
 ALLOWED_UPDATES: Final = ("message", "callback_query", "my_chat_member", "poll")
 ADMIN_STATUSES: Final = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
-# Long polling: how long one getUpdates call may wait for news, and the backoff
-# after a failed call (doubling up to the maximum).
+# Long polling: how long one getUpdates call may wait for news.
 POLL_TIMEOUT_SECONDS: Final = 10
-POLL_RETRY_SECONDS: Final = 1.0
-POLL_RETRY_MAX_SECONDS: Final = 30.0
 # Telegram keeps showing "typing..." for five seconds; renew it a little sooner
 # while a slow turn (a busy database) is still running.
 TYPING_RENEW_SECONDS: Final = 4.0
 # Button labels up to this long sit six to a row (a scale), up to SHORT_LABEL two.
 TINY_LABEL: Final = 3
 SHORT_LABEL: Final = 16
-# Updates handled at once.  Enough to keep up with Telegram's 30 messages a
-# second at real round-trip times, with room for handlers that wait on a busy
-# group's rate limit; more only adds HTTP pool work (see benchmarks/bench_telegram).
+# Turns run at once.  Enough to keep up with Telegram's 30 messages a second at
+# real round-trip times; replies are sent by the dispatcher's lanes, not inside
+# a turn.  Updates beyond it wait in their chats' queues (see benchmarks/bench_telegram).
 CONCURRENT_UPDATES: Final = 32
 # The longest a reply waits for its typing indicator to be out first.
 TYPING_WAIT_SECONDS: Final = 1.0
@@ -438,8 +439,10 @@ class TelegramSender:
     async def _after_typing(self, chat_id: int) -> None:
         request = self._typing.get(chat_id)
         if request is not None and not request.done():
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(request), TYPING_WAIT_SECONDS)
+            # asyncio.wait, not wait_for: the indicator may be cancelled meanwhile
+            # (its turn is committed), which must not look like this send's own
+            # cancellation.
+            await asyncio.wait({request}, timeout=TYPING_WAIT_SECONDS)
 
     async def send(self, key: ConversationKey, action: Outbound) -> None:
         await self._after_typing(int(key.chat_id))
@@ -462,7 +465,7 @@ class TelegramSender:
             # large) will not improve by waiting, but the outbox gives up after
             # its own number of attempts; the person is not marked unreachable.
             log.warning("telegram refused a %s (BadRequest)", action.type)
-            raise TransientDeliveryError("bad request") from exc
+            raise RejectedDeliveryError("bad request") from exc
         except NetworkError as exc:  # includes TimedOut
             raise TransientDeliveryError(type(exc).__name__) from exc
         except TelegramError as exc:
@@ -542,8 +545,10 @@ class Limits:
     """Messages per second across all chats; 0 turns the overall limit off."""
     group_per_minute: float = 20.0
     """Messages per minute into one group."""
-    retries: int = 3
-    """Times PTB waits out a 429 before the outbox takes over."""
+    retries: int = 0
+    """Times PTB waits out a 429 itself.  PTB pauses *every* request while it waits,
+    so by default the dispatcher does it instead: only that chat waits, for the
+    ``retry_after`` Telegram asked (see :mod:`bot.delivery`)."""
     connections: int = 32
     """HTTP connections to the Bot API.  At 30 messages a second a few dozen keep
     up even at a second's round trip; httpcore's pool work grows with its size
@@ -627,6 +632,9 @@ class TelegramAdapter:
         self.sender = TelegramSender(self.application.bot, on_poll=runtime.poll_sent)
         self.application.add_handler(TypeHandler(Update, self.handle_update))
         self.application.add_error_handler(self._on_error)
+        self.guard: TurnGuard = guard_for(runtime, slots=asyncio.Semaphore(concurrent_updates))
+        """Retries turns until committed; sends the safety floor meanwhile."""
+        self.queues = ChatQueues()
         self._me: BotIdentity | None = None
         check_scale_settings(settings)
 
@@ -667,6 +675,7 @@ class TelegramAdapter:
             else:
                 await self.poll(stop, ready)
         finally:
+            await self.guard.close()  # floor messages on their way get a moment
             await self.application.stop()
 
     async def serve_webhook(self, stop: asyncio.Event, ready: asyncio.Event | None = None
@@ -704,63 +713,58 @@ class TelegramAdapter:
                 "public HTTPS address") from exc
 
     async def _handle_json(self, data: dict[str, Any]) -> None:
+        """One webhook request: answered (by returning) once the turn is committed.
+
+        No retry here: a failure answers 500 and Telegram sends the update again
+        later.  The safety floor still answers a crisis at once, and only once
+        however often the update comes back."""
         update = Update.de_json(data, self.application.bot)
-        await self.handle(update)
+        watch = self.guard.watch(to_inbound(update, self.me), self.sender.send,
+                                 locale=_locale(update))
+        await self.guard.run(watch, lambda shown: self.handle(update, floor=shown, wait=False),
+                             retry=False)
 
     async def poll(self, stop: asyncio.Event, ready: asyncio.Event | None = None) -> None:
-        """Long-poll getUpdates, confirming a batch only once all of it is committed.
+        """Long-poll getUpdates, confirming an update only once its turn is committed.
 
         PTB's own updater confirms a batch (by asking for the next ``offset``)
         as soon as it is queued, so a crash while it is handled would lose it.
-        Here the next offset is asked for only after every update of the batch
-        went through the runtime; after a crash Telegram sends the batch again
-        and the runtime's dedupe drops what was already done.  Updates of one
-        chat are handled in order; different chats side by side.
+        Here (:mod:`adapters.telegram_polling`) the offset moves past an update
+        only after its turn is committed; after a crash Telegram sends it again
+        and the runtime's dedupe drops what was already done.  Each update goes
+        to its chat's queue: one chat in order, chats side by side, and polling
+        goes on while some chats are busy (or stuck on a failing database).
         """
-        offset: int | None = None
-        backoff = POLL_RETRY_SECONDS
         bot = self.application.bot
         # getUpdates is refused while a webhook is set (say, by an earlier run in
         # webhook mode); pending updates are kept.
         await bot.delete_webhook(drop_pending_updates=False)
-        while not stop.is_set():
-            fetch = asyncio.ensure_future(bot.get_updates(
-                offset=offset, timeout=POLL_TIMEOUT_SECONDS,
-                allowed_updates=list(ALLOWED_UPDATES),
-            ))
-            if ready is not None:
-                ready.set()
-            stopped = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
-            stopped.cancel()
-            if not fetch.done():
-                fetch.cancel()  # stopping: nothing fetched is lost, it was not confirmed
-                with contextlib.suppress(asyncio.CancelledError, TelegramError):
-                    await fetch
-                return
-            try:
-                updates = fetch.result()
-            except (NetworkError, RetryAfter) as exc:
-                delay = retry_seconds(exc) if isinstance(exc, RetryAfter) else backoff
-                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__,
-                            delay)
-                backoff = min(backoff * 2, POLL_RETRY_MAX_SECONDS)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), delay)
-                continue
-            backoff = POLL_RETRY_SECONDS
-            if not updates:
-                continue
-            by_chat: dict[int | None, list[Update]] = {}
-            for update in updates:
-                chat = update.effective_chat
-                by_chat.setdefault(chat.id if chat else None, []).append(update)
-            await asyncio.gather(*(self._in_order(batch) for batch in by_chat.values()))
-            offset = updates[-1].update_id + 1
 
-    async def _in_order(self, updates: list[Update]) -> None:
-        for update in updates:
-            await self.application.process_update(update)
+        async def fetch(offset: int | None, long_poll: int) -> Sequence[Update]:
+            return await bot.get_updates(offset=offset, timeout=long_poll,
+                                         allowed_updates=list(ALLOWED_UPDATES))
+
+        poller = Poller(fetch, self._accept, timeout=POLL_TIMEOUT_SECONDS,
+                        retry_after=retry_seconds)
+        try:
+            await poller.run(stop, ready)
+        finally:
+            await self.queues.close()
+            await self.guard.close()
+            await poller.confirm()
+
+    def _accept(self, update: Update, offsets: UpdateOffsets) -> None:
+        """Queue one new update's turn in its chat; done (confirmable) once committed."""
+        watch = self.guard.watch(to_inbound(update, self.me), self.sender.send,
+                                 locale=_locale(update))
+
+        async def turn() -> None:
+            await self.guard.run(watch,
+                                 lambda shown: self.handle(update, floor=shown, wait=False))
+            offsets.done(update.update_id)
+
+        chat = update.effective_chat
+        self.queues.submit(chat.id if chat is not None else None, turn)
 
     def webhook_config(self) -> WebhookConfig:
         """Where the webhook listens and the secret every request must carry."""
@@ -789,11 +793,13 @@ class TelegramAdapter:
         """PTB's handler for an update (polling): :meth:`handle`."""
         await self.handle(update)
 
-    async def handle(self, update: Update) -> None:
+    async def handle(self, update: Update, *, floor: FloorReply | None = None,
+                     wait: bool = True) -> None:
         """One update: translate it, hand it to the runtime, and look alive meanwhile.
 
-        No ``await`` comes before :meth:`Runtime.handle`, so updates of one
-        conversation reach its lock in the order Telegram sent them.
+        Returns once the turn is committed (``wait``: and its replies were tried).
+        ``floor`` is what the safety floor already sent for it.  Raises what the
+        runtime raised: the update is not done.
         """
         side: list[asyncio.Task[None]] = []
         if update.callback_query is not None:
@@ -812,7 +818,7 @@ class TelegramAdapter:
             if inbound is not None:
                 if inbound.kind != "poll":  # counts arrive unasked: nobody waits for a reply
                     typing = asyncio.create_task(self._typing(int(inbound.key.chat_id)))
-                await self.runtime.handle(inbound)
+                await self.runtime.handle(inbound, wait=wait, floor=floor)
         finally:
             if typing is not None:
                 typing.cancel()
@@ -858,6 +864,12 @@ class TelegramAdapter:
             return
         where = "".join(traceback.format_tb(error.__traceback__))
         log.error("telegram update failed: %s\n%s", type(error).__name__, where)
+
+
+def _locale(update: Update) -> str | None:
+    """The language the person's Telegram app is set to ("en", "pt-br"), if told."""
+    user = update.effective_user
+    return user.language_code if user is not None else None
 
 
 async def check_token(settings: Settings) -> BotIdentity:

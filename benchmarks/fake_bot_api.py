@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -99,6 +100,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._failures: dict[str, deque[Failure]] = {}
+        self._flaky: dict[str, tuple[float, float, int, random.Random]] = {}
         self._hangs: dict[str, int] = {}
         self._release = asyncio.Event()
         self._arrived = asyncio.Condition()
@@ -159,6 +161,16 @@ class FakeBotAPI:
         }.get(status, "Error")
         queue = self._failures.setdefault(method, deque())
         queue.extend(Failure(status, text, parameters or None) for _ in range(times))
+
+    def fail_randomly(self, method: str, *, rate_429: float = 0.0, rate_500: float = 0.0,
+                      retry_after: int = 1, seed: int = 0) -> None:
+        """From now on answer each call to ``method`` with 429 (flood control, asking to
+        wait ``retry_after`` seconds) or 500 at these rates, at random (``seed``d);
+        rates of 0 stop it.  Nothing is done for a call that fails."""
+        if rate_429 <= 0 and rate_500 <= 0:
+            self._flaky.pop(method, None)
+            return
+        self._flaky[method] = (rate_429, rate_500, retry_after, random.Random(seed))
 
     def hang_next(self, method: str) -> None:
         """Never answer the next call to ``method`` (until the server closes)."""
@@ -345,6 +357,17 @@ class FakeBotAPI:
                 failure = failures.popleft()
                 call.status = failure.status
                 return _error(failure.status, failure.description, failure.parameters)
+            flaky = self._flaky.get(method)
+            if flaky is not None:
+                rate_429, rate_500, retry_after, draw = flaky
+                roll = draw.random()
+                if roll < rate_429:
+                    call.status = 429
+                    return _error(429, f"Too Many Requests: retry after {retry_after}",
+                                  {"retry_after": retry_after})
+                if roll < rate_429 + rate_500:
+                    call.status = 500
+                    return _error(500, "Internal Server Error")
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 call.status = 404

@@ -12,7 +12,9 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
+from bot.clock import SteadyClock
 from bot.config import Settings
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
@@ -24,12 +26,14 @@ from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, p
 from bot.ratelimit import RateLimiter
 from bot.runtime import Assessor, Runtime, utc_now
 from bot.safety import assess
+from bot.safety.layers import default_detector
 from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
 from bot.scheduler import DEFAULT_LEASE as DEFAULT_SCHEDULER_LEASE
 from bot.scheduler import Scheduler
 from bot.store import create_store
 from bot.store.base import Store
 from bot.store.keys import verify_key
+from bot.store.resilient import ResilientStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,11 @@ class App:
     dispatcher: Dispatcher
     runtime: Runtime
     scheduler: Scheduler
+
+
+async def _refuse_encrypted(store: Store) -> None:
+    """Without ENCRYPTION_KEY, refuse a database that holds encrypted text."""
+    await verify_key(store, None)
 
 
 def build_services(book: ResourceBook) -> Services:
@@ -121,6 +130,10 @@ def assemble_runtime(
     """A runtime with its dispatcher, wired so that a blocked person is marked unreachable."""
     dispatcher = Dispatcher(store, senders, clock, limiters=limiters, lease=lease,
                             sole_worker=sole_worker)
+    if assessor is assess:
+        # Load the detector's model and phrase tables now, not on the first
+        # message: that message may be a crisis, and it should not wait on a file.
+        default_detector()
     runtime = Runtime(store, engine, dispatcher, assess=assessor, clock=clock)
     dispatcher.on_unreachable = runtime.mark_unreachable
     return runtime
@@ -145,7 +158,7 @@ async def open_app(
     senders: Mapping[str, Sender] | None = None,
     *,
     store: Store | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Callable[[], datetime] | None = None,
     assessor: Assessor = assess,
     engine: Engine | None = None,
     lease: timedelta | None = None,
@@ -154,14 +167,26 @@ async def open_app(
 
     ``lease`` is how long this worker holds what it claims (outbox rows, timers,
     nudges) before another may take it over; the defaults suit production, tests
-    of crashed workers shorten it.
+    of crashed workers shorten it.  ``clock`` defaults to a
+    :class:`~bot.clock.SteadyClock`, one for the whole bot, so that the due times
+    the runtime writes and the scheduler's claims share a timeline that a step
+    of the system clock does not move.
     """
+    if clock is None:
+        clock = SteadyClock()
     engine = engine or build_engine(settings)
-    store = store or create_store(settings.database_url, settings.encryption_key)
+    if store is None:
+        # An outage at start (the database server down, the disk full) does not
+        # stop the bot: it answers crisis lines meanwhile and opens the store
+        # once it can (bot.store.resilient).  A wrong setting still stops it.
+        store = ResilientStore(
+            partial(create_store, settings.database_url, settings.encryption_key),
+            verify=_refuse_encrypted if settings.encryption_key is None else None)
     await store.open()
     try:
         if settings.encryption_key is None:
-            await verify_key(store, None)  # refuses a database that holds encrypted text
+            if not isinstance(store, ResilientStore):
+                await verify_key(store, None)  # refuses a database that holds encrypted text
             log.warning("ENCRYPTION_KEY is not set: conversations, journals and safety plans "
                         "are stored unencrypted (see README, 'Encryption at rest')")
         runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor,
@@ -173,6 +198,7 @@ async def open_app(
             yield App(settings, store, engine.dialogues, engine, runtime.dispatcher, runtime,
                       scheduler)
         finally:
-            await runtime.dispatcher.flush()
+            # Replies still queued stay in the outbox for the next start.
+            await runtime.dispatcher.close()
     finally:
         await store.close()

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
+import os
 import signal
 import sys
 from collections.abc import Coroutine, Sequence
@@ -25,8 +27,10 @@ from bot import maintenance
 from bot.config import Settings, SettingsError, load_settings
 from bot.crypto import EncryptionKeyError
 from bot.dialogue.loader import DialogueError, check_dialogues
+from bot.failure_log import WithoutTraceback
 from bot.groups.prompts import check_prompts
 from bot.nudges.library import LibraryError, check_library
+from bot.storage_faults import classify
 from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
 log = logging.getLogger("compassion_bot")
@@ -89,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(maintenance.attach_key_values(given))
     command = args.command or "run"
     try:
         if command == "dialogues" and args.dialogues_command == "graph":
@@ -149,6 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A database that cannot be used: one line saying why and what to do,
+        # never a traceback.  Anything else is a bug and shows as one.
+        fault = classify(exc)
+        if fault is None:
+            raise
+        print(f"compassion-bot: {fault.line()}", file=sys.stderr)
+        return 2
 
 
 # Libraries that log request bodies, SQL parameters or URLs with the bot token at
@@ -160,6 +173,10 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # asyncpg logs a traceback each time it fails to reconnect to a server that
+    # is down: one line says as much.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(WithoutTraceback(QUIET_LOGGERS))
 
 
 def _check(paths: Sequence[Path]) -> int:
@@ -179,11 +196,13 @@ async def _chat(settings: Settings, user_id: str) -> int:
     from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
     from bot.app import open_app
 
+    tolerate_bad_bytes()
     sender = ConsoleSender(sys.stdout, Path("data") / "files")
     async with open_app(settings, {PLATFORM: sender}) as app:
         await app.dispatcher.recover(PLATFORM)
         chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
-                           interactive=sys.stdin.isatty())
+                           interactive=sys.stdin.isatty(), sender=sender,
+                           locale=terminal_locale())
         # Timers (a breathing exercise's pauses) and nudges reach the terminal too.
         scheduler = asyncio.create_task(app.scheduler.run(), name="scheduler")
         try:
@@ -191,7 +210,24 @@ async def _chat(settings: Settings, user_id: str) -> int:
         finally:
             scheduler.cancel()
             await asyncio.gather(scheduler, return_exceptions=True)
-    return 0
+    return 1 if chat.unsaved else 0
+
+
+def tolerate_bad_bytes() -> None:
+    """A byte that is not UTF-8 in a typed line becomes U+FFFD instead of ending the
+    chat; what cannot be printed is replaced too."""
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
+def terminal_locale() -> str | None:
+    """The terminal's locale (``en_GB.UTF-8``), for the safety floor's emergency number."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
 
 
 async def _run(settings: Settings) -> int:
@@ -224,8 +260,9 @@ async def _run(settings: Settings) -> int:
             services.append(asyncio.create_task(
                 serve_discord(app, settings, stop, run_outbox=False), name="discord"))
         if sys.stdin.isatty() or not services:
+            tolerate_bad_bytes()
             chat = ConsoleChat(app.runtime, user_id="local", stdin=sys.stdin, stdout=sys.stdout,
-                               interactive=sys.stdin.isatty())
+                               interactive=sys.stdin.isatty(), locale=terminal_locale())
             services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
         # One outbox loop for every platform: sends what a crash left unsent, and
         # retries; one scheduler for timers and nudges; retention once a day.

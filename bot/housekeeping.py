@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.storage_faults import classify
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ class Housekeeper:
         while True:
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("retention purge failed; will try again")
+            except Exception as exc:
+                fault = classify(exc)
+                if fault is None:
+                    log.exception("retention purge failed; will try again")
+                else:  # an outage: what is wrong, no traceback
+                    log.error("retention purge failed: %s; will try again", fault.line())
             await self.sleep(self.interval.total_seconds())

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
 from bot.crypto import EncryptionKeyError, FieldCipher, generate_key, parse_keys
 from bot.housekeeping import MIN_RETENTION, purge_cutoff
-from bot.store import create_backend, open_store
+from bot.store import UnsupportedDatabaseError, create_backend, open_store, sqlite_path
 from bot.store.keys import rotate_keys
 from bot.store.migrations import migrations_for
 
@@ -41,7 +44,35 @@ def add_commands(
                        "ENCRYPTION_KEY; without one, encrypts a plain database)")
     rotate.add_argument("--new-key", required=True,
                         help="the new key, or - to read it from standard input (keeps it "
-                             "out of the shell history and the process list)")
+                             "out of the shell history and the process list); a key that "
+                             "begins with - may also be given as --new-key=KEY")
+
+
+KEY_OPTIONS = ("--new-key",)
+"""Options whose value is a key."""
+
+
+def attach_key_values(argv: Sequence[str]) -> list[str]:
+    """``--new-key -abc...`` rewritten as ``--new-key=-abc...``.
+
+    A key may begin with ``-`` (1 in 64 made before this release did), and
+    argparse reads such a value as an unknown option and reports the key as
+    missing.  Attached with ``=``, it is the option's value whatever it begins
+    with; ``-`` alone (read the key from standard input) stays as it is.
+    """
+    out: list[str] = []
+    position = 0
+    while position < len(argv):
+        arg = argv[position]
+        following = argv[position + 1] if position + 1 < len(argv) else None
+        if (arg in KEY_OPTIONS and following is not None and following.startswith("-")
+                and following != "-"):
+            out.append(f"{arg}={following}")
+            position += 2
+            continue
+        out.append(arg)
+        position += 1
+    return out
 
 
 def handles(args: argparse.Namespace) -> bool:
@@ -76,15 +107,31 @@ def run(args: argparse.Namespace, settings: Settings | None, out: TextIO | None 
 
 
 async def health(settings: Settings, out: TextIO) -> int:
-    """0 when the store opens, is migrated to this release's schema and the key fits."""
+    """0 when the store opens, is migrated to this release's schema and the key fits.
+
+    A SQLite file is checked page by page first (``PRAGMA quick_check``), before
+    the store opens it and runs migrations on it: a damaged file opens fine and
+    answers the first queries, and only fails later, on the turn that reads the
+    damaged page.
+    """
     backend = "sqlite" if settings.database_url.startswith("sqlite:") else "postgres"
+    if backend == "sqlite":
+        try:
+            path = sqlite_path(settings.database_url)
+        except UnsupportedDatabaseError as exc:
+            print(f"unhealthy: {type(exc).__name__}: {exc}"[:HEALTH_LINE], file=out)
+            return 1
+        damage = await asyncio.to_thread(sqlite_damage, path)
+        if damage is not None:
+            print(f"unhealthy: {damage}"[:HEALTH_LINE], file=out)
+            return 1
     try:
         expected = len(migrations_for(backend))
         async with open_store(settings.database_url, settings.encryption_key) as store:
             version = await store.schema_version()
     except Exception as exc:  # any failure is the answer; it is reported, not raised
         reason = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"unhealthy: {type(exc).__name__}: {reason}"[:300], file=out)
+        print(f"unhealthy: {type(exc).__name__}: {reason}"[:HEALTH_LINE], file=out)
         return 1
     if version != expected:
         print(f"unhealthy: schema version {version}, this release needs {expected}", file=out)
@@ -92,6 +139,55 @@ async def health(settings: Settings, out: TextIO) -> int:
     encrypted = "encrypted" if settings.encryption_key is not None else "NOT encrypted"
     print(f"ok: schema {version}, {encrypted}", file=out)
     return 0
+
+
+HEALTH_LINE = 300
+"""The longest line ``health`` prints: a container runtime keeps only a short log."""
+
+QUICK_CHECK_ROWS = 10
+"""Problems ``PRAGMA quick_check`` lists before it stops: the first names the damage."""
+
+RESTORE = "stop the bot, keep a copy of the file, restore the last backup"
+
+
+def sqlite_damage(path: Path) -> str | None:
+    """What is wrong with the SQLite file at ``path`` (one line), or ``None`` when
+    ``PRAGMA quick_check`` finds every page sound or there is no file yet.
+
+    Its own short connection, only ever reading, so that it can run beside a bot
+    that has the file open (WAL lets it read while the bot writes).
+    """
+    if not path.exists():
+        return None  # the bot creates it on start
+    try:
+        conn = sqlite3.connect(path, timeout=5.0)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            rows = [str(row[0]) for row in
+                    conn.execute(f"PRAGMA quick_check({QUICK_CHECK_ROWS})").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return _damage_reason(path, exc)
+    if rows == ["ok"]:
+        return None
+    # A row may hold several problems, one a line, under a "*** in database" heading.
+    problems = [line.strip() for row in rows for line in row.splitlines()
+                if line.strip() and not line.startswith("***")]
+    more = "" if len(problems) < 2 else f" and {len(problems) - 1} more"
+    return f"{path} is damaged (quick_check: {problems[0] if problems else rows[0]}{more}): " \
+        + RESTORE
+
+
+def _damage_reason(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """A line naming what SQLite could not do with ``path``, and what to do about it."""
+    message = str(exc)
+    if "not a database" in message:
+        return (f"{path} is not an SQLite database ({message}): check that DATABASE_URL "
+                f"names the bot's database; if it does, {RESTORE}")
+    if "malformed" in message or "corrupt" in message:
+        return f"{path} is damaged ({message}): {RESTORE}"
+    return f"{path} cannot be read ({type(exc).__name__}: {message})"
 
 
 async def purge(settings: Settings, retention: timedelta, out: TextIO) -> int:

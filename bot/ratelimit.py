@@ -3,9 +3,10 @@
 Telegram allows about 30 messages a second overall and about one a second per
 chat; Discord limits each route (a channel, a DM) and the bot as a whole.  A
 large fan-out of nudges must be spread out instead of burst, and a person's
-reply must not be starved by it.  :class:`RateLimiter` hands out send slots in
-the order they are asked for (first come, first served), so a nudge batch and
-interactive replies share the budget fairly.
+reply must not be starved by it.  :class:`RateLimiter` hands out the overall
+send slots by priority (a crisis reply first, then answers to people who wrote,
+then what the bot sends unasked), and first come, first served within one
+priority.
 
 The clock and the sleep are injected, so tests and the nudge benchmark run the
 limiter on a simulated clock without waiting in real time.
@@ -14,9 +15,14 @@ limiter on a simulated clock without waiting in real time.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+DEFAULT_PRIORITY = 1
+"""Where :meth:`RateLimiter.acquire` queues a caller that names no priority."""
 
 
 @dataclass(slots=True)
@@ -53,16 +59,41 @@ class RateLimiter:
         self.max_chats = max_chats
         self._next_slot = 0.0
         self._chats: dict[str, _Bucket] = {}
+        # Callers waiting for an overall slot: (priority, arrival, wake-up).
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+        self._pump: asyncio.Task[None] | None = None
 
-    async def acquire(self, chat_id: str) -> None:
-        """Wait until one more message may go to ``chat_id``."""
+    async def acquire(self, chat_id: str, priority: int = DEFAULT_PRIORITY) -> None:
+        """Wait until one more message may go to ``chat_id``.
+
+        Lower ``priority`` goes first among callers waiting for the overall rate
+        (a crisis reply passes a queue of nudges); the per-chat pace is the same
+        for every message of a chat.
+        """
         await self._chat_turn(chat_id)
         now = self.clock()
-        # Reserved before the await, so concurrent callers get distinct slots.
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + self.interval
-        if slot > now:
-            await self.sleep(slot - now)
+        if not self._waiting and self._next_slot <= now:
+            self._next_slot = now + self.interval
+            return
+        wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (priority, next(self._arrivals), wake))
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.ensure_future(self._hand_out())
+        await wake
+
+    async def _hand_out(self) -> None:
+        """Give each overall slot, as it comes, to the most urgent caller waiting."""
+        while self._waiting:
+            now = self.clock()
+            if self._next_slot > now:
+                await self.sleep(self._next_slot - now)
+                continue
+            _priority, _arrival, wake = heapq.heappop(self._waiting)
+            if wake.done():
+                continue  # the caller gave up (cancelled)
+            self._next_slot = max(now, self._next_slot) + self.interval
+            wake.set_result(None)
 
     async def _chat_turn(self, chat_id: str) -> None:
         rate = self.per_chat_rate

@@ -7,6 +7,13 @@ single safety seam, runs the engine, commits the new state together with the
 replies (the outbox) in one transaction, and then delivers those replies.
 A redelivered event is dropped; a concurrent writer in another process makes
 the commit fail on its ``version`` and the turn is simply run again.
+
+The replies are queued for sending in commit order with their chat's other
+replies (:mod:`bot.delivery`), at the turn's priority: a crisis or a safety
+check ahead of everything, nudges and group prompts behind every answer to
+someone who wrote.  A caller may wait for them to be tried (the default) or
+only for the commit (``wait=False``), which is all a platform needs before it
+may forget the update.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from typing import Any, Literal, Protocol
 from pydantic import ValidationError
 
 from bot.codec import decode_state, encode_outbound, encode_state
-from bot.delivery import Dispatcher
+from bot.delivery import BACKGROUND, REPLY, URGENT, Delivery, Dispatcher
 from bot.engine import Engine, EngineError, Outcome, Turn
 from bot.groups.schedule import next_moment
 from bot.groups.state import GroupState, group_from_row, group_to_row
@@ -32,6 +39,7 @@ from bot.journal_view import render_journal
 from bot.locks import KeyedLocks
 from bot.nudges.schedule import next_due
 from bot.progress import render_progress
+from bot.safety_floor import SOS_COMMAND, FloorReply, resource_intros, without_shown_lines
 from bot.state import ConversationState, Profile
 from bot.store.base import (
     Commit,
@@ -113,17 +121,29 @@ class Runtime:
         self.assess = assess
         self.clock = clock
         self.locks = KeyedLocks()
+        self._intros = resource_intros(engine.dialogues)
 
-    async def handle(self, event: Inbound) -> Handled:
+    async def handle(
+        self, event: Inbound, *, wait: bool = True, floor: FloorReply | None = None
+    ) -> Handled:
         """Process one inbound event exactly once and deliver its replies.
+
+        With ``wait`` (the default) this returns once the replies were tried;
+        without, as soon as the turn is committed, the replies going out in the
+        background.  ``floor`` is what the safety floor already sent for this
+        event while it could not be committed: those crisis lines are not sent
+        again (see :mod:`bot.safety_floor`).
 
         A group turn may ask for private turns (:class:`ReachOut`): each runs
         afterwards as its own event, so that its replies go through the outbox
         of the person's private chat, and a refused one never touches the
         group's reply.
         """
+        # What cannot be stored (a lone surrogate) is replaced, not refused.
         if event.text:
             event = dataclasses.replace(event, text=clean_input(event.text))
+        if event.choice:
+            event = dataclasses.replace(event, choice=clean_input(event.choice))
         if event.kind == "poll":
             found = await self._poll_event(event)
             if found is None:
@@ -140,7 +160,8 @@ class Runtime:
                     group = await self.store.load_group(event.key.platform, event.key.chat_id,
                                                         wins=event.kind == "group_due")
                 commit, sent, reach = await self._turn(
-                    event, snapshot.state_json, snapshot.profile, snapshot.version, group)
+                    event, snapshot.state_json, snapshot.profile, snapshot.version, group,
+                    floor)
                 try:
                     ids = await self.store.commit(commit)
                 except ConflictError:
@@ -149,19 +170,24 @@ class Runtime:
                     return Handled("duplicate")
                 rows = [
                     OutboxRow(row_id, event.key, payload, 0, commit.at,
-                              commit.outbox_claimed_until)
+                              commit.outbox_claimed_until, commit.outbox_priority)
                     for row_id, payload in zip(ids, commit.outbox, strict=True)
                 ]
-                delivery = await self.dispatcher.deliver(rows, sent)
-                if event.key in delivery.unreachable and event.key.user_id != GROUP_SELF:
-                    await self._update_profile(event.key, {"unreachable": True})
+                if wait:
+                    delivery = await self.dispatcher.submit(rows, sent)
+                    if event.key in delivery.unreachable and event.key.user_id != GROUP_SELF:
+                        await self._update_profile(event.key, {"unreachable": True})
+                else:
+                    # Nobody waits: the dispatcher marks a refused person itself.
+                    self.dispatcher.submit(rows, sent, notify=True)
+                    delivery = Delivery()
                 handled = Handled("done", tuple(ids), delivery.delivered)
                 break
             else:
                 raise ConflictError(
                     f"conversation kept changing under {MAX_CONFLICT_RETRIES} attempts")
         for reason in reach:
-            await self._reach_out(event, reason)
+            await self._reach_out(event, reason, wait=wait)
         return handled
 
     def _hold_group(self, event: Inbound) -> contextlib.AbstractAsyncContextManager[None]:
@@ -172,14 +198,14 @@ class Runtime:
             return contextlib.nullcontext()
         return self.locks.hold(("group", event.key.platform, event.key.chat_id))
 
-    async def _reach_out(self, event: Inbound, reach: ReachOut) -> None:
+    async def _reach_out(self, event: Inbound, reach: ReachOut, *, wait: bool = True) -> None:
         """The private turn a group turn asked for, with an id derived from the group
         event's, so that a redelivered group message does not repeat it."""
         private = ConversationKey(event.key.platform, reach.user_id, reach.user_id)
         derived = Inbound(private, f"{event.event_id}/{reach.reason}:{reach.user_id}", event.at,
                           "from_group", text=reach.link or "", choice=reach.reason)
         try:
-            await self.handle(derived)
+            await self.handle(derived, wait=wait)
         except Exception:
             # The group's reply is out already; a private message that cannot be
             # made must not undo it.  (A refused one is handled by delivery.)
@@ -227,7 +253,7 @@ class Runtime:
 
     async def _turn(
         self, event: Inbound, state_json: str | None, profile_data: dict[str, object],
-        version: int, group_row: GroupSnapshot | None = None,
+        version: int, group_row: GroupSnapshot | None = None, floor: FloorReply | None = None,
     ) -> tuple[Commit, list[Outbound], list[ReachOut]]:
         now = self.clock()
         state = self._decode_state(state_json)
@@ -246,8 +272,12 @@ class Runtime:
             log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
             outcome = Outcome(state.model_copy(update={"stack": []}),
                               [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))])
+        actions = outcome.actions
+        if floor is not None:
+            actions = without_shown_lines(actions, floor, self._intros)
         commit, outbound, reach = await self._commit(event, now, version, outcome.state,
-                                                     outcome.actions, profile_data)
+                                                     actions, profile_data)
+        commit = dataclasses.replace(commit, outbox_priority=_priority(event, risk))
         if group_row is not None:
             change = self._group_write(event, now, group_row, group, outcome)
             commit = dataclasses.replace(commit, group=change)
@@ -425,6 +455,22 @@ class Runtime:
 
 SCHEDULED_KINDS = frozenset({"wake", "nudge", "group_due", "poll", "from_group"})
 """Events the scheduler makes: they say nothing about whether the person is reachable."""
+
+
+def _priority(event: Inbound, risk: Assessment) -> int:
+    """How urgent the turn's replies are (see :mod:`bot.delivery`)."""
+    if risk.level != "none" or (event.kind == "command" and event.command == SOS_COMMAND):
+        return URGENT
+    if event.kind == "from_group" and event.choice == "crisis":
+        return URGENT  # the private follow-up of a crisis said in a group
+    if event.kind in BACKGROUND_KINDS:
+        return BACKGROUND
+    return REPLY
+
+
+BACKGROUND_KINDS = frozenset({"nudge", "group_due", "poll"})
+"""Events whose replies nobody is waiting for: they never delay a reply to someone
+who wrote."""
 
 
 def _assessed(event: Inbound) -> bool:

@@ -1,7 +1,9 @@
 """Due timers and nudges, turned into events through the same runtime as messages.
 
 Timers (a breathing pause ending, a check-in the person agreed to) and nudge
-subscriptions live in the store with their due time in UTC.  Each tick the
+subscriptions live in the store with their due time in UTC, written and claimed
+by the same clock (in the running bot a :class:`~bot.clock.SteadyClock`, so a
+system clock set back does not stall them).  Each tick the
 scheduler *claims* what is due (held for a lease, so another worker leaves it
 alone, and taken again after the lease should this worker die) and hands each
 one to :meth:`Runtime.handle` as an event with a stable id: ``timer:<id>`` or
@@ -21,6 +23,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.failure_log import FailureLog
 from bot.runtime import Runtime
 from bot.store.base import DueGroup, DueNudge, Store, TimerRow
 from bot.types import GROUP_SELF, ConversationKey, Inbound
@@ -73,6 +76,7 @@ class Scheduler:
         # Bounded so that a big batch is fed to the rate limiter a few at a time:
         # every claimed item is sent well within its lease.
         self._slots = asyncio.Semaphore(concurrency)
+        self._failures = FailureLog(log, "scheduler")
 
     async def run_once(self) -> int:
         """Handle what is due now, and wait for it; returns how many were claimed."""
@@ -95,9 +99,12 @@ class Scheduler:
             while True:
                 try:
                     claimed = await self._claim(work)
-                except Exception:
-                    log.exception("scheduler tick failed; will try again")
+                except Exception as exc:
+                    # The database is down, say: once a minute in the log, not each tick.
+                    self._failures.failed("tick", exc)
                     claimed = 0
+                else:
+                    self._failures.recovered("tick")
                 if claimed < self.batch:
                     # Caught up: finish this round, then rest a tick.
                     if work:
@@ -148,9 +155,9 @@ class Scheduler:
         async with self._slots:
             try:
                 await self.runtime.handle(event)
-            except Exception:
+            except Exception as exc:
                 # Left claimed: after the lease it is taken again, and the event
                 # id keeps a turn that did commit from happening twice.
-                log.exception("scheduled %s failed on %s", event.kind, event.key.platform)
+                self._failures.failed(f"scheduled {event.kind} on {event.key.platform}", exc)
                 return False
             return True

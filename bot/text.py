@@ -13,6 +13,12 @@ import unicodedata
 # a chat message and can corrupt a terminal or a log line; zero-width and
 # bidirectional marks are kept for the safety assessor, which normalises them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A lone UTF-16 surrogate is no character at all: Telegram's JSON can carry one
+# ("\ud83d" from a client that cut an emoji in half), and a terminal hands one over
+# for each byte that is not UTF-8.  It cannot be encoded, so no database could
+# store the message; it becomes U+FFFD, the replacement character, instead.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -39,8 +45,9 @@ HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
 
 
 def clean_input(text: str) -> str:
-    """Drop control characters; keep everything a person could mean."""
-    return _CONTROL.sub("", text)
+    """Drop control characters and replace lone surrogates; keep everything a
+    person could mean."""
+    return _SURROGATE.sub(REPLACEMENT, _CONTROL.sub("", text))
 
 
 def answer_key(text: str) -> str:

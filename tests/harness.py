@@ -103,7 +103,7 @@ class Bot:
 
     async def stop(self) -> None:
         if self.runtime is not None:
-            await self.runtime.dispatcher.flush()
+            await self.runtime.dispatcher.close()
         if self.store is not None:
             await self.store.close()
         self.store = None

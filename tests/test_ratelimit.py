@@ -70,3 +70,20 @@ def test_workers_share_each_platforms_rate() -> None:
     for platform in ("telegram", "discord"):
         # Four workers at a quarter each: together at the same overall rate.
         assert shared[platform].interval == pytest.approx(alone[platform].interval * 4)
+
+
+async def test_a_more_urgent_caller_takes_the_next_slot() -> None:
+    clock = SimClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    order: list[str] = []
+
+    async def send(name: str, priority: int) -> None:
+        await limiter.acquire(name, priority)
+        order.append(name)
+
+    nudges = [asyncio.ensure_future(send(f"nudge-{n}", 2)) for n in range(5)]
+    await asyncio.sleep(0)  # the nudges are queued (one took the free slot)
+    crisis = asyncio.ensure_future(send("crisis", 0))
+    await asyncio.gather(*nudges, crisis)
+    assert order[:2] == ["nudge-0", "crisis"]
+    assert order[2:] == [f"nudge-{n}" for n in range(1, 5)]  # the rest in arrival order

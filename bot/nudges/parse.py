@@ -119,6 +119,9 @@ _OFFSET = re.compile(
     r"^(?:(?:utc|gmt|z)\s*)?([+-])\s*(\d{1,2})(?:(?:[:.h]\s*)?(\d{2}))?(?:\s*h(?:ours?)?)?$"
 )
 _UTC_WORDS = frozenset({"utc", "gmt", "z", "utc0", "gmt0", "utc+0", "gmt+0", "utc-0", "gmt-0"})
+# Names in the zone database that are no place's time: "localtime" is whatever
+# zone the server is set to (not the person's), "Factory" a placeholder.
+_NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
 
 
 def _fold(text: str) -> str:
@@ -131,7 +134,7 @@ def _fold(text: str) -> str:
 @functools.cache
 def _zone_index() -> tuple[dict[str, str], dict[str, str]]:
     """Folded full names -> zone, and folded places (last part of a name) -> zone."""
-    names = available_timezones()
+    names = {name for name in available_timezones() if name.casefold() not in _NOT_ZONES}
     full = {_fold(name): name for name in names}
     places: dict[str, str] = {}
 
@@ -250,7 +253,9 @@ def _parse_times(text: str) -> tuple[int, int | None, bool] | None:
     if len(text) > MAX_CHARS:
         return None
     cleaned = _clean_times(text)
-    parts = [p for p in _SEPARATOR.split(cleaned, maxsplit=1) if p] if cleaned else []
+    parts = _SEPARATOR.split(cleaned, maxsplit=1) if cleaned else []
+    if "" in parts:
+        return None  # "-1:00" is no time of day (nor one o'clock), "9-" no window
     read = [_read_time(p) for p in parts]
     if not read or any(r is None for r in read):
         return None

@@ -20,7 +20,12 @@ class UnsupportedDatabaseError(ValueError):
 class DatabaseUnavailableError(StoreError):
     """``DATABASE_URL`` names a database that cannot be used right now (server
     down, unknown database, refused login).  The message names ``DATABASE_URL``
-    and never a password."""
+    and never a password.  ``transient`` is true when waiting may be enough (the
+    server is down or starting), false when the setting itself is wrong."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 def sqlite_path(url: str) -> Path:

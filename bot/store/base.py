@@ -164,6 +164,9 @@ class Commit:
     """The committing worker delivers the outbox rows itself: they are written
     already claimed until then, so that no other worker's :meth:`Store.claim_outbox`
     takes them first (``None``: claimable at once)."""
+    outbox_priority: int = 1
+    """How urgent the rows are, lower first (see :mod:`bot.delivery`): a chat
+    holding a crisis reply is claimed before chats holding only everyday ones."""
     forget: bool = False
     """Delete everything stored about ``key.user`` before applying the rest
     (profile, conversations, journal, outbox rows, timers, subscription, the wins
@@ -190,6 +193,8 @@ class OutboxRow:
     created_at: datetime
     claimed_until: datetime | None = None
     """Until when the sender holding the row may send it; past that another may."""
+    priority: int = 1
+    """As committed (:attr:`Commit.outbox_priority`), lower first."""
 
 
 class Store(Protocol):
@@ -228,18 +233,32 @@ class Store(Protocol):
         self, now: datetime, limit: int, lease: timedelta, platform: str | None = None
     ) -> list[OutboxRow]:
         """Undelivered, not given-up rows that no sender holds (never claimed, or
-        their claim ended by ``now``), oldest first, only ``platform``'s when given;
-        each is held for ``lease``.  Two concurrent claims never return the same row."""
+        their claim ended by ``now``), only ``platform``'s when given; each is held
+        for ``lease``.  Two concurrent claims never return the same row.
+
+        A chat's replies must go out in order, so a row is taken only when no
+        earlier pending row of its chat (same platform and ``chat_id``) is held
+        by anyone, and a claim cut short by ``limit`` takes each chat's rows from
+        its oldest on.  Chats holding a more urgent row (lower ``priority``) come
+        first, then oldest first; the result is in id order."""
 
     async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
         """Record delivery; the payload is dropped so no copy of the reply lingers."""
 
     async def mark_failed(
-        self, row_id: int, error: str, at: datetime, give_up: bool
+        self, row_id: int, error: str, at: datetime, give_up: bool,
+        retry_at: datetime | None = None,
     ) -> None:
-        """Count a failed attempt and release the row's claim, so that the next
-        drain tries it again; with ``give_up`` the row is never retried and its
-        payload is dropped (a reply that will never be sent is not kept)."""
+        """Count a failed attempt and release the row's claim, so that a drain tries
+        it again (not before ``retry_at``, when given: the platform asked to wait);
+        with ``give_up`` the row is never retried and its payload is dropped (a
+        reply that will never be sent is not kept)."""
+
+    async def release_outbox(self, ids: Sequence[int], until: datetime | None = None) -> None:
+        """Hand undelivered rows back: nobody holds them any more, and no drain takes
+        them before ``until`` (at once when ``None``).  A sender gives back the rows
+        queued behind one that failed, so they follow it in order instead of
+        waiting for their own claim to run out."""
 
     async def export_user(self, user: UserKey) -> dict[str, Any]:
         """Everything stored about one person, as JSON-ready data."""

@@ -102,9 +102,15 @@ class EncryptedStore:
     async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
         await self.inner.mark_delivered(ids, at)
 
-    async def mark_failed(self, row_id: int, error: str, at: datetime, give_up: bool) -> None:
+    async def mark_failed(
+        self, row_id: int, error: str, at: datetime, give_up: bool,
+        retry_at: datetime | None = None,
+    ) -> None:
         # A platform's error message may quote the reply it refused.
-        await self.inner.mark_failed(row_id, self._seal.seal_text(error), at, give_up)
+        await self.inner.mark_failed(row_id, self._seal.seal_text(error), at, give_up, retry_at)
+
+    async def release_outbox(self, ids: Sequence[int], until: datetime | None = None) -> None:
+        await self.inner.release_outbox(ids, until)
 
     # --- reading back ------------------------------------------------------------
 

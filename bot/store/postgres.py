@@ -60,6 +60,7 @@ from bot.types import ConversationKey, UserKey
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x63627462  # "cbtb": compassion-bot's advisory lock class for migrations
+OUTBOX_CLAIM_LOCK = 0x63626F63  # "cboc": ... and for outbox claims
 """First half of the advisory lock key held while migrating; the second half is a
 hash of the schema, so that databases in different schemas migrate independently."""
 
@@ -105,9 +106,13 @@ def naming_database_url(dsn: str, setting: str = "DATABASE_URL") -> Iterator[Non
         # address, never the password; the driver's own configuration errors
         # might quote the URL, so for those only the type is shown.
         detail = str(exc) if isinstance(exc, OSError | asyncpg.PostgresError) else ""
+        # Down, unreachable or starting up: worth waiting for (a wrong password
+        # or database name is not).
+        transient = isinstance(exc, OSError | asyncpg.CannotConnectNowError
+                               | asyncpg.TooManyConnectionsError)
         raise DatabaseUnavailableError(
             f"{setting}: cannot connect to PostgreSQL at {redact(dsn)} "
-            f"({type(exc).__name__}{': ' if detail else ''}{detail})"
+            f"({type(exc).__name__}{': ' if detail else ''}{detail})", transient=transient,
         ) from None
 
 
@@ -280,8 +285,8 @@ ORDER BY e.n
 # Rows are inserted in payload order, so their ids (drawn from the identity as
 # each row is inserted) increase in that order too.
 _INSERT_OUTBOX = """
-INSERT INTO outbox (platform, chat_id, user_id, payload, created_at, claimed_until)
-SELECT $1, $2, $3, p.payload, $5, $6
+INSERT INTO outbox (platform, chat_id, user_id, payload, created_at, claimed_until, priority)
+SELECT $1, $2, $3, p.payload, $5, $6, $7
 FROM unnest($4::text[]) WITH ORDINALITY AS p(payload, n)
 ORDER BY p.n
 RETURNING id
@@ -317,13 +322,22 @@ SET attempts = attempts + 1,
     given_up_at = CASE WHEN $2 THEN $3 ELSE given_up_at END,
     -- A reply that will never be sent is not kept either.
     payload = CASE WHEN $2 THEN NULL ELSE payload END,
-    -- Released: the next drain, in this worker or another, tries it again.
-    claimed_until = NULL
+    -- Released: a drain, in this worker or another, tries it again (not before
+    -- the time the platform asked to wait, when it said one).
+    claimed_until = $5
 WHERE id = $4 AND delivered_at IS NULL
 """
 
+_RELEASE = """
+UPDATE outbox SET claimed_until = $2
+WHERE id IN (
+    SELECT id FROM outbox
+    WHERE id = ANY($1::bigint[]) AND delivered_at IS NULL AND given_up_at IS NULL
+    ORDER BY id FOR UPDATE)
+"""
+
 _PENDING = """
-SELECT id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
+SELECT id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until, priority
 FROM outbox
 WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
   AND ($1::text IS NULL OR platform = $1)
@@ -370,17 +384,34 @@ RETURNING id, platform, chat_id, user_id, token, due_at
 
 # Rows a turn committed carry their worker's claim already, so a drain elsewhere
 # leaves them alone until that worker had its go (see Commit.outbox_claimed_until).
+# Claims of the outbox run one at a time (a transaction-scoped advisory lock,
+# taken in its own statement so that the claim's snapshot comes after it): the
+# check that no earlier row of a chat is held must see every claim made before.
+_LOCK_OUTBOX_CLAIMS = "SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))"
+
 _CLAIM_OUTBOX = """
 UPDATE outbox SET claimed_until = $2
 WHERE id IN (
-    SELECT id FROM outbox
-    WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
-      AND ($4::text IS NULL OR platform = $4)
-      AND (claimed_until IS NULL OR claimed_until <= $1)
-    ORDER BY id
+    SELECT o.id FROM outbox AS o
+    WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND o.payload IS NOT NULL
+      AND ($4::text IS NULL OR o.platform = $4)
+      AND (o.claimed_until IS NULL OR o.claimed_until <= $1)
+      -- A chat's replies go in order: none is taken while an earlier one is held.
+      AND NOT EXISTS (
+          SELECT 1 FROM outbox AS e
+          WHERE e.platform = o.platform AND e.chat_id = o.chat_id AND e.id < o.id
+            AND e.delivered_at IS NULL AND e.given_up_at IS NULL AND e.payload IS NOT NULL
+            AND e.claimed_until > $1)
+    -- Chats holding an urgent reply first; each chat's rows share its place, so
+    -- a claim cut short by the limit still takes every chat from its oldest row.
+    ORDER BY (SELECT min(p.priority) FROM outbox AS p
+              WHERE p.platform = o.platform AND p.chat_id = o.chat_id
+                AND p.delivered_at IS NULL AND p.given_up_at IS NULL
+                AND p.payload IS NOT NULL),
+             o.id
     LIMIT $3
     FOR UPDATE SKIP LOCKED)
-RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
+RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until, priority
 """
 
 _DELETE_TIMERS = """
@@ -424,6 +455,7 @@ def _outbox_row(r: asyncpg.Record) -> OutboxRow:
         attempts=r["attempts"],
         created_at=r["created_at"],
         claimed_until=r["claimed_until"],
+        priority=int(r["priority"]),
     )
 
 
@@ -638,8 +670,18 @@ class PostgresStore:
         if ids:
             await self._open_pool().execute(_MARK_DELIVERED, at, sorted(set(ids)))
 
-    async def mark_failed(self, row_id: int, error: str, at: datetime, give_up: bool) -> None:
-        await self._open_pool().execute(_MARK_FAILED, error, give_up, require_aware(at), row_id)
+    async def mark_failed(
+        self, row_id: int, error: str, at: datetime, give_up: bool,
+        retry_at: datetime | None = None,
+    ) -> None:
+        await self._open_pool().execute(
+            _MARK_FAILED, error, give_up, require_aware(at), row_id,
+            None if retry_at is None else require_aware(retry_at))
+
+    async def release_outbox(self, ids: Sequence[int], until: datetime | None = None) -> None:
+        if ids:
+            await self._open_pool().execute(
+                _RELEASE, sorted(set(ids)), None if until is None else require_aware(until))
 
     # --- the scheduler's claims ------------------------------------------------
 
@@ -662,7 +704,9 @@ class PostgresStore:
         self, now: datetime, limit: int, lease: timedelta, platform: str | None = None
     ) -> list[OutboxRow]:
         require_aware(now)
-        rows = await self._open_pool().fetch(_CLAIM_OUTBOX, now, now + lease, limit, platform)
+        async with self._open_pool().acquire() as conn, conn.transaction():
+            await conn.execute(_LOCK_OUTBOX_CLAIMS, OUTBOX_CLAIM_LOCK)
+            rows = await conn.fetch(_CLAIM_OUTBOX, now, now + lease, limit, platform)
         # RETURNING does not promise any order.
         return sorted((_outbox_row(r) for r in rows), key=lambda r: r.id)
 
@@ -812,7 +856,7 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
     if not commit.outbox:
         return []
     rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at,
-                            values.outbox_claimed_until)
+                            values.outbox_claimed_until, commit.outbox_priority)
     return sorted(r["id"] for r in rows)
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ enough that one batch's work stays a few milliseconds."""
 
 def _outbox_row(row: Sequence[Any]) -> OutboxRow:
     """An outbox row as :data:`_PENDING` and :data:`_CLAIM_OUTBOX` select it."""
-    row_id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until = row
+    row_id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until, priority = row
     return OutboxRow(
         id=row_id,
         key=ConversationKey(platform, chat_id, user_id),
@@ -85,6 +86,7 @@ def _outbox_row(row: Sequence[Any]) -> OutboxRow:
         attempts=attempts,
         created_at=_dt(created_at),
         claimed_until=None if claimed_until is None else _dt(claimed_until),
+        priority=int(priority),
     )
 
 
@@ -122,9 +124,16 @@ class _Failed:
     error: str
     at: str
     give_up: bool
+    retry_at: str | None = None
 
 
-_Op = _Turn | _Delivered | _Failed
+@dataclass(frozen=True, slots=True)
+class _Released:
+    ids: tuple[int, ...]
+    until: str | None
+
+
+_Op = _Turn | _Delivered | _Failed | _Released
 
 
 @dataclass(slots=True)
@@ -172,7 +181,8 @@ class _Group:
     profiles: dict[UserKey, tuple[str, str]] = field(default_factory=dict)
     """Final (profile JSON, updated_at) per person."""
     journal: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-    outbox: list[tuple[int, str, str, str, str, str, str | None]] = field(default_factory=list)
+    outbox: list[tuple[int, str, str, str, str, str, str | None, int]] = field(
+        default_factory=list)
     timers: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     subscriptions: dict[UserKey, tuple[str, str | None]] = field(default_factory=dict)
     """Final (chat_id, next_due_at) per person; a ``None`` due time unsubscribes."""
@@ -268,7 +278,7 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
         next_id += len(c.outbox)
         for row_id, payload in zip(ids, c.outbox, strict=True):
             group.outbox.append((row_id, key.platform, key.chat_id, key.user_id, payload, op.at,
-                                 op.outbox_claimed_until))
+                                 op.outbox_claimed_until, c.outbox_priority))
         outcomes.append(ids)
     return outcomes, groups
 
@@ -446,8 +456,9 @@ _INSERT_JOURNAL = "INSERT INTO journal (platform, user_id, kind, data, at) VALUE
 # Explicit ids, planned from sqlite_sequence under the write lock, because
 # executemany cannot hand back the ids it created.
 _INSERT_OUTBOX = """
-INSERT INTO outbox (id, platform, chat_id, user_id, payload, created_at, claimed_until)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO outbox (id, platform, chat_id, user_id, payload, created_at, claimed_until,
+                    priority)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 _MARK_DELIVERED = """
@@ -462,13 +473,19 @@ SET attempts = attempts + 1,
     given_up_at = CASE WHEN ?2 THEN ?3 ELSE given_up_at END,
     -- A reply that will never be sent is not kept either.
     payload = CASE WHEN ?2 THEN NULL ELSE payload END,
-    -- Released: the next drain, here or in another worker, tries it again.
-    claimed_until = NULL
+    -- Released: a drain, here or in another worker, tries it again (not before
+    -- the time the platform asked to wait, when it said one).
+    claimed_until = ?5
 WHERE id = ?4 AND delivered_at IS NULL
 """
 
+_RELEASE = """
+UPDATE outbox SET claimed_until = ?
+WHERE id = ? AND delivered_at IS NULL AND given_up_at IS NULL
+"""
+
 _PENDING = """
-SELECT id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
+SELECT id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until, priority
 FROM outbox
 WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
   AND (:platform IS NULL OR platform = :platform)
@@ -480,12 +497,26 @@ LIMIT :limit
 # commit in between, so two claims never share a row.
 _CLAIM_OUTBOX = """
 UPDATE outbox SET claimed_until = :until
-WHERE id IN (SELECT id FROM outbox
-             WHERE delivered_at IS NULL AND given_up_at IS NULL AND payload IS NOT NULL
-               AND (:platform IS NULL OR platform = :platform)
-               AND (claimed_until IS NULL OR claimed_until <= :now)
-             ORDER BY id LIMIT :limit)
-RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until
+WHERE id IN (
+    SELECT o.id FROM outbox AS o
+    WHERE o.delivered_at IS NULL AND o.given_up_at IS NULL AND o.payload IS NOT NULL
+      AND (:platform IS NULL OR o.platform = :platform)
+      AND (o.claimed_until IS NULL OR o.claimed_until <= :now)
+      -- A chat's replies go in order: none is taken while an earlier one is held.
+      AND NOT EXISTS (
+          SELECT 1 FROM outbox AS e
+          WHERE e.platform = o.platform AND e.chat_id = o.chat_id AND e.id < o.id
+            AND e.delivered_at IS NULL AND e.given_up_at IS NULL AND e.payload IS NOT NULL
+            AND e.claimed_until > :now)
+    -- Chats holding an urgent reply first; each chat's rows share its place, so
+    -- a claim cut short by the limit still takes every chat from its oldest row.
+    ORDER BY (SELECT min(p.priority) FROM outbox AS p
+              WHERE p.platform = o.platform AND p.chat_id = o.chat_id
+                AND p.delivered_at IS NULL AND p.given_up_at IS NULL
+                AND p.payload IS NOT NULL),
+             o.id
+    LIMIT :limit)
+RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until, priority
 """
 
 # One statement, so the export is one consistent snapshot even though the
@@ -535,13 +566,15 @@ class SqliteStore:
         self._reader: aiosqlite.Connection | None = None
         self._queue: asyncio.Queue[_Job | None] | None = None
         self._task: asyncio.Task[None] | None = None
+        # A deletion's old pages may still be in the -wal file (see _scrub_wal).
+        self._scrub_owed = False
 
     # --- lifecycle ---------------------------------------------------------
 
     async def open(self) -> None:
         if self._writer is not None:
             raise StoreError("store is already open")
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(self._path)
         writer = await aiosqlite.connect(self._path, isolation_level=None)
         reader: aiosqlite.Connection | None = None
         try:
@@ -829,8 +862,16 @@ class SqliteStore:
         if ids:
             await self._submit(_Delivered(tuple(ids), _ts(at)))
 
-    async def mark_failed(self, row_id: int, error: str, at: datetime, give_up: bool) -> None:
-        await self._submit(_Failed(row_id, error, _ts(at), give_up))
+    async def mark_failed(
+        self, row_id: int, error: str, at: datetime, give_up: bool,
+        retry_at: datetime | None = None,
+    ) -> None:
+        await self._submit(_Failed(row_id, error, _ts(at), give_up,
+                                   None if retry_at is None else _ts(retry_at)))
+
+    async def release_outbox(self, ids: Sequence[int], until: datetime | None = None) -> None:
+        if ids:
+            await self._submit(_Released(tuple(ids), None if until is None else _ts(until)))
 
     async def _submit(self, op: _Op) -> list[int]:
         if self._queue is None:
@@ -906,6 +947,10 @@ class SqliteStore:
             await self._write(conn, jobs[:half])
             await self._write(conn, jobs[half:])
             return
+        if self._scrub_owed or _forgets(jobs, outcomes):
+            # Before the /forget turn's future settles, so its "deleted" reply
+            # goes out only once the words are gone from every file.
+            await self._scrub_wal(conn)
         for job, outcome in zip(jobs, outcomes, strict=True):
             if job.future.done():
                 continue
@@ -937,6 +982,8 @@ class SqliteStore:
         counts = {"profiles": await self._on_writer(_purge_profiles, cutoff)}
         for table, statement in _PURGE:
             counts[table] = await self._on_writer(_delete_old, statement, cutoff)
+        if any(counts.values()) or self._scrub_owed:
+            await self._scrub_wal()
         return counts
 
     async def get_meta(self, name: str) -> str | None:
@@ -962,13 +1009,83 @@ class SqliteStore:
                 changed[column] += count
                 if after is None:
                     break
+        await self._scrub_wal()  # the values as they were, plain or under the old key
         return changed
+
+    async def _scrub_wal(self, conn: aiosqlite.Connection | None = None) -> None:
+        """Move everything into the database file and empty the ``-wal`` file
+        (through ``conn``, the writer, which the writer task passes in because it
+        still writes while :meth:`close` waits for it).
+
+        ``secure_delete`` zeroes deleted text in the pages it writes, but the
+        ``-wal`` file still holds the earlier images of those pages, words and
+        all, until it is checkpointed and truncated.  A reader in the middle of
+        a query (or another process) can make the checkpoint give up; it is
+        then owed, and tried again after the next write.
+        """
+        conn = conn or self._write_conn()
+        run_on_thread = cast(Callable[..., Awaitable[bool]], conn._execute)
+        try:
+            busy = await run_on_thread(_checkpoint_truncate, conn._conn)
+        except sqlite3.Error as exc:
+            busy, detail = True, f"{type(exc).__name__} {exc}"
+        else:
+            detail = "a reader held the log"
+        if busy and not self._scrub_owed:
+            log.warning("could not empty %s-wal after a deletion (%s); will try again "
+                        "after the next write", self._path.name, detail)
+        self._scrub_owed = busy
 
     async def _on_writer(self, function: Callable[..., _R], *args: Any) -> _R:
         """Run ``function(db, *args)`` on the writer connection's thread (see :meth:`_apply`)."""
         conn = self._write_conn()
         run_on_thread = cast(Callable[..., Awaitable[_R]], conn._execute)
         return await run_on_thread(function, conn._conn, *args)
+
+
+def _forgets(jobs: Sequence[_Job], outcomes: Sequence[_Outcome]) -> bool:
+    """Whether a ``/forget`` among ``jobs`` was written (not refused as a conflict)."""
+    return any(isinstance(job.op, _Turn) and job.op.commit.forget
+               and not isinstance(outcome, StoreError)
+               for job, outcome in zip(jobs, outcomes, strict=True))
+
+
+def _checkpoint_truncate(db: sqlite3.Connection) -> bool:
+    """``PRAGMA wal_checkpoint(TRUNCATE)``; whether it was held off by a reader."""
+    row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(row[0])
+
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Create ``path``'s missing folders (0700) and the empty database file (0600).
+
+    SQLite would create the file 0644 (less the umask): readable by every user
+    of the machine.  It gives the ``-wal`` and ``-shm`` files the database
+    file's own mode, so creating the file first, private, makes all three
+    private, whatever the umask.  An existing file or folder is left as the
+    operator made it, and SQLite's ``:memory:`` is no file at all.
+    """
+    if str(path) == ":memory:":
+        return
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            continue  # another process made it meanwhile
+        folder.chmod(PRIVATE_DIR)  # the umask may have taken bits off; never adds any
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, PRIVATE_FILE)  # exactly, whatever the umask
+    finally:
+        os.close(fd)  # an empty file is an empty SQLite database
 
 
 def _apply_batch(db: sqlite3.Connection, ops: list[_Op]) -> list[_Outcome]:
@@ -988,10 +1105,16 @@ def _apply_batch(db: sqlite3.Connection, ops: list[_Op]) -> list[_Outcome]:
         if delivered:
             db.executemany(_MARK_DELIVERED, delivered)
         failed = [
-            (op.error, op.give_up, op.at, op.row_id) for op in ops if isinstance(op, _Failed)
+            (op.error, op.give_up, op.at, op.row_id, op.retry_at)
+            for op in ops if isinstance(op, _Failed)
         ]
         if failed:
             db.executemany(_MARK_FAILED, failed)
+        released = [
+            (op.until, row_id) for op in ops if isinstance(op, _Released) for row_id in op.ids
+        ]
+        if released:
+            db.executemany(_RELEASE, released)
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:

@@ -97,6 +97,7 @@ TABLES: tuple[Table, ...] = (
             ("delivered_at", "ts"),
             ("given_up_at", "ts"),
             ("claimed_until", "ts"),
+            ("priority", "int"),
         ),
         key=("id",),
         sequence=True,

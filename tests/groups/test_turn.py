@@ -81,6 +81,20 @@ def test_turning_alerts_on_names_the_admin_and_off_forgets_them() -> None:
     assert off.group is not None and off.group.settings.alert_to is None
 
 
+def test_a_negative_time_and_the_servers_own_zone_are_refused() -> None:
+    """"-1:00" was read as 01:00 and "localtime" (the server's zone, not the
+    group's) was taken; both now get the kind "couldn't read" answer, and the
+    settings stay as they were."""
+    for args in ("time -1:00", "time - 1:00", "time -9", "time 9-"):
+        outcome = step(member(command="wellness", text=args, is_admin=True))
+        assert "couldn't read that time" in said(outcome), args
+        assert outcome.group is None or outcome.group.settings.time == ON.settings.time
+    for args in ("zone localtime", "zone Localtime", "zone Factory"):
+        outcome = step(member(command="wellness", text=args, is_admin=True))
+        assert "don't know that time zone" in said(outcome), args
+        assert outcome.group is None or outcome.group.settings.tz == ON.settings.tz
+
+
 def test_a_check_in_is_a_poll_and_a_new_one_closes_the_old() -> None:
     first = step(member(command="checkin"))
     polls = [a for a in first.actions if isinstance(a, SendPoll)]

@@ -49,7 +49,9 @@ TIMEZONES = {
     "+0530": "Asia/Kolkata",
 }
 NOT_TIMEZONES = ["", "   ", "hello", "somewhere warm", "UTC+15", "GMT-13", "+05:17", "+2:75",
-                 "christmas", "x" * 500, "I don't know"]
+                 "christmas", "x" * 500, "I don't know",
+                 # In the zone database, but the server's zone or a placeholder.
+                 "localtime", "LOCALTIME", "Factory", "posixrules"]
 
 
 @pytest.mark.parametrize(("typed", "zone"), TIMEZONES.items())
@@ -97,7 +99,9 @@ WINDOWS = {
     "18:15-19:45": "18:15-19:45",
 }
 NOT_WINDOWS = ["", "soon", "whenever", "25", "13pm", "9:75", "11pm-1am", "9 or 10",
-               "9 to 11 to 12", "today"]
+               "9 to 11 to 12", "today",
+               # A minus sign is no time of day, and a span needs both ends.
+               "-1:00", "- 1:00", "-9", "-9am", "9-", "9 -", "9 to"]
 
 
 @pytest.mark.parametrize(("typed", "stored"), WINDOWS.items())
@@ -120,6 +124,7 @@ QUIET = {
     "none": "none",
     "No quiet hours": "none",
 }
+QUIET_SPANS = [typed for typed, stored in QUIET.items() if stored != "none"]
 
 
 @pytest.mark.parametrize(("typed", "stored"), QUIET.items())
@@ -130,6 +135,15 @@ def test_quiet_hours_may_run_past_midnight(typed: str, stored: str) -> None:
 @pytest.mark.parametrize("typed", ["9", "at night", "10-10", ""])
 def test_quiet_hours_need_a_start_and_an_end(typed: str) -> None:
     assert parse_quiet_hours(typed) is None
+
+
+@given(st.sampled_from([*WINDOWS, *QUIET_SPANS]), st.sampled_from(["-", "- ", " -", "-  "]))
+@settings(derandomize=True, deadline=None)
+def test_a_time_with_a_minus_sign_in_front_is_never_read(typed: str, minus: str) -> None:
+    """Whatever a person types, "-" before it makes it no time: it never quietly
+    becomes the time without the sign."""
+    assert parse_time_window(minus + typed) is None
+    assert parse_quiet_hours(minus + typed) is None
 
 
 DAYS = {

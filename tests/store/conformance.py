@@ -304,7 +304,62 @@ class StoreConformance:
     async def test_mark_unknown_ids_is_harmless(self, store: Store) -> None:
         await store.mark_delivered([999_999], T0)
         await store.mark_failed(999_999, "gone", T0, give_up=True)
+        await store.release_outbox([999_999], T0)
         assert await pending_payloads(store) == []
+
+    # --- outbox claims: order within a chat, urgency across chats -------------------
+
+    async def test_a_claim_takes_each_chats_rows_from_its_oldest(self, store: Store) -> None:
+        lease = timedelta(seconds=60)
+        ids = await store.commit(commit(key("a"), 0, outbox=["a1", "a2", "a3"]))
+        first = await store.claim_outbox(T0, 2, lease)
+        assert [r.payload for r in first] == ["a1", "a2"]
+        # a3 waits while a1 and a2 are held: nobody may send it ahead of them.
+        assert await store.claim_outbox(T0 + timedelta(seconds=1), 10, lease) == []
+        await store.mark_delivered(ids[:2], T0)
+        assert [r.payload for r in await store.claim_outbox(T0, 10, lease)] == ["a3"]
+
+    async def test_a_row_committed_held_keeps_the_rest_of_its_chat_back(
+        self, store: Store
+    ) -> None:
+        lease = timedelta(seconds=60)
+        await store.commit(commit(key("a"), 0, outbox=["a1"],
+                                  outbox_claimed_until=T0 + lease))
+        await store.commit(commit(key("a", "u2"), 0, outbox=["a2"]))  # same chat, another person
+        await store.commit(commit(key("b"), 0, outbox=["b1"]))
+        claimed = await store.claim_outbox(T0, 10, lease)
+        assert [r.payload for r in claimed] == ["b1"]
+
+    async def test_chats_holding_an_urgent_row_are_claimed_first(self, store: Store) -> None:
+        lease = timedelta(seconds=60)
+        await store.commit(commit(key("a"), 0, outbox=["a1", "a2"]))
+        await store.commit(commit(key("b"), 0, outbox=["b1"]))
+        await store.commit(commit(key("b", "u2"), 0, outbox=["b2"], outbox_priority=0))
+        rows = await store.pending_outbox()
+        assert [(r.payload, r.priority) for r in rows] == [
+            ("a1", 1), ("a2", 1), ("b1", 1), ("b2", 0)]
+        # Chat b holds a crisis reply: its rows go first, still in their own order.
+        claimed = await store.claim_outbox(T0, 2, lease)
+        assert [r.payload for r in claimed] == ["b1", "b2"]
+        assert [r.payload for r in await store.claim_outbox(T0, 10, lease)] == ["a1", "a2"]
+
+    async def test_a_failed_row_waits_until_its_retry_time(self, store: Store) -> None:
+        lease = timedelta(seconds=60)
+        ids = await store.commit(commit(key("a"), 0, outbox=["a1", "a2"],
+                                        outbox_claimed_until=T0 + lease))
+        retry = T0 + timedelta(seconds=3)
+        await store.mark_failed(ids[0], "flood control", T0, give_up=False, retry_at=retry)
+        await store.release_outbox([ids[1]], retry)  # given back behind it
+        assert await store.claim_outbox(T0 + timedelta(seconds=2), 10, lease) == []
+        rows = await store.claim_outbox(retry, 10, lease)
+        assert [(r.payload, r.attempts) for r in rows] == [("a1", 1), ("a2", 0)]
+
+    async def test_released_rows_are_free_at_once(self, store: Store) -> None:
+        lease = timedelta(seconds=60)
+        ids = await store.commit(commit(key("a"), 0, outbox=["a1", "a2"],
+                                        outbox_claimed_until=T0 + lease))
+        await store.release_outbox(ids)
+        assert [r.payload for r in await store.claim_outbox(T0, 10, lease)] == ["a1", "a2"]
 
     # --- journal and export ------------------------------------------------------------
 
@@ -844,6 +899,9 @@ class StoreConformance:
         lease = timedelta(minutes=1)
         assert [r.payload for r in await store.claim_outbox(T0, 1, lease, platform=TG)] == ["t1"]
         assert [r.payload for r in await store.claim_outbox(T0, 10, lease, platform=DC)] == ["d1"]
+        # t3 follows t1, which is held: nobody may send it ahead of t1.
+        assert await store.claim_outbox(T0, 10, lease) == []
+        await store.mark_delivered([t2.id - 1], T0)
         assert [r.payload for r in await store.claim_outbox(T0, 10, lease)] == ["t3"]
         assert await store.claim_outbox(T0, 10, lease) == []
 
@@ -869,8 +927,17 @@ class StoreConformance:
         assert (row.id, row.attempts) == (ids[0], 1)
 
     async def test_concurrent_outbox_claims_never_share_a_row(self, store: Store) -> None:
-        await store.commit(commit(key(), 0, outbox=[f"r{n}" for n in range(40)]))
+        for n in range(40):  # one row per chat: each claim may take any of them
+            await store.commit(commit(key(f"c{n}"), 0, outbox=[f"r{n}"]))
         claims = await asyncio.gather(*(
             store.claim_outbox(T0, 7, timedelta(minutes=1)) for _ in range(8)))
         ids = [r.id for claim in claims for r in claim]
         assert len(ids) == len(set(ids)) == 40
+
+    async def test_concurrent_outbox_claims_never_split_a_chat(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, outbox=[f"r{n}" for n in range(40)]))
+        claims = await asyncio.gather(*(
+            store.claim_outbox(T0, 7, timedelta(minutes=1)) for _ in range(8)))
+        # One claim takes the oldest seven; the rest must wait for them.
+        taken = [[r.payload for r in claim] for claim in claims if claim]
+        assert taken == [[f"r{n}" for n in range(7)]]

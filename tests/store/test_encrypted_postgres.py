@@ -19,6 +19,7 @@ from bot.store.base import Store  # noqa: E402
 from bot.store.encrypted import EncryptedStore  # noqa: E402
 from bot.store.keys import rotate_keys  # noqa: E402
 from bot.store.postgres import PostgresStore  # noqa: E402
+from bot.store.sealed import Sealer  # noqa: E402
 from tests.store.conformance import StoreConformance  # noqa: E402
 from tests.store.test_encrypted import (  # noqa: E402
     EXPECTED,
@@ -86,3 +87,49 @@ async def test_sealed_in_the_tables_rotated_in_place_and_the_old_key_refused() -
     # SQLite's only there, so compare everything else.
     assert {k: v for k, v in got.items() if k != "export"} == {
         k: v for k, v in EXPECTED.items() if k != "export"}
+
+
+async def test_a_rotation_interrupted_halfway_refuses_the_old_key_until_finished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each batch of one value commits; the rotation dies after three.  The old
+    key, which still opens the key check's first value, is refused at start."""
+    rekey = Sealer.rekey
+    calls = 0
+
+    def dying(self: Sealer, column: str, stored: str) -> str | None:
+        nonlocal calls
+        calls += 1
+        if calls > 3:
+            raise RuntimeError("power cut")
+        return rekey(self, column, stored)
+
+    async with fresh_schema(DSN) as schema:
+        store = EncryptedStore(PostgresStore(DSN, schema=schema), FieldCipher([KEY_A]))
+        await store.open()
+        await write_everything(store)
+        await store.close()
+        backend = PostgresStore(DSN, schema=schema)
+        await backend.open()
+        with monkeypatch.context() as patch:
+            patch.setattr(Sealer, "rekey", dying)
+            with pytest.raises(RuntimeError, match="power cut"):
+                await rotate_keys(backend, FieldCipher([KEY_A]), KEY_B, batch=1)
+        await backend.close()
+
+        with pytest.raises(EncryptionKeyError, match="keys rotate --new-key -"):
+            await EncryptedStore(PostgresStore(DSN, schema=schema), FieldCipher([KEY_A])).open()
+        both = EncryptedStore(PostgresStore(DSN, schema=schema), FieldCipher([KEY_B, KEY_A]))
+        await both.open()
+        halfway = await read_back(both)
+        await both.close()
+
+        backend = PostgresStore(DSN, schema=schema)
+        await backend.open()
+        changed = await rotate_keys(backend, FieldCipher([KEY_A]), KEY_B)
+        await backend.close()
+        assert sum(changed.values()) == 7 - 3
+        store = EncryptedStore(PostgresStore(DSN, schema=schema), FieldCipher([KEY_B]))
+        await store.open()
+        assert await read_back(store) == halfway
+        await store.close()

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -262,10 +263,10 @@ async def test_an_update_is_confirmed_to_telegram_only_after_it_is_committed(
     release = asyncio.Event()
     original = runtime.handle
 
-    async def slow_handle(event: Inbound) -> Handled:
+    async def slow_handle(event: Inbound, **options: Any) -> Handled:
         entered.set()
         await release.wait()
-        return await original(event)
+        return await original(event, **options)
 
     runtime.handle = slow_handle  # type: ignore[method-assign]
     update = api.private_message(601, "hello")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ async def test_a_webhook_answers_only_once_the_turn_is_committed(
     port = free_port()
     failures = [RuntimeError("the database went away")]
 
-    def assess(text: str) -> Assessment:
+    def assess(text: str, context: Sequence[str] = ()) -> Assessment:
         if failures:
             raise failures.pop()
         return Assessment("none")
