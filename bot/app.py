@@ -109,10 +109,10 @@ def build_limiters(settings: Settings) -> dict[str, RateLimiter]:
     """
     share = settings.workers
     return {
-        "telegram": RateLimiter(settings.telegram_max_rate / share, per_chat_rate=1.0,
-                                per_chat_burst=3),
-        "discord": RateLimiter(settings.discord_max_rate / share, per_chat_rate=1.0,
-                               per_chat_burst=5),
+        "telegram": RateLimiter(settings.telegram_max_rate / share,
+                                per_chat_rate=settings.telegram_chat_rate, per_chat_burst=3),
+        "discord": RateLimiter(settings.discord_max_rate / share,
+                               per_chat_rate=settings.discord_chat_rate, per_chat_burst=5),
     }
 
 

@@ -89,6 +89,14 @@ class Settings(BaseSettings):
     discord_max_rate: float = Field(
         45.0, gt=0, le=50, description="Messages a second to Discord, overall (limit 50)."
     )
+    telegram_chat_rate: float = Field(
+        1.0, gt=0, le=30, description="Messages a second to one Telegram chat, after a "
+        "burst of 3 (Telegram asks for about 1)."
+    )
+    discord_chat_rate: float = Field(
+        1.0, gt=0, le=50, description="Messages a second to one Discord channel, after a "
+        "burst of 5."
+    )
     workers: int = Field(
         1, ge=1, le=256,
         description="Bot processes sharing this database (PostgreSQL), all with the same "

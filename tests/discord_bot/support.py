@@ -190,7 +190,8 @@ class DiscordWorld:
         self.db = db
         self.clock = clock
         self.assessor = assessor
-        overrides: dict[str, Any] = {"database_url": f"sqlite:///{db}"}
+        # Pacing has its own tests; a conversation here should not wait on the clock.
+        overrides: dict[str, Any] = {"database_url": f"sqlite:///{db}", "discord_chat_rate": 50.0}
         if dialogues_dir is not None:
             overrides["dialogues_dir"] = dialogues_dir
         self.settings = Settings(**overrides)

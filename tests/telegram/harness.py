@@ -72,6 +72,9 @@ def settings_for(api: FakeBotAPI, db: Path, **overrides: Any) -> Settings:
         "telegram_webhook_url": None,
         "telegram_webhook_secret": None,
         "log_level": "WARNING",
+        # Pacing has its own tests (tests/test_ratelimit.py, tests/faults); here a
+        # conversation should not wait a second a message on the real clock.
+        "telegram_chat_rate": 30.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
