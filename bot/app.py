@@ -24,7 +24,7 @@ from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
 from bot.ratelimit import RateLimiter
-from bot.runtime import Assessor, Runtime, utc_now
+from bot.runtime import Runtime, utc_now
 from bot.safety import assess
 from bot.safety.layers import default_detector
 from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
@@ -34,6 +34,7 @@ from bot.store import create_store
 from bot.store.base import Store
 from bot.store.keys import verify_key
 from bot.store.resilient import ResilientStore
+from bot.types import Assessor
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -59,6 +59,7 @@ from bot.types import (
     NO_RISK,
     Action,
     Assessment,
+    Assessor,
     ConversationKey,
     ForgetUser,
     Inbound,
@@ -78,11 +79,6 @@ from bot.types import (
 
 log = logging.getLogger(__name__)
 
-class Assessor(Protocol):
-    """The safety seam: every text a person types passes through one of these
-    first, with the earlier messages of the same moment (``context``, oldest first)."""
-
-    def __call__(self, text: str, context: Sequence[str] = ..., /) -> Assessment: ...
 
 # Another process committing to the same conversation between our load and our
 # commit is rare; a handful of retries covers it without risking a livelock.

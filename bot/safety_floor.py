@@ -27,19 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final
 
 from bot.dialogue.loader import DialogueSet
 from bot.dialogue.spec import ResourcesStep
 from bot.safety.resources import ResourceBook, format_resources
 from bot.text import HELP_ANSWERS, answer_key, clean_input
-from bot.types import Action, Assessment, Inbound, Segment, SendText
-
-
-class Assessor(Protocol):
-    """The safety seam (as :class:`bot.runtime.Assessor`)."""
-
-    def __call__(self, text: str, context: Sequence[str] = ..., /) -> Assessment: ...
+from bot.types import Action, Assessor, Inbound, Segment, SendText
 
 SOS_COMMAND: Final = "sos"
 NOTE_LINE: Final = "floor_note"

@@ -7,9 +7,10 @@ adapter turns each outbound action back into a platform API call.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, Protocol, TypeAlias
 
 Platform: TypeAlias = str
 ChatKind = Literal["private", "group"]
@@ -102,6 +103,13 @@ class Assessment:
 
 
 NO_RISK = Assessment()
+
+
+class Assessor(Protocol):
+    """The safety seam: every text a person types passes through one of these
+    first, with the earlier messages of the same moment (``context``, oldest first)."""
+
+    def __call__(self, text: str, context: Sequence[str] = ..., /) -> Assessment: ...
 LEARNED_REASONS = frozenset({"model", "context"})
 """The reasons the learned layers of the safety seam give."""
 

@@ -21,13 +21,22 @@ from bot.config import Settings
 from bot.crypto import FieldCipher
 from bot.engine import Engine
 from bot.render import plain
-from bot.runtime import Assessor, Handled, Runtime
+from bot.runtime import Handled, Runtime
 from bot.safety import assess
 from bot.scheduler import Scheduler
 from bot.store.base import Store
 from bot.store.encrypted import EncryptedStore
 from bot.store.sqlite import SqliteStore
-from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendPoll, SendText
+from bot.types import (
+    Assessor,
+    ConversationKey,
+    Inbound,
+    Outbound,
+    SendFile,
+    SendImage,
+    SendPoll,
+    SendText,
+)
 
 PLATFORM = "test"
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.safety.classifier import DEFAULT_MODEL_PATH, Classifier
+from bot.safety.classifier import DEFAULT_MODEL_PATH
 from bot.safety.corpus import Example, read_corpus, read_examples
 from bot.safety.evaluation import (
     Report,
@@ -30,9 +30,10 @@ from bot.safety.evaluation import (
     evaluate,
     format_report,
     read_heldout,
+    strongest,
     verdicts,
 )
-from bot.safety.layers import Detector, default_detector
+from bot.safety.layers import default_detector
 from bot.types import RiskLevel
 
 __all__ = ["build_parser", "main"]
@@ -87,11 +88,8 @@ def _cross_validated() -> tuple[list[Example], Report]:
 
     examples = read_corpus()
     detectors = cross_validate_detectors(examples, TrainingSettings(), _progress)
-    levels: list[RiskLevel] = []
-    for example, detector in zip(examples, detectors, strict=True):
-        got = verdicts(example, detector.assess)
-        levels.append("crisis" if "crisis" in got else "concern" if "concern" in got
-                      else "none")
+    levels: list[RiskLevel] = [strongest(verdicts(example, detector.assess))
+                               for example, detector in zip(examples, detectors, strict=True)]
     return examples, evaluate(examples, default_detector().assess, levels)
 
 
@@ -138,8 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"compassion-bot safety: {exc}", file=sys.stderr)
         return 2
 
-
-__all__ += ["Classifier", "Detector"]
 
 if __name__ == "__main__":  # pragma: no cover - exercised through main() in tests
     raise SystemExit(main())

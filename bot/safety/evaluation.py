@@ -28,21 +28,20 @@ from pathlib import Path
 
 from bot.safety.context import remember
 from bot.safety.corpus import HELDOUT_DIR, Example, read_examples
-from bot.types import Assessment, RiskLevel
+from bot.types import Assessment, Assessor, RiskLevel
 
 __all__ = [
     "TARGETS",
-    "Assess",
     "Report",
     "Stats",
     "classify_lines",
     "evaluate",
     "format_report",
     "read_heldout",
+    "strongest",
     "verdicts",
 ]
 
-Assess = Callable[[str, Sequence[str]], Assessment]
 
 TARGETS = {
     "recall_crisis": 0.85,
@@ -173,7 +172,7 @@ class Report:
         }
 
 
-def verdicts(example: Example, assess: Assess) -> list[RiskLevel]:
+def verdicts(example: Example, assess: Assessor) -> list[RiskLevel]:
     """The verdict on each message of an example, played in order with the
     context the runtime would keep (a minute apart)."""
     window: list[str] = []
@@ -188,18 +187,19 @@ def verdicts(example: Example, assess: Assess) -> list[RiskLevel]:
     return levels
 
 
-def _strongest(levels: Sequence[RiskLevel]) -> RiskLevel:
+def strongest(levels: Sequence[RiskLevel]) -> RiskLevel:
+    """The strongest verdict among several (a conversation's messages)."""
     if "crisis" in levels:
         return "crisis"
     return "concern" if "concern" in levels else "none"
 
 
-def evaluate(examples: Sequence[Example], assess: Assess,
+def evaluate(examples: Sequence[Example], assess: Assessor,
              levels: Sequence[RiskLevel] | None = None) -> Report:
     """Score ``assess`` on ``examples`` (or score precomputed ``levels``)."""
     report = Report()
     for i, example in enumerate(examples):
-        got = levels[i] if levels is not None else _strongest(verdicts(example, assess))
+        got = levels[i] if levels is not None else strongest(verdicts(example, assess))
         if len(example.messages) > 1:
             report.conversations.add(example.label, got)
         else:

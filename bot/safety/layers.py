@@ -64,7 +64,9 @@ class Detector:
         model = self.classifier
         if model is None or sum(c.isalpha() for c in norm.text) < MIN_LETTERS:
             # "ok", "7", "I": too little for a model to read; the rules have spoken
-            return _with_topic(ruled)
+            if ruled.level == "none":
+                return ruled
+            return Assessment(ruled.level, ruled.reasons, _topic(ruled, norm.text))
         scores = model.score(norm.text)
         level = ruled.level
         reasons = list(ruled.reasons)
@@ -86,7 +88,7 @@ class Detector:
         if level == "none":
             return NO_RISK
         return Assessment(level=level, reasons=tuple(dict.fromkeys(reasons)),
-                          topic=_topic(ruled, scores, norm.text))
+                          topic=_topic(ruled, norm.text, scores))
 
     def _rules(self, norm: Normalised) -> Assessment:
         """The rule tables, then the phrase lexicons of the other languages."""
@@ -114,30 +116,22 @@ class Detector:
         return "none"
 
 
-def _with_topic(ruled: Assessment) -> Assessment:
-    """A rules-only verdict, with the topic its reasons name."""
-    if ruled.level == "none":
-        return ruled
-    topic = next((_RULE_TOPICS[r] for r in ruled.reasons if r in _RULE_TOPICS), "suicide")
-    return Assessment(level=ruled.level, reasons=ruled.reasons, topic=topic)
-
-
 # An act already taken with these is an overdose: the emergency number comes first.
 _SWALLOWED = re.compile(
     r"\b(?:pils?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
     r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison)\b")
 
 
-def _topic(ruled: Assessment, scores: Scores, text: str = "") -> str:
-    """What the disclosure is about: a rule's named signal first, else the model's."""
+def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:
+    """What the disclosure is about: the rules' named signal first (an act taken
+    with pills is an overdose), else the model's topic head, else suicide."""
     if "act_taken" in ruled.reasons and _SWALLOWED.search(text):
         return "overdose"
     for reason in ruled.reasons:
         if reason in _RULE_TOPICS:
             return _RULE_TOPICS[reason]
-    if ruled.level == "crisis" and scores.topic in ("abuse", "self_harm"):
-        # the rules saw suicide language; the model's guess must not replace it
-        return "suicide" if "ideation" in ruled.reasons else scores.topic
+    if scores is None or "ideation" in ruled.reasons:
+        return "suicide"
     return scores.topic
 
 

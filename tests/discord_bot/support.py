@@ -31,8 +31,8 @@ from discord.ext.test import backend, factories
 from adapters.discord_dpy import CompassionClient
 from bot.app import App, open_app
 from bot.config import Settings
-from bot.runtime import Assessor
 from bot.safety import assess
+from bot.types import Assessor
 
 BUTTON = discord.ComponentType.button.value
 _interaction_ids = itertools.count(1)

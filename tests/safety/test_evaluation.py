@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.safety import cli
+from bot.safety import Detector, cli
 from bot.safety.corpus import read_corpus, read_examples
 from bot.safety.evaluation import (
     classify_lines,
@@ -19,6 +19,7 @@ from bot.safety.evaluation import (
     read_heldout,
     verdicts,
 )
+from bot.safety.layers import default_detector
 from bot.types import Assessment
 
 LANGUAGES = {"en", "es", "fr", "de", "pt", "it", "nl", "pl", "tr", "ru", "id", "hi", "hi-latn",
@@ -58,8 +59,8 @@ def test_heldout_set_is_large_frozen_and_apart_from_training() -> None:
     assert not shared, f"held-out lines also in training: {shared[:5]}"
 
 
-def _fake(levels: dict[str, str]) -> cli.Detector:
-    class Fake(cli.Detector):
+def _fake(levels: dict[str, str]) -> Detector:
+    class Fake(Detector):
         def assess(self, text: str, context: Sequence[str] = ()) -> Assessment:
             return Assessment(level=levels.get(text, "none"))  # type: ignore[arg-type]
     return Fake(None)
@@ -95,7 +96,7 @@ def test_a_conversation_is_played_with_context_like_the_bot(tmp_path: Path) -> N
                     "crisis\tcontext_risk\ten\tfirst || second || third\n", encoding="utf-8")
     seen: list[tuple[str, tuple[str, ...]]] = []
 
-    class Recording(cli.Detector):
+    class Recording(Detector):
         def assess(self, text: str, context: Sequence[str] = ()) -> Assessment:
             seen.append((text, tuple(context)))
             return Assessment(level="concern" if text == "third" else "none")
@@ -126,7 +127,7 @@ def test_malformed_line_is_reported_with_file_and_line(tmp_path: Path) -> None:
 def test_classify_lines_gives_one_json_object_per_line() -> None:
     out = [json.loads(line) for line in
            classify_lines(["I want to kill myself tonight\n", "pass the salt\n"],
-                          cli.default_detector().assess)]
+                          default_detector().assess)]
     assert out[0]["risk"] == "crisis" and out[0]["reasons"]
     assert out[1] == {"risk": "none", "reasons": [], "topic": None}
 

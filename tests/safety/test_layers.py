@@ -88,8 +88,9 @@ def test_context_is_harmless_after_an_ordinary_chat() -> None:
 def test_without_a_model_the_rules_alone_decide() -> None:
     rules_only = Detector(None)
     assert rules_only.assess("I want to kill myself tonight").level == "crisis"
-    assert rules_only.assess("i have pills saved up to overdose").level in ("none", "concern",
-                                                                             "crisis")
+    # fresh wording no rule names is what the model is there for
+    assert rules_only.assess("i have pills saved up to overdose").level == "none"
+    assert assess("i have pills saved up to overdose").level != "none"
     assert rules_only.assess("I am proud of myself").level == "none"
 
 

@@ -26,9 +26,8 @@ from adapters.telegram_ptb import PLATFORM, Limits, serve_telegram
 from benchmarks.fake_bot_api import Call, FakeBotAPI
 from bot.app import App, build_services, open_app
 from bot.config import Settings
-from bot.runtime import Assessor
 from bot.safety.resources import load_resources
-from bot.types import ConversationKey
+from bot.types import Assessor, ConversationKey
 
 FAST_LIMITS = Limits(retries=1)
 """PTB waits out one 429 itself; the next one goes back to the outbox."""
