@@ -12,20 +12,28 @@ the crisis lines at once if the line was a crisis (the safety floor, see
 :mod:`bot.turn_guard`), and keeps trying in the background: the answer follows
 once the line is saved, and the lines typed meanwhile wait behind it, in order.
 Nothing is printed as a traceback.
+
+Interactive, the chat starts by asking the question left waiting (after a
+restart the person sees where they were), and everything printed goes above
+the ``you>`` prompt, never behind it: a breathing exercise's paced lines come
+while the person sits at the prompt (see :class:`PromptLine`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, TextIO
 
 from bot.chat_queues import ChatQueues
-from bot.render import plain
+from bot.render import choice_lines, plain
 from bot.runtime import Runtime
 from bot.safety_floor import FloorReply
 from bot.storage_faults import classify
@@ -42,6 +50,59 @@ PREFIX: Final = "compassion-bot: "
 """Marks what the program says about itself, apart from what the bot says."""
 GRACE_AT_EXIT: Final = 3.0
 """At the end of the input, how long lines that cannot be saved get to go through."""
+PROMPT: Final = "you> "
+CLEAR_LINE: Final = "\r\x1b[K"
+"""Back to the start of the line and erase it (ANSI): where the prompt was."""
+SETTLE: Final = 5.0
+"""Interactive: how long the answer to a line may take before the prompt comes back
+anyway (a database that is failing must not stop the person from typing)."""
+REOPEN: Final = "reopen"
+"""The engine's token for a chat opened again: it asks its waiting question."""
+
+
+class PromptLine:
+    """The ``you>`` prompt of an interactive chat, kept below everything printed.
+
+    Lines arrive while the person may be at the prompt: a breathing exercise's
+    paced lines, a reply that took a moment.  Printed as they come they would
+    land behind ``you>``; instead the prompt line is erased, the text printed,
+    and the prompt drawn again under it with what the person had typed so far.
+    """
+
+    def __init__(self, out: TextIO, typed: Callable[[], str] | None = None) -> None:
+        self.out = out
+        self.typed = typed or _typed_so_far
+        """What the person has typed at the prompt so far (readline's buffer)."""
+        self.showing = False
+        # The reader thread sets `showing`; the event loop writes.
+        self._lock = threading.Lock()
+
+    def read(self, read_line: Callable[[str], str]) -> str:
+        """Show the prompt and read one line (on the reader thread; blocks)."""
+        with self._lock:
+            self.showing = True
+        try:
+            return read_line(PROMPT)
+        finally:
+            with self._lock:
+                self.showing = False
+
+    def write(self, text: str) -> None:
+        """Print ``text`` above the prompt (or as it is, when no prompt is showing)."""
+        with self._lock:
+            if self.showing:
+                self.out.write(CLEAR_LINE + text + PROMPT + self.typed())
+            else:
+                self.out.write(text)
+            self.out.flush()
+
+
+def _typed_so_far() -> str:
+    """The line being typed, where Python's readline is in use (else unknown: the
+    terminal still has it, and Enter sends it whole)."""
+    readline = sys.modules.get("readline")
+    buffer = getattr(readline, "get_line_buffer", None)
+    return str(buffer()) if callable(buffer) else ""
 
 
 class ConsoleSender:
@@ -50,25 +111,26 @@ class ConsoleSender:
     def __init__(self, out: TextIO, files_dir: Path) -> None:
         self.out = out
         self.files_dir = files_dir
+        self.prompt = PromptLine(out)
+        """Where everything is written: above the ``you>`` prompt, when it is showing."""
 
     async def send(self, key: ConversationKey, action: Outbound) -> None:
         if isinstance(action, SendText):
-            lines = [plain(action.segments)]
-            lines += [f"  {n}) {c.label}" for n, c in enumerate(action.choices, start=1)]
-            self.out.write("\n".join(lines) + "\n\n")
+            lines = [plain(action.segments), *choice_lines(action.choices)]
+            self.prompt.write("\n".join(lines) + "\n\n")
         elif isinstance(action, SendFile):
             if action.filename.endswith(".json"):
-                self.out.write(action.content.decode("utf-8", "replace") + "\n\n")
+                self.prompt.write(action.content.decode("utf-8", "replace") + "\n\n")
             else:
-                self.out.write(f"[file saved to {self._save(action.filename, action.content)}]\n\n")
+                self.prompt.write(
+                    f"[file saved to {self._save(action.filename, action.content)}]\n\n")
         elif isinstance(action, SendImage):
             path = self._save(f"image-{time.time_ns()}.png", action.png)
-            self.out.write(f"{action.caption}\n[picture saved to {path.resolve()}]\n\n")
+            self.prompt.write(f"{action.caption}\n[picture saved to {path.resolve()}]\n\n")
         elif isinstance(action, SendPoll):  # the terminal is no group; shown for completeness
             lines = [action.question]
             lines += [f"  {n}) {o.label}" for n, o in enumerate(action.options, start=1)]
-            self.out.write("\n".join(lines) + "\n\n")
-        self.out.flush()
+            self.prompt.write("\n".join(lines) + "\n\n")
 
     def _save(self, name: str, content: bytes) -> Path:
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -93,7 +155,7 @@ class ConsoleChat:
     def __init__(
         self, runtime: Runtime, *, user_id: str, stdin: TextIO, stdout: TextIO, interactive: bool,
         sender: ConsoleSender | None = None, locale: str | None = None,
-        guard: TurnGuard | None = None,
+        guard: TurnGuard | None = None, read_line: Callable[[str], str] = input,
     ) -> None:
         self.runtime = runtime
         self.key = ConversationKey(PLATFORM, user_id, user_id)
@@ -102,6 +164,8 @@ class ConsoleChat:
         self.interactive = interactive
         self.sender = sender or ConsoleSender(stdout, Path("data") / "files")
         """Also says the safety floor's lines, when a line cannot be saved."""
+        self.read_line = read_line
+        """Interactive: reads one line after showing the prompt (``input``)."""
         self.locale = locale
         # The chat reports failures itself, in one line each: no log lines.
         self.guard = guard or guard_for(runtime, log_failures=False)
@@ -114,10 +178,12 @@ class ConsoleChat:
 
     async def run(self) -> None:
         if self.interactive:
-            self.stdout.write(BANNER + "\n")
-            self.stdout.flush()
+            self.sender.prompt.write(BANNER + "\n")
+            self._reopen()
         try:
             while True:
+                if self.interactive:
+                    await self._settle()
                 line = await self._next_line()
                 if line is None:
                     break
@@ -126,6 +192,28 @@ class ConsoleChat:
         finally:
             await self.queue.close()
             await self.guard.close()
+
+    async def _settle(self) -> None:
+        """Let the answer to the last line come before the next prompt, unless it
+        takes long (it is then printed above the prompt, see :class:`PromptLine`)."""
+        idle = asyncio.ensure_future(self.queue.idle())
+        try:
+            await asyncio.wait({idle}, timeout=SETTLE)
+        finally:
+            idle.cancel()
+
+    def _reopen(self) -> None:
+        """Ask the engine to say the question left waiting (after a restart), so the
+        person sees where they were instead of a bare prompt."""
+        event = Inbound(self.key, next(self._ids), datetime.now(UTC), "wake", choice=REOPEN)
+
+        async def reopen() -> None:
+            # Nothing the person typed: if it cannot be saved now, their first
+            # line will say so (through the guard); no message about this one.
+            with contextlib.suppress(Exception):
+                await self.runtime.handle(event)
+
+        self.queue.submit(self.key, reopen)
 
     def _submit(self, event: Inbound) -> None:
         watch = self.guard.watch(event, self.sender.send, locale=self.locale)
@@ -150,8 +238,7 @@ class ConsoleChat:
             message = (f"{PREFIX}cannot save your message: {fault.summary} ({fault.detail}). "
                        f"To fix it: {fault.remedy}. Your message is kept and answered once "
                        "it is saved.")
-        self.stdout.write(message + "\n")
-        self.stdout.flush()
+        self.sender.prompt.write(message + "\n")
 
     async def _finish(self) -> None:
         """Let the lines in hand go through; lines the store still refuses after a
@@ -169,8 +256,7 @@ class ConsoleChat:
             self.unsaved += pending
             await self.queue.close()
         if self.unsaved:
-            self.stdout.write(f"{PREFIX}{self.unsaved} message(s) could not be saved.\n")
-            self.stdout.flush()
+            self.sender.prompt.write(f"{PREFIX}{self.unsaved} message(s) could not be saved.\n")
 
     async def _next_line(self) -> str | None:
         """One line, read on a daemon thread: a blocked read must not keep the
@@ -192,7 +278,7 @@ class ConsoleChat:
     def _read(self) -> str | None:
         if self.interactive:
             try:
-                return input("you> ")
+                return self.sender.prompt.read(self.read_line)
             except EOFError:
                 return None
         line = self.stdin.readline()

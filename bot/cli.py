@@ -4,7 +4,7 @@
 terminal chat when no platform token is set; ``chat`` talks in the terminal;
 ``dialogues check`` validates dialogue files and ``dialogues graph`` draws one;
 ``bench`` measures; ``safety`` classifies and evaluates crisis detection;
-``router eval`` scores where free text is sent; ``migrate`` and ``db copy``
+``router eval|train`` scores and trains where free text is sent; ``migrate`` and ``db copy``
 maintain the database; ``health``, ``db purge`` and ``keys`` are the operator's
 (:mod:`bot.maintenance`).
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import io
 import logging
 import os
@@ -28,8 +29,10 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.crypto import EncryptionKeyError
 from bot.dialogue.loader import DialogueError, check_dialogues
 from bot.failure_log import WithoutTraceback
-from bot.groups.prompts import check_prompts
+from bot.groups.prompts import PromptError, check_prompts
 from bot.nudges.library import LibraryError, check_library
+from bot.route_model import RouteModelError
+from bot.safety.classifier import ModelError
 from bot.storage_faults import classify
 from bot.store import DatabaseUnavailableError, UnsupportedDatabaseError
 
@@ -86,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     safety = sub.add_parser("safety", help="crisis detection: classify or evaluate")
     safety.add_argument("args", nargs=argparse.REMAINDER, help="classify | eval [FILE]")
 
-    router = sub.add_parser("router", help="where free text goes: evaluate the router")
-    router.add_argument("args", nargs=argparse.REMAINDER, help="eval [FILE]")
+    router = sub.add_parser("router", help="where free text goes: evaluate or train the router")
+    router.add_argument("args", nargs=argparse.REMAINDER, help="eval [FILE] | train")
     maintenance.add_commands(sub, db_sub)
     return parser
 
@@ -104,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "dialogues":
             return _check(args.paths)
         if command == "router":
-            from bot.router_eval import main as router_main
+            from bot.router_cli import main as router_main
 
             return router_main(list(args.args))
         if command == "safety":
@@ -125,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.store.commands import migrate_command
 
             return migrate_command(args.db or settings.database_url)
+        if command == "bench" and not benchmarks_available():
+            return 2
         if command == "bench" and args.what == "nudges":
             from benchmarks.bench_nudges import main as bench_nudges
 
@@ -149,7 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             EncryptionKeyError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
-    except (DialogueError, LibraryError) as exc:
+    except (DialogueError, LibraryError, ModelError, RouteModelError, PromptError) as exc:
+        # A file the bot reads at start (dialogues, nudges, a model) is broken or
+        # missing: its own message names the file, where a storage check would
+        # blame the disk.
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -167,6 +175,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Libraries that log request bodies, SQL parameters or URLs with the bot token at
 # DEBUG/INFO: what people wrote and the tokens must never reach a log.
 QUIET_LOGGERS = ("aiosqlite", "httpx", "httpcore", "telegram", "discord", "asyncpg")
+
+
+BENCHMARKS_MISSING = (
+    "compassion-bot: the benchmarks are not part of the installed package. "
+    "Run 'compassion-bot bench' from a checkout of the compassion-bot repository, "
+    "installed there with: pip install -e '.[dev,postgres]'"
+)
+
+
+def benchmarks_available() -> bool:
+    """Whether ``benchmarks`` can be imported, saying how to get it when not.
+
+    The wheel ships ``bot`` and ``adapters`` only; an editable install of a
+    checkout puts the checkout on ``sys.path``, where ``benchmarks/`` lives.
+    """
+    if importlib.util.find_spec("benchmarks") is not None:
+        return True
+    print(BENCHMARKS_MISSING, file=sys.stderr)
+    return False
 
 
 def configure_logging(level: str) -> None:
@@ -245,8 +272,10 @@ async def _run(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with open_app(settings, {PLATFORM: ConsoleSender(sys.stdout, Path("data") / "files")}
-                        ) as app:
+    # One sender for the chat and the platform: paced lines sent by the scheduler
+    # go above the chat's prompt too.
+    console = ConsoleSender(sys.stdout, Path("data") / "files")
+    async with open_app(settings, {PLATFORM: console}) as app:
         settle_garbage_collector()
         services: list[asyncio.Task[None]] = []
         if settings.telegram_token is not None:
@@ -262,7 +291,8 @@ async def _run(settings: Settings) -> int:
         if sys.stdin.isatty() or not services:
             tolerate_bad_bytes()
             chat = ConsoleChat(app.runtime, user_id="local", stdin=sys.stdin, stdout=sys.stdout,
-                               interactive=sys.stdin.isatty(), locale=terminal_locale())
+                               interactive=sys.stdin.isatty(), sender=console,
+                               locale=terminal_locale())
             services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
         # One outbox loop for every platform: sends what a crash left unsent, and
         # retries; one scheduler for timers and nudges; retention once a day.

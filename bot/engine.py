@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.answers import Label, is_skip, is_unsure, match_label, parse_number
 from bot.choices import LAUNCH, ChoiceRef, launcher, parse_choice
 from bot.dialogue.loader import RESUME_COMMAND, DialogueSet
 from bot.dialogue.spec import (
+    COUNTERS,
     PLACEHOLDER,
     AskChoiceStep,
     AskScaleStep,
@@ -39,7 +41,6 @@ from bot.dialogue.spec import (
     GotoStep,
     JournalStep,
     LaunchStep,
-    Option,
     PauseStep,
     ProgressStep,
     RemindStep,
@@ -58,10 +59,10 @@ from bot.safety.context import remember
 from bot.state import ConversationState, Frame, Profile, Value
 from bot.text import (
     HELP_ANSWERS,
-    SKIP_ANSWERS,
     STOP_ANSWERS,
     answer_key,
     parse_scale,
+    quotable,
     shorten,
     words,
 )
@@ -113,6 +114,8 @@ BEFORE_ONBOARDING = frozenset(
 PRIVATE_CHAT_PAYLOAD = "from_group"
 SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
+UNSURE_OPTION = "unsure"
+ANSWERED, SKIPPED = COUNTERS
 # After a crisis, free text is met by listening, not by an exercise, for this long.
 CRISIS_MEMORY = timedelta(hours=24)
 # Events a person makes (the others come from the scheduler).
@@ -126,6 +129,15 @@ NUDGE_GRACE = timedelta(hours=1)
 # Timer tokens: a pause ending ("pause:dialogue:step"), a dialogue to start ("start:dialogue").
 PAUSE_TOKEN = "pause"  # noqa: S105 - a timer's name, not a secret
 START_TOKEN = "start"  # noqa: S105
+# Not a timer: the chat was opened again (the terminal after a restart), so the
+# question waiting for an answer is asked again rather than left off screen.
+REOPEN_TOKEN = "reopen"  # noqa: S105
+# A dialogue asked for before onboarding (a first message "/checkin"): onboarding
+# carries it in this variable and it starts when onboarding ends (see finish()).
+ASKED_FOR = "asked_for"
+# What /resume would bring back (the title of the exercise put aside), given to a
+# dialogue that declares this input, so that it promises /resume only when true.
+PAUSED = "paused"
 # The counter of nudges sent, kept with the counters of wordings said.
 NUDGE_COUNTER = "nudge"
 # A dialogue set that passes validation cannot loop; this guards the engine
@@ -338,12 +350,24 @@ class _Run:
             self.reprompt()
             return
         if dialogue_id not in BEFORE_ONBOARDING and not self.profile.onboarded:
-            dialogue_id = ONBOARDING
-        self.start(dialogue_id)
+            # The welcome comes first; what they asked for follows it.
+            self.start(ONBOARDING, inputs={ASKED_FOR: dialogue_id})
+            return
+        inputs: dict[str, Value] = {}
+        if dialogue_id == STOP and self.recent_crisis():
+            # Stopping soon after a crisis: the goodbye keeps the way back to help.
+            inputs["after_crisis"] = "yes"
+        self.start(dialogue_id, inputs=inputs)
+
+    def recent_crisis(self) -> bool:
+        """Whether this person was in crisis within the last day."""
+        crisis_at = self.state.crisis_at
+        return crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY
 
     def wake(self, token: str) -> None:
         """A timer this conversation set has run out.  Stale timers pass silently:
-        the person has moved on, and a late message would only confuse."""
+        the person has moved on, and a late message would only confuse.  The
+        ``reopen`` token is no timer: a chat opened again asks its waiting question."""
         kind, _, rest = token.partition(":")
         frame = self.state.current
         if kind == PAUSE_TOKEN:
@@ -351,6 +375,10 @@ class _Run:
                 step = self.step_of(frame)
                 if isinstance(step, PauseStep):
                     self.goto(frame, step.next)
+        elif kind == REOPEN_TOKEN:
+            if frame is not None and frame.asked and isinstance(self.step_of(frame), AskStep):
+                self.say_line("back_to_question")
+                self.reprompt()
         elif (
             kind == START_TOKEN
             and rest in self.engine.dialogues.dialogues
@@ -415,73 +443,134 @@ class _Run:
             and parse_scale(ref.option, step.min, step.max) is not None
         ):
             self.save(frame, step.save, int(ref.option))  # a zero is an answer too
+            self.count(frame, ANSWERED)
             self.goto(frame, step.next)
-        elif isinstance(step, AskTextStep | AskScaleStep) and ref.option == SKIP_OPTION:
-            self.skip(frame, step)
+        elif (isinstance(step, AskTextStep | AskScaleStep)
+              and ref.option in self.text_buttons(step)):
+            self.press_text_button(frame, step, ref.option)
         else:
             self.say_line("stale_button")
             self.reprompt()
 
     def route(self, text: str) -> None:
-        crisis_at = self.state.crisis_at
-        recent = crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY
-        route = self.engine.router.route(text, self.profile, recent_crisis=recent)
+        route = self.engine.router.route(text, self.profile, recent_crisis=self.recent_crisis())
         self.start(route.dialogue, inputs=route.inputs)
 
     # --- answering questions --------------------------------------------------
 
     def answer(self, frame: Frame, text: str) -> None:
         step = self.step_of(frame)
-        # A button label typed out wins over the skip words: "Not sure" is an
-        # answer to "are you safe?", not a wish to skip it.
-        typed = None
-        if isinstance(step, AskChoiceStep) and not frame.other_pending:
-            typed = _match_option(step.choices, text)
-        if typed is None and answer_key(text) in SKIP_ANSWERS:
-            self.skip(frame, step)
-            return
-        if isinstance(step, AskTextStep):
-            value = text
-            if step.parse is not None:
-                parser = self.engine.services.parsers.get(step.parse)
-                if parser is None:
-                    raise EngineError(f"no parser named {step.parse}")
-                parsed = parser(text)
-                if parsed is None:
-                    # Asked again in other words, with the Skip button again.
-                    self.prompt(frame, step, say=step.invalid,
-                                key=f"{frame.dialogue}.{frame.step}.invalid")
-                    return
-                value = parsed
-            self.save(frame, step.save, value)
-            self.goto(frame, step.next)
-        elif isinstance(step, AskChoiceStep):
-            if typed is not None:
-                self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, typed.id))
-            elif step.other is not None:
-                target = step.other.next or step.next
-                if target is None:
-                    raise EngineError(f"'other' of {frame.step} leads nowhere")
-                if step.save is not None:
-                    self.save(frame, step.save, text)
-                self.goto(frame, target)
-            else:
-                self.say_line("choose_please")
-                self.reprompt()
-        elif isinstance(step, AskScaleStep):
-            number = parse_scale(text, step.min, step.max)
-            if number is None:
-                self.say_line("scale_please", low=str(step.min), high=str(step.max))
-                self.reprompt()
-                return
-            self.save(frame, step.save, number)
-            self.goto(frame, step.next)
-        elif isinstance(step, PauseStep):
+        if isinstance(step, PauseStep):
             # They wrote during the pause: they are ready, go on now (the timer
             # will find the pause over and stay quiet).
             self.goto(frame, step.next)
+        elif isinstance(step, AskChoiceStep):
+            self.answer_choice(frame, step, text)
+        elif isinstance(step, AskScaleStep):
+            self.answer_scale(frame, step, text)
+        elif isinstance(step, AskTextStep):
+            self.answer_text(frame, step, text)
         else:
             raise EngineError(f"conversation rests on a step that asks nothing: {frame.step}")
+
+    def answer_choice(self, frame: Frame, step: AskChoiceStep, text: str) -> None:
+        if not frame.other_pending:
+            # A button label typed out wins over the skip words: "Not sure" is
+            # an answer to "are you safe?", not a wish to skip it.
+            labels = [Label(o.id, (o.label, *o.also)) for o in step.choices]
+            if step.other is not None:
+                labels.append(Label(OTHER_OPTION, (step.other.label,)))
+            index = match_label(labels, text)
+            if index is not None:
+                self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, labels[index].id))
+                return
+        if is_skip(text) or is_unsure(text):
+            self.skip(frame, step)
+        elif step.other is not None:
+            target = step.other.next or step.next
+            if target is None:
+                raise EngineError(f"'other' of {frame.step} leads nowhere")
+            if step.save is not None:
+                self.save(frame, step.save, text)
+            self.count(frame, ANSWERED)
+            self.goto(frame, target)
+        else:
+            # A short hint: the question and its buttons are still on screen.
+            self.say_line("choose_please", count=str(len(step.choices)))
+
+    def answer_scale(self, frame: Frame, step: AskScaleStep, text: str) -> None:
+        number = parse_number(text, step.min, step.max)
+        if number is not None:
+            self.save(frame, step.save, number)
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+        elif is_skip(text) or is_unsure(text):
+            self.skip(frame, step)
+        else:
+            self.say_line("scale_please", low=str(step.min), high=str(step.max))
+
+    def answer_text(self, frame: Frame, step: AskTextStep, text: str) -> None:
+        # The question shows buttons ("Not sure", "Skip"): a lone number within
+        # them is a press, as on every question ("1" is not a country).
+        buttons = self.text_buttons(step)
+        key = answer_key(text)
+        if key.isdecimal() and key.isascii() and 1 <= int(key) <= len(buttons):
+            self.press_text_button(frame, step, buttons[int(key) - 1])
+        elif is_skip(text):
+            self.skip(frame, step)
+        elif is_unsure(text):
+            self.unsure(frame, step)
+        elif step.parse is not None:
+            parser = self.engine.services.parsers.get(step.parse)
+            if parser is None:
+                raise EngineError(f"no parser named {step.parse}")
+            parsed = parser(text)
+            if parsed is None:
+                # Asked again in other words, with the Skip button again.
+                self.prompt(frame, step, say=step.invalid,
+                            key=f"{frame.dialogue}.{frame.step}.invalid")
+                return
+            self.save(frame, step.save, parsed)
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+        else:
+            self.save(frame, step.save, text)
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+
+    @staticmethod
+    def text_buttons(step: AskTextStep | AskScaleStep) -> tuple[str, ...]:
+        """The options under a question that takes words or a number, in order."""
+        if isinstance(step, AskTextStep) and step.stuck is not None:
+            return (UNSURE_OPTION, SKIP_OPTION)
+        return (SKIP_OPTION,)
+
+    def press_text_button(self, frame: Frame, step: AskTextStep | AskScaleStep,
+                          option: str) -> None:
+        if option == UNSURE_OPTION and isinstance(step, AskTextStep):
+            self.unsure(frame, step)
+        else:
+            self.skip(frame, step)
+
+    def unsure(self, frame: Frame, step: AskTextStep) -> None:
+        """ "I don't know": the first time, help them find words (an example, a
+        smaller question) and wait again; after that, move on kindly."""
+        if step.stuck is None or frame.helped:
+            self.skip(frame, step)
+            return
+        frame.helped = True
+        label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
+        skip = Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label))
+        self.emit(self.render(step.stuck, f"{frame.dialogue}.{frame.step}.stuck", frame.vars),
+                  (skip,))
+
+    @staticmethod
+    def count(frame: Frame, counter: str) -> None:
+        """Keep score of what the person did in this dialogue (see ``COUNTERS``)."""
+        if counter == ANSWERED:
+            frame.answered += 1
+        else:
+            frame.skipped += 1
 
     def choose(self, frame: Frame, step: AskChoiceStep, ref: ChoiceRef) -> None:
         if ref.option == OTHER_OPTION and step.other is not None:
@@ -496,8 +585,9 @@ class _Run:
             self.say_line("stale_button")
             self.reprompt()
             return
-        if step.save is not None:
+        if step.save is not None and option.saves:
             self.save(frame, step.save, option.value if option.value is not None else option.id)
+        self.count(frame, ANSWERED)
         target = option.next or step.next
         if target is None:
             raise EngineError(f"choice {option.id} leads nowhere")
@@ -521,6 +611,7 @@ class _Run:
             self.reprompt()
             return
         self.say_line("skipped")
+        self.count(frame, SKIPPED)
         self.goto(frame, target)
 
     def save(self, frame: Frame, name: str, value: Value) -> None:
@@ -539,6 +630,9 @@ class _Run:
             self.state.suspended.clear()
         elif mode == "suspend":
             self.suspend_running()
+        if PAUSED in dialogue.inputs and self.state.suspended:
+            paused = self.engine.dialogues[self.state.suspended[0].dialogue].title
+            inputs = {**(inputs or {}), PAUSED: paused}
         self.push(dialogue, inputs or {})
 
     def suspend_running(self) -> None:
@@ -576,6 +670,7 @@ class _Run:
     def goto(self, frame: Frame, step_id: str) -> None:
         frame.step = step_id
         frame.other_pending = False
+        frame.helped = False
         frame.asked = False
 
     def run(self) -> None:
@@ -695,7 +790,12 @@ class _Run:
         self.push(target, inputs, step.step)
 
     def finish(self) -> None:
-        self.state.stack.pop()
+        done = self.state.stack.pop()
+        asked_for = done.vars.get(ASKED_FOR)
+        if isinstance(asked_for, str) and asked_for in self.engine.dialogues.dialogues:
+            # Onboarding is over: now what the person asked for in the first place.
+            self.start(asked_for)
+            return
         caller = self.state.current
         if caller is None:
             return
@@ -764,10 +864,18 @@ class _Run:
                 choices.append(Choice(self.ref(frame, OTHER_OPTION), step.other.label))
         else:
             if isinstance(step, AskScaleStep):
-                choices = [Choice(self.ref(frame, str(n)), str(n))
+                # A scale's buttons are typed as their own numbers, never as
+                # positions in a list ("1" means 1, not the first button, 0).
+                choices = [Choice(self.ref(frame, str(n)), str(n), shortcut=str(n))
                            for n in range(step.min, step.max + 1)]
+            if UNSURE_OPTION in self.text_buttons(step):
+                label = self.pick(self.engine.dialogues.line("unsure_button"),
+                                  "system.unsure_button", {})
+                choices.append(Choice(self.ref(frame, UNSURE_OPTION),
+                                      "".join(s.text for s in label)))
             label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
-            choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label)))
+            choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label),
+                                  shortcut="skip" if isinstance(step, AskScaleStep) else None))
         segments = self.render(say or step.say, key or f"{frame.dialogue}.{frame.step}",
                                frame.vars)
         self.emit(segments, tuple(choices))
@@ -819,6 +927,9 @@ class _Run:
         until all have been used.  Wordings that quote a skipped answer
         without a fallback are passed over.
         """
+        # An answer of emoji only ("😔😔") is met in other words, never quoted:
+        # for wording it counts as unsaid.
+        values = {k: v for k, v in values.items() if not isinstance(v, str) or quotable(v)}
         # Prefer wordings whose quotes all have an answer; a fallback ("{story|it}")
         # reads worse than a wording written for the skipped case.
         usable = [i for i, text in enumerate(variants) if fillable(text, values, strict=True)]
@@ -838,19 +949,8 @@ class _Run:
         return fill(text, values, self.engine.quote_chars)
 
 
-def _match_option(options: tuple[Option, ...], text: str) -> Option | None:
-    """The option a typed answer means: its number (1-based) or its label."""
-    key = answer_key(text)
-    if key.isdigit() and 1 <= int(key) <= len(options):
-        return options[int(key) - 1]
-    for option in options:
-        if answer_key(option.label) == key or option.id == key:
-            return option
-    return None
-
-
 def _holds(condition: Condition, frame: Frame) -> bool:
-    value = frame.vars.get(condition.var)
+    value = frame.value(condition.var)
     if condition.is_set is not None:
         return (value is not None) == condition.is_set
     if value is None:
@@ -859,6 +959,11 @@ def _holds(condition: Condition, frame: Frame) -> bool:
         return str(value) == condition.equals
     if condition.one_of is not None:
         return str(value) in condition.one_of
+    if condition.above is not None or condition.below is not None:
+        other = frame.value(condition.above or condition.below or "")
+        if not isinstance(value, int) or not isinstance(other, int):
+            return False
+        return value > other if condition.above is not None else value < other
     if condition.contains_word is not None:
         found = set(words(str(value)))
         for word in condition.contains_word:

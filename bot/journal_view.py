@@ -1,12 +1,14 @@
 """The person's journal as one message: ``render_journal(entries, empty, lines)``.
 
 One job: turn journal entries (newest first, as the store returns them) into a
-:class:`~bot.types.SendText`, one line per entry under a short header.  Every
-word comes from ``dialogues/system.yaml`` (the ``journal_`` lines); the
-person's own words (a check-in word, a reframe, a kind act, a letter) are
-quoted segments, so each adapter escapes them.  Entries of unknown kinds, or
-ones with nothing to show, are passed over; with nothing left the dialogue's
-``empty`` text is said instead.
+:class:`~bot.types.SendText`, one line per entry under a short header, and under
+it a line for each further answer the person wrote in that exercise (what a
+mistake taught them, the wish of a self-compassion break), named by the
+``journal_answer_`` lines.  Every word comes from ``dialogues/system.yaml`` (the
+``journal_`` lines); the person's own words (a check-in word, a reframe, a kind
+act, a letter, an answer) are quoted segments, so each adapter escapes them.
+Entries of unknown kinds, or ones with nothing to show, are passed over; with
+nothing left the dialogue's ``empty`` text is said instead.
 
 Dates are the day in UTC: the store keeps times in UTC and the view has no
 time zone of the person's to go by.
@@ -14,8 +16,9 @@ time zone of the person's to go by.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 from bot.state import Value
 from bot.store.base import JournalEntry
@@ -24,8 +27,11 @@ from bot.wording import LineBook, fill, fullest
 
 __all__ = [
     "QUOTE_CHARS",
+    "answer_label",
+    "answer_lines",
     "entry_line",
     "exercise_name",
+    "exported_entry",
     "person_text",
     "render_journal",
     "scale_value",
@@ -46,8 +52,18 @@ KINDS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "reframe": ("journal_reframe", ("reframe", "story"), ()),
     "compassion_log": ("journal_compassion_log", ("act",), ()),
     "letter": ("journal_letter", ("letter",), ()),
+    "win": ("journal_win", ("win",), ()),
+    "group_checkin": ("journal_group_checkin", (), ()),
 }
 SCALE = range(0, 11)
+OPTION_FIELDS: Mapping[str, str] = {"group_checkin": "feeling"}
+"""Kinds whose field holds one of our own options (a group check-in's ``"low"``),
+said as our text rather than quoted as the person's words."""
+ANSWER_LINE = "journal_answer"
+"""The line for one more answer under an entry ("- what it can teach you: ...")."""
+ANSWER_LABEL = "journal_answer_"
+"""Prefix of the lines naming a question: ``journal_answer_<dialogue>_<field>`` where
+a dialogue asks it its own way, else ``journal_answer_<field>``, else ``..._other``."""
 
 
 def render_journal(
@@ -90,9 +106,62 @@ def entry_line(
             # "from 7 to ... out of 10" reads wrong: say both numbers or neither.
             ours.pop("before", None)
             ours.pop("after", None)
+    option_field = OPTION_FIELDS.get(entry.kind)
+    if option_field is not None and (option := person_text(entry.data.get(option_field))):
+        ours[option_field] = option
     wording = fullest(lines.line(line_name), (*theirs, *ours), utc_day(entry.at).toordinal())
     limit = max(quote_chars, LETTER_CHARS) if entry.kind == "letter" else quote_chars
-    return fill(wording, theirs, limit, ours=ours)
+    said = {*words_fields, *ours}
+    return fill(wording, theirs, limit, ours=ours) + answer_lines(entry, said, lines,
+                                                                  quote_chars)
+
+
+EXPORT_CHARS = 100_000
+"""In an export nothing is shortened: it is the person's own copy."""
+
+
+def exported_entry(item: Mapping[str, Any], lines: LineBook) -> dict[str, Any]:
+    """A journal entry of ``/export`` (``kind``, ``data``, ``at`` as the store gives
+    it) with ``shown`` added: the entry as ``/journal`` words it, every answer
+    named and whole, so the file reads without knowing the field names."""
+    at = item.get("at")
+    try:
+        when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+    except ValueError:
+        return dict(item)  # not a time we can read: the data is there all the same
+    data = item.get("data")
+    entry = JournalEntry(str(item.get("kind", "")), data if isinstance(data, dict) else {}, when)
+    text = "".join(s.text for s in entry_line(entry, lines, EXPORT_CHARS))
+    return {**item, "shown": text} if text else dict(item)
+
+
+def answer_lines(
+    entry: JournalEntry, said: Collection[str], lines: LineBook, quote_chars: int = QUOTE_CHARS
+) -> tuple[Segment, ...]:
+    """The person's other answers in an entry (what a mistake taught them, the wish
+    of a self-compassion break), a line each under the entry's own line, in the
+    order the exercise asked them.  Fields ``said`` in that line, numbers, and
+    which exercise it was are left out."""
+    dialogue = str(entry.data.get("dialogue", ""))
+    segments: list[Segment] = []
+    for name, value in entry.data.items():
+        text = person_text(value)
+        if not text or name in said or name == "dialogue":
+            continue
+        segments.append(Segment("\n"))
+        segments.extend(fill(lines.line(ANSWER_LINE)[0], {"answer": text}, quote_chars,
+                             ours={"label": answer_label(dialogue, name, lines)}))
+    return tuple(segments)
+
+
+def answer_label(dialogue: str, name: str, lines: LineBook) -> str:
+    """What a question is called in the journal ("what it can teach you")."""
+    for line in (f"{ANSWER_LABEL}{dialogue}_{name}", f"{ANSWER_LABEL}{name}"):
+        try:
+            return lines.line(line)[0]
+        except KeyError:
+            continue
+    return lines.line(f"{ANSWER_LABEL}other")[0]
 
 
 def short_date(at: date, lines: LineBook) -> str:

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from bot.types import Segment
+from bot.types import Choice, Segment
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*_`~|>\[\]()#@<:-])")
 # A web address in our own text (crisis line directories), up to the first space or
@@ -31,6 +31,20 @@ def as_html(segments: Iterable[Segment]) -> str:
         escaped = html.escape(s.text, quote=False)
         parts.append(f"<i>{escaped}</i>" if s.quoted and escaped.strip() else escaped)
     return "".join(parts)
+
+
+def choice_lines(choices: Iterable[Choice]) -> list[str]:
+    """Buttons as lines of text, for a platform without buttons (the terminal).
+
+    A scale's buttons are shown, and typed, as themselves ("0  1 … 10  skip");
+    the others are numbered by their position, which typing selects.
+    """
+    choices = list(choices)
+    typed = [c.shortcut for c in choices if c.shortcut is not None]
+    lines = ["  " + "  ".join(typed)] if typed else []
+    numbered = [c for c in choices if c.shortcut is None]
+    lines += [f"  {n}) {c.label}" for n, c in enumerate(numbered, start=1)]
+    return lines
 
 
 def escape_markdown(text: str) -> str:

@@ -3,13 +3,15 @@
 The router is pure and small on purpose: within a day of a crisis, free text
 is met by listening; a person who is new goes to onboarding (carrying what they
 wrote, so nothing they said is lost); a greeting opens the menu.  Anything else
-is scored against the cue table (:mod:`bot.route_cues`) and leads to the
-exercise it clearly speaks for; when no exercise clearly wins, the bot asks
-with buttons (``which_tool``) rather than guess.
+is read by the learned model (:mod:`bot.route_model`), which weighs the words
+of the message together with the cue table (:mod:`bot.route_cues`), and leads
+to the route it clearly speaks for; when no route is probable enough (the
+model's threshold, chosen by cross-validation) or the model itself says the
+message is unclear, the bot asks with buttons (``which_tool``) rather than guess.
 
 Only dialogues that exist are routed to: a route whose dialogue is not loaded
-drops out of the scoring, and without ``which_tool`` the belief flow (always
-present) takes what is left, as it did before exercises existed.
+drops out, and without ``which_tool`` the belief flow (always present) takes
+what is left, as it did before exercises existed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from bot.route_cues import CUES, NEGATED_TO
-from bot.route_scorer import Scorer, Scores
+from bot.route_model import RouteModel, load_route_model
+from bot.route_scorer import Scorer
 from bot.state import Profile, Value
 from bot.text import answer_key
 
@@ -45,12 +48,9 @@ GREETINGS = frozenset(
 )
 BELIEF = "belief"
 ASK = "which_tool"
+MENU = "menu"
 # Which variable of each dialogue carries the person's text (``message`` otherwise).
 TEXT_INPUT: Mapping[str, str] = {BELIEF: "what_happened"}
-# A route is taken only when its cues add up to MIN_SCORE and beat the runner-up
-# by MARGIN; otherwise the bot asks.  Chosen with `compassion-bot router eval`.
-MIN_SCORE = 3.0
-MARGIN = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +69,14 @@ class Router:
         *,
         available: Collection[str] | None = None,
         scorer: Scorer | None = None,
-        min_score: float = MIN_SCORE,
-        margin: float = MARGIN,
+        model: RouteModel | None = None,
     ) -> None:
-        """``available``: the dialogue ids loaded (``None``: every routed one)."""
+        """``available``: the dialogue ids loaded (``None``: every routed one);
+        ``model``: the shipped one unless given (read once per process)."""
         self.scorer = scorer or Scorer(CUES, negated_to=NEGATED_TO)
-        self.available = frozenset(self.scorer.routes if available is None else available)
-        self.min_score = min_score
-        self.margin = margin
+        self.model = model or load_route_model()
+        routed = (*self.scorer.routes, *self.model.routes)
+        self.available = frozenset(routed if available is None else available)
 
     def route(self, text: str, profile: Profile, *, recent_crisis: bool = False) -> Route:
         greeting = answer_key(text) in GREETINGS
@@ -87,21 +87,25 @@ class Router:
         if not profile.onboarded:
             return Route("onboarding", {} if greeting else {"opening": text})
         if greeting:
-            return Route("menu")
-        dialogue = self.choose(self.scorer.score(text))
+            return Route(MENU)
+        dialogue = self.decide(text)
+        if dialogue == MENU:
+            # A greeting the list does not name ("heya", "I'm back"): the menu
+            # takes no text, as for a listed one.
+            return Route(MENU)
         return Route(dialogue, {TEXT_INPUT.get(dialogue, "message"): text})
 
-    def choose(self, scores: Scores) -> str:
-        """The exercise the scores clearly speak for, else the question which one."""
-        best, top, runner_up = ASK, 0.0, 0.0
-        for route, total in scores.totals.items():
-            if route not in self.available:
-                continue
-            if total > top:
-                best, top, runner_up = route, total, top
-            elif total > runner_up:
-                runner_up = total
-        if top < self.min_score or top - runner_up < self.margin:
+    def shares(self, text: str) -> dict[str, float]:
+        """The model's probability of every route for ``text`` (for explaining)."""
+        return self.model.probabilities(text, self.scorer.score(text).totals)
+
+    def decide(self, text: str) -> str:
+        """The route the model clearly speaks for, else the question which one."""
+        shares = self.shares(text)
+        # Routes whose dialogue is not loaded drop out; asking never does.
+        open_routes = [r for r in self.model.routes if r in self.available or r == ASK]
+        best = max(open_routes, key=shares.__getitem__, default=ASK)
+        if shares.get(best, 0.0) < self.model.threshold:
             best = ASK
         if best not in self.available:
             # Without the question, the belief flow is the one that fits any story.

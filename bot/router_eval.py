@@ -5,6 +5,7 @@ The set is a TSV file, ``message<TAB>expected route``; ``#`` starts a comment
 and a line ``# [name]`` starts a section, so that the part the cues were tuned
 on and the held-out parts are scored apart (a held-out score is the honest one).
 Each message is routed as for an onboarded person with no recent crisis.
+The command itself is in :mod:`bot.router_cli`.
 
 The report gives accuracy per section and overall, with how many misses
 started a wrong exercise (a miss that asks instead costs one button press), a
@@ -16,11 +17,9 @@ that fired.  The shipped set is ``bot/data/router_eval.tsv``.
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +32,6 @@ __all__ = [
     "LabelledMessage",
     "evaluate",
     "format_report",
-    "main",
     "read_labelled",
 ]
 
@@ -155,36 +153,11 @@ def format_report(
             line += f": {miss.item.text}"
         lines.append(line)
         if router is not None:
+            shares = sorted(router.shares(miss.item.text).items(), key=lambda kv: -kv[1])
+            lines.append("      model: " + ", ".join(f"{r} {p:.2f}" for r, p in shares[:3])
+                         + f" (asks below {router.model.threshold:.2f})")
             for hit in router.scorer.score(miss.item.text).hits:
                 sign = " (negated)" if hit.negated else ""
                 sign += "" if hit.counted else " (not counted)"
                 lines.append(f"      {hit.route} {hit.weight:+g} '{hit.cue}'{sign}")
     return "\n".join(lines)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="compassion-bot router",
-                                     description="Check where free text is routed.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    ev = sub.add_parser("eval", help="score the router on a labelled TSV set")
-    ev.add_argument("file", nargs="?", type=Path, default=DEFAULT_EVAL_PATH,
-                    help="message<TAB>expected route file (default: the shipped set)")
-    ev.add_argument("--show-text", action="store_true",
-                    help="print the text of each miss (the set is test data)")
-    ev.add_argument("--explain", action="store_true", help="list the cues each miss matched")
-    return parser
-
-
-def main(argv: Sequence[str]) -> int:
-    """Print the report; exit 2 when the file cannot be read."""
-    args = build_parser().parse_args(argv)
-    try:
-        items = read_labelled(args.file)
-    except (OSError, EvalFileError) as exc:
-        print(f"compassion-bot router: {exc}", file=sys.stderr)
-        return 2
-    router = Router()
-    report = evaluate(items, router)
-    print(format_report(report, show_text=args.show_text,
-                        router=router if args.explain else None))
-    return 0

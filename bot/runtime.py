@@ -35,7 +35,7 @@ from bot.delivery import BACKGROUND, REPLY, URGENT, Delivery, Dispatcher
 from bot.engine import Engine, EngineError, Outcome, Turn
 from bot.groups.schedule import next_moment
 from bot.groups.state import GroupState, group_from_row, group_to_row
-from bot.journal_view import render_journal
+from bot.journal_view import exported_entry, render_journal
 from bot.locks import KeyedLocks
 from bot.nudges.schedule import next_due
 from bot.progress import render_progress
@@ -417,8 +417,8 @@ class Runtime:
             return [render_journal((fresh + stored)[: action.limit], action.empty, lines)]
         since = now - timedelta(days=action.days)
         stored = await self.store.journal(event.key.user, since=since)
-        # Drawing a chart takes a good part of a second of CPU: off the event loop,
-        # so that everyone else's replies keep flowing meanwhile.
+        # Drawing a chart takes milliseconds of CPU (bot.progress_chart): off the
+        # event loop all the same, so that everyone else's replies keep flowing.
         return await asyncio.to_thread(
             render_progress, list(reversed(this_turn)) + stored, now, action.days, lines
         )
@@ -431,7 +431,10 @@ class Runtime:
             "exported_at": self.clock().isoformat(),
             "profile": data.get("profile", {}),
             "conversations": data.get("conversations", []),
-            "journal": data.get("journal", []),
+            # Each entry also as /journal words it, so the file reads without
+            # knowing the field names ("learned", "kind_words").
+            "journal": [exported_entry(item, self.engine.dialogues)
+                        for item in data.get("journal", [])],
         }
         groups = {} if forgotten else await self.store.export_groups(event.key.user)
         # Only when there is something: most people never use a group channel.

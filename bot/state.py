@@ -27,6 +27,18 @@ class Frame(BaseModel):
     """True once the current step's question has been sent."""
     other_pending: bool = False
     """True after a "something else" button: the next text is the answer."""
+    helped: bool = False
+    """True once this step's help for "I don't know" was offered: a second one skips."""
+    answered: int = 0
+    """Questions of this dialogue the person answered (typed or pressed)."""
+    skipped: int = 0
+    """Questions of this dialogue the person skipped."""
+
+    def value(self, name: str) -> Value | None:
+        """A saved answer, or one of the counters (``answered``, ``skipped``)."""
+        if name in ("answered", "skipped"):
+            return int(getattr(self, name))
+        return self.vars.get(name)
 
 
 class ConversationState(BaseModel):

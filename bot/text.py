@@ -74,6 +74,35 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.") + "\u2026"
 
 
+# What is trimmed from a quoted answer so that it reads inside our sentence:
+# their own quote marks (ours go around it) and closing punctuation that would
+# double ours ("“I'm a failure.”." -> "“I'm a failure”.").
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+_TRAILING = re.compile(r"[\s.,;:\u2026]+$")
+# "that I'm a terrible person": the answer to "what's the belief?" often starts
+# with the "that" of the question's grammar, which reads oddly when quoted back.
+_LEADING_THAT = re.compile(r"^(?:that|the belief that|the thought that)\s+(?=\S+\s+\S)",
+                           re.IGNORECASE)
+
+
+def quotable(text: str) -> bool:
+    """Whether an answer can be quoted back: it has a letter or a digit (an answer of
+    emoji or punctuation only is met in other words, never quoted)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def clean_quote(text: str, limit: int, *, closes: bool = False) -> str:
+    """A person's answer as it is quoted back: on one line, within ``limit``
+    characters, without their own quote marks or a leading "that"; with
+    ``closes`` (our sentence puts its own punctuation after the quote), without
+    their closing punctuation either."""
+    flat = _SPACES.sub(" ", clean_input(text)).strip().strip(_QUOTE_MARKS).strip()
+    flat = _LEADING_THAT.sub("", flat)
+    if closes:
+        flat = _TRAILING.sub("", flat).strip(_QUOTE_MARKS).strip()
+    return shorten(flat or text, limit)
+
+
 def words(text: str) -> list[str]:
     """Lower-case words of ``text``, apostrophes folded in ("I'm" -> "im")."""
     return re.findall(r"[^\W_]+", answer_key(text).replace("-", " "))
@@ -89,3 +118,18 @@ def parse_scale(text: str, low: int, high: int) -> int | None:
         return None
     value = int(match.group(1))
     return value if low <= value <= high else None
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one insertion, deletion,
+    substitution or swap of two neighbouring letters."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diffs) == 1:
+            return True
+        return (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))

@@ -133,6 +133,9 @@ class Choice:
 
     id: str
     label: str
+    shortcut: str | None = None
+    """What typing selects this button where there are no buttons (a scale's own
+    number, "skip"); ``None``: its position in the list."""
 
 
 @dataclass(frozen=True, slots=True)

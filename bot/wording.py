@@ -18,8 +18,11 @@ from typing import Protocol
 
 from bot.dialogue.spec import PLACEHOLDER, Variants
 from bot.state import Value
-from bot.text import shorten
+from bot.text import clean_quote
 from bot.types import Segment
+
+_CLOSING_QUOTES = "\u201d\u2019\"'"
+_PUNCTUATION = frozenset(".,;:!?\u2026")
 
 __all__ = ["LineBook", "fill", "fillable", "fullest", "references"]
 
@@ -53,7 +56,11 @@ def fill(
         if ours is not None and name in ours:
             segments.append(Segment(ours[name]))
         elif name in values:
-            segments.append(Segment(shorten(str(values[name]), quote_chars), quoted=True))
+            # "You wrote: “{story}”." must not end in "failure.”."
+            after = text[match.end():].lstrip(_CLOSING_QUOTES)
+            segments.append(Segment(clean_quote(str(values[name]), quote_chars,
+                                                closes=after[:1] in _PUNCTUATION),
+                                    quoted=True))
         elif fallback is not None:
             segments.append(Segment(fallback))
         position = match.end()

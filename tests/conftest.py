@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.harness import Bot
+
+# Property tests are pinned: in CI (and by default) every run tries the same
+# examples, so a failure seen once is seen again; HYPOTHESIS_PROFILE=nightly
+# explores ten times as many, freshly drawn, to find what the pinned run misses.
+settings.register_profile("ci", derandomize=True, max_examples=100, deadline=None,
+                          print_blob=True)
+settings.register_profile("nightly", max_examples=1000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", derandomize=True, max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture

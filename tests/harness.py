@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import assemble_runtime, build_engine
+from bot.app import assemble_runtime
 from bot.config import Settings
 from bot.crypto import FieldCipher
 from bot.engine import Engine
-from bot.render import plain
+from bot.render import choice_lines, plain
 from bot.runtime import Handled, Runtime
 from bot.safety import assess
 from bot.scheduler import Scheduler
@@ -37,6 +37,7 @@ from bot.types import (
     SendPoll,
     SendText,
 )
+from tests.assembly import shared_engine
 
 PLATFORM = "test"
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -71,9 +72,7 @@ class Recorder:
 def render(action: Outbound) -> list[str]:
     """An action as the lines a golden transcript shows."""
     if isinstance(action, SendText):
-        lines = plain(action.segments).split("\n")
-        lines += [f"  {n}) {c.label}" for n, c in enumerate(action.choices, start=1)]
-        return lines
+        return [*plain(action.segments).split("\n"), *choice_lines(action.choices)]
     if isinstance(action, SendFile):
         return [f"[file {action.filename}]", *action.content.decode().split("\n")]
     if isinstance(action, SendImage):
@@ -95,7 +94,8 @@ class Bot:
         self.clock = FakeClock()
         self.recorder = Recorder()
         self.settings = Settings(database_url=f"sqlite:///{db}")
-        self.engine: Engine = build_engine(self.settings)
+        # Immutable, so one per process (tests.assembly): the dialogues are read once.
+        self.engine: Engine = shared_engine(self.settings)
         self.store: Store | None = None
         self.runtime: Runtime | None = None
         self.scheduler: Scheduler | None = None

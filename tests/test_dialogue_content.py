@@ -229,17 +229,74 @@ def test_labels_and_absolutes_get_a_gentle_socratic_question(dialogues: Dialogue
     assert isinstance(check, BranchStep)
     (case,) = check.cases
     assert case.when.var == "story"
-    assert case.when.capture == "label_word"
     words = set(case.when.contains_word or ())
     assert {"always", "never", "everyone", "should", "failure", "worthless", "stupid"} <= words
     socratic = steps[case.next]
     assert isinstance(socratic, AskTextStep)
     assert len(socratic.say) >= 3
-    assert all("{label_word" in t for t in socratic.say)
-    # The word is named as a word the story used, never as what the person is.
-    for text in socratic.say:
+    # No word-spotting: the story may quote someone else ("she said I always ruin
+    # things"), so no single word of it is picked out and named.
+    assert case.when.capture is None
+    for text in (*socratic.say, *(socratic.stuck or ())):
+        assert placeholders(text) == [], text
+        assert "noticed the word" not in text.casefold()
         assert "you are" not in text.casefold()
         assert "you're a" not in text.casefold()
+
+
+def test_a_word_from_someone_elses_accusation_is_not_picked_out(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.press("Let's go on")
+    person.press("Sad")
+    person.press("6")
+    person.say("We argued")
+    reply = person.say("she said I always ruin things")
+    assert person.where == ("belief", "socratic")
+    assert "always" not in reply
+    assert "ruin" not in reply
+
+
+# CONTENT.md "When the person is stuck": the exercises that ask for a person's own
+# words offer an example or a smaller question on "I don't know".
+STUCK_DIALOGUES = ("belief", "mistake", "sc_break", "letter", "imagery")
+
+
+def test_every_free_text_question_of_the_exercises_helps_when_stuck(
+    dialogues: DialogueSet,
+) -> None:
+    missing = [f"{dialogue_id}.{step_id}"
+               for dialogue_id in STUCK_DIALOGUES
+               for step_id, step in dialogues[dialogue_id].steps.items()
+               if isinstance(step, AskTextStep) and not step.stuck]
+    assert missing == [], "free-text questions without a stuck: " + ", ".join(missing)
+    for dialogue_id in STUCK_DIALOGUES:
+        for step_id, step in dialogues[dialogue_id].steps.items():
+            if isinstance(step, AskTextStep) and step.stuck:
+                assert len(step.stuck) >= 2, f"{dialogue_id}.{step_id}: vary the stuck line"
+
+
+def test_i_dont_know_gets_an_example_then_the_person_writes(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.press("Let's go on")
+    person.press("Sad")
+    person.press("6")
+    person.say("I missed my train and was late again")
+    assert person.where == ("belief", "story")
+    reply = person.say("I don't know")
+    stuck = engine.dialogues["belief"].steps["story"]
+    assert isinstance(stuck, AskTextStep) and stuck.stuck
+    assert reply.split("\n")[0] in stuck.stuck
+    assert person.where == ("belief", "story")
+    assert "Skip" in person.buttons()
+    person.say("I'm useless")
+    assert person.where == ("belief", "socratic")
+    # A second "I don't know" on the same question moves on.
+    person.say("idk")
+    assert person.where == ("belief", "socratic")
+    person.say("not sure")
+    assert person.where == ("belief", "origin")
 
 
 def test_every_question_a_daily_user_meets_has_several_wordings(dialogues: DialogueSet) -> None:
@@ -360,12 +417,19 @@ def test_a_whole_round_of_the_belief_flow(engine: Engine) -> None:
     assert person.where == ("belief", "story")
     reply = person.say("I'm a terrible friend and I always let people down")
     assert person.where == ("belief", "socratic")
-    assert "terrible" in reply
+    assert "terrible" not in reply and "always" not in reply
     person.say("Maybe not, I remembered last year")
     assert person.where == ("belief", "origin")
     person.say("My dad used to say it")
     person.say("Trying to make me careful with people")
     person.say("I feel anxious around friends")
+    # Someone else was part of it: their side, their best intentions, a repair.
+    assert person.where == ("belief", "others_ask")
+    person.press("Yes, let's")
+    person.say("She was probably disappointed")
+    assert person.where == ("belief", "other_intention")
+    person.say("She hoped I'd remember, she's had a lonely month")
+    person.say("Call her and say sorry")
     reply = person.press("No, not really")
     assert person.where == ("belief", "friend")
     person.say("Everyone forgets sometimes, it doesn't mean you don't care")
@@ -379,6 +443,8 @@ def test_a_whole_round_of_the_belief_flow(engine: Engine) -> None:
     assert entry["intensity_before"] == 8
     assert entry["intensity_after"] == 5
     assert entry["feeling"] == "guilty"
+    assert entry["other_side"] == "She was probably disappointed"
+    assert entry["mend"] == "Call her and say sorry"
     person.press("That's enough for now")
     assert person.where is None
 
@@ -387,20 +453,21 @@ def test_every_question_of_the_belief_flow_can_be_skipped(engine: Engine) -> Non
     person = Person(engine)
     person.cmd("talk")
     for _ in range(30):
-        if person.where is None or person.where == ("belief", "offer"):
+        if person.where is None or person.where == ("belief", "soothe"):
             break
         reply = person.say("skip")
         assert reply, person.where
         assert "{" not in reply
         assert "}" not in reply
-    assert person.where == ("belief", "offer")
+    # Mostly skipped: no praise, something soothing is offered instead.
+    assert person.where == ("belief", "soothe")
 
 
 def test_without_consent_nothing_is_journaled(engine: Engine) -> None:
     person = Person(engine, consent=False)
     person.cmd("talk")
-    for _ in range(30):
-        if person.where == ("belief", "offer"):
+    for _ in range(60):
+        if person.where == ("belief", "soothe"):
             break
         person.say("I don't know")
     assert person.journal == []
@@ -446,6 +513,10 @@ def test_not_sure_in_the_safety_check_shows_resources(engine: Engine) -> None:
     assert person.where == ("concern", "check")
     reply = person.say("not sure")
     assert "RESOURCES-" in reply
+    # After the lines, one direct question; "no" goes back to the exercise.
+    assert person.where == ("concern", "ask_direct")
+    assert "killing yourself" in reply or "ending your life" in reply
+    person.press("No")
     assert person.where == ("belief", "name_feeling")
 
 
@@ -457,13 +528,17 @@ def test_no_in_the_safety_check_leads_to_crisis_and_puts_the_exercise_aside(
     person.say("I can't go on", risk="concern")
     reply = person.press("No")
     assert "RESOURCES-" in reply
-    assert person.where == ("crisis", "choose")
+    assert person.where == ("crisis", "ask_direct")
     assert [f.dialogue for f in person.state.suspended] == ["belief"]
+    person.press("No")
+    assert person.where == ("crisis", "choose")
     reply = person.press("Make a small safety plan")
     assert person.where == ("plan", "signs")
     for answer in ("no sleep", "a walk", "the library", "my sister", "my GP"):
         person.say(answer)
-    reply = person.say("skip")
+    person.say("skip")
+    assert person.where == ("plan", "keep_ask")  # kept only when they say so
+    reply = person.press("Yes, keep my plan")
     assert person.where is None
     assert "/plan" in reply
     assert person.profile.model_dump()["plan_people"] == "my sister"
@@ -479,6 +554,8 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
     person.cmd("talk")
     reply = person.say("I want to end it all", risk="crisis")
     assert reply.index("Thank you") < reply.index("RESOURCES-")
+    assert person.where == ("crisis", "ask_direct")
+    person.press("No")
     assert person.where == ("crisis", "choose")
     reply = person.press("I'm safe for now")
     assert person.where == ("crisis", "check_in")
@@ -490,6 +567,7 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
 def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
     person = Person(engine)
     person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
     person.press("Stay and talk")
     assert person.where == ("crisis", "talk")
     person.say("everything is too much")
@@ -525,7 +603,101 @@ def test_without_a_country_the_crisis_response_asks_for_one_once(engine: Engine)
     reply = person.say("Germany")
     assert "RESOURCES-DE" in reply
     assert person.profile.country == "DE"
-    assert person.where == ("crisis", "choose")
+    assert person.where == ("crisis", "ask_direct")
     # Known from now on: not asked again.
     person.say("I want to die", risk="crisis")
+    assert person.where == ("crisis", "ask_direct")
+
+
+def test_the_crisis_conversation_asks_directly_about_a_plan_and_means(engine: Engine) -> None:
+    person = Person(engine)
+    reply = person.say("I want to die", risk="crisis")
+    assert reply.index("RESOURCES-GB") < reply.index("?")
+    assert "killing yourself" in reply or "ending your life" in reply
+    reply = person.press("Yes")
+    assert person.where == ("crisis", "ask_plan")
+    assert "plan" in reply
+    person.press("No")
+    assert person.where == ("crisis", "ask_means")
+    reply = person.press("Yes")
+    # Means safety, right then, in general words: never which means.
+    assert person.where == ("crisis", "means_safety")
+    assert "harder to reach" in reply or "out of reach" in reply
+    reply = person.press("Okay, I'll do that")
+    # The means near: reach a person now; and the conversation goes on.
+    assert "now" in reply
     assert person.where == ("crisis", "choose")
+    assert "Stay and talk" in person.buttons()
+
+
+def test_the_crisis_questions_never_ask_which_method(dialogues: DialogueSet) -> None:
+    for dialogue_id in ("crisis", "concern", "follow_up"):
+        for where, text in all_texts(dialogues[dialogue_id]):
+            folded = text.casefold()
+            for word in ("method", "how would you", "how will you", "which pills", "what pills"):
+                assert word not in folded, f"{where}: {text}"
+
+
+@pytest.mark.parametrize("topic", ["abuse", "overdose", "eating_disorder"])
+def test_other_crisis_topics_keep_their_lines_and_are_asked_what_helps(
+    engine: Engine, topic: str
+) -> None:
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True, country="GB")
+    person.n += 1
+    outcome = engine.step(person.state, Turn(
+        Inbound(person.key, "t", NOW, "text", text="worrying"), NOW, person.profile,
+        Assessment("crisis", ("test",), topic)))  # type: ignore[arg-type]
+    person.state = outcome.state
+    assert person.where == ("crisis", "choose")
+
+
+# --- earned reinforcement ---------------------------------------------------------
+
+
+def _praise_lines(dialogues: DialogueSet, dialogue_id: str) -> list[str]:
+    return [text for step in dialogues[dialogue_id].steps.values()
+            if isinstance(step, SayStep) and step.praise for text in step.say]
+
+
+def _belief_until_rate_after(person: Person, *, skip_compassion: bool) -> None:
+    person.cmd("talk")
+    person.press("Let's go on")
+    person.press("Sad")
+    person.press("6")
+    person.say("I was late for work again")
+    person.say("I'm hopeless")
+    person.say("skip" if skip_compassion else "Maybe one late day isn't everything")
+    for _ in range(3):  # origin, intention, impact
+        person.say("skip" if skip_compassion else "I don't know")
+        if person.where is not None and person.where[1] not in ("origin", "intention", "impact"):
+            break
+        if not skip_compassion:
+            person.say("not sure")
+    person.press("Partly")
+    person.say("skip" if skip_compassion else "Being late once doesn't make you hopeless")
+    person.say("skip" if skip_compassion else "I'm learning, and that's okay")
+    assert person.where == ("belief", "rate_after")
+
+
+def test_a_feeling_that_rose_after_skipped_steps_is_not_praised(
+    engine: Engine, dialogues: DialogueSet
+) -> None:
+    person = Person(engine)
+    _belief_until_rate_after(person, skip_compassion=True)
+    reply = person.press("7")
+    assert "You stayed with something hard" not in reply
+    for line in _praise_lines(dialogues, "belief"):
+        assert line.split("{")[0] not in reply or not line.split("{")[0], line
+    assert person.where == ("belief", "soothe")
+    assert {"Slow, soothing breaths", "A short self-compassion break"} <= set(person.buttons())
+    person.press("Slow, soothing breaths")
+    assert person.where is not None and person.where[0] == "breathing"
+
+
+def test_a_kind_sentence_written_is_named_and_thanked(engine: Engine) -> None:
+    person = Person(engine)
+    _belief_until_rate_after(person, skip_compassion=False)
+    reply = person.press("4")
+    assert "I'm learning, and that's okay" in reply or "What you just wrote to yourself" in reply
+    assert person.where == ("belief", "offer")

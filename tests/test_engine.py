@@ -165,8 +165,9 @@ def test_out_of_range_scale_asks_again(engine: Engine) -> None:
     talk = Talk(engine)
     talk.cmd("talk")
     talk.press("Sad")
-    assert talk.say("eleven") == ["SCALE 0-10", "HOW STRONG?"]
-    assert talk.say("11") == ["SCALE 0-10", "HOW STRONG?"]
+    # A short hint: the question and its buttons are still on screen.
+    assert talk.say("eleven") == ["SCALE 0-10"]
+    assert talk.say("11") == ["SCALE 0-10"]
     assert talk.where == ("belief", "strength")
 
 
@@ -175,7 +176,15 @@ def test_skip_and_i_dont_know_leave_the_answer_unset_and_go_on(engine: Engine) -
     talk.cmd("talk")
     talk.press("Sad")
     talk.press("5")
-    assert talk.say("I don't know") == ["SKIPPED", "STORY?"]
+    # This question offers help first (see the next test); a skip is a skip.
+    assert talk.say("skip") == ["SKIPPED", "STORY?"]
+    # "I don't know" where no help is written: skipped kindly.
+    assert talk.say("I don't know") == ["SKIPPED", "REFRAME-PLAIN?"]
+    talk = Talk(engine)
+    talk.cmd("talk")
+    talk.press("Sad")
+    talk.press("5")
+    talk.say("skip")
     replies = talk.press("Skip")
     # No story to quote: the wording without the quote is chosen.
     assert replies == ["SKIPPED", "REFRAME-PLAIN?"]
@@ -489,3 +498,66 @@ def test_a_pause_ends_on_its_own_timer_never_on_an_earlier_ones(tmp_path: Path) 
     buttons = talk.buttons()
     assert talk.wake(second.token) == []  # a timer fired twice does nothing the second time
     assert talk.press_id(buttons["No"]) == ["DONE"]
+
+
+def _at_what_happened(engine: Engine) -> Talk:
+    talk = Talk(engine)
+    talk.cmd("talk")
+    talk.press("Sad")
+    talk.press("7")
+    assert talk.where == ("belief", "happened")
+    return talk
+
+
+def test_i_dont_know_is_met_with_help_first_then_a_kind_skip(engine: Engine) -> None:
+    talk = _at_what_happened(engine)
+    assert set(talk.buttons()) == {"Not sure", "Skip"}
+    assert talk.say("I don't know") == ["EXAMPLE?"]
+    assert talk.where == ("belief", "happened")  # still waiting for their words
+    assert talk.say("My friend didn't call back") == ["STORY?"]
+    assert talk.state.current is not None
+    assert talk.state.current.vars["what_happened"] == "My friend didn't call back"
+
+    talk = _at_what_happened(engine)
+    assert talk.press("Not sure") == ["EXAMPLE?"]
+    assert talk.say("still not sure, sorry") == ["SKIPPED", "STORY?"]
+
+
+def test_a_lone_number_under_a_question_that_takes_words_is_its_button(engine: Engine) -> None:
+    talk = _at_what_happened(engine)
+    assert talk.say("1") == ["EXAMPLE?"]  # 1) Not sure
+    assert talk.say("2") == ["SKIPPED", "STORY?"]  # 2) Skip
+    assert talk.state.current is not None
+    assert "what_happened" not in talk.state.current.vars
+
+
+def test_typed_labels_ignore_punctuation_and_filler(engine: Engine) -> None:
+    talk = Talk(engine)
+    talk.cmd("talk")
+    assert talk.say("um, sad.") == ["HOW STRONG?"]
+    assert talk.say("about seven I think") == ["WHAT HAPPENED?"]
+    assert talk.state.current is not None
+    assert talk.state.current.vars["feeling"] == "sad"
+    assert talk.state.current.vars["before"] == 7
+
+
+def test_an_answer_of_emoji_only_is_met_without_quoting_it(engine: Engine) -> None:
+    talk = _at_what_happened(engine)
+    talk.say("It was a long day")
+    assert talk.say("\U0001f614\U0001f614") == ["REFRAME-PLAIN?"]
+
+
+def test_closing_lines_follow_what_the_person_did(engine: Engine) -> None:
+    talk = _at_what_happened(engine)
+    for _ in range(3):
+        talk.say("skip")
+    assert talk.where is None and talk.actions
+    replies = [a.plain for a in talk.actions if isinstance(a, SendText)]
+    assert replies[-1] == "SOOTHE FIRST"  # no praise after skipping everything
+
+    talk = _at_what_happened(engine)
+    talk.say("It was a long day")
+    talk.say("I'm a failure")
+    talk.say("skip")
+    replies = talk.say("I did my best on a hard day")
+    assert replies[-1] == "WELL DONE I did my best on a hard day"

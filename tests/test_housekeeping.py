@@ -22,6 +22,7 @@ async def test_a_year_later_the_words_are_gone_and_the_settings_stay(bot: Bot) -
     for answer in ("I stop answering my phone", "a walk", "my sister", "Sam", "my GP",
                    "put the pills away"):
         await person.say(answer)
+    await person.press("Yes, keep my plan")
     await person.command("export")
     assert person.last_export()["profile"]["plan_signs"] == "I stop answering my phone"
     housekeeper = Housekeeper(bot.store, bot.clock, YEAR)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from bot.cli import main as cli_main
 from bot.dialogue.loader import load_dialogues
 from bot.engine import Engine, Services, Turn
 from bot.route_cues import CUES
+from bot.route_model import DEFAULT_MODEL_PATH, RouteModel, RouteModelError, load_route_model
 from bot.route_scorer import CueError, Scorer
 from bot.router import GREETINGS, Route, Router
 from bot.router_eval import (
@@ -37,12 +38,11 @@ HELD_OUT = "heldout"
 # Routed wrongly in the tuned sections; each is a known limit, kept in sight.
 # (strict: fixing one makes its test fail, so the list stays honest.)
 KNOWN_MISSES = {
-    # "can't sleep" outweighs "failure": breathing is offered where asking would be better.
-    "I keep thinking I'm a failure and I can't sleep",
-    # The cues do not know whose loneliness it is.
-    "I called my gran because I knew she was lonely",
-    # "someone's got me" is too faint a cue: the bot asks.
-    "I want to feel like someone's got me",
+    # An act plus a verdict on the self: the model sees both routes and asks.
+    "I messed up at work and now I feel like a complete failure",
+    "I don't think I'm a failure, but I did mess up",
+    # "can't stop thinking" pulls towards breathing as much as "rude" to mistake.
+    "I was really rude to the waiter and I can't stop thinking about it",
 }
 router = Router()
 
@@ -254,23 +254,28 @@ def test_known_misses_are_in_the_set() -> None:
 # --- the command --------------------------------------------------------------
 
 
-def test_router_eval_command_prints_accuracy_confusion_and_misses() -> None:
+def test_router_eval_command_prints_accuracy_confusion_and_misses(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.tsv"
+    labelled.write_text("# [mine]\nI can't sleep at all\tletter\nhello there\tmenu\n")
     out = io.StringIO()
     with redirect_stdout(out):
-        assert cli_main(["router", "eval", "--show-text", "--explain"]) == 0
+        assert cli_main(["router", "eval", str(labelled), "--show-text", "--explain"]) == 0
     text = out.getvalue()
-    assert "heldout " in text and "all " in text and "%" in text
+    assert "mine " in text and "all " in text and "50.0%" in text
     assert "expected        right  became instead" in text
-    assert "I called my gran because I knew she was lonely" in text
-    assert "imagery +4 'lonely'" in text
+    assert "expected letter, got breathing: I can't sleep at all" in text
+    assert "model: breathing" in text
+    assert "breathing +5 'cant sleep'" in text
 
 
-def test_router_eval_hides_the_text_of_misses_unless_asked() -> None:
+def test_router_eval_hides_the_text_of_misses_unless_asked(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.tsv"
+    labelled.write_text("I can't sleep at all\tletter\n")
     out = io.StringIO()
     with redirect_stdout(out):
-        cli_main(["router", "eval"])
-    assert "misses:" in out.getvalue()
-    assert "I called my gran" not in out.getvalue()
+        cli_main(["router", "eval", str(labelled)])
+    assert "misses: 1" in out.getvalue()
+    assert "sleep" not in out.getvalue()
 
 
 def test_router_eval_command_on_an_unreadable_file_exits_2(
@@ -281,3 +286,69 @@ def test_router_eval_command_on_an_unreadable_file_exits_2(
     assert cli_main(["router", "eval", str(bad)]) == 2
     assert "bad.tsv:1" in capsys.readouterr().err
     assert cli_main(["router", "eval", str(tmp_path / "missing.tsv")]) == 2
+
+
+# --- the learned model --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i cant sleep, my brain wont stop going", "breathing"),
+        ("I snapped at my little sister and now she won't talk to me", "mistake"),
+        ("honestly I'm just a failure at everything", "belief"),
+        ("I'm running on empty after three night shifts", "reset"),
+        ("I made myself a proper dinner and went to bed early", "compassion_log"),
+        ("I'd like to write a letter to myself", "letter"),
+        ("I feel so lonely, I just want someone to look after me", "imagery"),
+        ("about a 6 today, nothing much to report", "checkin"),
+        ("everything is too much at once and I can't cope", "sc_break"),
+    ],
+)
+def test_clear_messages_in_everyday_wording_reach_their_exercise(text: str, expected: str) -> None:
+    assert route(text).dialogue == expected
+
+
+@pytest.mark.parametrize("text", ["hmm", "my mum called today", "what can you do?"])
+def test_an_unclear_message_is_asked_about_not_guessed(text: str) -> None:
+    assert route(text).dialogue == "which_tool"
+
+
+def test_routing_is_deterministic_and_the_model_is_read_once() -> None:
+    text = "work has been relentless and I have nothing left"
+    assert Router().route(text, ONBOARDED) == Router().route(text, ONBOARDED)
+    assert load_route_model() is load_route_model()
+
+
+def test_the_shipped_model_loads_with_every_route_and_a_threshold() -> None:
+    model = RouteModel.load(DEFAULT_MODEL_PATH)
+    assert set(model.routes) == ROUTES
+    assert 0.2 <= model.threshold <= 0.95
+    shares = router.shares("I can't sleep")
+    assert set(shares) == ROUTES and abs(sum(shares.values()) - 1) < 1e-4
+
+
+def test_a_damaged_model_file_names_itself_in_the_error(tmp_path: Path) -> None:
+    bad = tmp_path / "router_model.npz"
+    bad.write_bytes(b"not a numpy archive")
+    with pytest.raises(RouteModelError, match=r"router_model\.npz.*router train"):
+        RouteModel.load(bad)
+    with pytest.raises(RouteModelError, match=r"missing\.npz"):
+        RouteModel.load(tmp_path / "missing.npz")
+
+
+def test_router_train_writes_a_model_the_router_can_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [f"{text}\t{label}" for label, texts in {
+        "breathing": ["can't sleep", "so anxious", "heart racing", "panicky tonight",
+                      "can't calm down"],
+        "reset": ["so drained", "no energy", "burnt out", "exhausted", "running on empty"],
+        "which_tool": ["hmm", "not sure", "idk", "what now", "dunno"],
+    }.items() for text in texts]
+    corpus, out = tmp_path / "corpus.tsv", tmp_path / "model.npz"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli_main(["router", "train", "--corpus", str(corpus), "--out", str(out)]) == 0
+    assert "cross-validated" in capsys.readouterr().out
+    model = RouteModel.load(out)
+    assert Router(model=model).route("I can't sleep again", ONBOARDED).dialogue == "breathing"

@@ -20,7 +20,8 @@ CHECK_IN = "yesterday"  # every wording of the check-in's first line mentions it
 async def agree_to_a_check_in(person: Person) -> None:
     for line in ("My friend didn't reply and I feel worthless", "[Yes, keep them]",
                  "United States", "[Let's go on]", "[Lonely]", "[9]",
-                 "honestly I want to kill myself", "[I'm safe for now]", "[Yes, please]"):
+                 "honestly I want to kill myself", "[Yes]", "[No]", "[No]", "[I'm safe for now]",
+                 "[Yes, please]"):
         await person.send(line)
 
 

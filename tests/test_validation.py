@@ -101,6 +101,22 @@ def test_a_group_dialogue_may_not_quote_anyone(tmp_path: Path) -> None:
                for p in check_dialogues([folder]))
 
 
+def test_a_journal_step_keeps_answers_of_some_paths_but_never_an_unknown_name(
+    tmp_path: Path,
+) -> None:
+    # `why` is asked on one branch only: the journal keeps it when it was given.
+    steps = (
+        "  feeling:\n    kind: ask_choice\n    say: 'Pick'\n    skip: keep\n"
+        "    choices: [{id: a, label: A, next: why}, {id: b, label: B, next: keep}]\n"
+        "  why: {kind: ask_text, say: 'Why?', save: why, next: keep}\n"
+        "  keep: {kind: journal, entry: exercise, fields: [why, whose], next: done}\n"
+        "  done: {kind: end}\n"
+    )
+    folder = dialogues_with(tmp_path, "belief.yaml", BELIEF_START + steps)
+    problems = [p for p in check_dialogues([folder]) if p.step == "keep"]
+    assert [p.message for p in problems] == ["keeps 'whose', which nothing saves"]
+
+
 def test_a_goto_into_a_missing_step_is_caught(tmp_path: Path) -> None:
     text = (MINI / "onboarding.yaml").read_text().replace(
         "to_menu: {kind: goto, dialogue: menu}", "to_menu: {kind: goto, dialogue: menu, step: x}")

@@ -40,3 +40,19 @@ def test_the_fullest_sayable_wording_is_chosen_and_ties_rotate() -> None:
 def test_text_without_placeholders_is_said_as_it_is(text: str, values: dict[str, str]) -> None:
     if "{" not in text:
         assert "".join(s.text for s in fill(text, values, 120)) == text
+
+
+def test_quoted_answers_read_like_a_person_said_them() -> None:
+    def quoted(text: str, answer: str) -> str:
+        return "".join(s.text for s in fill(text, {"a": answer}, 120))
+
+    # Their "that", their own quote marks and a closing full stop that would
+    # double ours are dropped; their words inside are kept as written.
+    assert quoted("You wrote: \u201c{a}\u201d.", "that I'm a terrible person.") == (
+        "You wrote: \u201cI'm a terrible person\u201d.")
+    assert quoted("So \u201c{a}\u201d, then?", "\"I always ruin things\"") == (
+        "So \u201cI always ruin things\u201d, then?")
+    # A whole letter shown on its own keeps its last full stop.
+    assert quoted("Your letter: {a}", "Dear me. Go easy.") == "Your letter: Dear me. Go easy."
+    # "that" alone, or "that one", is an answer in itself.
+    assert quoted("\u201c{a}\u201d.", "that one") == "\u201cthat one\u201d."

@@ -41,6 +41,11 @@ Variants = Annotated[
 ]
 """One or more wordings of the same line."""
 
+COUNTERS = ("answered", "skipped")
+"""Variables the engine keeps in every dialogue: how many questions the person
+answered in their own words or with a button (``answered``) and how many they
+skipped (``skipped``), so that a closing line can depend on what they did."""
+
 PARSERS = frozenset({"country", "timezone", "time_window", "quiet_hours", "days"})
 """Names an ``ask_text`` step may give in ``parse``: the engine's ``Services.parsers``
 holds one function for each (``country``: an ISO code; the others: the nudge
@@ -65,6 +70,9 @@ class SayStep(_Model):
     say: Variants
     next: StepId
     private_button: Annotated[str, Field(min_length=1)] | None = None
+    praise: bool = False
+    """The line praises something the person did: reachable only when they did it
+    (the rubric test walks every dialogue and checks)."""
 
 
 class AskTextStep(_Model):
@@ -83,6 +91,10 @@ class AskTextStep(_Model):
     skip: StepId | None = None
     parse: VarName | None = None
     invalid: Variants | None = None
+    stuck: Variants | None = None
+    """Said the first time the person answers "I don't know" (or presses "Not
+    sure"): an example or two, or a smaller question; the step then waits again,
+    and a second "I don't know" moves on as a skip."""
 
 
 class Option(_Model):
@@ -94,6 +106,11 @@ class Option(_Model):
     """Where this option leads; the step's ``next`` when omitted."""
     value: str | None = None
     """What is saved; the option id when omitted."""
+    also: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    """Other words that mean this option when typed ("yeah", "sure" for "Yes")."""
+    saves: bool = True
+    """``False``: choosing it saves nothing in the step's ``save`` (a "Next step"
+    beside "My own words" is no answer to keep)."""
 
 
 class OtherAnswer(_Model):
@@ -140,10 +157,15 @@ class Condition(_Model):
     """Whole-word, case-insensitive; the first word found is saved in ``capture``."""
     at_least: int | None = None
     at_most: int | None = None
+    above: VarName | None = None
+    """The value is a number greater than another variable's (a feeling that rose)."""
+    below: VarName | None = None
+    """The value is a number smaller than another variable's (a feeling that eased)."""
     capture: VarName | None = None
 
     def operators(self) -> list[str]:
-        ops = ("is_set", "equals", "one_of", "contains_word", "at_least", "at_most")
+        ops = ("is_set", "equals", "one_of", "contains_word", "at_least", "at_most",
+               "above", "below")
         return [op for op in ops if getattr(self, op) is not None]
 
 
@@ -302,6 +324,8 @@ class EndStep(_Model):
 
     kind: Literal["end"]
     say: Variants | None = None
+    praise: bool = False
+    """As for :class:`SayStep`: a closing line that praises what the person did."""
 
 
 Step = Annotated[

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.dialogue.spec import (
+    COUNTERS,
     PARSERS,
     AskChoiceStep,
     AskScaleStep,
@@ -136,6 +137,8 @@ def texts_of(step: Step) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "say", say
     if isinstance(step, AskTextStep) and step.invalid is not None:
         yield "invalid", step.invalid
+    if isinstance(step, AskTextStep) and step.stuck is not None:
+        yield "stuck", step.stuck
     if isinstance(step, AskChoiceStep) and isinstance(step.other, OtherAnswer):
         yield "other.say", step.other.say
     if isinstance(step, ShowJournalStep):
@@ -327,8 +330,15 @@ def rule_vars_saved_before_use(
                 )
         if isinstance(step, BranchStep):
             used |= {case.when.var for case in step.cases if case.when.is_set is None}
+            used |= {other for case in step.cases
+                     for other in (case.when.above, case.when.below) if other is not None}
         if isinstance(step, JournalStep):
-            used |= set(step.fields)
+            # A journal step keeps what the person answered on the path they took
+            # (the lesson of a repair only after choosing one), and passes over the
+            # rest; only a field that nothing ever saves is a mistake.
+            for name in sorted(set(step.fields) - _all_saved(d)):
+                yield _problem(item, step_id, "vars_saved_before_use",
+                               f"keeps '{name}', which nothing saves")
         for name in sorted(used - available):
             yield _problem(
                 item,
@@ -504,8 +514,13 @@ def _saves(step: Step) -> set[str]:
     return saved
 
 
+def _given(d: Dialogue) -> set[str]:
+    """Variables a dialogue has from its start: inputs, profile fields, counters."""
+    return set(d.inputs) | set(d.from_profile) | set(COUNTERS)
+
+
 def _all_saved(d: Dialogue) -> set[str]:
-    names = set(d.inputs) | set(d.from_profile)
+    names = _given(d)
     for step in d.steps.values():
         names |= _saves(step)
     return names
@@ -521,7 +536,7 @@ def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
     assert d.start is not None
     universe = _all_saved(d)
     avail: dict[str, set[str]] = {step_id: set(universe) for step_id in d.steps}
-    avail[d.start] = set(d.inputs) | set(d.from_profile)
+    avail[d.start] = _given(d)
     preds: dict[str, list[str]] = {step_id: [] for step_id in d.steps}
     for step_id, step in d.steps.items():
         for target in successors(step):
@@ -536,8 +551,8 @@ def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
                 continue
             incoming = [avail[p] | _saves(d.steps[p]) for p in preds[step_id] if p in reachable]
             if step_id == d.start:
-                incoming.append(set(d.inputs) | set(d.from_profile))
-            new = set.intersection(*incoming) if incoming else set(d.inputs) | set(d.from_profile)
+                incoming.append(_given(d))
+            new = set.intersection(*incoming) if incoming else _given(d)
             if new != avail[step_id]:
                 avail[step_id] = new
                 changed = True

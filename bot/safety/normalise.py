@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
+from bot.text import one_edit
+
 __all__ = [
     "WORD_CHARS",
     "Normalised",
@@ -461,21 +463,6 @@ def _build_rewriter(table: tuple[tuple[str, str, str], ...]) -> _Rewriter:
 _REWRITER = _build_rewriter(_REWRITES)
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` differ by exactly one insertion, deletion,
-    substitution or swap of two neighbouring letters."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diffs) == 1:
-            return True
-        return (len(diffs) == 2 and diffs[1] == diffs[0] + 1
-                and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -506,7 +493,7 @@ def _typo_fix(token: str) -> str:
         if deleted in _TYPO_INDEX:
             candidates.add(_TYPO_INDEX[deleted])
     for candidate in sorted(candidates):
-        if _one_edit(token, candidate):
+        if one_edit(token, candidate):
             return candidate
     return token
 

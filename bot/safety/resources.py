@@ -39,6 +39,7 @@ from pydantic import (
 )
 
 from bot.dialogue.loader import load_yaml_strict, yaml_problem
+from bot.text import one_edit
 
 __all__ = [
     "DEFAULT_RESOURCES_PATH",
@@ -264,7 +265,22 @@ def country_from_text(text: str, book: ResourceBook | None = None) -> str | None
                 continue
             if f" {name} " in padded and (best is None or len(name) > best[0]):
                 best = (len(name), code)
-    return best[1] if best else None
+    return best[1] if best else _near_country(core, book)
+
+
+# A typo is forgiven only in a name this long: "Germny", "Austrlia"; shorter ones
+# ("Iran"/"Iraq", "Mali"/"Bali") are too close to each other or to other words.
+_MIN_TYPO_NAME = 5
+
+
+def _near_country(answer: str, book: ResourceBook) -> str | None:
+    """The one country whose name is a single typo away from the whole answer."""
+    if len(answer) < _MIN_TYPO_NAME:
+        return None
+    found = {code for code, entry in book.countries.items()
+             for alias in (entry.name, *entry.aliases)
+             if len(name := _plain(alias)) >= _MIN_TYPO_NAME and one_edit(answer, name)}
+    return found.pop() if len(found) == 1 else None
 
 
 # --- showing them -------------------------------------------------------------------

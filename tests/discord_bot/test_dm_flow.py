@@ -18,8 +18,9 @@ SCALE_BUTTONS = {str(n) for n in range(11)}
 
 
 def is_text_question(message: Sent) -> bool:
-    """A question answered in the person's own words: its only button is Skip."""
-    return list(message.buttons) == ["Skip"]
+    """A question answered in the person's own words: its only buttons are Skip,
+    and "I'm not sure" where the question helps someone who is stuck."""
+    return list(message.buttons) in (["Skip"], ["I'm not sure", "Skip"])
 
 
 async def onboard(person: Person) -> Sent:
@@ -62,6 +63,8 @@ async def test_whole_belief_flow_in_a_dm(world: DiscordWorld) -> None:
     for answer in ("It started at school", "It kept me from hoping for too much",
                    "I do not ask people for things"):
         out = await ana.say_dm(answer)
+    # A friend was part of it: a look at their side is offered, and can wait.
+    _, out = await ana.press(asking(out), "Not today")
     fit = asking(out)
     assert {"Yes, it fits", "Partly", "No, not really"} <= set(fit.buttons)
     _, out = await ana.press(fit, "Partly")

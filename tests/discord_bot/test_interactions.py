@@ -76,7 +76,7 @@ async def test_a_button_press_is_acknowledged_then_answered(world: DiscordWorld)
     interaction, out = await ana.press(scale, "8")
     assert interaction.calls[0] == ("defer", {})
     assert len(followups(interaction)) == len(out) > 0
-    assert list(asking(out).buttons) == ["Skip"]  # on to the next question
+    assert list(asking(out).buttons)[-1] == "Skip"  # on to the next question
 
 
 async def test_a_stale_button_is_answered_kindly_and_changes_nothing(world: DiscordWorld) -> None:

@@ -86,6 +86,8 @@ async def test_a_crisis_holds_nudges_back_for_a_day_and_the_check_in_comes(bot: 
     ana = await onboarded(bot)
     await subscribe(ana, "7pm")
     await ana.send("honestly I want to kill myself")
+    for answer in ("[Yes]", "[No]", "[No]"):  # thoughts, a plan, means near
+        await ana.send(answer)
     await ana.send("[I'm safe for now]")
     await ana.send("[Yes, please]")
     arrived = await ana.wait((berlin(27, 12, 0).astimezone(UTC) - bot.clock.now).total_seconds())
@@ -119,7 +121,7 @@ async def test_nudges_quote_the_persons_own_reframe(bot: Bot) -> None:
                  "I'm a terrible person and I always ruin things",
                  "It makes me feel like one bad moment shows who I really am",
                  "My dad used to say I ruin everything", "It was trying to keep me safe",
-                 "I hide from people", "[No, not really]",
+                 "I hide from people", "[Not today]", "[No, not really]",
                  "I'd tell them one bad evening doesn't make them a bad person",
                  reframe, "[5]", "[That's enough for now]"):
         await ana.send(line)

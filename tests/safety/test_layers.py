@@ -167,6 +167,7 @@ async def test_answers_inside_the_safety_plan_are_about_staying_safe(bot: Bot) -
                    "my sister", "my GP"]:
         await ana.say(answer)
     await ana.say("put the pills away and give my sister the rest")
+    await ana.press("Yes, keep my plan")
     lines = "\n".join(await ana.command("plan"))
     assert "6. Making my surroundings safer: put the pills away" in lines, lines
 

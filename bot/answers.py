@@ -1,0 +1,157 @@
+"""Reading a typed answer the way a person meant it.
+
+One job: map what someone typed to a question onto the question's terms: a
+button ("yes please" for "Yes, please"; "ready" for "I'm ready to go on"; a
+declared synonym), a number on a scale ("seven", "about 7 I think", "7/10"),
+or the "I don't know" that asks for help rather than to skip.  Pure functions
+over text; the engine decides what to do with the result.
+
+Matching works on *content words*: the answer's words with filler ("um",
+"please", "I think") and small joining words removed.  A typed answer selects an
+option when its content words are exactly the option's, or when they are a
+part of exactly one option's words and say nothing else ("twice" -> "Twice a
+day").  An answer that adds a word the label lacks never matches, so "not
+ready" cannot select "I'm ready".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.text import answer_key, words
+
+__all__ = [
+    "SKIP_WORDS",
+    "UNSURE_ANSWERS",
+    "Label",
+    "content_words",
+    "is_skip",
+    "is_unsure",
+    "match_label",
+    "parse_number",
+]
+
+SKIP_WORDS = frozenset({"skip", "pass", "next", "skip this", "skip it", "skip please",
+                        "please skip", "leave it", "move on", "next one", "next question"})
+"""Answers that mean "go on without answering"."""
+
+UNSURE_ANSWERS = frozenset({
+    "idk", "dunno", "i dont know", "i do not know", "dont know", "not sure", "im not sure",
+    "i am not sure", "no idea", "i have no idea", "i dont really know", "not really sure",
+    "im not sure really", "i cant think of anything", "cant think of anything",
+    "i dont know what to say", "i dont know what to write", "no clue", "i have no clue",
+    "hmm i dont know", "um i dont know", "idk really", "unsure", "i really dont know",
+    "nothing comes to mind", "i cant think", "not a clue", "i dont know honestly",
+    "honestly i dont know", "stuck", "im stuck", "i am stuck",
+})
+"""Answers that mean "I can't find the words": help first, then let them skip."""
+
+# Words that carry no choice: hesitation, politeness, and the small words that
+# join a label together ("a", "to").  "no", "not" and "yes" are never filler.
+_FILLER = frozenset({
+    "um", "umm", "uh", "uhm", "er", "erm", "hmm", "hm", "ah", "oh", "well", "so", "ok", "okay",
+    "please", "pls", "plz", "thanks", "thank", "ty", "just", "i", "im", "ive", "id",
+    "think", "guess", "like", "a", "an", "the", "to", "of", "on", "in", "for", "it",
+    "its", "my", "me", "and", "with", "at", "is", "be", "that", "this", "one", "option",
+    "lets", "let", "us", "would", "say", "probably", "about", "around", "roughly",
+    "perhaps", "really", "quite", "pretty",
+})
+# "go" and "maybe" are not filler: "go on" and "maybe later" are answers.
+_NUMBER_WORDS = {
+    "zero": 0, "none": 0, "nil": 0, "nothing": 0, "one": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12,
+}
+_DIGITS = re.compile(r"(?<![\w.])(-?\d{1,3})(?!\w|[.,]\d)")
+# "7/10", "7 out of 10", "7 of 10": the second number is the scale, not an answer.
+_OUT_OF = re.compile(r"(?:/|\bout of\b|\bof\b)\s*\d{1,3}")
+# Answers to a scale are short; a long sentence with a number in it ("I slept 3
+# hours and it's been 10 days") is not a rating.
+_MAX_SCALE_WORDS = 8
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of an answer that can carry a choice."""
+    return frozenset(w for w in words(text) if w not in _FILLER)
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What typing can select: an option's id, its label and its declared synonyms."""
+
+    id: str
+    texts: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def _label_words(text: str) -> frozenset[str]:
+    found = content_words(text)
+    # A label made only of small words ("Go on", "Maybe") keeps them.
+    return found or frozenset(words(text))
+
+
+def match_label(labels: Sequence[Label], text: str) -> int | None:
+    """The index of the label a typed answer means, or ``None``.
+
+    In order: the option's number (1-based); its id or a label/synonym typed out
+    (case, punctuation and filler ignored); the one label whose words contain
+    every content word of the answer.
+    """
+    key = answer_key(text)
+    if key.isdecimal() and key.isascii() and 1 <= int(key) <= len(labels):
+        return int(key) - 1
+    typed = content_words(text) or frozenset(words(text))
+    if not typed:
+        return None
+    for index, label in enumerate(labels):
+        if key == label.id or any(typed == _label_words(t) or key == answer_key(t)
+                                  for t in label.texts):
+            return index
+    partial = [index for index, label in enumerate(labels)
+               if any(typed <= _label_words(t) for t in label.texts)]
+    return partial[0] if len(partial) == 1 else None
+
+
+def is_skip(text: str) -> bool:
+    """Whether the answer asks to move on without answering."""
+    return answer_key(text) in SKIP_WORDS
+
+
+# Said around "I don't know" without changing it: "honestly, not sure really".
+_HEDGES = frozenset({"really", "honestly", "tbh", "sorry", "um", "umm", "uh", "erm", "hmm",
+                     "well", "so", "just", "actually", "ok", "okay", "still"})
+
+
+def is_unsure(text: str) -> bool:
+    """Whether the answer says "I don't know" (help first, rather than skip)."""
+    key = answer_key(text)
+    plain = " ".join(w for w in words(key) if w not in _HEDGES)
+    return key in UNSURE_ANSWERS or plain in UNSURE_ANSWERS
+
+
+def _numbers(text: str) -> Iterable[int]:
+    for match in _DIGITS.finditer(text):
+        yield int(match.group(1))
+    for word in words(text):
+        if word in _NUMBER_WORDS:
+            yield _NUMBER_WORDS[word]
+
+
+def parse_number(text: str, low: int, high: int) -> int | None:
+    """A rating in ``[low, high]`` from a short answer: "7", "seven", "7/10",
+    "about 7 I think", "a 3".  ``None`` when there is no number, more than one
+    ("6 or 7"), it is out of range, or the answer is too long to be a rating."""
+    # Not answer_key: it trims a leading "-", and "-1" is no rating of 1.
+    key = unicodedata.normalize("NFKC", text).casefold().strip()
+    if len(words(key)) > _MAX_SCALE_WORDS:
+        return None
+    key = _OUT_OF.sub(" ", key)
+    found = set(_numbers(key))
+    if len(found) != 1:
+        return None
+    value = found.pop()
+    return value if low <= value <= high else None

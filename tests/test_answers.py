@@ -1,0 +1,95 @@
+"""Typed answers read the way a person meant them (bot.answers, and countries)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.answers import Label, is_skip, is_unsure, match_label, parse_number
+from bot.safety.resources import country_from_text
+
+YES_NO = [Label("yes", ("Yes, please",)), Label("no", ("No, thanks",))]
+READY = [Label("ready", ("I'm ready to go on",)), Label("rest", ("I'd like to rest",))]
+HOW_OFTEN = [Label("once", ("Once a day",)), Label("twice", ("Twice a day",)),
+             Label("weekly", ("A few times a week",))]
+
+
+@pytest.mark.parametrize(("labels", "typed", "meant"), [
+    (YES_NO, "yes please", 0),
+    (YES_NO, "Yes please!", 0),
+    (YES_NO, "yes", 0),
+    (YES_NO, "no thanks", 1),
+    (YES_NO, "2", 1),
+    (READY, "ready", 0),
+    (READY, "go on", 0),
+    (READY, "ok I'm ready", 0),
+    (READY, "rest", 1),
+    (HOW_OFTEN, "twice", 1),
+    (HOW_OFTEN, "once please", 0),
+    (HOW_OFTEN, "a few times a week", 2),
+    ([Label("yes", ("Yes", "yeah", "sure"))], "yeah", 0),
+    ([Label("safe", ("Yes, I'm safe",)), Label("unsure", ("Not sure",))], "not sure", 1),
+])
+def test_typed_answers_select_the_option_they_mean(
+    labels: list[Label], typed: str, meant: int
+) -> None:
+    assert match_label(labels, typed) == meant
+
+
+@pytest.mark.parametrize(("labels", "typed"), [
+    (READY, "not ready"),  # a word the label lacks: never that option
+    (YES_NO, "yes and no"),
+    (HOW_OFTEN, "a day"),  # part of more than one option
+    (YES_NO, "7"),  # out of the options' numbers
+    (YES_NO, "um"),
+    ([Label("safe", ("Yes, I'm safe",)), Label("no", ("No",))], "not safe"),
+])
+def test_answers_that_could_mean_another_thing_select_nothing(
+    labels: list[Label], typed: str
+) -> None:
+    assert match_label(labels, typed) is None
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("7", 7), ("seven", 7), ("7/10", 7), ("7 out of 10", 7), ("about 7 I think", 7),
+    ("I'd say a 3", 3), ("7.", 7), ("ten", 10), ("0", 0), ("zero", 0), ("Seven.", 7),
+])
+def test_scale_answers_in_words_and_digits(typed: str, value: int) -> None:
+    assert parse_number(typed, 0, 10) == value
+
+
+@pytest.mark.parametrize("typed", [
+    "11", "-1", "6 or 7", "no number here", "",
+    "I slept 3 hours and it has been like that for 10 days now honestly",
+])
+def test_scale_refuses_what_is_not_one_rating(typed: str) -> None:
+    assert parse_number(typed, 0, 10) is None
+
+
+@given(st.text(max_size=40))
+def test_reading_any_text_never_fails(text: str) -> None:
+    value = parse_number(text, 0, 10)
+    assert value is None or 0 <= value <= 10
+    index = match_label(HOW_OFTEN, text)
+    assert index is None or 0 <= index < len(HOW_OFTEN)
+
+
+def test_skipping_and_not_knowing_are_told_apart() -> None:
+    assert is_skip("skip") and is_skip("Skip please") and not is_skip("I don't know")
+    assert is_unsure("I don't know") and is_unsure("idk") and is_unsure("not sure really")
+    assert not is_unsure("I know") and not is_unsure("I don't know why I did it")
+
+
+@pytest.mark.parametrize(("typed", "code"), [
+    ("Germny", "DE"), ("Frnace", "FR"), ("Deutchland", "DE"), ("Spian", "ES"),
+    ("germany", "DE"), ("the uk", "GB"),
+])
+def test_countries_by_name_local_name_and_small_typos(typed: str, code: str) -> None:
+    assert country_from_text(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["1", "Austrlia", "Irak", "skip", "nowhere"])
+def test_a_typo_close_to_two_countries_or_none_is_not_guessed(typed: str) -> None:
+    # "Austrlia" is one letter from Australia and from Austria: ask again instead.
+    assert country_from_text(typed) is None
