@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check-dialogues bench clean
+.PHONY: run test test-fast lint check-dialogues bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,17 @@ test: $(STAMP)
 	$(BIN)/compassion-bot dialogues check
 	$(BIN)/python -m pytest -q
 
+# The core in under a minute: the architecture rules, the engine, the dialogues,
+# safety, and the store on SQLite (TEST_POSTGRES_DSN is ignored here). No
+# platform, runtime or fault tests: `make test` runs everything.
+FAST_TESTS := tests/test_architecture.py tests/test_engine.py tests/test_walks.py \
+	tests/test_validation.py tests/test_dialogue_content.py tests/test_variation.py \
+	tests/safety tests/store
+
+test-fast: $(STAMP)
+	$(BIN)/compassion-bot dialogues check
+	env -u TEST_POSTGRES_DSN $(BIN)/python -m pytest -q $(FAST_TESTS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot adapters tests benchmarks
 	$(BIN)/mypy
@@ -26,8 +37,10 @@ lint: $(STAMP)
 check-dialogues: $(STAMP)
 	$(BIN)/compassion-bot dialogues check
 
+# Every benchmark at fixed sizes: benchmarks/results/<date>-<commit>.json.
+# Compare two with `$(BIN)/python -m benchmarks.compare A.json B.json`.
 bench: $(STAMP)
-	$(BIN)/compassion-bot bench
+	$(BIN)/python -m benchmarks.suite
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

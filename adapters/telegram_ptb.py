@@ -72,7 +72,6 @@ from adapters.telegram_webhook import WebhookServer
 from bot.chat_queues import ChatQueues
 from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
-from bot.engine import GROUP_COMMANDS
 from bot.render import as_html, plain, split_message
 from bot.runtime import Runtime
 from bot.safety_floor import FloorReply
@@ -621,12 +620,16 @@ class TelegramAdapter:
         settings: Settings,
         *,
         menu: Iterable[tuple[str, str]] = (),
+        group_commands: Iterable[str] = (),
         limits: Limits = Limits(),
         concurrent_updates: int = CONCURRENT_UPDATES,
     ) -> None:
         self.runtime = runtime
         self.settings = settings
         self.menu = list(menu)
+        # Which of the menu's commands the group menu shows: given by the
+        # composition root (bot.app.App.group_commands), never read from the engine.
+        self.group_commands = frozenset(group_commands)
         self.application = build_application(settings, limits=limits,
                                               concurrent_updates=concurrent_updates)
         self.sender = TelegramSender(self.application.bot, on_poll=runtime.poll_sent)
@@ -655,7 +658,7 @@ class TelegramAdapter:
 
     async def _publish_commands(self) -> None:
         commands = menu_commands(self.menu)
-        group = [c for c in commands if c.command in GROUP_COMMANDS]
+        group = [c for c in commands if c.command in self.group_commands]
         try:
             await self.application.bot.set_my_commands(commands,
                                                        scope=BotCommandScopeAllPrivateChats())
@@ -921,7 +924,8 @@ async def serve_telegram(
     dispatcher's periodic retry loop runs here too; when several platforms run
     in one process, let exactly one of them (or the caller) run it.
     """
-    adapter = TelegramAdapter(app.runtime, settings, menu=app.dialogues.menu(), limits=limits)
+    adapter = TelegramAdapter(app.runtime, settings, menu=app.dialogues.menu(),
+                              group_commands=app.group_commands, limits=limits)
     await adapter.open()
     retry_loop: asyncio.Task[None] | None = None
     try:

@@ -6,9 +6,11 @@ from settings and closes it again, so tests and the CLI get the same wiring.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +20,7 @@ from bot.clock import SteadyClock
 from bot.config import Settings
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
-from bot.engine import Engine, Services
+from bot.engine import GROUP_COMMANDS, Engine, Services
 from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
@@ -53,6 +55,14 @@ class App:
     dispatcher: Dispatcher
     runtime: Runtime
     scheduler: Scheduler
+
+    @property
+    def group_commands(self) -> frozenset[str]:
+        """The commands the bot answers in a group (its group command menu).
+
+        Handed to adapters from here so that no adapter imports the engine.
+        """
+        return GROUP_COMMANDS
 
 
 async def _refuse_encrypted(store: Store) -> None:
@@ -98,7 +108,12 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> En
     )
 
 
-def build_limiters(settings: Settings) -> dict[str, RateLimiter]:
+def build_limiters(
+    settings: Settings,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> dict[str, RateLimiter]:
     """Each platform's pacing: overall messages a second, and a small burst per chat.
 
     The platforms count a bot's messages across all its processes, so each of
@@ -107,13 +122,18 @@ def build_limiters(settings: Settings) -> dict[str, RateLimiter]:
     never over the limit; a worker that is busy while others idle cannot borrow
     their share.  The per-chat budget stays whole: a person's messages go through
     one worker at a time in practice, and Telegram's per-chat limit is soft.
+
+    ``clock`` and ``sleep`` are the limiters' time; the platform test harnesses
+    pass a simulated one so that a conversation paces without waiting.
     """
     share = settings.workers
     return {
         "telegram": RateLimiter(settings.telegram_max_rate / share,
-                                per_chat_rate=settings.telegram_chat_rate, per_chat_burst=3),
+                                per_chat_rate=settings.telegram_chat_rate, per_chat_burst=3,
+                                clock=clock, sleep=sleep),
         "discord": RateLimiter(settings.discord_max_rate / share,
-                               per_chat_rate=settings.discord_chat_rate, per_chat_burst=5),
+                               per_chat_rate=settings.discord_chat_rate, per_chat_burst=5,
+                               clock=clock, sleep=sleep),
     }
 
 
@@ -163,6 +183,7 @@ async def open_app(
     assessor: Assessor = assess,
     engine: Engine | None = None,
     lease: timedelta | None = None,
+    limiters: Mapping[str, RateLimiter] | None = None,
 ) -> AsyncIterator[App]:
     """Build the bot, open its store (running migrations), and close it afterwards.
 
@@ -171,7 +192,8 @@ async def open_app(
     of crashed workers shorten it.  ``clock`` defaults to a
     :class:`~bot.clock.SteadyClock`, one for the whole bot, so that the due times
     the runtime writes and the scheduler's claims share a timeline that a step
-    of the system clock does not move.
+    of the system clock does not move.  ``limiters`` replaces the pacing of
+    :func:`build_limiters` (tests pass limiters on a simulated clock).
     """
     if clock is None:
         clock = SteadyClock()
@@ -191,7 +213,8 @@ async def open_app(
             log.warning("ENCRYPTION_KEY is not set: conversations, journals and safety plans "
                         "are stored unencrypted (see README, 'Encryption at rest')")
         runtime = assemble_runtime(store, engine, senders or {}, clock=clock, assessor=assessor,
-                                   limiters=build_limiters(settings),
+                                   limiters=(build_limiters(settings) if limiters is None
+                                             else limiters),
                                    lease=lease or DEFAULT_LEASE,
                                    sole_worker=settings.workers == 1)
         scheduler = Scheduler(store, runtime, clock, lease=lease or DEFAULT_SCHEDULER_LEASE)

@@ -30,6 +30,7 @@ from bot.journal_view import (
     utc_day,
 )
 from bot.progress_chart import ChartLabels, draw_chart
+from bot.progress_data import ProgressData, Rated
 from bot.store.base import JournalEntry
 from bot.types import Outbound, Segment, SendImage, SendText
 from bot.wording import LineBook, fill, fullest
@@ -48,38 +49,6 @@ WEEK = 7
 # An average change smaller than this is "about the same", not eased or rose.
 SAME = 0.5
 EXERCISE_KINDS = ("exercise", "reframe")
-
-
-@dataclass(frozen=True, slots=True)
-class Rated:
-    """An exercise rated before and after (0-10)."""
-
-    at: datetime
-    dialogue: str
-    before: int
-    after: int
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressData:
-    """What the chart shows, for the ``days`` days ending on ``end`` (inclusive)."""
-
-    start: date
-    end: date
-    mood: tuple[tuple[date, float], ...]
-    """Each day with a check-in, and that day's mean mood, oldest first."""
-    exercise_days: tuple[date, ...]
-    """Days with at least one exercise, oldest first."""
-    rated: tuple[Rated, ...]
-    """Exercises rated before and after, oldest first."""
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def empty(self) -> bool:
-        return not (self.mood or self.exercise_days or self.rated)
 
 
 @dataclass(frozen=True, slots=True)

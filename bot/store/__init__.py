@@ -8,24 +8,23 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.store.base import RawStore, Store, StoreError
+from bot.store.base import DatabaseUnavailableError, RawStore, Store
+
+__all__ = [
+    "POSTGRES_SCHEMES",
+    "DatabaseUnavailableError",
+    "UnsupportedDatabaseError",
+    "create_backend",
+    "create_store",
+    "open_store",
+    "sqlite_path",
+]
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class UnsupportedDatabaseError(ValueError):
     """``DATABASE_URL`` names a backend this build cannot use."""
-
-
-class DatabaseUnavailableError(StoreError):
-    """``DATABASE_URL`` names a database that cannot be used right now (server
-    down, unknown database, refused login).  The message names ``DATABASE_URL``
-    and never a password.  ``transient`` is true when waiting may be enough (the
-    server is down or starting), false when the setting itself is wrong."""
-
-    def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
-        self.transient = transient
 
 
 def sqlite_path(url: str) -> Path:

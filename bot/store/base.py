@@ -25,6 +25,21 @@ class StoreError(Exception):
     """Base class for storage problems the runtime knows how to handle."""
 
 
+class DatabaseUnavailableError(StoreError):
+    """``DATABASE_URL`` names a database that cannot be used right now (server
+    down, unknown database, refused login).  The message names ``DATABASE_URL``
+    and never a password.  ``transient`` is true when waiting may be enough (the
+    server is down or starting), false when the setting itself is wrong.
+
+    Defined here, beside the other store errors, so that a backend raises it
+    without importing :mod:`bot.store` (which imports the backends).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
 class ConflictError(StoreError):
     """The conversation changed since it was loaded (another process won)."""
 

@@ -36,10 +36,10 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.groups.state import SharedWin
-from bot.store import DatabaseUnavailableError
 from bot.store.base import (
     Commit,
     ConflictError,
+    DatabaseUnavailableError,
     DueGroup,
     DueNudge,
     DuplicateEventError,

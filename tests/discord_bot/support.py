@@ -33,6 +33,7 @@ from bot.app import App, open_app
 from bot.config import Settings
 from bot.safety import assess
 from bot.types import Assessor
+from tests.assembly import SimulatedPace, shared_engine
 
 BUTTON = discord.ComponentType.button.value
 _interaction_ids = itertools.count(1)
@@ -190,11 +191,12 @@ class DiscordWorld:
         self.db = db
         self.clock = clock
         self.assessor = assessor
-        # Pacing has its own tests; a conversation here should not wait on the clock.
-        overrides: dict[str, Any] = {"database_url": f"sqlite:///{db}", "discord_chat_rate": 50.0}
+        overrides: dict[str, Any] = {"database_url": f"sqlite:///{db}"}
         if dialogues_dir is not None:
             overrides["dialogues_dir"] = dialogues_dir
         self.settings = Settings(**overrides)
+        self.pace = SimulatedPace()
+        """The rate limiters' clock: production pacing, without waiting for it."""
         self.sent: list[Sent] = []
         self.refuse: Callable[[discord.abc.Messageable], Exception | None] | None = None
         self._stack: contextlib.AsyncExitStack | None = None
@@ -227,7 +229,8 @@ class DiscordWorld:
         self._stack = contextlib.AsyncExitStack()
         extra: dict[str, Any] = {} if self.clock is None else {"clock": self.clock}
         self._app = await self._stack.enter_async_context(
-            open_app(self.settings, assessor=self.assessor, **extra))
+            open_app(self.settings, assessor=self.assessor, engine=shared_engine(self.settings),
+                     limiters=self.pace.limiters(self.settings), **extra))
         # The production intents, plus the member cache dpytest needs to keep its
         # fake users around (it reads them back from the client's cache).
         intents = discord.Intents.default()

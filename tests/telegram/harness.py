@@ -28,6 +28,7 @@ from bot.app import App, build_services, open_app
 from bot.config import Settings
 from bot.safety.resources import load_resources
 from bot.types import Assessor, ConversationKey
+from tests.assembly import SimulatedPace, shared_engine
 
 FAST_LIMITS = Limits(retries=1)
 """PTB waits out one 429 itself; the next one goes back to the outbox."""
@@ -71,9 +72,6 @@ def settings_for(api: FakeBotAPI, db: Path, **overrides: Any) -> Settings:
         "telegram_webhook_url": None,
         "telegram_webhook_secret": None,
         "log_level": "WARNING",
-        # Pacing has its own tests (tests/test_ratelimit.py, tests/faults); here a
-        # conversation should not wait a second a message on the real clock.
-        "telegram_chat_rate": 30.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
@@ -90,6 +88,8 @@ class TelegramBot:
         self.settings = settings_for(api, db, **settings)
         self.assessor = assessor
         self.limits = limits
+        self.pace = SimulatedPace()
+        """The rate limiters' clock: production pacing, without waiting for it."""
         self._app: App | None = None
         self._stack: AsyncExitStack | None = None
         self._stop = asyncio.Event()
@@ -105,7 +105,9 @@ class TelegramBot:
         extra: dict[str, Any] = {} if self.assessor is None else {"assessor": self.assessor}
         if self.clock is not None:
             extra["clock"] = self.clock
-        self._app = await self._stack.enter_async_context(open_app(self.settings, **extra))
+        self._app = await self._stack.enter_async_context(open_app(
+            self.settings, engine=shared_engine(self.settings),
+            limiters=self.pace.limiters(self.settings), **extra))
         self._stop = asyncio.Event()
         ready = asyncio.Event()
         self._task = asyncio.create_task(

@@ -37,7 +37,9 @@ async def test_the_whole_belief_flow_with_buttons(person: Person, api: FakeBotAP
     await person.say("It makes me feel like one bad moment shows who I really am")
     await person.say("My dad used to say I ruin everything")
     await person.say("Maybe it was trying to make me careful, so nobody would be angry with me")
-    fit = await person.say("I feel on edge all the time and I hide from people")
+    await person.say("I feel on edge all the time and I hide from people")
+    # Someone else was part of it: a look at their side is offered, and can wait.
+    fit = await person.press("Not today")
     assert "No, not really" in person.buttons()
     assert fit[-1].params["reply_markup"]["inline_keyboard"]
     await person.press("No, not really")
@@ -100,7 +102,8 @@ async def test_a_crisis_stops_the_exercise(person: Person) -> None:
     assert crisis_lines("GB") in "\n".join(texts(replies[:first_question]))
     # ...and the exercise is not what comes next.
     assert "Skip" not in person.buttons()
-    assert "Stay and talk" in person.buttons()
+    # After the lines it asks, directly and kindly, about thoughts of suicide.
+    assert {"Yes", "No"} <= set(person.buttons())
 
 
 async def test_a_stale_button_is_answered_and_not_acted_on(person: Person,
@@ -179,3 +182,17 @@ async def test_logs_hold_no_message_text_names_or_token(
     assert "Person4242" not in logged  # the name Telegram sent
     assert api.token not in logged
     assert api.token.split(":")[1] not in logged
+
+
+async def test_replies_to_one_chat_are_paced_on_the_simulated_clock(
+        bot: TelegramBot, person: Person) -> None:
+    """TELEGRAM_CHAT_RATE's pacing (a burst of three, then one a second) still
+    holds in these tests; only its waiting is simulated."""
+    sent = 0
+    for text in ("/help", "/sos", "/help", "/sos"):
+        sent += len(await person.say(text))
+    assert sent > 3
+    rate = bot.settings.telegram_chat_rate
+    # Three went at once; every one after them waited for its share of a second.
+    assert bot.pace.now >= (sent - 3) / rate - 1e-9
+    assert all(wait <= 1 / rate + 1e-9 for wait in bot.pace.waits)
