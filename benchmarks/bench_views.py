@@ -4,7 +4,7 @@ One job: print how long :meth:`bot.router.Router.route` takes per message (every
 message of ``bot/data/router_eval.tsv``, each call timed on its own after a warm
 up) and how long :func:`bot.progress.render_progress` takes per chart (a month
 of daily check-ins and a dozen rated exercises), as the median and the 90th
-percentile.  The first chart, which imports matplotlib and loads its fonts, is
+percentile.  The first chart, which imports Pillow and loads its font, is
 reported on its own.  Run it as ``python -m benchmarks.bench_views [--charts N]``.
 
 Benchmarks print figures; tests never assert times (machines differ).
@@ -74,7 +74,7 @@ def run(charts: int = 20, rounds: int = 50) -> list[str]:
     chart_times = _timed(lambda: render_progress(entries, now, 30, lines), charts)
     return [
         _line("route", route_times, 1e6, "µs"),
-        f"first chart (imports matplotlib, loads fonts): {first * 1000:.0f} ms",
+        f"first chart (imports Pillow, loads its font): {first * 1000:.0f} ms",
         _line("chart", chart_times, 1e3, "ms"),
     ]
 

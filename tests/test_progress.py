@@ -6,10 +6,12 @@ import io
 from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from matplotlib.image import imread
+from numpy.typing import NDArray
+from PIL import Image
 
 from bot.config import default_dialogues_dir
 from bot.dialogue.loader import load_dialogues
@@ -31,6 +33,12 @@ from bot.types import Segment, SendImage, SendText
 LINES = load_dialogues([default_dialogues_dir()])
 NOW = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
 EMPTY = (Segment("Nothing here yet."),)
+
+
+def imread(png: io.BytesIO) -> NDArray[np.float64]:
+    """The picture as RGB(A) values from 0 to 1, rows first."""
+    with Image.open(png) as image:
+        return np.asarray(image.convert("RGBA"), dtype=np.float64) / 255.0
 
 
 def at(day: int, hour: int = 12) -> datetime:
@@ -270,6 +278,13 @@ class MarkerLines:
         "journal_months": tuple(f"M{n}" for n in range(1, 13)),
         "journal_checkin": ("{date} MOOD {mood} WORD {word}", "{date} MOOD {mood}"),
         "journal_ex_other": ("EX",),
+        "journal_ex_mistake": ("MISTAKE",),
+        "journal_exercise": ("{date} {exercise} {before} {after}", "{date} {exercise}"),
+        "journal_answer": ("- {label}: {answer}",),
+        "journal_answer_learned": ("LEARNED",),
+        "journal_answer_mistake_intention": ("HOPED",),
+        "journal_answer_intention": ("INTENDED",),
+        "journal_answer_other": ("OTHER",),
     }
 
     def line(self, name: str) -> Variants:
@@ -281,3 +296,15 @@ def test_every_word_of_the_journal_comes_from_the_lines() -> None:
         [entry("checkin", at(26), mood=3, word="fine"), entry("checkin", at(2), mood=4)],
         EMPTY, MarkerLines())
     assert message.plain == "HEAD\nM11-26 MOOD 3 WORD fine\nM11-2 MOOD 4"
+
+
+def test_every_answer_written_in_an_exercise_is_shown_under_its_entry() -> None:
+    """In the order asked, named by the exercise's own label where it has one."""
+    message = render_journal(
+        [entry("exercise", at(26), dialogue="mistake", before=7, after=4, intention="to help",
+               learned="ask first", surprise="a new question")],
+        EMPTY, MarkerLines())
+    assert message.plain == ("HEAD\nM11-26 MISTAKE 7 4\n- HOPED: to help\n- LEARNED: ask first"
+                             "\n- OTHER: a new question")
+    assert [s.text for s in message.segments if s.quoted] == [
+        "to help", "ask first", "a new question"]
