@@ -20,7 +20,7 @@ from bot.clock import SteadyClock
 from bot.config import Settings
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
-from bot.engine import GROUP_COMMANDS, Engine, Services
+from bot.engine import Engine, Services
 from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
@@ -60,9 +60,10 @@ class App:
     def group_commands(self) -> frozenset[str]:
         """The commands the bot answers in a group (its group command menu).
 
-        Handed to adapters from here so that no adapter imports the engine.
+        Handed to adapters from here so that no adapter imports the engine; the
+        dialogue files say which (``in_groups``).
         """
-        return GROUP_COMMANDS
+        return self.dialogues.group_commands
 
 
 async def _refuse_encrypted(store: Store) -> None:

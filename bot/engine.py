@@ -93,23 +93,10 @@ SOS = "sos"
 SYSTEM = "system"
 CRISIS_FROM_GROUP = "crisis_from_group"
 GROUP_ALERT = "group_alert"
-# What the bot does in a group when asked (see bot.groups.turn); everything else
-# is offered in private.
-GROUP_COMMANDS = frozenset({SOS, "help", "wellness", "checkin", "win"})
-# Dialogues about safety are never "put aside" to be resumed later: they are
-# either finished or started afresh.
-NOT_RESUMABLE = frozenset(
-    {CRISIS, CONCERN, SOS, STOP, SYSTEM, "help", "forget", "export", "listen", "plan",
-     # Choosing what to do is not work to come back to.
-     "menu", "tools", "which_tool", "journal", "progress", "settings", "nudges"}
-)
-# The safety flow itself: answers here are about staying safe ("put the pills
-# away"), so only the rule tables' verdict, not the learned layers', restarts it.
-SAFETY_DIALOGUES = frozenset({CRISIS, CONCERN, SOS, "plan", "follow_up", CRISIS_FROM_GROUP})
-# Commands that work before onboarding; everything else leads there first.
-BEFORE_ONBOARDING = frozenset(
-    {SOS, CRISIS, "help", "forget", "export", STOP, ONBOARDING, "plan"}
-)
+# Which dialogues are resumable, allowed before onboarding, answered in groups or
+# part of the safety flow is content policy: each dialogue file says so
+# (``resumable``, ``before_onboarding``, ``in_groups``, ``safety``), gathered in
+# the DialogueSet.
 # The start payload of a "continue in private" button; /start with it opens the menu.
 PRIVATE_CHAT_PAYLOAD = "from_group"
 SKIP_OPTION = "skip"
@@ -287,7 +274,8 @@ class _Run:
         what the person typed; whether it did (then nothing else answers them)."""
         risk = self.turn.risk
         current = self.state.current
-        if (current is not None and any(f.dialogue in SAFETY_DIALOGUES for f in self.state.stack)
+        safety = self.engine.dialogues.safety
+        if (current is not None and any(f.dialogue in safety for f in self.state.stack)
                 and risk.learned_only):
             return False
         if risk.level == "crisis":
@@ -349,9 +337,7 @@ class _Run:
             self.say_line("unknown_command", command="/" + shorten(name, 32))
             self.reprompt()
             return
-        if dialogue_id not in BEFORE_ONBOARDING and not self.profile.onboarded:
-            # The welcome comes first; what they asked for follows it.
-            self.start(ONBOARDING, inputs={ASKED_FOR: dialogue_id})
+        if self.onboard_first(dialogue_id):
             return
         inputs: dict[str, Value] = {}
         if dialogue_id == STOP and self.recent_crisis():
@@ -421,9 +407,17 @@ class _Run:
             self.say_line("stale_button")
             self.reprompt()
             return
-        if dialogue_id not in BEFORE_ONBOARDING and not self.profile.onboarded:
-            dialogue_id = ONBOARDING
-        self.start(dialogue_id)
+        if not self.onboard_first(dialogue_id):
+            self.start(dialogue_id)
+
+    def onboard_first(self, dialogue_id: str) -> bool:
+        """Start onboarding instead when this person has not had it and the dialogue
+        needs it; what they asked for starts when onboarding ends.  Whether it did."""
+        if self.profile.onboarded or dialogue_id in self.engine.dialogues.before_onboarding:
+            return False
+        # The welcome comes first; what they asked for follows it.
+        self.start(ONBOARDING, inputs={ASKED_FOR: dialogue_id})
+        return True
 
     def press(self, payload: str) -> None:
         ref = parse_choice(payload)
@@ -636,7 +630,8 @@ class _Run:
         self.push(dialogue, inputs or {})
 
     def suspend_running(self) -> None:
-        resumable = [f for f in self.state.stack if f.dialogue not in NOT_RESUMABLE]
+        kept_aside = self.engine.dialogues.not_resumable
+        resumable = [f for f in self.state.stack if f.dialogue not in kept_aside]
         if resumable:
             self.state.suspended = resumable
         self.state.stack.clear()

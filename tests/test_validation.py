@@ -152,3 +152,17 @@ def test_dialogues_check_exits_zero_when_valid_and_names_each_problem_otherwise(
 
 def test_the_shipped_dialogues_are_valid() -> None:
     assert main(["dialogues", "check"]) == 0
+
+
+def test_the_crisis_flow_must_declare_its_safety_policy(tmp_path: Path) -> None:
+    # A crisis dialogue that could be put aside, or restarted by the learned layers
+    # from inside itself, is refused at load, naming the file and the policy.
+    text = (MINI / "crisis.yaml").read_text().replace("resumable: false\n", "")
+    text = text.replace("safety: true\n", "")
+    folder = dialogues_with(tmp_path, "crisis.yaml", text)
+    found = [p for p in check_dialogues([folder]) if p.rule == "required"]
+    assert {p.message for p in found} == {
+        "must be safety (the engine relies on it)",
+        "must be not resumable (the engine relies on it)",
+    }
+    assert all(p.file == "crisis.yaml" and p.dialogue == "crisis" for p in found)

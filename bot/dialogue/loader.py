@@ -9,7 +9,7 @@ against the schema in :mod:`bot.dialogue.spec` and the graph rules in
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +39,34 @@ class DialogueSet:
     dialogues: Mapping[str, Dialogue]
     commands: Mapping[str, str]
     """Command name (no slash) -> dialogue id."""
+    # The content policy the dialogue files declare, gathered once: the engine
+    # asks on every turn.
+    not_resumable: frozenset[str] = field(init=False)
+    """Dialogues never put aside for ``/resume`` (``resumable: false``)."""
+    before_onboarding: frozenset[str] = field(init=False)
+    """Dialogues whose command works before onboarding."""
+    in_groups: frozenset[str] = field(init=False)
+    """Dialogues answered when asked for in a group chat."""
+    safety: frozenset[str] = field(init=False)
+    """The safety flow: only the rule tables' verdict restarts the crisis in it."""
+
+    def __post_init__(self) -> None:
+        every = self.dialogues.values()
+        for name, ids in (
+            ("not_resumable", {d.id for d in every if not d.resumable}),
+            ("before_onboarding", {d.id for d in every if d.before_onboarding}),
+            ("in_groups", {d.id for d in every if d.in_groups}),
+            ("safety", {d.id for d in every if d.safety}),
+        ):
+            object.__setattr__(self, name, frozenset(ids))
 
     def __getitem__(self, dialogue_id: str) -> Dialogue:
         return self.dialogues[dialogue_id]
+
+    @property
+    def group_commands(self) -> frozenset[str]:
+        """Commands answered in a group chat (their dialogues say ``in_groups``)."""
+        return frozenset(cmd for cmd, d in self.commands.items() if d in self.in_groups)
 
     def line(self, name: str) -> Variants:
         """A line of the ``system`` dialogue (stale button, unknown command...)."""

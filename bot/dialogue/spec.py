@@ -377,6 +377,17 @@ class Dialogue(_Model):
     """Variables a caller or the router may pass in; each may be unset."""
     from_profile: tuple[VarName, ...] = ()
     """Profile fields copied into variables when the dialogue starts (a saved plan)."""
+    resumable: bool = True
+    """``False``: never put aside for ``/resume``; started afresh instead (safety
+    flows, menus, one-off views: choosing what to do is not work to come back to)."""
+    before_onboarding: bool = False
+    """Its command works before onboarding (crisis lines, help, forget, export);
+    any other leads to onboarding first, and runs when onboarding ends."""
+    in_groups: bool = False
+    """Its command is answered in a group chat; the others are offered in private."""
+    safety: bool = False
+    """Part of the safety flow: answers here are about staying safe ("put the pills
+    away"), so only the rule tables' verdict, not the learned layers', restarts it."""
     audience: Literal["private", "group"] = "private"
     """``group`` dialogues are said in a shared channel: they never quote anyone."""
     start: StepId | None = None

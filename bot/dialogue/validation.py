@@ -50,6 +50,17 @@ REQUIRED_DIALOGUES = (
     "system", "onboarding", "belief", "help", "sos", "crisis", "concern", "listen", "stop", "menu",
     "group_crisis", "group_private",
 )
+# Policy the engine's own dialogues must declare: the crisis flow is never put
+# aside or held behind onboarding, and the learned layers cannot restart it from
+# inside itself (see Dialogue.safety).
+REQUIRED_POLICY: dict[str, tuple[str, ...]] = {
+    "crisis": ("safety", "before_onboarding", "not resumable"),
+    "concern": ("safety", "not resumable"),
+    "sos": ("safety", "before_onboarding", "not resumable"),
+    "stop": ("before_onboarding", "not resumable"),
+    "help": ("before_onboarding",),
+    "onboarding": ("before_onboarding",),
+}
 REQUIRED_LINES = (
     "stale_button",
     "unknown_command",
@@ -481,6 +492,15 @@ def validate_required(items: Mapping[str, LoadedDialogue], where: str) -> list[P
         for name in REQUIRED_DIALOGUES
         if name not in items
     ]
+    for name, wanted in REQUIRED_POLICY.items():
+        item = items.get(name)
+        if item is None:
+            continue
+        d = item.dialogue
+        have = {"safety": d.safety, "before_onboarding": d.before_onboarding,
+                "not resumable": not d.resumable}
+        problems += [_problem(item, "", "required", f"must be {policy} (the engine relies on it)")
+                     for policy in wanted if not have[policy]]
     system = items.get("system")
     if system is not None:
         problems += [

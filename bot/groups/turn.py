@@ -95,15 +95,13 @@ class GroupTurn:
             self.run.start(GROUP_PRIVATE, mode="discard")
 
     def command(self, name: str, args: str) -> None:
-        from bot.engine import GROUP_COMMANDS
-
         if name == WELLNESS:
             self.wellness(args)
         elif name == CHECKIN:
             self.open_checkin()
         elif name == WIN:
             self.win(args)
-        elif name in GROUP_COMMANDS and name in self.run.engine.dialogues.commands:
+        elif name in self.run.engine.dialogues.group_commands:
             self.run.start(self.run.engine.dialogues.commands[name], mode="discard")
         else:
             self.run.start(GROUP_PRIVATE, mode="discard")
