@@ -60,7 +60,7 @@ from typing import Any, Final, Protocol
 from bot.codec import decode_outbound
 from bot.failure_log import FailureLog
 from bot.ratelimit import RateLimiter
-from bot.store.base import OutboxRow, Store
+from bot.store.base import OutboxRow, OutboxStore
 from bot.types import ConversationKey, Outbound
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        store: Store,
+        store: OutboxStore,
         senders: Mapping[str, Sender],
         clock: Callable[[], datetime],
         *,

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.storage_faults import classify
-from bot.store.base import Store
+from bot.store.base import MaintenanceStore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class Housekeeper:
 
     def __init__(
         self,
-        store: Store,
+        store: MaintenanceStore,
         clock: Callable[[], datetime],
         retention: timedelta,
         *,

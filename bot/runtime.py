@@ -53,6 +53,7 @@ from bot.store.base import (
     Subscription,
     Timer,
 )
+from bot.store.fields import merge_profile
 from bot.text import clean_input
 from bot.types import (
     GROUP_SELF,
@@ -135,11 +136,12 @@ class Runtime:
         of the person's private chat, and a refused one never touches the
         group's reply.
         """
-        # What cannot be stored (a lone surrogate) is replaced, not refused.
-        if event.text:
-            event = dataclasses.replace(event, text=clean_input(event.text))
-        if event.choice:
-            event = dataclasses.replace(event, choice=clean_input(event.choice))
+        # What cannot be stored (a lone surrogate) is replaced, not refused; an
+        # event is copied only when that changed something (a copy costs more).
+        if event.text and (text := clean_input(event.text)) != event.text:
+            event = dataclasses.replace(event, text=text)
+        if event.choice and (choice := clean_input(event.choice)) != event.choice:
+            event = dataclasses.replace(event, choice=choice)
         if event.kind == "poll":
             found = await self._poll_event(event)
             if found is None:
@@ -272,8 +274,8 @@ class Runtime:
         if floor is not None:
             actions = without_shown_lines(actions, floor, self._intros)
         commit, outbound, reach = await self._commit(event, now, version, outcome.state,
-                                                     actions, profile_data)
-        commit = dataclasses.replace(commit, outbox_priority=_priority(event, risk))
+                                                     actions, profile_data,
+                                                     _priority(event, risk))
         if group_row is not None:
             change = self._group_write(event, now, group_row, group, outcome)
             commit = dataclasses.replace(commit, group=change)
@@ -314,9 +316,10 @@ class Runtime:
 
     async def _commit(
         self, event: Inbound, now: datetime, version: int, state: ConversationState,
-        actions: list[Action], profile: Mapping[str, Any],
+        actions: list[Action], profile: Mapping[str, Any], priority: int,
     ) -> tuple[Commit, list[Outbound], list[ReachOut]]:
-        """The commit for this turn, and the outbound actions in its outbox, in order."""
+        """The commit for this turn (its replies at ``priority``), and the outbound
+        actions in its outbox, in order."""
         forget = any(isinstance(a, ForgetUser) for a in actions)
         profile_changes: dict[str, object] = {}
         if profile.get("unreachable") and event.kind not in SCHEDULED_KINDS:
@@ -368,6 +371,7 @@ class Runtime:
             # Held for this worker, which sends them right after the commit: a
             # drain in another worker must not send them at the same time.
             outbox_claimed_until=self.dispatcher.claim_until(event.key.platform, now),
+            outbox_priority=priority,
         )
         return commit, outbound, reach
 
@@ -396,12 +400,9 @@ class Runtime:
         after: datetime,
     ) -> Subscription:
         """The subscription for the profile as these changes leave it."""
-        merged = {**profile}
-        for name, value in changes.items():
-            if value is None:
-                merged.pop(name, None)
-            else:
-                merged[name] = value
+        # The store's own merge rule, so that the schedule is computed from the
+        # profile exactly as the commit will store it.
+        merged = merge_profile(profile, changes)
         return Subscription(next_due(merged, after, seed=f"{key.platform}:{key.user_id}"))
 
     async def _show(

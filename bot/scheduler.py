@@ -25,7 +25,7 @@ from typing import Any
 
 from bot.failure_log import FailureLog
 from bot.runtime import Runtime
-from bot.store.base import DueGroup, DueNudge, Store, TimerRow
+from bot.store.base import DueGroup, DueNudge, ScheduleStore, TimerRow
 from bot.types import GROUP_SELF, ConversationKey, Inbound
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Scheduler:
 
     def __init__(
         self,
-        store: Store,
+        store: ScheduleStore,
         runtime: Runtime,
         clock: Callable[[], datetime],
         *,

@@ -171,7 +171,8 @@ class Commit:
     """Recorded as processed; a second commit with the same id on the same
     platform fails with :class:`DuplicateEventError`."""
     profile_changes: dict[str, Any] = field(default_factory=dict)
-    """Merged into the profile; a value of ``None`` removes that field."""
+    """Merged into the profile; a value of ``None`` removes that field
+    (:func:`bot.store.fields.merge_profile`)."""
     journal: Sequence[JournalEntry] = ()
     outbox: Sequence[str] = ()
     """Outbound payloads (JSON), delivered in this order."""
@@ -185,7 +186,8 @@ class Commit:
     forget: bool = False
     """Delete everything stored about ``key.user`` before applying the rest
     (profile, conversations, journal, outbox rows, timers, subscription, the wins
-    they allowed to be quoted, and their place as any group's alert recipient)."""
+    they allowed to be quoted, and their place as any group's alert recipient):
+    every table's ``owner`` and ``mentions`` in :mod:`bot.store.schema`."""
     timers: Sequence[Timer] = ()
     """Timers this turn set, for this conversation."""
     subscription: Subscription | None = None
@@ -212,8 +214,8 @@ class OutboxRow:
     """As committed (:attr:`Commit.outbox_priority`), lower first."""
 
 
-class Store(Protocol):
-    """Persistence for conversations, profiles, journal, dedupe and the outbox."""
+class Lifecycle(Protocol):
+    """Opening and closing the connections (the composition root does it)."""
 
     async def open(self) -> None:
         """Connect and bring the schema up to date (runs pending migrations)."""
@@ -221,8 +223,9 @@ class Store(Protocol):
     async def close(self) -> None:
         """Flush anything pending and release connections."""
 
-    async def schema_version(self) -> int:
-        """The number of the newest migration applied."""
+
+class TurnStore(Protocol):
+    """One turn of a conversation: what it starts from, and its commit (the runtime)."""
 
     async def load(self, key: ConversationKey, event_id: str | None = None) -> Snapshot:
         """The conversation's state and the person's profile.
@@ -237,6 +240,10 @@ class Store(Protocol):
         Raises :class:`ConflictError` or :class:`DuplicateEventError`, in which
         case nothing of the commit was written.
         """
+
+
+class OutboxStore(Protocol):
+    """Committed replies on their way out (delivery)."""
 
     async def pending_outbox(
         self, limit: int = 100, platform: str | None = None
@@ -275,19 +282,10 @@ class Store(Protocol):
         queued behind one that failed, so they follow it in order instead of
         waiting for their own claim to run out."""
 
-    async def export_user(self, user: UserKey) -> dict[str, Any]:
-        """Everything stored about one person, as JSON-ready data."""
 
-    async def journal(
-        self,
-        user: UserKey,
-        *,
-        kinds: Sequence[str] = (),
-        since: datetime | None = None,
-        limit: int | None = None,
-    ) -> list[JournalEntry]:
-        """The person's journal entries, newest first: only ``kinds`` (all when
-        empty), only from ``since`` on, at most ``limit``."""
+class ScheduleStore(Protocol):
+    """What comes due by itself, claimed with a lease: timers, nudges, groups'
+    daily moments (the scheduler)."""
 
     async def claim_timers(
         self, now: datetime, limit: int, lease: timedelta
@@ -305,17 +303,36 @@ class Store(Protocol):
         held for ``lease``.  The nudge's turn commits the next due time, which
         releases it."""
 
-    async def load_group(
-        self, platform: str, chat_id: str, *, wins: bool = False
-    ) -> GroupSnapshot:
-        """The group's state; with ``wins``, also the wins its digest may quote."""
-
     async def claim_groups(
         self, now: datetime, limit: int, lease: timedelta
     ) -> list[DueGroup]:
         """Groups whose daily moment is due by ``now`` and that no worker holds,
         earliest first; each is held for ``lease``.  The moment's turn commits the
         next one (``GroupWrite.reschedule``), which releases it."""
+
+
+class JournalStore(Protocol):
+    """Reading a person's journal back (journal and progress views)."""
+
+    async def journal(
+        self,
+        user: UserKey,
+        *,
+        kinds: Sequence[str] = (),
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[JournalEntry]:
+        """The person's journal entries, newest first: only ``kinds`` (all when
+        empty), only from ``since`` on, at most ``limit``."""
+
+
+class GroupStore(Protocol):
+    """A group channel's stored state and its polls."""
+
+    async def load_group(
+        self, platform: str, chat_id: str, *, wins: bool = False
+    ) -> GroupSnapshot:
+        """The group's state; with ``wins``, also the wins its digest may quote."""
 
     async def record_poll(self, platform: str, chat_id: str, poll_id: str, ref: str) -> None:
         """The platform's id of the poll the group's check-in ``ref`` was sent as
@@ -324,9 +341,25 @@ class Store(Protocol):
     async def find_poll(self, platform: str, poll_id: str) -> PollRef | None:
         """The group and check-in a poll was sent for, if it is the group's latest."""
 
+
+class PrivacyStore(Protocol):
+    """Everything stored about one person, for ``/export`` (``/forget`` is a
+    :attr:`Commit.forget`)."""
+
+    async def export_user(self, user: UserKey) -> dict[str, Any]:
+        """Everything stored about one person, as JSON-ready data."""
+
     async def export_groups(self, user: UserKey) -> dict[str, Any]:
         """What groups hold about one person: ``{"group_wins": [...], "alerts_for": [...]}``
         (the wins they allowed to be quoted; the groups whose alerts they receive)."""
+
+
+class MaintenanceStore(Protocol):
+    """About the database itself: its schema, retention, small named values
+    (housekeeping, health, the encryption key check)."""
+
+    async def schema_version(self) -> int:
+        """The number of the newest migration applied."""
 
     async def purge(self, before: datetime) -> dict[str, int]:
         """Delete free text older than ``before`` (retention); returns rows per table.
@@ -338,7 +371,8 @@ class Store(Protocol):
         those profiles stay.  Callers keep ``before`` at least a week back, so that
         a platform redelivering an update is still recognised.  Counts are keyed
         ``journal``, ``conversations``, ``processed_events``, ``outbox``, ``group_wins``
-        (kept wins shared before it), ``profiles``.
+        (kept wins shared before it), ``profiles``: what the schema catalogue's
+        retention rules say (:mod:`bot.store.schema`).
         """
 
     async def get_meta(self, name: str) -> str | None:
@@ -349,9 +383,19 @@ class Store(Protocol):
         """Set (``None``: remove) a named value; durable when this returns."""
 
 
+class Store(
+    Lifecycle, TurnStore, OutboxStore, ScheduleStore, JournalStore, GroupStore, PrivacyStore,
+    MaintenanceStore, Protocol,
+):
+    """Persistence for conversations, profiles, journal, dedupe and the outbox: every
+    role above.  A component that needs only some of them asks for those (the
+    delivery an :class:`OutboxStore`, the scheduler a :class:`ScheduleStore`); the
+    composition root hands each the one store that has them all."""
+
+
 TextTransform = Callable[[str, str], "str | None"]
 """``(column, stored value) -> new stored value``, or ``None`` to leave it; column
-is ``table.column`` from :data:`bot.store.fields.TEXT_COLUMNS`."""
+is ``table.column`` from :data:`bot.store.schema.TEXT_COLUMNS`."""
 
 
 class RawStore(Store, Protocol):
@@ -363,7 +407,7 @@ class RawStore(Store, Protocol):
 
     async def rewrite_text(self, transform: TextTransform, *, batch: int = 500) -> dict[str, int]:
         """Pass every non-NULL value of every column in
-        :data:`~bot.store.fields.TEXT_COLUMNS` through ``transform`` and store what
+        :data:`~bot.store.schema.TEXT_COLUMNS` through ``transform`` and store what
         it returns; returns how many values changed, per column.
 
         Works in batches of ``batch`` rows, each read and rewritten in one

@@ -6,7 +6,8 @@ running on it cannot make the copy inconsistent; the target is written in one
 transaction, so a copy that fails leaves it as empty as it was.  Id sequences on
 the target are moved past every id the source ever handed out, so an id is
 never reused across the move.  Afterwards the rows of every table are counted
-on both sides.
+on both sides.  The tables are those of the schema catalogue
+(:data:`bot.store.schema.TABLES`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import cast
 
 from bot.store import create_store
 from bot.store.migrations import migrations_for
-from bot.store.tables import TABLES, Tables, open_tables
+from bot.store.schema import TABLES
+from bot.store.tables import Tables, open_tables
 
 
 class CopyError(Exception):

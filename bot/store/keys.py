@@ -18,7 +18,7 @@ written.
 from __future__ import annotations
 
 from bot.crypto import EncryptionKeyError, FieldCipher
-from bot.store.base import RawStore, Store
+from bot.store.base import MaintenanceStore, RawStore
 from bot.store.sealed import Sealer
 
 KEY_CHECK = "key_check"
@@ -69,7 +69,7 @@ def _refusal(cipher: FieldCipher, checks: list[str]) -> str | None:
     return PART_KEY if any(opened) else WRONG_KEY
 
 
-async def verify_key(store: Store, cipher: FieldCipher | None) -> None:
+async def verify_key(store: MaintenanceStore, cipher: FieldCipher | None) -> None:
     """Refuse a key that does not open everything stored; register a key that is
     about to seal for the first time.
 

@@ -52,8 +52,20 @@ from bot.store.base import (
     TextTransform,
     TimerRow,
 )
-from bot.store.fields import TEXT_COLUMNS, is_setting
+from bot.store.fields import is_setting, merge_profile
 from bot.store.migrations import migrations_for
+from bot.store.schema import (
+    FORGET,
+    PURGE,
+    PURGE_IDLE,
+    TABLE,
+    TEXT_COLUMN,
+    TEXT_COLUMNS,
+    ForgetStep,
+    PurgedAfter,
+    PurgedWhenIdle,
+    Table,
+)
 from bot.store.values import json_text, require_aware, utc_text
 from bot.types import ConversationKey, UserKey
 
@@ -157,25 +169,39 @@ WHERE platform = $1 AND chat_id = $2 AND user_id = $3
 FOR UPDATE
 """
 
-_FORGET = (
-    "DELETE FROM conversations WHERE platform = $1 AND user_id = $2",
-    "DELETE FROM users WHERE platform = $1 AND user_id = $2",
-    "DELETE FROM subscriptions WHERE platform = $1 AND user_id = $2",
-    "DELETE FROM journal WHERE platform = $1 AND user_id = $2",
-    # Delivered rows too: their payload is gone, but they still record when the
-    # person talked to the bot.  Locked in id order, like mark_delivered does.
-    """DELETE FROM outbox WHERE id IN (
-           SELECT id FROM outbox WHERE platform = $1 AND user_id = $2 ORDER BY id FOR UPDATE)""",
-    """DELETE FROM timers WHERE id IN (
-           SELECT id FROM timers WHERE platform = $1 AND user_id = $2 ORDER BY id FOR UPDATE)""",
-    "DELETE FROM group_wins WHERE platform = $1 AND user_id = $2",
-    # The version moves on, so that a group turn loaded before the forget cannot
-    # write the person back as the group's alert recipient.
-    """UPDATE group_channels SET alert_to = NULL, version = version + 1
-       WHERE (platform, chat_id) IN (
-           SELECT platform, chat_id FROM group_channels WHERE platform = $1 AND alert_to = $2
-           ORDER BY chat_id COLLATE "C" FOR UPDATE)""",
-)
+def _in_key_order(table: Table) -> str:
+    """``ORDER BY`` for locking ``table``'s rows: its primary key, text compared
+    byte by byte, so that every statement locks rows in the same order whatever
+    the database's collation."""
+    return ", ".join(
+        f'{name} COLLATE "C"' if table.column(name).kind == "text" else name
+        for name in table.key
+    )
+
+
+def _forget_statement(step: ForgetStep) -> str:
+    """One step of a ``/forget`` as SQL taking ``($1 platform, $2 user id)``.
+
+    The rows are locked in key order before they change (see the module
+    docstring), like every other statement touching several rows.  A cleared
+    mention moves the row's version on, so that a group turn loaded before the
+    forget cannot write the person back as the group's alert recipient.
+    """
+    table, column = step.table, step.column
+    key = ", ".join(table.key)
+    rows = (f"({key}) IN (SELECT {key} FROM {table.name}"  # noqa: S608
+            f" WHERE platform = $1 AND {column} = $2"
+            f" ORDER BY {_in_key_order(table)} FOR UPDATE)")
+    if step.delete:
+        return f"DELETE FROM {table.name} WHERE {rows}"  # noqa: S608
+    bump = f", {table.version} = {table.version} + 1" if table.version else ""
+    return f"UPDATE {table.name} SET {column} = NULL{bump} WHERE {rows}"  # noqa: S608
+
+
+# A forget locks every conversation of the person (_LOCK_PERSON) before these.
+_FORGET = tuple(_forget_statement(step) for step in FORGET)
+"""What ``/forget`` runs, derived from the schema catalogue (names from it, never
+from input)."""
 
 # Locked after the conversation row (the order every commit keeps).
 _LOCK_GROUP = """
@@ -774,10 +800,12 @@ class PostgresStore:
         require_aware(before)
         pool = self._open_pool()
         # Each table in its own transaction, so no lock is held across all of them.
-        counts = {"profiles": await _purge_profiles(pool, before)}
-        for table, statement in _PURGE:
-            status = await pool.execute(statement, before)
-            counts[table] = int(status.split()[-1])  # "DELETE <n>"
+        counts: dict[str, int] = {}
+        for table, idle in PURGE_IDLE:
+            counts[idle.report_as] = await _purge_idle(pool, table, idle, before)
+        for table, old in PURGE:
+            status = await pool.execute(_purge_statement(table, old), before)
+            counts[table.name] = int(status.split()[-1])  # "DELETE <n>"
         return counts
 
     async def get_meta(self, name: str) -> str | None:
@@ -793,8 +821,8 @@ class PostgresStore:
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
 
     async def rewrite_text(self, transform: TextTransform, *, batch: int = 500) -> dict[str, int]:
-        changed = dict.fromkeys(TEXT_COLUMNS, 0)
-        for column in TEXT_COLUMNS:
+        changed = dict.fromkeys((text.name for text in TEXT_COLUMNS), 0)
+        for column in changed:
             after: tuple[Any, ...] | None = None
             while True:
                 count, after = await _rewrite_batch(
@@ -890,17 +918,12 @@ async def _merge_profile(
     """
     for _attempt in range(3):
         current = await conn.fetchval(_LOCK_PROFILE, *person)
-        merged: dict[str, Any] = json.loads(current) if current is not None else {}
-        for name, value in changes.items():
-            if value is None:
-                merged.pop(name, None)
-            else:
-                merged[name] = value
+        merged = merge_profile(None if current is None else json.loads(current), changes)
+        if merged is None:
+            return  # only removals from a profile that does not exist
         if current is not None:
             await conn.execute(_UPDATE_PROFILE, *person, json_text(merged), at)
             return
-        if not merged:
-            return  # only removals from a profile that does not exist
         if await conn.fetchval(_INSERT_PROFILE, *person, json_text(merged), at):
             return
     # Created and deleted again under us, repeatedly: let the turn run again.
@@ -909,51 +932,45 @@ async def _merge_profile(
 
 # --- retention and rewriting ------------------------------------------------------
 
-_PURGE = (
-    ("journal", "DELETE FROM journal WHERE at < $1"),
-    ("conversations", "DELETE FROM conversations WHERE updated_at < $1"),
-    ("processed_events", "DELETE FROM processed_events WHERE at < $1"),
-    ("outbox", "DELETE FROM outbox WHERE created_at < $1"
-               " AND (delivered_at IS NOT NULL OR given_up_at IS NOT NULL)"),
-    ("group_wins", "DELETE FROM group_wins WHERE at < $1"),
-)
+def _purge_statement(table: Table, rule: PurgedAfter) -> str:
+    """The ``DELETE`` of ``table``'s rows older than the cutoff (``$1``), as the
+    catalogue's rule says (names from the catalogue, never from input)."""
+    done = " OR ".join(f"{column} IS NOT NULL" for column in rule.once)
+    return (f"DELETE FROM {table.name} WHERE {rule.age} < $1"  # noqa: S608
+            + (f" AND ({done})" if done else ""))
 
-# A profile's age is the person's last activity: its own last change, or the
-# last turn in any of their chats.  A safety plan stays while it is in use.
-_IDLE_PROFILES = """
-SELECT platform, user_id, profile::text FROM users AS u
-WHERE updated_at < $1
-  AND NOT EXISTS (SELECT 1 FROM conversations AS c
-                  WHERE c.platform = u.platform AND c.user_id = u.user_id
-                    AND c.updated_at >= $1)
-ORDER BY platform, user_id
+
+def _idle_rows(table: Table, rule: PurgedWhenIdle) -> str:
+    """Rows of idle people (``$1``), locked: a profile's age is the person's last
+    activity, its own last change or the last turn in any of their chats, so a
+    safety plan stays while it is in use."""
+    active, active_age = rule.active_in
+    return f"""
+SELECT platform, {table.owner}, {rule.column}::text FROM {table.name} AS u
+WHERE {rule.age} < $1
+  AND NOT EXISTS (SELECT 1 FROM {active} AS a
+                  WHERE a.platform = u.platform AND a.{TABLE[active].owner} = u.{table.owner}
+                    AND a.{active_age} >= $1)
+ORDER BY {_in_key_order(table)}
 FOR UPDATE
-"""
+"""  # noqa: S608
 
 
-async def _purge_profiles(pool: asyncpg.Pool, before: datetime) -> int:
+async def _purge_idle(
+    pool: asyncpg.Pool, table: Table, rule: PurgedWhenIdle, before: datetime
+) -> int:
     """Drop the free-text fields of idle people's profiles; returns profiles changed."""
+    update = (f"UPDATE {table.name} SET {rule.column} = $1::json"  # noqa: S608
+              f" WHERE platform = $2 AND {table.owner} = $3")
     async with pool.acquire() as conn, conn.transaction():
         updates = []
-        for platform, user_id, text in await conn.fetch(_IDLE_PROFILES, before):
+        for platform, owner, text in await conn.fetch(_idle_rows(table, rule), before):
             profile = json.loads(text)
             kept = {name: value for name, value in profile.items() if is_setting(name)}
             if len(kept) < len(profile):
-                updates.append((json_text(kept), platform, user_id))
-        await conn.executemany(
-            "UPDATE users SET profile = $1::json WHERE platform = $2 AND user_id = $3", updates)
+                updates.append((json_text(kept), platform, owner))
+        await conn.executemany(update, updates)
     return len(updates)
-
-
-_TEXT_TABLES = {
-    "users.profile": ("users", "platform, user_id", "profile", "::json"),
-    "conversations.state": ("conversations", "platform, chat_id, user_id", "state", "::json"),
-    "journal.data": ("journal", "id", "data", "::json"),
-    "outbox.payload": ("outbox", "id", "payload", ""),
-    "outbox.last_error": ("outbox", "id", "last_error", ""),
-    "group_wins.text": ("group_wins", "id", "text", ""),
-}
-"""Where each of :data:`~bot.store.fields.TEXT_COLUMNS` lives: table, key, column, cast."""
 
 
 async def _rewrite_batch(
@@ -964,10 +981,12 @@ async def _rewrite_batch(
     past the key ``after``, locked (in key order) so that a turn committing
     meanwhile waits for the batch instead of being overwritten by it.  Returns
     the values changed and the last key read (``None`` when the column is done)."""
-    table, key, name, cast_to = _TEXT_TABLES[column]
-    width = key.count(",") + 1
+    text = TEXT_COLUMN[column]
+    table, key, name = text.table.name, ", ".join(text.table.key), text.column.name
+    cast_to = "::json" if text.column.kind == "json" else ""
+    width = len(text.table.key)
     marks = ", ".join(f"${n}" for n in range(1, width + 1))
-    # The names come from the fixed table above, never from input.
+    # The names come from the schema catalogue, never from input.
     past = f"({key}) > ({marks}) AND " if after is not None else ""
     select = (f"SELECT {key}, {name}::text FROM {table} WHERE {past}{name} IS NOT NULL"  # noqa: S608
               f" ORDER BY {key} LIMIT {int(batch)} FOR UPDATE")

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.crypto import PREFIX, FieldCipher, is_sealed
 from bot.store.fields import is_setting
+from bot.store.schema import TEXT_COLUMN
 
 ENVELOPE = "sealed"
 """The one key of a sealed journal entry's data."""
@@ -104,27 +105,30 @@ class Sealer:
     def rekey(self, column: str, stored: str) -> str | None:
         """``stored`` (a value of ``column``, plain or sealed under any of the
         cipher's keys) sealed under the cipher's first key; ``None`` when it
-        already is.  Made for :meth:`~bot.store.base.RawStore.rewrite_text`."""
-        if column in ("conversations.state", "outbox.payload"):
+        already is.  Made for :meth:`~bot.store.base.RawStore.rewrite_text`; how
+        each column is sealed is the schema catalogue's (:data:`TEXT_COLUMN`)."""
+        text = TEXT_COLUMN.get(column)
+        if text is None:
+            raise ValueError(f"unknown free-text column {column!r}")
+        seal = text.seal
+        if seal == "document":
             if not stored.startswith(_SEALED_DOCUMENT):
                 return self.seal_document(stored)
             piece = stored[1:-1]
             new = self._rekey_piece(piece)
             return None if new is piece else '"' + new + '"'
-        if column in ("outbox.last_error", "group_wins.text"):
+        if seal == "text":
             if not is_sealed(stored):
                 return self.seal_text(stored)
             new = self._rekey_piece(stored)
             return None if new is stored else new
-        if column == "users.profile":
+        if seal == "profile":
             return self._rekey_profile(json.loads(stored))
-        if column == "journal.data":
-            data = json.loads(stored)
-            if not _is_envelope(data):
-                return _dumps(self.seal_journal(data))
-            new = self._rekey_piece(data[ENVELOPE])
-            return None if new is data[ENVELOPE] else _dumps({ENVELOPE: new})
-        raise ValueError(f"unknown free-text column {column!r}")
+        data = json.loads(stored)  # seal == "journal"
+        if not _is_envelope(data):
+            return _dumps(self.seal_journal(data))
+        new = self._rekey_piece(data[ENVELOPE])
+        return None if new is data[ENVELOPE] else _dumps({ENVELOPE: new})
 
     def _rekey_profile(self, fields: dict[str, Any]) -> str | None:
         changed = False

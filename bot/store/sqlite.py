@@ -59,8 +59,20 @@ from bot.store.base import (
     TextTransform,
     TimerRow,
 )
-from bot.store.fields import TEXT_COLUMNS, is_setting
+from bot.store.fields import is_setting, merge_profile
 from bot.store.migrations import migrations_for, split_statements
+from bot.store.schema import (
+    FORGET,
+    PURGE,
+    PURGE_IDLE,
+    TABLE,
+    TEXT_COLUMN,
+    TEXT_COLUMNS,
+    ForgetStep,
+    PurgedAfter,
+    PurgedWhenIdle,
+    Table,
+)
 from bot.store.values import from_utc_text as _dt
 from bot.store.values import json_text as _json
 from bot.store.values import utc_text as _ts
@@ -251,14 +263,8 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
             versions[key] = c.expected_version + 1
             group.conversations[key] = (c.state_json, versions[key], op.at)
         if op.profile_changes:
-            current = profiles[user]
-            merged = dict(current or {})
-            for name, value in op.profile_changes.items():
-                if value is None:
-                    merged.pop(name, None)
-                else:
-                    merged[name] = value
-            if current is not None or merged:
+            merged = merge_profile(profiles[user], op.profile_changes)
+            if merged is not None:
                 profiles[user] = merged
                 group.profiles[user] = (_json(merged), op.at)
         for kind, data, at in op.journal:
@@ -328,24 +334,25 @@ SELECT 4, g.key, group_channels.version, NULL
    AND group_channels.chat_id = json_extract(g.value, '$[1]')
 """
 
-_FORGET = (
-    "DELETE FROM users WHERE platform = ? AND user_id = ?",
-    "DELETE FROM conversations WHERE platform = ? AND user_id = ?",
-    "DELETE FROM journal WHERE platform = ? AND user_id = ?",
-    # Delivered rows too: their payload is gone, but they still record when the
-    # person talked to the bot.
-    "DELETE FROM outbox WHERE platform = ? AND user_id = ?",
-    "DELETE FROM timers WHERE platform = ? AND user_id = ?",
-    "DELETE FROM subscriptions WHERE platform = ? AND user_id = ?",
-    "DELETE FROM group_wins WHERE platform = ? AND user_id = ?",
-    # The version moves on, so that a turn loaded before the forget cannot write
-    # the person back as the group's alert recipient.  (A turn of the same group
-    # in the same batch as the forget was planned against the old version and
-    # still could: both are queued by one process at the same moment, and the
-    # admin can turn alerts off again.)
-    "UPDATE group_channels SET alert_to = NULL, version = version + 1"
-    " WHERE platform = ?1 AND alert_to = ?2",
-)
+def _forget_statement(step: ForgetStep) -> str:
+    """One step of a ``/forget`` as SQL taking ``(platform, user id)``.
+
+    A cleared mention moves the row's version on, so that a turn loaded before
+    the forget cannot write the person back (as a group's alert recipient).  A
+    turn of the same group in the same batch as the forget was planned against
+    the old version and still could: both are queued by one process at the same
+    moment, and the admin can turn alerts off again.
+    """
+    table, column = step.table.name, step.column
+    if step.delete:
+        return f"DELETE FROM {table} WHERE platform = ?1 AND {column} = ?2"  # noqa: S608
+    bump = f", {step.table.version} = {step.table.version} + 1" if step.table.version else ""
+    return f"UPDATE {table} SET {column} = NULL{bump} WHERE platform = ?1 AND {column} = ?2"  # noqa: S608
+
+
+_FORGET = tuple(_forget_statement(step) for step in FORGET)
+"""What ``/forget`` runs, derived from the schema catalogue (names from it, never
+from input)."""
 
 # ?6: reschedule (set next_due_at to ?7 and release a claim), else keep them.
 _UPSERT_GROUP = """
@@ -979,9 +986,12 @@ class SqliteStore:
     async def purge(self, before: datetime) -> dict[str, int]:
         # One hop (and transaction) per table, so that turns are written in between.
         cutoff = _ts(before)
-        counts = {"profiles": await self._on_writer(_purge_profiles, cutoff)}
-        for table, statement in _PURGE:
-            counts[table] = await self._on_writer(_delete_old, statement, cutoff)
+        counts: dict[str, int] = {}
+        for table, idle in PURGE_IDLE:
+            counts[idle.report_as] = await self._on_writer(_purge_idle, table, idle, cutoff)
+        for table, old in PURGE:
+            counts[table.name] = await self._on_writer(_delete_old, _purge_statement(table, old),
+                                                       cutoff)
         if any(counts.values()) or self._scrub_owed:
             await self._scrub_wal()
         return counts
@@ -1000,8 +1010,8 @@ class SqliteStore:
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
 
     async def rewrite_text(self, transform: TextTransform, *, batch: int = 500) -> dict[str, int]:
-        changed = dict.fromkeys(TEXT_COLUMNS, 0)
-        for column in TEXT_COLUMNS:
+        changed = dict.fromkeys((text.name for text in TEXT_COLUMNS), 0)
+        for column in changed:
             after: tuple[Any, ...] | None = None
             while True:
                 count, after = await self._on_writer(
@@ -1215,37 +1225,42 @@ def _apply_group(db: sqlite3.Connection, group: _Group) -> None:
 
 # --- retention and rewriting, on the writer's thread ---------------------------
 
-_PURGE = (
-    ("journal", "DELETE FROM journal WHERE at < ?"),
-    ("conversations", "DELETE FROM conversations WHERE updated_at < ?"),
-    ("processed_events", "DELETE FROM processed_events WHERE at < ?"),
-    ("outbox", "DELETE FROM outbox WHERE created_at < ?"
-               " AND (delivered_at IS NOT NULL OR given_up_at IS NOT NULL)"),
-    ("group_wins", "DELETE FROM group_wins WHERE at < ?"),
-)
-
-# A profile's age is the person's last activity: its own last change, or the
-# last turn in any of their chats.  A safety plan stays while it is in use.
-_IDLE_PROFILES = """
-SELECT platform, user_id, profile FROM users AS u
-WHERE updated_at < :before
-  AND NOT EXISTS (SELECT 1 FROM conversations AS c
-                  WHERE c.platform = u.platform AND c.user_id = u.user_id
-                    AND c.updated_at >= :before)
-"""
+def _purge_statement(table: Table, rule: PurgedAfter) -> str:
+    """The ``DELETE`` of ``table``'s rows older than the cutoff (``?``), as the
+    catalogue's rule says (names from the catalogue, never from input)."""
+    done = " OR ".join(f"{column} IS NOT NULL" for column in rule.once)
+    return (f"DELETE FROM {table.name} WHERE {rule.age} < ?"  # noqa: S608
+            + (f" AND ({done})" if done else ""))
 
 
-def _purge_profiles(db: sqlite3.Connection, before: str) -> int:
+def _idle_rows(table: Table, rule: PurgedWhenIdle) -> str:
+    """Rows of idle people (``:before``): a profile's age is the person's last
+    activity, its own last change or the last turn in any of their chats, so a
+    safety plan stays while it is in use."""
+    active, active_age = rule.active_in
+    return f"""
+SELECT platform, {table.owner}, {rule.column} FROM {table.name} AS u
+WHERE {rule.age} < :before
+  AND NOT EXISTS (SELECT 1 FROM {active} AS a
+                  WHERE a.platform = u.platform AND a.{TABLE[active].owner} = u.{table.owner}
+                    AND a.{active_age} >= :before)
+"""  # noqa: S608
+
+
+def _purge_idle(db: sqlite3.Connection, table: Table, rule: PurgedWhenIdle, before: str) -> int:
     """Drop the free-text fields of idle people's profiles; returns profiles changed."""
+    update = (f"UPDATE {table.name} SET {rule.column} = ?"  # noqa: S608
+              f" WHERE platform = ? AND {table.owner} = ?")
     db.execute("BEGIN IMMEDIATE")
     try:
         updates = []
-        for platform, user_id, text in db.execute(_IDLE_PROFILES, {"before": before}).fetchall():
+        for platform, owner, text in db.execute(_idle_rows(table, rule),
+                                                {"before": before}).fetchall():
             profile = json.loads(text)
             kept = {name: value for name, value in profile.items() if is_setting(name)}
             if len(kept) < len(profile):
-                updates.append((_json(kept), platform, user_id))
-        db.executemany("UPDATE users SET profile = ? WHERE platform = ? AND user_id = ?", updates)
+                updates.append((_json(kept), platform, owner))
+        db.executemany(update, updates)
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
@@ -1258,17 +1273,6 @@ def _delete_old(db: sqlite3.Connection, statement: str, before: str) -> int:
     return db.execute(statement, (before,)).rowcount  # autocommit: its own transaction
 
 
-_TEXT_TABLES = {
-    "users.profile": ("users", "platform, user_id", "profile"),
-    "conversations.state": ("conversations", "platform, chat_id, user_id", "state"),
-    "journal.data": ("journal", "id", "data"),
-    "outbox.payload": ("outbox", "id", "payload"),
-    "outbox.last_error": ("outbox", "id", "last_error"),
-    "group_wins.text": ("group_wins", "id", "text"),
-}
-"""Where each of :data:`~bot.store.fields.TEXT_COLUMNS` lives: table, key, column."""
-
-
 def _rewrite_batch(
     db: sqlite3.Connection, column: str, transform: TextTransform,
     after: tuple[Any, ...] | None, batch: int,
@@ -1276,9 +1280,10 @@ def _rewrite_batch(
     """One transaction of :meth:`SqliteStore.rewrite_text`: up to ``batch`` rows
     past the key ``after``.  Returns the values changed and the last key read
     (``None`` when the column is done)."""
-    table, key, name = _TEXT_TABLES[column]
-    marks = ", ".join("?" for _ in key.split(","))
-    # The names come from the fixed table above, never from input.
+    text = TEXT_COLUMN[column]
+    table, key, name = text.table.name, ", ".join(text.table.key), text.column.name
+    marks = ", ".join("?" for _ in text.table.key)
+    # The names come from the schema catalogue, never from input.
     past = f"({key}) > ({marks}) AND " if after is not None else ""
     select = f"SELECT {key}, {name} FROM {table} WHERE {past}{name} IS NOT NULL"  # noqa: S608
     update = f"UPDATE {table} SET {name} = ? WHERE ({key}) = ({marks})"  # noqa: S608

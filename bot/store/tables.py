@@ -3,8 +3,9 @@
 Maintenance commands (``compassion-bot migrate``, ``compassion-bot db copy``)
 need what the contract deliberately hides: which migration a database is at,
 how many rows each table holds, every row as it is, and where the id sequences
-stand.  :data:`TABLES` lists the tables both backends share, column by column;
-:class:`SqliteTables` and :class:`PostgresTables` read and write them.
+stand.  The tables, column by column, are the schema catalogue's
+(:data:`bot.store.schema.TABLES`); :class:`SqliteTables` and
+:class:`PostgresTables` read and write them.
 
 Rows travel between the two as tuples of plain values, one kind per column:
 ``text`` and ``int`` as they are, ``ts`` as timezone-aware datetimes, ``json``
@@ -16,163 +17,28 @@ here: SQLite keeps timestamps as UTC text and JSON as text, PostgreSQL as
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import aiosqlite
 
 from bot.store import POSTGRES_SCHEMES, UnsupportedDatabaseError, sqlite_path
+from bot.store.schema import TABLES, Kind, Table
 from bot.store.values import from_utc_text, utc_text
 
 if TYPE_CHECKING:  # asyncpg is an optional extra: imported only when PostgreSQL is used
     import asyncpg
     from asyncpg.transaction import Transaction
 
-Kind = Literal["text", "int", "ts", "json"]
+__all__ = ["BATCH", "TABLES", "PostgresTables", "Row", "SqliteTables", "Table", "Tables",
+           "open_tables"]
+
 Value = str | int | datetime | None
 Row = tuple[Value, ...]
 
 BATCH = 1000
 """Rows read and written at a time, so a large database never sits in memory whole."""
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table as both backends have it."""
-
-    name: str
-    columns: tuple[tuple[str, Kind], ...]
-    key: tuple[str, ...]
-    """The primary key: rows are read in its order."""
-    sequence: bool = False
-    """Whether ``id`` is drawn from a sequence that must never hand out a number twice."""
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(name for name, _kind in self.columns)
-
-
-TABLES: tuple[Table, ...] = (
-    Table(
-        "users",
-        (
-            ("platform", "text"),
-            ("user_id", "text"),
-            ("profile", "json"),
-            ("created_at", "ts"),
-            ("updated_at", "ts"),
-        ),
-        key=("platform", "user_id"),
-    ),
-    Table(
-        "conversations",
-        (
-            ("platform", "text"),
-            ("chat_id", "text"),
-            ("user_id", "text"),
-            ("state", "json"),
-            ("version", "int"),
-            ("updated_at", "ts"),
-        ),
-        key=("platform", "chat_id", "user_id"),
-    ),
-    Table(
-        "processed_events",
-        (("platform", "text"), ("event_id", "text"), ("at", "ts")),
-        key=("platform", "event_id"),
-    ),
-    Table(
-        "outbox",
-        (
-            ("id", "int"),
-            ("platform", "text"),
-            ("chat_id", "text"),
-            ("user_id", "text"),
-            ("payload", "text"),
-            ("created_at", "ts"),
-            ("attempts", "int"),
-            ("last_error", "text"),
-            ("delivered_at", "ts"),
-            ("given_up_at", "ts"),
-            ("claimed_until", "ts"),
-            ("priority", "int"),
-        ),
-        key=("id",),
-        sequence=True,
-    ),
-    Table(
-        "journal",
-        (
-            ("id", "int"),
-            ("platform", "text"),
-            ("user_id", "text"),
-            ("kind", "text"),
-            ("data", "json"),
-            ("at", "ts"),
-        ),
-        key=("id",),
-        sequence=True,
-    ),
-    Table(
-        "timers",
-        (
-            ("id", "int"),
-            ("platform", "text"),
-            ("chat_id", "text"),
-            ("user_id", "text"),
-            ("token", "text"),
-            ("due_at", "ts"),
-            ("claimed_until", "ts"),
-        ),
-        key=("id",),
-        sequence=True,
-    ),
-    Table(
-        "subscriptions",
-        (
-            ("platform", "text"),
-            ("user_id", "text"),
-            ("chat_id", "text"),
-            ("next_due_at", "ts"),
-            ("claimed_until", "ts"),
-        ),
-        key=("platform", "user_id"),
-    ),
-    Table(
-        "group_channels",
-        (
-            ("platform", "text"),
-            ("chat_id", "text"),
-            ("state", "json"),
-            ("version", "int"),
-            ("alert_to", "text"),
-            ("next_due_at", "ts"),
-            ("claimed_until", "ts"),
-            ("poll_id", "text"),
-            ("poll_ref", "text"),
-            ("updated_at", "ts"),
-        ),
-        key=("platform", "chat_id"),
-    ),
-    Table(
-        "group_wins",
-        (
-            ("id", "int"),
-            ("platform", "text"),
-            ("chat_id", "text"),
-            ("user_id", "text"),
-            ("text", "text"),
-            ("at", "ts"),
-        ),
-        key=("id",),
-        sequence=True,
-    ),
-    # The encryption key check: a copy must carry it, or the copy of an encrypted
-    # database would open without a key and hand sealed text to the engine.
-    Table("meta", (("name", "text"), ("value", "text")), key=("name",)),
-)
 
 
 class Tables(Protocol):
@@ -296,18 +162,18 @@ class SqliteTables:
             await self._conn.execute("ROLLBACK")
 
     async def count(self, table: Table) -> int:
-        rows = list(await self._db().execute_fetchall(f"SELECT count(*) FROM {table.name}"))  # noqa: S608 (names from TABLES)
+        rows = list(await self._db().execute_fetchall(f"SELECT count(*) FROM {table.name}"))  # noqa: S608 (names from the catalogue)
         return int(rows[0][0])
 
     async def rows(self, table: Table) -> AsyncIterator[list[Row]]:
-        kinds = [kind for _name, kind in table.columns]
+        kinds = table.kinds
         sql = f"SELECT {', '.join(table.names)} FROM {table.name} ORDER BY {', '.join(table.key)}"  # noqa: S608
         async with self._db().execute(sql) as cursor:
             while batch := await cursor.fetchmany(BATCH):
                 yield [_from_sqlite(kinds, row) for row in batch]
 
     async def write(self, table: Table, rows: Sequence[Row]) -> None:
-        kinds = [kind for _name, kind in table.columns]
+        kinds = table.kinds
         marks = ", ".join("?" * len(table.columns))
         await self._db().executemany(
             f"INSERT INTO {table.name} ({', '.join(table.names)}) VALUES ({marks})",  # noqa: S608
@@ -398,7 +264,8 @@ class PostgresTables:
     async def rows(self, table: Table) -> AsyncIterator[list[Row]]:
         # JSON comes out as text, which is what travels between the two sides.
         select = ", ".join(
-            f"{name}::text" if kind == "json" else name for name, kind in table.columns
+            f"{column.name}::text" if column.kind == "json" else column.name
+            for column in table.columns
         )
         sql = f"SELECT {select} FROM {table.name} ORDER BY {', '.join(table.key)}"  # noqa: S608
         batch: list[Row] = []
