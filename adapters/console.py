@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import itertools
+import os
 import sys
 import threading
 import time
@@ -33,12 +35,23 @@ from pathlib import Path
 from typing import Final, TextIO
 
 from bot.chat_queues import ChatQueues
+from bot.platform import MessageLimits, RuntimePort, until_stopped
 from bot.render import choice_lines, plain
-from bot.runtime import Runtime
 from bot.safety_floor import FloorReply
 from bot.storage_faults import classify
-from bot.turn_guard import TurnGuard, guard_for
-from bot.types import ConversationKey, Inbound, Outbound, SendFile, SendImage, SendPoll, SendText
+from bot.turn_guard import TurnGuard
+from bot.types import (
+    CommandMessage,
+    ConversationKey,
+    Inbound,
+    Outbound,
+    SendFile,
+    SendImage,
+    SendPoll,
+    SendText,
+    TextMessage,
+    TimerDue,
+)
 
 PLATFORM = "console"
 BANNER = (
@@ -145,19 +158,19 @@ def parse_line(line: str, key: ConversationKey, event_id: str) -> Inbound:
     stripped = line.strip()
     if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
         name, _, args = stripped[1:].partition(" ")
-        return Inbound(key, event_id, at, "command", text=args.strip(), command=name)
-    return Inbound(key, event_id, at, "text", text=line.rstrip("\r\n"))
+        return CommandMessage(key, event_id, at, name, text=args.strip())
+    return TextMessage(key, event_id, at, line.rstrip("\r\n"))
 
 
 class ConsoleChat:
-    """Reads the person's lines and hands each to the runtime, in order."""
+    """Reads the person's lines and hands each to the bot, in order."""
 
     def __init__(
-        self, runtime: Runtime, *, user_id: str, stdin: TextIO, stdout: TextIO, interactive: bool,
-        sender: ConsoleSender | None = None, locale: str | None = None,
+        self, port: RuntimePort, *, user_id: str, stdin: TextIO, stdout: TextIO,
+        interactive: bool, sender: ConsoleSender | None = None, locale: str | None = None,
         guard: TurnGuard | None = None, read_line: Callable[[str], str] = input,
     ) -> None:
-        self.runtime = runtime
+        self.port = port
         self.key = ConversationKey(PLATFORM, user_id, user_id)
         self.stdin = stdin
         self.stdout = stdout
@@ -168,7 +181,7 @@ class ConsoleChat:
         """Interactive: reads one line after showing the prompt (``input``)."""
         self.locale = locale
         # The chat reports failures itself, in one line each: no log lines.
-        self.guard = guard or guard_for(runtime, log_failures=False)
+        self.guard = guard or port.guard(log_failures=False)
         self.queue = ChatQueues()
         self.unsaved = 0
         """Lines that could not be saved before the chat ended."""
@@ -205,13 +218,13 @@ class ConsoleChat:
     def _reopen(self) -> None:
         """Ask the engine to say the question left waiting (after a restart), so the
         person sees where they were instead of a bare prompt."""
-        event = Inbound(self.key, next(self._ids), datetime.now(UTC), "wake", choice=REOPEN)
+        event = TimerDue(self.key, next(self._ids), datetime.now(UTC), REOPEN)
 
         async def reopen() -> None:
             # Nothing the person typed: if it cannot be saved now, their first
             # line will say so (through the guard); no message about this one.
             with contextlib.suppress(Exception):
-                await self.runtime.handle(event)
+                await self.port.handle(event)
 
         self.queue.submit(self.key, reopen)
 
@@ -219,7 +232,7 @@ class ConsoleChat:
         watch = self.guard.watch(event, self.sender.send, locale=self.locale)
 
         async def attempt(shown: FloorReply | None) -> None:
-            await self.runtime.handle(event, floor=shown)
+            await self.port.handle(event, floor=shown)
 
         async def turn() -> None:
             await self.guard.run(watch, attempt, on_failure=self._failed)
@@ -293,3 +306,73 @@ def _settle(future: asyncio.Future[str | None], line: str | None) -> None:
 def _settle_error(future: asyncio.Future[str | None], error: BaseException) -> None:
     if not future.done():
         future.set_exception(error)
+
+
+# --- the platform ----------------------------------------------------------------------
+
+
+class ConsolePlatform:
+    """The terminal as a :class:`~bot.platform.Platform`: one person on one stdin and stdout.
+
+    Serving ends when the person leaves (end of input) or ``stop`` is set;
+    :attr:`unsaved` then counts the lines that could not be saved.
+    """
+
+    name: Final = PLATFORM
+    limits: Final = MessageLimits()
+    """A terminal takes a message of any length and shows any number of choices."""
+    needs: Final[tuple[str, ...]] = ()
+
+    def __init__(
+        self, *, user_id: str = "local", stdin: TextIO, stdout: TextIO, interactive: bool,
+        sender: ConsoleSender | None = None, locale: str | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self.stdin = stdin
+        self.stdout = stdout
+        self.interactive = interactive
+        # One sender for the chat and the outbox: paced lines sent by the
+        # scheduler go above the chat's prompt too.
+        self.sender = sender or ConsoleSender(stdout, Path("data") / "files")
+        self.locale = locale
+        self.unsaved = 0
+
+    @classmethod
+    def for_terminal(cls, user_id: str = "local") -> ConsolePlatform:
+        """This process's terminal (or the pipe on its stdin)."""
+        tolerate_bad_bytes()
+        return cls(user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
+                   interactive=sys.stdin.isatty(), locale=terminal_locale())
+
+    def check(self) -> None:
+        """The terminal needs no setting."""
+
+    async def serve(self, port: RuntimePort, stop: asyncio.Event,
+                    ready: asyncio.Event | None = None) -> None:
+        await port.connected(self.name, self.sender)
+        chat = ConsoleChat(port, user_id=self.user_id, stdin=self.stdin, stdout=self.stdout,
+                           interactive=self.interactive, sender=self.sender,
+                           locale=self.locale)
+        if ready is not None:
+            ready.set()
+        try:
+            await until_stopped(chat.run(), stop)
+        finally:
+            self.unsaved = chat.unsaved
+
+
+def tolerate_bad_bytes() -> None:
+    """A byte that is not UTF-8 in a typed line becomes U+FFFD instead of ending the
+    chat; what cannot be printed is replaced too."""
+    for stream in (sys.stdin, sys.stdout):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
+def terminal_locale() -> str | None:
+    """The terminal's locale (``en_GB.UTF-8``), for the safety floor's emergency number."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None

@@ -55,7 +55,7 @@ import re
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import Any, Final, Literal, Self
 
 import aiohttp
 import discord
@@ -64,12 +64,13 @@ from discord import app_commands
 from bot.chat_queues import ChatQueues
 from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
-from bot.dialogue.loader import DialogueSet
+from bot.platform import CommandCatalogue, MessageLimits, RuntimePort
 from bot.render import as_markdown, escape_markdown, split_message
 from bot.safety_floor import FloorReply
-from bot.turn_guard import guard_for
 from bot.types import (
+    ButtonPress,
     ChatKind,
+    CommandMessage,
     ConversationKey,
     Inbound,
     Outbound,
@@ -77,10 +78,8 @@ from bot.types import (
     SendImage,
     SendPoll,
     SendText,
+    TextMessage,
 )
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +131,10 @@ def text_inbound(
     stripped = text.strip()
     match = _TYPED_COMMAND.fullmatch(stripped)
     if match is not None:
-        return Inbound(key, event_id, at, "command", text=(match["args"] or "").strip(),
-                       command=match["name"].casefold(), chat_kind=chat_kind, is_admin=is_admin)
-    return Inbound(key, event_id, at, "text", text=text, chat_kind=chat_kind, link=link)
+        return CommandMessage(key, event_id, at, match["name"].casefold(),
+                              text=(match["args"] or "").strip(), chat_kind=chat_kind,
+                              is_admin=is_admin)
+    return TextMessage(key, event_id, at, text, chat_kind=chat_kind, link=link)
 
 
 def manages_channels(permissions: discord.Permissions | None) -> bool:
@@ -286,9 +286,10 @@ class DiscordSender:
     goes to the channel or DM.
     """
 
-    def __init__(self, client: discord.Client, dialogues: DialogueSet) -> None:
+    def __init__(self, client: discord.Client, *, dm_closed: str | None = None) -> None:
         self.client = client
-        self.dialogues = dialogues
+        self.dm_closed = dm_closed
+        """Said (ephemerally) when Discord refuses to open someone's DM; ``None``: nothing."""
         self._routes: dict[ConversationKey, _Route] = {}
 
     @contextlib.contextmanager
@@ -397,12 +398,11 @@ class DiscordSender:
         """Tell someone who pressed a button that their DMs are closed, if a line says how."""
         if route is None:
             return
-        line = self.dialogues.dialogues["system"].lines.get(DM_CLOSED_LINE)
-        if not line:
+        if not self.dm_closed:
             return
         with contextlib.suppress(discord.HTTPException):
             await route.interaction.followup.send(
-                content=escape_markdown(line[0]), ephemeral=True,
+                content=escape_markdown(self.dm_closed), ephemeral=True,
                 allowed_mentions=discord.AllowedMentions.none())
 
 
@@ -433,10 +433,10 @@ CommandHandler = Callable[[discord.Interaction[Any], str, str], Coroutine[Any, A
 """(the interaction, the command's name, its text) -> handled."""
 
 
-def command_table(dialogues: DialogueSet) -> dict[str, str]:
-    """Slash command name -> description, from the dialogues' menu, so that a new
+def command_table(commands: CommandCatalogue) -> dict[str, str]:
+    """Slash command name -> description, from the command catalogue, so that a new
     dialogue with a ``command`` is registered without touching the adapter."""
-    return {name.casefold(): _description(text) for name, text in dialogues.menu()}
+    return {name.casefold(): _description(text) for name, text in commands.menu}
 
 
 def _description(text: str) -> str:
@@ -444,24 +444,19 @@ def _description(text: str) -> str:
     return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1] + "…"
 
 
-def command_arguments(dialogues: DialogueSet) -> dict[str, str]:
+def command_arguments(commands: CommandCatalogue) -> dict[str, str]:
     """Slash command name -> what its text option holds, for commands that take text
     (``/win I rested``), from the dialogues' ``argument``."""
-    arguments: dict[str, str] = {}
-    for name, dialogue_id in dialogues.commands.items():
-        argument = dialogues[dialogue_id].argument
-        if argument is not None:
-            arguments[name.casefold()] = _description(argument)
-    return arguments
+    return {name.casefold(): _description(text) for name, text in commands.arguments.items()}
 
 
 def build_commands(
-    dialogues: DialogueSet, handler: CommandHandler
+    catalogue: CommandCatalogue, handler: CommandHandler
 ) -> list[app_commands.Command[Any, ..., None]]:
     """One app command per dialogue command, usable in servers and in DMs."""
     commands: list[app_commands.Command[Any, ..., None]] = []
-    arguments = command_arguments(dialogues)
-    for name, description in command_table(dialogues).items():
+    arguments = command_arguments(catalogue)
+    for name, description in command_table(catalogue).items():
         try:
             callback = (_command_callback(name, handler) if name not in arguments
                         else _text_command_callback(name, handler, arguments[name]))
@@ -503,11 +498,11 @@ def _text_command_callback(
 
 
 class CompassionClient(discord.Client):
-    """A discord.py client wired to one assembled bot.  Built by :func:`build_client`."""
+    """A discord.py client wired to the bot's port.  Built by :func:`build_client`."""
 
     def __init__(
         self,
-        app: App,
+        port: RuntimePort,
         *,
         guild_ids: Sequence[int] = (),
         sync_commands: bool = True,
@@ -520,16 +515,16 @@ class CompassionClient(discord.Client):
         options.setdefault("max_messages", None)
         options.setdefault("chunk_guilds_at_startup", False)
         super().__init__(**options)
-        self.app = app
+        self.port = port
         self.guild_ids = list(guild_ids)
         self.sync_on_setup = sync_commands
-        self.sender = DiscordSender(self, app.dialogues)
-        self.guard = guard_for(app.runtime)
+        self.sender = DiscordSender(self, dm_closed=port.line(DM_CLOSED_LINE))
+        self.guard = port.guard()
         """Retries turns until committed; sends the safety floor meanwhile."""
         self.queues = ChatQueues()
         """Each channel's events in order, channels side by side."""
         self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
-        for command in build_commands(app.dialogues, self.on_slash_command):
+        for command in build_commands(port.commands, self.on_slash_command):
             self.tree.add_command(command)
 
     # --- lifecycle
@@ -609,9 +604,9 @@ class CompassionClient(discord.Client):
         # Thinking first: Discord drops an interaction not answered within 3 seconds.
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=in_server, thinking=True)
-        inbound = Inbound(key, event_id("i", interaction.id), interaction.created_at, "command",
-                          text=text.strip(), command=name, chat_kind=chat_kind,
-                          is_admin=in_server and manages_channels(interaction.permissions))
+        inbound = CommandMessage(key, event_id("i", interaction.id), interaction.created_at,
+                                 name, text=text.strip(), chat_kind=chat_kind,
+                                 is_admin=in_server and manages_channels(interaction.permissions))
         with self.sender.route(key, interaction, ephemeral=in_server) as route:
             await self._handle(inbound, route, locale=_locale(interaction))
         if route.sent == 0:
@@ -624,8 +619,8 @@ class CompassionClient(discord.Client):
         in_server = chat_kind == "group"
         if not interaction.response.is_done():
             await interaction.response.defer()  # acknowledged; the answer follows
-        inbound = Inbound(key, event_id("i", interaction.id), interaction.created_at, "choice",
-                          choice=choice_id, chat_kind=chat_kind)
+        inbound = ButtonPress(key, event_id("i", interaction.id), interaction.created_at,
+                              choice_id, chat_kind=chat_kind)
         with self.sender.route(key, interaction, ephemeral=in_server) as route:
             await self._handle(inbound, route, locale=_locale(interaction))
 
@@ -633,8 +628,8 @@ class CompassionClient(discord.Client):
         if not interaction.response.is_done():
             await interaction.response.defer()
         key = dm_key(interaction.user.id)
-        inbound = Inbound(key, event_id("i", interaction.id), interaction.created_at, "command",
-                          text=payload, command=START_COMMAND, chat_kind="private")
+        inbound = CommandMessage(key, event_id("i", interaction.id), interaction.created_at,
+                                 START_COMMAND, text=payload, chat_kind="private")
         # Replies go to the DM; the interaction stays at hand to explain a refusal.
         with self.sender.route(key, interaction, ephemeral=True, follow_up=False) as route:
             await self._handle(inbound, route, locale=_locale(interaction))
@@ -650,7 +645,7 @@ class CompassionClient(discord.Client):
         watch = self.guard.watch(inbound, self.sender.send, locale=locale)
 
         async def attempt(shown: FloorReply | None) -> bool:
-            await self.app.runtime.handle(inbound, floor=shown)
+            await self.port.handle(inbound, floor=shown)
             return True
 
         async def turn() -> None:
@@ -661,10 +656,11 @@ class CompassionClient(discord.Client):
 
     async def _apologise(self, route: _Route | None) -> None:
         """The turn was given up (a bug, logged): say so, where the person is waiting."""
-        if route is not None and route.follow_up:
+        line = self.port.line("went_wrong")
+        if route is not None and route.follow_up and line:
             with contextlib.suppress(discord.HTTPException):
                 await route.interaction.followup.send(
-                    content=escape_markdown(self.app.dialogues.line("went_wrong")[0]),
+                    content=escape_markdown(line),
                     ephemeral=route.ephemeral,
                     allowed_mentions=discord.AllowedMentions.none())
                 route.sent += 1
@@ -682,12 +678,25 @@ class ShardedCompassionClient(CompassionClient, discord.AutoShardedClient):
 
 
 def build_client(
-    app: App, settings: Settings, *, sync_commands: bool = True
+    port: RuntimePort, settings: Settings, *, sync_commands: bool = True
 ) -> CompassionClient:
     """The client for these settings.  Nothing connects until :meth:`login`."""
     # The bot never joins voice: the missing voice libraries are not worth a warning.
     discord.VoiceClient.warn_nacl = False
     discord.VoiceClient.warn_dave = False
+    check_shard_settings(settings)
+    shard_ids = settings.discord_shard_ids
+    shard_count = settings.discord_shard_count
+    common: dict[str, Any] = {"guild_ids": settings.discord_guild_ids,
+                              "sync_commands": sync_commands}
+    if shard_count is not None:
+        return ShardedCompassionClient(port, shard_count=shard_count,
+                                       shard_ids=list(shard_ids) if shard_ids else None, **common)
+    return CompassionClient(port, **common)
+
+
+def check_shard_settings(settings: Settings) -> None:
+    """Shard ids need the shard count, and must lie below it."""
     shard_ids = settings.discord_shard_ids
     shard_count = settings.discord_shard_count
     if shard_ids and shard_count is None:
@@ -696,12 +705,6 @@ def build_client(
     if shard_ids and shard_count is not None and any(not 0 <= s < shard_count for s in shard_ids):
         raise SettingsError("invalid setting DISCORD_SHARD_IDS: every id must be between 0 and "
                             "DISCORD_SHARD_COUNT - 1")
-    common: dict[str, Any] = {"guild_ids": settings.discord_guild_ids,
-                              "sync_commands": sync_commands}
-    if shard_count is not None:
-        return ShardedCompassionClient(app, shard_count=shard_count,
-                                       shard_ids=list(shard_ids) if shard_ids else None, **common)
-    return CompassionClient(app, **common)
 
 
 def discord_token(settings: Settings) -> str:
@@ -719,58 +722,81 @@ def quiet_discord_logs() -> None:
         library.setLevel(logging.INFO)
 
 
-async def serve_discord(
-    app: App, settings: Settings, stop: asyncio.Event, *, run_outbox: bool = True
-) -> None:
-    """Run the Discord bot until ``stop`` is set (or the gateway fails for good).
+class DiscordPlatform:
+    """Discord as a :class:`~bot.platform.Platform` (see :data:`bot.app.PLATFORMS`)."""
 
-    Raises :class:`~bot.config.SettingsError`, naming DISCORD_TOKEN, when the token is
-    missing or Discord rejects it.  With ``run_outbox`` the dispatcher's periodic drain
-    runs here too; pass ``False`` when the caller runs one drain for every platform.
-    """
-    token = discord_token(settings)
-    quiet_discord_logs()
-    client = build_client(app, settings)
-    app.dispatcher.add_sender(PLATFORM, client.sender)
-    async with client:
-        try:
-            await client.login(token)
-        except discord.LoginFailure:
-            raise SettingsError("DISCORD_TOKEN was rejected by Discord: check it is the bot "
-                                "token (Bot > Reset Token), not the client secret") from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise SettingsError(f"could not reach Discord to check DISCORD_TOKEN "
-                                f"({type(exc).__name__}); is the network up?") from None
-        gateway = asyncio.create_task(client.connect(), name="discord-gateway")
-        outbox = asyncio.create_task(_deliver(client, app, run_outbox), name="discord-outbox")
-        stopped = asyncio.create_task(stop.wait(), name="discord-stop")
-        try:
-            done, _ = await asyncio.wait({gateway, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (outbox, stopped):
-                task.cancel()
-            await client.queues.close()
-            await client.guard.close()
-            await client.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await outbox
-        if gateway in done:
-            gateway.result()  # a gateway that ended on its own: surface why
-        else:
-            gateway.cancel()
-            with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
-                await gateway
+    name: Final = PLATFORM
+    limits: Final = MessageLimits(
+        message_chars=MESSAGE_LIMIT,  # longer text is split (Rendered.pieces)
+        button_label_chars=BUTTON_LABEL_LIMIT,
+        buttons=MAX_BUTTONS,
+        callback_bytes=98,  # a custom_id holds 100 characters, less the "c:" prefix
+    )
+    needs: Final = ("DISCORD_TOKEN", "DISCORD_GUILD_IDS", "DISCORD_SHARD_COUNT",
+                    "DISCORD_SHARD_IDS")
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def check(self) -> None:
+        """A token, and shard settings that fit together."""
+        discord_token(self.settings)
+        check_shard_settings(self.settings)
+
+    async def serve(self, port: RuntimePort, stop: asyncio.Event,
+                    ready: asyncio.Event | None = None) -> None:
+        """Run the Discord bot until ``stop`` is set (or the gateway fails for good).
+
+        Raises :class:`~bot.config.SettingsError`, naming DISCORD_TOKEN, when Discord
+        rejects the token.  The sender is handed over once the gateway is ready
+        (``port.connected`` then sends what the outbox held for Discord).
+        """
+        token = discord_token(self.settings)
+        quiet_discord_logs()
+        client = build_client(port, self.settings)
+        async with client:
+            try:
+                await client.login(token)
+            except discord.LoginFailure:
+                raise SettingsError("DISCORD_TOKEN was rejected by Discord: check it is the "
+                                    "bot token (Bot > Reset Token), not the client secret"
+                                    ) from None
+            except (aiohttp.ClientError, OSError) as exc:
+                raise SettingsError(f"could not reach Discord to check DISCORD_TOKEN "
+                                    f"({type(exc).__name__}); is the network up?") from None
+            gateway = asyncio.create_task(client.connect(), name="discord-gateway")
+            outbox = asyncio.create_task(_connected(client, port, ready),
+                                         name="discord-outbox")
+            stopped = asyncio.create_task(stop.wait(), name="discord-stop")
+            try:
+                done, _ = await asyncio.wait({gateway, stopped},
+                                             return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for task in (outbox, stopped):
+                    task.cancel()
+                await client.queues.close()
+                await client.guard.close()
+                await client.close()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await outbox
+            if gateway in done:
+                gateway.result()  # a gateway that ended on its own: surface why
+            else:
+                gateway.cancel()
+                with contextlib.suppress(asyncio.CancelledError, discord.ConnectionClosed):
+                    await gateway
 
 
-async def _deliver(client: CompassionClient, app: App, run_outbox: bool) -> None:
-    """Send what was left in the outbox before the restart, then keep draining."""
+async def _connected(client: CompassionClient, port: RuntimePort,
+                     ready: asyncio.Event | None) -> None:
+    """Once the gateway is ready, hand the sender over (the outbox is recovered then)."""
     await client.wait_until_ready()
-    await app.dispatcher.recover(PLATFORM)
-    if run_outbox:
-        await app.dispatcher.run()
+    await port.connected(PLATFORM, client.sender)
+    if ready is not None:
+        ready.set()
 
 
 __all__ = [
-    "PLATFORM", "ChoiceButton", "CompassionClient", "DiscordSender", "PrivateChatButton",
-    "ShardedCompassionClient", "build_client", "serve_discord",
+    "PLATFORM", "ChoiceButton", "CompassionClient", "DiscordPlatform", "DiscordSender",
+    "PrivateChatButton", "ShardedCompassionClient", "build_client",
 ]

@@ -1,18 +1,18 @@
 """The Telegram adapter, on python-telegram-bot (PTB) 22.
 
 Like every adapter it only translates.  A Telegram update becomes an
-:class:`~bot.types.Inbound` (:func:`to_inbound`) that goes to
-:meth:`Runtime.handle <bot.runtime.Runtime.handle>`; the runtime commits the
-new state with its replies (the outbox) and delivers them through
-:class:`TelegramSender`, which turns each outbound action into a Bot API call
-and each Bot API failure into a delivery error the dispatcher understands.
+:class:`~bot.types.Inbound` (:func:`to_inbound`) handed to the bot through its
+:class:`~bot.platform.RuntimePort`; the runtime commits the new state with its
+replies (the outbox) and delivers them through :class:`TelegramSender`, which
+turns each outbound action into a Bot API call and each Bot API failure into a
+delivery error the dispatcher understands.
 
-Nothing is built at import time.  :func:`serve_telegram` is the entry point for
-the composition root: it builds the PTB ``Application`` (polling by default,
-a webhook when ``TELEGRAM_WEBHOOK_URL`` is set), registers the sender, sends
-what the outbox still holds from before a restart, and serves until ``stop``
-is set.  The module is named ``telegram_ptb`` so that it never shadows PTB's
-own ``telegram`` package.
+Nothing is built at import time.  :class:`TelegramPlatform` is what the
+composition root starts (:data:`bot.app.PLATFORMS`): it builds the PTB
+``Application`` (polling by default, a webhook when ``TELEGRAM_WEBHOOK_URL`` is
+set), hands its sender over (the composition root sends what the outbox still
+holds from before a restart), and serves until ``stop`` is set.  The module is
+named ``telegram_ptb`` so that it never shadows PTB's own ``telegram`` package.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
 from telegram import (
@@ -72,25 +72,26 @@ from adapters.telegram_webhook import WebhookServer
 from bot.chat_queues import ChatQueues
 from bot.config import Settings, SettingsError
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
+from bot.platform import MessageLimits, RuntimePort
 from bot.render import as_html, plain, split_message
-from bot.runtime import Runtime
 from bot.safety_floor import FloorReply
-from bot.turn_guard import TurnGuard, guard_for
+from bot.turn_guard import TurnGuard
 from bot.types import (
+    ButtonPress,
     ChatKind,
     Choice,
+    CommandMessage,
     ConversationKey,
     Inbound,
     Outbound,
+    PollCounts,
     Segment,
     SendFile,
     SendImage,
     SendPoll,
     SendText,
+    TextMessage,
 )
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -217,17 +218,16 @@ def to_inbound(update: Update, me: BotIdentity, *, now: datetime | None = None) 
         for_other_bot = addressee is not None and addressee.casefold() != me.username.casefold()
         if kind == "group" and for_other_bot:
             return None  # "/help@OtherBot" in a group with several bots
-        return Inbound(key, event_id(update), at, "command", text=(args or "").strip(),
-                       command=name.casefold(), chat_kind=kind,
-                       is_admin=kind == "group" and _as_the_group(message))
+        return CommandMessage(key, event_id(update), at, name.casefold(),
+                              text=(args or "").strip(), chat_kind=kind,
+                              is_admin=kind == "group" and _as_the_group(message))
     if kind == "group":
         if not _addressed_to(message, me):
             return None
         text = _without_mention(text, me)
         # A link to the message for a moderator alert (supergroups have them).
-        return Inbound(key, event_id(update), at, "text", text=text, chat_kind=kind,
-                       link=message.link)
-    return Inbound(key, event_id(update), at, "text", text=text, chat_kind=kind)
+        return TextMessage(key, event_id(update), at, text, chat_kind=kind, link=message.link)
+    return TextMessage(key, event_id(update), at, text, chat_kind=kind)
 
 
 def _as_the_group(message: Message) -> bool:
@@ -238,9 +238,8 @@ def _as_the_group(message: Message) -> bool:
 def _poll(update: Update, poll: Poll, now: datetime) -> Inbound:
     """New counts of a check-in poll.  The update names only the poll: the runtime
     finds the group whose check-in it is."""
-    return Inbound(ConversationKey(PLATFORM, "", ""), event_id(update), now, "poll",
-                   choice=poll.id, votes=tuple(option.voter_count for option in poll.options),
-                   chat_kind="group")
+    return PollCounts(ConversationKey(PLATFORM, "", ""), event_id(update), now, poll.id,
+                      tuple(option.voter_count for option in poll.options))
 
 
 def _choice(update: Update, query: CallbackQuery, now: datetime) -> Inbound | None:
@@ -251,7 +250,7 @@ def _choice(update: Update, query: CallbackQuery, now: datetime) -> Inbound | No
     if kind is None:
         return None
     key = ConversationKey(PLATFORM, str(message.chat.id), str(query.from_user.id))
-    return Inbound(key, event_id(update), now, "choice", choice=query.data, chat_kind=kind)
+    return ButtonPress(key, event_id(update), now, query.data, chat_kind=kind)
 
 
 def _is_service(message: Message) -> bool:
@@ -616,26 +615,24 @@ class TelegramAdapter:
 
     def __init__(
         self,
-        runtime: Runtime,
+        port: RuntimePort,
         settings: Settings,
         *,
-        menu: Iterable[tuple[str, str]] = (),
-        group_commands: Iterable[str] = (),
         limits: Limits = Limits(),
         concurrent_updates: int = CONCURRENT_UPDATES,
     ) -> None:
-        self.runtime = runtime
+        self.port = port
         self.settings = settings
-        self.menu = list(menu)
-        # Which of the menu's commands the group menu shows: given by the
-        # composition root (bot.app.App.group_commands), never read from the engine.
-        self.group_commands = frozenset(group_commands)
+        # The menus come from the command catalogue (the dialogues say which
+        # commands exist and which a group sees), never from the engine.
+        self.menu = list(port.commands.menu)
+        self.group_commands = port.commands.group
         self.application = build_application(settings, limits=limits,
                                               concurrent_updates=concurrent_updates)
-        self.sender = TelegramSender(self.application.bot, on_poll=runtime.poll_sent)
+        self.sender = TelegramSender(self.application.bot, on_poll=port.poll_sent)
         self.application.add_handler(TypeHandler(Update, self.handle_update))
         self.application.add_error_handler(self._on_error)
-        self.guard: TurnGuard = guard_for(runtime, slots=asyncio.Semaphore(concurrent_updates))
+        self.guard: TurnGuard = port.guard(slots=asyncio.Semaphore(concurrent_updates))
         """Retries turns until committed; sends the safety floor meanwhile."""
         self.queues = ChatQueues()
         self._me: BotIdentity | None = None
@@ -798,7 +795,7 @@ class TelegramAdapter:
 
     async def handle(self, update: Update, *, floor: FloorReply | None = None,
                      wait: bool = True) -> None:
-        """One update: translate it, hand it to the runtime, and look alive meanwhile.
+        """One update: translate it, hand it to the bot, and look alive meanwhile.
 
         Returns once the turn is committed (``wait``: and its replies were tried).
         ``floor`` is what the safety floor already sent for it.  Raises what the
@@ -821,7 +818,7 @@ class TelegramAdapter:
             if inbound is not None:
                 if inbound.kind != "poll":  # counts arrive unasked: nobody waits for a reply
                     typing = asyncio.create_task(self._typing(int(inbound.key.chat_id)))
-                await self.runtime.handle(inbound, wait=wait, floor=floor)
+                await self.port.handle(inbound, wait=wait, floor=floor)
         finally:
             if typing is not None:
                 typing.cancel()
@@ -857,7 +854,7 @@ class TelegramAdapter:
             return
         if change.new_chat_member.status == ChatMember.BANNED:
             key = ConversationKey(PLATFORM, str(change.chat.id), str(change.from_user.id))
-            await self.runtime.mark_unreachable(key)
+            await self.port.mark_unreachable(key)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the error's type and where it happened: an exception's message
@@ -907,36 +904,38 @@ async def _initialize(application: TelegramApplication) -> BotIdentity:
     return BotIdentity(application.bot.id, application.bot.username)
 
 
-async def serve_telegram(
-    app: App,
-    settings: Settings,
-    stop: asyncio.Event,
-    *,
-    run_outbox: bool = True,
-    limits: Limits = Limits(),
-    ready: asyncio.Event | None = None,
-) -> None:
-    """Run the bot on Telegram until ``stop`` is set.
+class TelegramPlatform:
+    """Telegram as a :class:`~bot.platform.Platform` (see :data:`bot.app.PLATFORMS`)."""
 
-    ``app`` is the :class:`bot.app.App` from ``open_app``.  The outbox is
-    recovered before any new update is taken, so replies committed before a
-    crash go out first and exactly once.  With ``run_outbox`` the
-    dispatcher's periodic retry loop runs here too; when several platforms run
-    in one process, let exactly one of them (or the caller) run it.
-    """
-    adapter = TelegramAdapter(app.runtime, settings, menu=app.dialogues.menu(),
-                              group_commands=app.group_commands, limits=limits)
-    await adapter.open()
-    retry_loop: asyncio.Task[None] | None = None
-    try:
-        app.dispatcher.add_sender(PLATFORM, adapter.sender)
-        await app.dispatcher.recover(PLATFORM)
-        if run_outbox:
-            retry_loop = asyncio.create_task(app.dispatcher.run())
-        await adapter.serve(stop, ready)
-    finally:
-        if retry_loop is not None:
-            retry_loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await retry_loop
-        await adapter.close()
+    name: Final = PLATFORM
+    limits: Final = MessageLimits(
+        message_chars=TEXT_LIMIT,  # longer text is split (message_pieces)
+        buttons=100,  # an inline keyboard's most buttons
+        callback_bytes=64,  # callback_data, in bytes
+    )
+    needs: Final = ("TELEGRAM_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_WEBHOOK_URL",
+                    "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_WEBHOOK_REGISTER",
+                    "TELEGRAM_WEBHOOK_LISTEN", "TELEGRAM_WEBHOOK_PORT", "WORKERS")
+
+    def __init__(self, settings: Settings, *, api_limits: Limits = Limits()) -> None:
+        self.settings = settings
+        self.api_limits = api_limits
+        """How hard the adapter may use the Bot API (tests lift Telegram's rates)."""
+
+    def check(self) -> None:
+        """A token, and with ``WORKERS`` > 1 the webhook and its shared secret."""
+        if self.settings.telegram_token is None:
+            raise TelegramStartupError("TELEGRAM_TOKEN is not set")
+        check_scale_settings(self.settings)
+
+    async def serve(self, port: RuntimePort, stop: asyncio.Event,
+                    ready: asyncio.Event | None = None) -> None:
+        """Check the token, hand the sender over (``port.connected`` sends what the
+        outbox held first), then take updates until ``stop`` is set."""
+        adapter = TelegramAdapter(port, self.settings, limits=self.api_limits)
+        await adapter.open()
+        try:
+            await port.connected(PLATFORM, adapter.sender)
+            await adapter.serve(stop, ready)
+        finally:
+            await adapter.close()

@@ -35,7 +35,15 @@ from bot.engine import Engine
 from bot.runtime import Runtime
 from bot.safety.resources import load_resources
 from bot.store import create_store
-from bot.types import Choice, ConversationKey, Inbound, Outbound, SendText
+from bot.types import (
+    ButtonPress,
+    Choice,
+    ConversationKey,
+    Inbound,
+    Outbound,
+    SendText,
+    TextMessage,
+)
 
 PLATFORM = "bench"
 # What a simulated person says when asked for their own words: the everyday
@@ -117,12 +125,10 @@ class Person:
         self, runtime: Runtime, sender: LastMessages, figures: Figures, since: float
     ) -> None:
         """Send the next message; latency counts from ``since`` (when it was due)."""
-        event = Inbound(
-            self.key, f"{self.n}-{self.turn}", datetime.now(UTC),
-            "choice" if self.kind == "choice" else "text",
-            text=self.value if self.kind == "text" else "",
-            choice=self.value if self.kind == "choice" else None,
-        )
+        event_id, now = f"{self.n}-{self.turn}", datetime.now(UTC)
+        event: Inbound = (
+            ButtonPress(self.key, event_id, now, self.value) if self.kind == "choice"
+            else TextMessage(self.key, event_id, now, self.value))
         await runtime.handle(event)
         figures.latencies_ms.append((time.perf_counter() - since) * 1000)
         figures.messages += 1

@@ -45,9 +45,9 @@ from telegram.ext import ContextTypes
 
 from adapters.telegram_ptb import CONCURRENT_UPDATES, PLATFORM, Limits, TelegramAdapter
 from benchmarks.fake_bot_api import TOKEN, FakeBotAPI
-from bot.app import open_app
+from bot.app import RuntimeLink, open_app
 from bot.config import Settings
-from bot.runtime import Runtime
+from bot.platform import RuntimePort
 
 NO_LIMITS = Limits(overall_per_second=0, group_per_minute=0)
 # One person's first minutes with the bot, as updates: text, or ("press", data).
@@ -68,8 +68,8 @@ SCRIPT: tuple[str | tuple[str, str], ...] = (
 class TimedAdapter(TelegramAdapter):
     """The adapter, timing each update from handler entry to replies accepted."""
 
-    def __init__(self, runtime: Runtime, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(runtime, settings, **kwargs)
+    def __init__(self, port: RuntimePort, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(port, settings, **kwargs)
         self.handler_ms: dict[int, float] = {}
         self.finished: dict[int, float] = {}
         self._waiting: dict[int, asyncio.Future[None]] = {}
@@ -166,7 +166,7 @@ async def run_async(*, people: int = 200, db: Path, limits: Limits = NO_LIMITS,
             telegram_base_url=fake.base_url, telegram_webhook_url=None, log_level="WARNING",
         )
         async with open_app(settings) as app:
-            adapter = TimedAdapter(app.runtime, settings, menu=app.dialogues.menu(),
+            adapter = TimedAdapter(RuntimeLink(app.runtime), settings,
                                    limits=limits, concurrent_updates=concurrent_updates)
             await adapter.open()
             app.dispatcher.add_sender(PLATFORM, adapter.sender)

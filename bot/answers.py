@@ -33,6 +33,7 @@ __all__ = [
     "is_unsure",
     "match_label",
     "parse_number",
+    "polarity",
 ]
 
 SKIP_WORDS = frozenset({"skip", "pass", "next", "skip this", "skip it", "skip please",
@@ -47,6 +48,11 @@ UNSURE_ANSWERS = frozenset({
     "hmm i dont know", "um i dont know", "idk really", "unsure", "i really dont know",
     "nothing comes to mind", "i cant think", "not a clue", "i dont know honestly",
     "honestly i dont know", "stuck", "im stuck", "i am stuck",
+    # Not understanding the question is met the same way: an example, a smaller
+    # question.
+    "what do you mean", "what does that mean", "i dont understand", "dont understand",
+    "i dont get it", "dont get it", "huh", "what", "like what", "such as", "for example",
+    "example", "give me an example", "can you give me an example",
 })
 """Answers that mean "I can't find the words": help first, then let them skip."""
 
@@ -113,7 +119,48 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
             return index
     partial = [index for index, label in enumerate(labels)
                if any(typed <= _label_words(t) for t in label.texts)]
-    return partial[0] if len(partial) == 1 else None
+    if len(partial) == 1:
+        return partial[0]
+    return _match_polarity(labels, text) if not partial else None
+
+
+# How people answer a yes/no question in a sentence: "no its just work stuff",
+# "yeah im fine, i just meant...". The first word carries the answer.
+_YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay",
+                        "definitely", "absolutely"})
+_NO_WORDS = frozenset({"no", "nope", "nah", "not", "never"})
+_LEADING_HEDGES = frozenset({"um", "umm", "uh", "erm", "hmm", "well", "honestly", "tbh", "oh"})
+# Words that make a yes or a no partial ("not actively, but sometimes"): such an
+# answer is listened to as words, never taken as a plain no, least of all in the
+# crisis questions.
+_QUALIFIERS = frozenset({"but", "sometimes", "maybe", "kind", "sort", "bit", "little",
+                         "actively", "except", "though", "although", "partly", "unless",
+                         "yet", "mostly", "sometime", "often", "lately"})
+_MAX_POLARITY_WORDS = 16
+
+
+def polarity(text: str) -> str | None:
+    """``"yes"`` or ``"no"`` when the answer opens with one ("nope, just tired");
+    ``None`` otherwise, and for "no idea" / "not sure", which are not a no."""
+    if is_unsure(text) or is_skip(text):
+        return None
+    found = [w for w in words(text) if w not in _LEADING_HEDGES]
+    if (not found or found[:2] in (["no", "idea"], ["not", "sure"])
+            or len(found) > _MAX_POLARITY_WORDS or _QUALIFIERS.intersection(found)):
+        return None
+    if _YES_WORDS.intersection(found) and _NO_WORDS.intersection(found):
+        return None  # "yes and no"
+    first = found[0]
+    return "yes" if first in _YES_WORDS else "no" if first in _NO_WORDS else None
+
+
+def _match_polarity(labels: Sequence[Label], text: str) -> int | None:
+    """The one option that answers yes (or no) when the answer opens with yes (or no)."""
+    wanted = polarity(text)
+    if wanted is None:
+        return None
+    found = [index for index, label in enumerate(labels) if polarity(label.texts[0]) == wanted]
+    return found[0] if len(found) == 1 else None
 
 
 def is_skip(text: str) -> bool:

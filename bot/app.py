@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,18 +26,21 @@ from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
+from bot.platform import CommandCatalogue, Platform
 from bot.ratelimit import RateLimiter
 from bot.runtime import Runtime, utc_now
 from bot.safety import assess
 from bot.safety.layers import default_detector
 from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
+from bot.safety_floor import FloorReply
 from bot.scheduler import DEFAULT_LEASE as DEFAULT_SCHEDULER_LEASE
 from bot.scheduler import Scheduler
 from bot.store import create_store
 from bot.store.base import Store
 from bot.store.keys import verify_key
 from bot.store.resilient import ResilientStore
-from bot.types import Assessor
+from bot.turn_guard import TurnGuard, guard_for
+from bot.types import Assessor, ConversationKey, Inbound
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +59,6 @@ class App:
     dispatcher: Dispatcher
     runtime: Runtime
     scheduler: Scheduler
-
-    @property
-    def group_commands(self) -> frozenset[str]:
-        """The commands the bot answers in a group (its group command menu).
-
-        Handed to adapters from here so that no adapter imports the engine; the
-        dialogue files say which (``in_groups``).
-        """
-        return self.dialogues.group_commands
 
 
 async def _refuse_encrypted(store: Store) -> None:
@@ -227,3 +222,163 @@ async def open_app(
             await runtime.dispatcher.close()
     finally:
         await store.close()
+
+
+# --- platforms: what adapters get, which ones run, and their outbox ------------------
+
+
+def command_catalogue(dialogues: DialogueSet) -> CommandCatalogue:
+    """The commands for platforms' menus, read from the dialogues (``command:``,
+    ``in_groups``, ``argument``), so that no adapter reads dialogue content."""
+    arguments = {name: dialogues[dialogue_id].argument
+                 for name, dialogue_id in dialogues.commands.items()}
+    return CommandCatalogue(
+        menu=tuple(dialogues.menu()),
+        group=dialogues.group_commands,
+        arguments={name: text for name, text in arguments.items() if text is not None},
+    )
+
+
+class RuntimeLink:
+    """The :class:`~bot.platform.RuntimePort` over one runtime: all an adapter sees.
+
+    It owns the outbox side of every platform: :meth:`connected` registers a
+    platform's sender and sends what a crash left for it before the platform
+    takes new updates; with ``run_outbox`` it also starts the periodic drain
+    (once, however many platforms connect), stopped by :meth:`close`.
+    """
+
+    def __init__(self, runtime: Runtime, *, run_outbox: bool = False) -> None:
+        self._runtime = runtime
+        self._commands = command_catalogue(runtime.engine.dialogues)
+        self._run_outbox = run_outbox
+        self._drain: asyncio.Task[None] | None = None
+
+    @property
+    def commands(self) -> CommandCatalogue:
+        return self._commands
+
+    def line(self, name: str) -> str | None:
+        variants = self._runtime.engine.dialogues["system"].lines.get(name)
+        return variants[0] if variants else None
+
+    def guard(self, *, slots: asyncio.Semaphore | None = None,
+              log_failures: bool = True) -> TurnGuard:
+        return guard_for(self._runtime, slots=slots, log_failures=log_failures)
+
+    async def handle(self, event: Inbound, *, floor: FloorReply | None = None,
+                     wait: bool = True) -> None:
+        # Looked up on every call, not bound once: tests replace the runtime's
+        # handle to simulate a failing turn.
+        await self._runtime.handle(event, floor=floor, wait=wait)
+
+    async def poll_sent(self, key: ConversationKey, poll_id: str, ref: str) -> None:
+        await self._runtime.poll_sent(key, poll_id, ref)
+
+    async def mark_unreachable(self, key: ConversationKey) -> None:
+        await self._runtime.mark_unreachable(key)
+
+    async def connected(self, platform: str, sender: Sender) -> None:
+        dispatcher = self._runtime.dispatcher
+        dispatcher.add_sender(platform, sender)
+        # Replies committed before a crash go out first, and exactly once.
+        await dispatcher.recover(platform)
+        if self._run_outbox and self._drain is None:
+            self._drain = asyncio.create_task(dispatcher.run(), name="outbox")
+
+    async def close(self) -> None:
+        """Stop the drain this link started (queued replies stay in the outbox)."""
+        drain, self._drain = self._drain, None
+        if drain is not None:
+            drain.cancel()
+            await asyncio.gather(drain, return_exceptions=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformEntry:
+    """One platform the bot can run on, loaded only when wanted: each adapter's
+    library is an optional extra."""
+
+    name: str
+    wanted: Callable[[Settings], bool]
+    """Whether these settings ask for it (its token is set)."""
+    load: Callable[[Settings], Platform]
+    fallback: bool = False
+    """Runs when no other platform does (the terminal, so that `run` always talks)."""
+
+
+def _telegram(settings: Settings) -> Platform:
+    from adapters.telegram_ptb import TelegramPlatform
+
+    return TelegramPlatform(settings)
+
+
+def _discord(settings: Settings) -> Platform:
+    from adapters.discord_dpy import DiscordPlatform
+
+    return DiscordPlatform(settings)
+
+
+def _console(settings: Settings) -> Platform:
+    from adapters.console import ConsolePlatform
+
+    return ConsolePlatform.for_terminal()
+
+
+PLATFORMS: tuple[PlatformEntry, ...] = (
+    PlatformEntry("telegram", lambda s: s.telegram_token is not None, _telegram),
+    PlatformEntry("discord", lambda s: s.discord_token is not None, _discord),
+    PlatformEntry("console", lambda s: sys.stdin.isatty(), _console, fallback=True),
+)
+"""Every platform, in the order they start.  A new platform is one entry here."""
+
+
+def configured_platforms(settings: Settings,
+                         registry: Sequence[PlatformEntry] = PLATFORMS) -> list[Platform]:
+    """The platforms these settings ask for, each one's settings checked (a
+    :class:`~bot.config.SettingsError` naming the setting), before any starts."""
+    entries = [entry for entry in registry if entry.wanted(settings)]
+    if not any(not entry.fallback for entry in entries):
+        entries = [entry for entry in registry if entry.fallback]
+    platforms = [entry.load(settings) for entry in entries]
+    for platform in platforms:
+        platform.check()
+    return platforms
+
+
+async def serve_platform(app: App, platform: Platform, stop: asyncio.Event, *,
+                         run_outbox: bool = True, ready: asyncio.Event | None = None) -> None:
+    """Serve one platform until ``stop`` is set; with ``run_outbox`` the periodic
+    drain runs too, from the moment the platform's outbox was recovered."""
+    platform.check()
+    link = RuntimeLink(app.runtime, run_outbox=run_outbox)
+    try:
+        await platform.serve(link, stop, ready)
+    finally:
+        await link.close()
+
+
+async def serve_platforms(app: App, platforms: Sequence[Platform], stop: asyncio.Event) -> None:
+    """Serve every platform at once, with one outbox drain for all of them.
+
+    Ends when ``stop`` is set or when one platform ends (the terminal chat was
+    left, a gateway failed for good): the others are stopped then, and the first
+    one's error (a rejected token) is raised.
+    """
+    link = RuntimeLink(app.runtime)
+    # One drain for every platform from the start: it also sends what a crash left
+    # for a platform whose sender is registered already, and retries.
+    drain = asyncio.create_task(app.dispatcher.run(), name="outbox")
+    services = [asyncio.create_task(platform.serve(link, stop), name=platform.name)
+                for platform in platforms]
+    try:
+        done, _ = await asyncio.wait(services, return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        await asyncio.gather(*services, return_exceptions=True)
+        for task in done:
+            task.result()  # a platform's startup error (a bad token) surfaces here
+    finally:
+        for task in (*services, drain):
+            task.cancel()
+        await asyncio.gather(*services, drain, return_exceptions=True)
+        await link.close()

@@ -14,15 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import io
 import logging
-import os
 import signal
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from bot import maintenance
 from bot.config import Settings, SettingsError, load_settings
@@ -220,41 +217,19 @@ def _check(paths: Sequence[Path]) -> int:
 
 
 async def _chat(settings: Settings, user_id: str) -> int:
-    from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
-    from bot.app import open_app
+    from adapters.console import ConsolePlatform
+    from bot.app import open_app, serve_platform
 
-    tolerate_bad_bytes()
-    sender = ConsoleSender(sys.stdout, Path("data") / "files")
-    async with open_app(settings, {PLATFORM: sender}) as app:
-        await app.dispatcher.recover(PLATFORM)
-        chat = ConsoleChat(app.runtime, user_id=user_id, stdin=sys.stdin, stdout=sys.stdout,
-                           interactive=sys.stdin.isatty(), sender=sender,
-                           locale=terminal_locale())
+    terminal = ConsolePlatform.for_terminal(user_id)
+    async with open_app(settings) as app:
         # Timers (a breathing exercise's pauses) and nudges reach the terminal too.
         scheduler = asyncio.create_task(app.scheduler.run(), name="scheduler")
         try:
-            await chat.run()
+            await serve_platform(app, terminal, asyncio.Event(), run_outbox=False)
         finally:
             scheduler.cancel()
             await asyncio.gather(scheduler, return_exceptions=True)
-    return 1 if chat.unsaved else 0
-
-
-def tolerate_bad_bytes() -> None:
-    """A byte that is not UTF-8 in a typed line becomes U+FFFD instead of ending the
-    chat; what cannot be printed is replaced too."""
-    for stream in (sys.stdin, sys.stdout):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="replace")
-
-
-def terminal_locale() -> str | None:
-    """The terminal's locale (``en_GB.UTF-8``), for the safety floor's emergency number."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
+    return 1 if terminal.unsaved else 0
 
 
 async def _run(settings: Settings) -> int:
@@ -263,65 +238,35 @@ async def _run(settings: Settings) -> int:
     Ends when SIGINT/SIGTERM arrives, when the terminal chat is left (Ctrl-D), or
     when a platform stops for good.
     """
-    from adapters.console import PLATFORM, ConsoleChat, ConsoleSender
-    from bot.app import open_app, settle_garbage_collector
+    from bot.app import (
+        configured_platforms,
+        open_app,
+        serve_platforms,
+        settle_garbage_collector,
+    )
     from bot.housekeeping import Housekeeper
     from bot.runtime import utc_now
 
+    # Every platform's settings are checked before anything starts (bot.app.PLATFORMS).
+    platforms = configured_platforms(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    # One sender for the chat and the platform: paced lines sent by the scheduler
-    # go above the chat's prompt too.
-    console = ConsoleSender(sys.stdout, Path("data") / "files")
-    async with open_app(settings, {PLATFORM: console}) as app:
+    async with open_app(settings) as app:
         settle_garbage_collector()
-        services: list[asyncio.Task[None]] = []
-        if settings.telegram_token is not None:
-            from adapters.telegram_ptb import serve_telegram
-
-            services.append(asyncio.create_task(
-                serve_telegram(app, settings, stop, run_outbox=False), name="telegram"))
-        if settings.discord_token is not None:
-            from adapters.discord_dpy import serve_discord
-
-            services.append(asyncio.create_task(
-                serve_discord(app, settings, stop, run_outbox=False), name="discord"))
-        if sys.stdin.isatty() or not services:
-            tolerate_bad_bytes()
-            chat = ConsoleChat(app.runtime, user_id="local", stdin=sys.stdin, stdout=sys.stdout,
-                               interactive=sys.stdin.isatty(), sender=console,
-                               locale=terminal_locale())
-            services.append(asyncio.create_task(_until_done(chat.run(), stop), name="console"))
-        # One outbox loop for every platform: sends what a crash left unsent, and
-        # retries; one scheduler for timers and nudges; retention once a day.
+        # One scheduler for timers and nudges; retention once a day.  The outbox
+        # (recovery and drain, for every platform) is serve_platforms'.
         housekeeper = Housekeeper(app.store, utc_now, timedelta(days=settings.retention_days))
-        background = [asyncio.create_task(app.dispatcher.run(), name="outbox"),
-                      asyncio.create_task(app.scheduler.run(), name="scheduler"),
+        background = [asyncio.create_task(app.scheduler.run(), name="scheduler"),
                       asyncio.create_task(housekeeper.run(), name="housekeeping")]
         try:
-            done, _ = await asyncio.wait(services, return_when=asyncio.FIRST_COMPLETED)
-            stop.set()
-            await asyncio.gather(*services, return_exceptions=True)
-            for task in done:
-                task.result()  # a platform's startup error (a bad token) surfaces here
+            await serve_platforms(app, platforms, stop)
         finally:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
     return 0
-
-
-async def _until_done(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
-    """Run ``work`` until it finishes or ``stop`` is set, whichever comes first."""
-    task = asyncio.ensure_future(work)
-    waiter = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for pending in (task, waiter):
-            pending.cancel()
 
 
 if __name__ == "__main__":  # `python -m bot.cli`, as well as `python -m bot`

@@ -61,11 +61,17 @@ from bot.types import (
     Action,
     Assessment,
     Assessor,
+    ButtonPress,
+    CommandMessage,
     ConversationKey,
     ForgetUser,
+    FromGroup,
+    GroupDue,
     Inbound,
     KeepWin,
+    NudgeDue,
     Outbound,
+    PollCounts,
     ReachOut,
     RecordJournal,
     RequestExport,
@@ -75,6 +81,8 @@ from bot.types import (
     SendText,
     ShowJournal,
     ShowProgress,
+    TextMessage,
+    TimerDue,
     UpdateProfile,
 )
 
@@ -136,13 +144,8 @@ class Runtime:
         of the person's private chat, and a refused one never touches the
         group's reply.
         """
-        # What cannot be stored (a lone surrogate) is replaced, not refused; an
-        # event is copied only when that changed something (a copy costs more).
-        if event.text and (text := clean_input(event.text)) != event.text:
-            event = dataclasses.replace(event, text=text)
-        if event.choice and (choice := clean_input(event.choice)) != event.choice:
-            event = dataclasses.replace(event, choice=choice)
-        if event.kind == "poll":
+        event = _cleaned(event)
+        if isinstance(event, PollCounts):
             found = await self._poll_event(event)
             if found is None:
                 return Handled("ignored")  # not a poll of a group's open check-in
@@ -156,7 +159,7 @@ class Runtime:
                 group = None
                 if event.chat_kind == "group":
                     group = await self.store.load_group(event.key.platform, event.key.chat_id,
-                                                        wins=event.kind == "group_due")
+                                                        wins=isinstance(event, GroupDue))
                 commit, sent, reach = await self._turn(
                     event, snapshot.state_json, snapshot.profile, snapshot.version, group,
                     floor)
@@ -200,8 +203,8 @@ class Runtime:
         """The private turn a group turn asked for, with an id derived from the group
         event's, so that a redelivered group message does not repeat it."""
         private = ConversationKey(event.key.platform, reach.user_id, reach.user_id)
-        derived = Inbound(private, f"{event.event_id}/{reach.reason}:{reach.user_id}", event.at,
-                          "from_group", text=reach.link or "", choice=reach.reason)
+        derived = FromGroup(private, f"{event.event_id}/{reach.reason}:{reach.user_id}",
+                            event.at, reach.reason, link=reach.link)
         try:
             await self.handle(derived, wait=wait)
         except Exception:
@@ -210,13 +213,13 @@ class Runtime:
             log.exception("private %s after a group turn failed on %s", reach.reason,
                           event.key.platform)
 
-    async def _poll_event(self, event: Inbound) -> Inbound | None:
+    async def _poll_event(self, event: PollCounts) -> PollCounts | None:
         """A platform poll's counts, as an event of the group whose check-in it is."""
-        found = await self.store.find_poll(event.key.platform, event.choice or "")
+        found = await self.store.find_poll(event.key.platform, event.poll)
         if found is None:
             return None
         key = ConversationKey(event.key.platform, found.chat_id, GROUP_SELF)
-        return dataclasses.replace(event, key=key, choice=found.ref, chat_kind="group")
+        return dataclasses.replace(event, key=key, ref=found.ref)
 
     async def poll_sent(self, key: ConversationKey, poll_id: str, ref: str) -> None:
         """An adapter sent a group's check-in as a platform poll with id ``poll_id``:
@@ -256,7 +259,8 @@ class Runtime:
         now = self.clock()
         state = self._decode_state(state_json)
         profile = _decode_profile(profile_data)
-        risk = self.assess(event.text, state.context_window(now)) if _assessed(event) else NO_RISK
+        typed = _typed(event)
+        risk = self.assess(typed, state.context_window(now)) if typed else NO_RISK
         if risk.level != "none":
             log.info("risk %s (%s) on %s", risk.level, ",".join(risk.reasons), event.key.platform)
         group = self._decode_group(group_row)
@@ -299,7 +303,7 @@ class Runtime:
         when this one was due (a late one from the end of the grace period, so
         missed moments are not sent in a burst)."""
         after_state = outcome.group or before
-        reschedule = event.kind == "group_due" or (
+        reschedule = isinstance(event, GroupDue) or (
             outcome.group is not None
             and (before is None or outcome.group.settings != before.settings))
         if after_state is None or not (outcome.group or reschedule or outcome.drop_wins):
@@ -307,7 +311,7 @@ class Runtime:
         next_due = None
         if reschedule:
             after = now
-            if event.kind == "group_due":
+            if isinstance(event, GroupDue):
                 after = max(event.at, now - self.engine.nudge_grace)
             next_due = next_moment(after_state.settings, after, seed=event.key.chat_id)
         document, alert_to = group_to_row(after_state)
@@ -322,7 +326,7 @@ class Runtime:
         actions in its outbox, in order."""
         forget = any(isinstance(a, ForgetUser) for a in actions)
         profile_changes: dict[str, object] = {}
-        if profile.get("unreachable") and event.kind not in SCHEDULED_KINDS:
+        if profile.get("unreachable") and not isinstance(event, SCHEDULED_EVENTS):
             profile_changes["unreachable"] = None  # they wrote again: reachable
         journal: list[JournalEntry] = []
         outbound: list[Outbound] = []
@@ -387,10 +391,10 @@ class Runtime:
         """
         if forgotten:
             return None  # the forget removes the subscription
-        if event.kind != "nudge" and not any(_decides_nudges(name) for name in changes):
+        if not isinstance(event, NudgeDue) and not any(_decides_nudges(name) for name in changes):
             return None
         after = now
-        if event.kind == "nudge":
+        if isinstance(event, NudgeDue):
             after = max(event.at, now - self.engine.nudge_grace)
         return self._next_nudge(event.key, profile, changes, after)
 
@@ -453,31 +457,51 @@ class Runtime:
             return ConversationState()
 
 
-SCHEDULED_KINDS = frozenset({"wake", "nudge", "group_due", "poll", "from_group"})
-"""Events the scheduler makes: they say nothing about whether the person is reachable."""
+SCHEDULED_EVENTS = (TimerDue, NudgeDue, GroupDue, PollCounts, FromGroup)
+"""Events the scheduler (or the runtime) makes: they say nothing about whether the
+person is reachable."""
 
 
 def _priority(event: Inbound, risk: Assessment) -> int:
     """How urgent the turn's replies are (see :mod:`bot.delivery`)."""
-    if risk.level != "none" or (event.kind == "command" and event.command == SOS_COMMAND):
+    if risk.level != "none" or (isinstance(event, CommandMessage)
+                                and event.command == SOS_COMMAND):
         return URGENT
-    if event.kind == "from_group" and event.choice == "crisis":
+    if isinstance(event, FromGroup) and event.reason == "crisis":
         return URGENT  # the private follow-up of a crisis said in a group
-    if event.kind in BACKGROUND_KINDS:
+    if isinstance(event, BACKGROUND_EVENTS):
         return BACKGROUND
     return REPLY
 
 
-BACKGROUND_KINDS = frozenset({"nudge", "group_due", "poll"})
+BACKGROUND_EVENTS = (NudgeDue, GroupDue, PollCounts)
 """Events whose replies nobody is waiting for: they never delay a reply to someone
 who wrote."""
 
 
-def _assessed(event: Inbound) -> bool:
-    """Whether the safety seam reads this event's text: everything a person typed,
-    the words after a command included (``/talk I want to die``, a ``/start``
+def _typed(event: Inbound) -> str | None:
+    """What the safety seam reads of this event: everything a person typed, the
+    words after a command included (``/talk I want to die``, a ``/start``
     payload).  Buttons carry no typed words; the scheduler's events none at all."""
-    return bool(event.text) and event.kind in ("text", "command")
+    if isinstance(event, TextMessage | CommandMessage) and event.text:
+        return event.text
+    return None
+
+
+def _cleaned(event: Inbound) -> Inbound:
+    """The event with what cannot be stored (a lone surrogate) replaced, not refused,
+    in what a person or a platform wrote (the scheduler's tokens are our own);
+    copied only when that changed something (a copy costs more)."""
+    match event:
+        case TextMessage() if event.text and (text := clean_input(event.text)) != event.text:
+            return dataclasses.replace(event, text=text)
+        case CommandMessage() if event.text and (text := clean_input(event.text)) != event.text:
+            return dataclasses.replace(event, text=text)
+        case ButtonPress() if (choice := clean_input(event.choice)) != event.choice:
+            return dataclasses.replace(event, choice=choice)
+        case PollCounts() if (poll := clean_input(event.poll)) != event.poll:
+            return dataclasses.replace(event, poll=poll)
+    return event
 
 
 def _decides_nudges(profile_field: str) -> bool:

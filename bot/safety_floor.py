@@ -33,7 +33,15 @@ from bot.dialogue.loader import DialogueSet
 from bot.dialogue.spec import ResourcesStep
 from bot.safety.resources import ResourceBook, format_resources
 from bot.text import HELP_ANSWERS, answer_key, clean_input
-from bot.types import Action, Assessor, Inbound, Segment, SendText
+from bot.types import (
+    Action,
+    Assessor,
+    CommandMessage,
+    Inbound,
+    Segment,
+    SendText,
+    TextMessage,
+)
 
 SOS_COMMAND: Final = "sos"
 NOTE_LINE: Final = "floor_note"
@@ -73,11 +81,11 @@ class SafetyFloor:
 
     def reply_for(self, event: Inbound, locale: str | None = None) -> FloorReply | None:
         """The messages to send now, or ``None`` when the message needs none."""
-        if event.kind not in ("text", "command"):
+        if not isinstance(event, TextMessage | CommandMessage):
             return None  # buttons and scheduled events carry no words of the person's
         text = clean_input(event.text)
-        asked = (event.kind == "command" and (event.command or "").casefold() == SOS_COMMAND) \
-            or (event.kind == "text" and answer_key(text) in HELP_ANSWERS)
+        asked = (isinstance(event, CommandMessage) and event.command.casefold() == SOS_COMMAND) \
+            or (isinstance(event, TextMessage) and answer_key(text) in HELP_ANSWERS)
         risk = self.assess(text, ()) if text.strip() else None
         if risk is not None and risk.level == "crisis":
             level, step = "crisis", _GROUP_CRISIS if event.chat_kind == "group" else _CRISIS

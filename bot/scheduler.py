@@ -26,29 +26,29 @@ from typing import Any
 from bot.failure_log import FailureLog
 from bot.runtime import Runtime
 from bot.store.base import DueGroup, DueNudge, ScheduleStore, TimerRow
-from bot.types import GROUP_SELF, ConversationKey, Inbound
+from bot.types import GROUP_SELF, ConversationKey, GroupDue, Inbound, NudgeDue, TimerDue
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(minutes=2)
 
 
-def nudge_event(due: DueNudge) -> Inbound:
+def nudge_event(due: DueNudge) -> NudgeDue:
     """The event of one due nudge; its id is the same whichever worker makes it."""
     event_id = f"nudge:{due.key.user_id}:{due.due_at.isoformat()}"
-    return Inbound(due.key, event_id, due.due_at, "nudge")
+    return NudgeDue(due.key, event_id, due.due_at)
 
 
-def group_event(due: DueGroup) -> Inbound:
+def group_event(due: DueGroup) -> GroupDue:
     """A wellness channel's daily moment, keyed to the group itself; the same id
     whichever worker makes it."""
     key = ConversationKey(due.platform, due.chat_id, GROUP_SELF)
     event_id = f"group:{due.chat_id}:{due.due_at.isoformat()}"
-    return Inbound(key, event_id, due.due_at, "group_due", chat_kind="group")
+    return GroupDue(key, event_id, due.due_at)
 
 
-def timer_event(timer: TimerRow) -> Inbound:
-    return Inbound(timer.key, f"timer:{timer.id}", timer.due_at, "wake", choice=timer.token)
+def timer_event(timer: TimerRow) -> TimerDue:
+    return TimerDue(timer.key, f"timer:{timer.id}", timer.due_at, timer.token)
 
 
 class Scheduler:

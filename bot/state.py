@@ -113,6 +113,9 @@ class Profile(BaseModel):
     """The platform refused delivery for good (blocked); nothing is scheduled meanwhile."""
     follow_up_at: str | None = None
     """ISO time of the check-in the person asked for after a crisis (sent by the scheduler)."""
+    safe_said_at: str | None = None
+    """ISO time the person last answered "yes" to "are you safe right now?": for a
+    while after it, the learned layers' concern alone does not ask again."""
     group_journal: str | None = None
     """``"yes"``: their answers to group check-ins (where the platform shows who
     answered) also go to their own journal.  Set in a private chat."""

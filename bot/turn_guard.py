@@ -39,7 +39,7 @@ from bot.runtime import Runtime
 from bot.safety.resources import load_resources
 from bot.safety_floor import FloorReply, SafetyFloor
 from bot.storage_faults import classify
-from bot.types import ConversationKey, Inbound, Outbound
+from bot.types import CommandMessage, ConversationKey, Inbound, Outbound, TextMessage
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +131,8 @@ class TurnGuard:
         key = watch.key
         if self.floor is None or send is None or key is None or key in self._shown:
             return watch  # no floor here, or it already answered this very update
-        typed = event is not None and (
-            event.kind == "command" or (event.kind == "text" and bool(event.text.strip())))
+        typed = isinstance(event, CommandMessage) or (
+            isinstance(event, TextMessage) and bool(event.text.strip()))
         if not typed:
             return watch  # a button, a poll's counts: no words to assess
         delay = 0.0 if self._failing else self.floor_after

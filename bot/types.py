@@ -1,14 +1,15 @@
 """Platform-neutral value types shared by the engine, runtime, store and adapters.
 
 Everything here is a frozen dataclass: an adapter turns a platform update into an
-:class:`Inbound`, the engine answers with a list of :data:`Action` values, and an
-adapter turns each outbound action back into a platform API call.
+:data:`Inbound` event (one class per kind), the engine answers with a list of
+:data:`Action` values, and an adapter turns each outbound action back into a
+platform API call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeAlias
 
@@ -16,6 +17,7 @@ Platform: TypeAlias = str
 ChatKind = Literal["private", "group"]
 InboundKind = Literal["text", "choice", "command", "wake", "nudge", "poll", "group_due",
                       "from_group"]
+"""The ``kind`` of each :data:`Inbound` class, as logs and tests name events."""
 RiskLevel = Literal["none", "concern", "crisis"]
 
 
@@ -41,43 +43,114 @@ class UserKey:
 
 
 @dataclass(frozen=True, slots=True)
-class Inbound:
-    """One thing a person did: typed text, pressed a button, or sent a command.
+class InboundBase:
+    """What every inbound event has.
 
     ``event_id`` is the platform's own id for the update (Telegram update id,
-    Discord message or interaction id); the runtime records it so that a
-    redelivered update is ignored.  ``choice`` is the button's choice id for a
-    ``choice`` event; ``command`` is the command name without its slash for a
-    ``command`` event, with any arguments in ``text``.
-
-    Two kinds come from the scheduler, not from the person: ``wake`` (a timer the
-    conversation set, its token in ``choice``) and ``nudge`` (a scheduled
-    compassion nudge is due; ``at`` is when it was due).
-
-    Groups add three more.  ``group_due`` is a wellness channel's daily moment
-    (from the scheduler, keyed to the group itself: ``user_id`` is
-    :data:`GROUP_SELF`).  ``poll`` is a platform poll's new vote counts in
-    ``votes``, the platform's poll id in ``choice`` (the runtime finds the group).
-    ``from_group`` is a private turn the runtime derives from a group turn (a
-    crisis said in a group, a moderator alert): ``choice`` says which, ``text``
-    may hold a link to the group message.
-
-    ``is_admin`` is the adapter's verdict on whether the person may change the
-    group's settings (Telegram: chat administrator or creator; Discord: Manage
-    Channels); ``link`` is a link to the message itself, when the platform has one.
+    Discord message or interaction id), or the scheduler's for its events; the
+    runtime records it so that a redelivered update is ignored.  ``at`` is when
+    it happened (for a scheduled event: when it was due).
     """
 
     key: ConversationKey
     event_id: str
     at: datetime
-    kind: InboundKind
+
+
+@dataclass(frozen=True, slots=True)
+class TextMessage(InboundBase):
+    """Words the person typed.  ``link`` is a link to the message itself, when the
+    platform has one (a moderator's alert points at it)."""
+
+    text: str
+    chat_kind: ChatKind = "private"
+    link: str | None = None
+    kind: Literal["text"] = field(default="text", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMessage(InboundBase):
+    """A command: ``command`` is its name without the slash, ``text`` the words after it.
+
+    ``is_admin`` is the adapter's verdict on whether the person may change the
+    group's settings (Telegram: chat administrator or creator; Discord: Manage
+    Channels).
+    """
+
+    command: str
     text: str = ""
-    choice: str | None = None
-    command: str | None = None
     chat_kind: ChatKind = "private"
     is_admin: bool = False
+    kind: Literal["command"] = field(default="command", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress(InboundBase):
+    """A button pressed: ``choice`` is the button's :attr:`Choice.id`."""
+
+    choice: str
+    chat_kind: ChatKind = "private"
+    kind: Literal["choice"] = field(default="choice", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TimerDue(InboundBase):
+    """From the scheduler: a timer the conversation set ran out (``token`` names it,
+    as the engine set it), or, from an adapter, the chat was opened again."""
+
+    token: str
+    chat_kind: Literal["private"] = field(default="private", init=False)
+    kind: Literal["wake"] = field(default="wake", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeDue(InboundBase):
+    """From the scheduler: a compassion nudge is due (``at`` is when it was due)."""
+
+    chat_kind: Literal["private"] = field(default="private", init=False)
+    kind: Literal["nudge"] = field(default="nudge", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDue(InboundBase):
+    """From the scheduler: a wellness channel's daily moment, keyed to the group
+    itself (``user_id`` is :data:`GROUP_SELF`)."""
+
+    chat_kind: Literal["group"] = field(default="group", init=False)
+    kind: Literal["group_due"] = field(default="group_due", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PollCounts(InboundBase):
+    """A platform poll's new vote counts (Telegram): who voted is never known.
+
+    ``poll`` is the platform's poll id; the runtime finds the group it belongs to
+    and sets ``key`` and ``ref`` (the check-in the poll asks, as the engine named it).
+    """
+
+    poll: str
+    votes: tuple[int, ...]
+    ref: str | None = None
+    chat_kind: Literal["group"] = field(default="group", init=False)
+    kind: Literal["poll"] = field(default="poll", init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FromGroup(InboundBase):
+    """A private turn the runtime derives from a group turn (see :class:`ReachOut`):
+    a crisis said in a group, or a moderator's alert with a ``link`` to the message."""
+
+    reason: Literal["crisis", "alert"]
     link: str | None = None
-    votes: tuple[int, ...] = ()
+    chat_kind: Literal["private"] = field(default="private", init=False)
+    kind: Literal["from_group"] = field(default="from_group", init=False)
+
+
+Inbound: TypeAlias = (TextMessage | CommandMessage | ButtonPress | TimerDue | NudgeDue
+                      | GroupDue | PollCounts | FromGroup)
+"""One thing that happened in a conversation: a class per kind, each with only its
+own fields; ``kind`` (the same for every event of a class) tells them apart in
+logs and in the store's words, ``match`` on the class in code."""
 
 
 GROUP_SELF = ""

@@ -38,6 +38,7 @@ from bot.types import (
     SendText,
 )
 from tests.assembly import shared_engine
+from tests.events import event as make_event
 
 PLATFORM = "test"
 START = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -169,7 +170,7 @@ class Person:
         self.last_event: Inbound | None = None
 
     def _event(self, kind: str, **fields: Any) -> Inbound:
-        event = Inbound(self.key, f"e{next(self._ids)}", self.bot.clock(), kind, **fields)
+        event = make_event(self.key, f"e{next(self._ids)}", self.bot.clock(), kind, **fields)
         self.last_event = event
         return event
 
@@ -244,7 +245,8 @@ class Member(Person):
 
     def _event(self, kind: str, **fields: Any) -> Inbound:
         fields.setdefault("chat_kind", "group")
-        fields.setdefault("is_admin", self.admin)
+        if kind == "command":  # only a command asks whether they may change settings
+            fields.setdefault("is_admin", self.admin)
         return super()._event(kind, **fields)
 
 

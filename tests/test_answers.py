@@ -43,7 +43,6 @@ def test_typed_answers_select_the_option_they_mean(
     (HOW_OFTEN, "a day"),  # part of more than one option
     (YES_NO, "7"),  # out of the options' numbers
     (YES_NO, "um"),
-    ([Label("safe", ("Yes, I'm safe",)), Label("no", ("No",))], "not safe"),
 ])
 def test_answers_that_could_mean_another_thing_select_nothing(
     labels: list[Label], typed: str
@@ -79,6 +78,7 @@ def test_skipping_and_not_knowing_are_told_apart() -> None:
     assert is_skip("skip") and is_skip("Skip please") and not is_skip("I don't know")
     assert is_unsure("I don't know") and is_unsure("idk") and is_unsure("not sure really")
     assert not is_unsure("I know") and not is_unsure("I don't know why I did it")
+    assert is_unsure("what do you mean?") and is_unsure("like what?")
 
 
 @pytest.mark.parametrize(("typed", "code"), [
@@ -93,3 +93,38 @@ def test_countries_by_name_local_name_and_small_typos(typed: str, code: str) -> 
 def test_a_typo_close_to_two_countries_or_none_is_not_guessed(typed: str) -> None:
     # "Austrlia" is one letter from Australia and from Austria: ask again instead.
     assert country_from_text(typed) is None
+
+
+CRISIS_QUESTION = [Label("yes", ("Yes",)), Label("sometimes", ("Sometimes, or I'm not sure",)),
+                   Label("no", ("No",))]
+ARE_YOU_SAFE = [Label("safe", ("Yes, I'm safe",)), Label("unsafe", ("No",)),
+                Label("unsure", ("Not sure",))]
+
+
+@pytest.mark.parametrize(("labels", "typed", "meant"), [
+    (CRISIS_QUESTION, "no its just work stuff", "no"),
+    (CRISIS_QUESTION, "no!! god no. i was talking about my dad", "no"),
+    (CRISIS_QUESTION, "nope", "no"),
+    (CRISIS_QUESTION, "yeah i am", "yes"),
+    (ARE_YOU_SAFE, "yeah im fine, i just meant he used to say i ruin things", "safe"),
+    (ARE_YOU_SAFE, "nah", "unsafe"),
+    (ARE_YOU_SAFE, "not safe", "unsafe"),
+])
+def test_a_sentence_that_opens_with_yes_or_no_answers_a_yes_no_question(
+    labels: list[Label], typed: str, meant: str
+) -> None:
+    index = match_label(labels, typed)
+    assert index is not None and labels[index].id == meant
+
+
+@pytest.mark.parametrize("typed", [
+    # A partial no is listened to as words, never taken as a plain no.
+    "not like actively. i just dont want to be here sometimes",
+    "no but i think about it",
+    "yeah kind of",
+    "no idea",
+    "kind of. ive got pills at home",
+])
+def test_a_partial_yes_or_no_is_not_taken_as_a_button(typed: str) -> None:
+    index = match_label(CRISIS_QUESTION, typed)
+    assert index is None or CRISIS_QUESTION[index].id == "sometimes"

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from adapters.console import CLEAR_LINE, PLATFORM, PROMPT, ConsoleChat, ConsoleSender, PromptLine
-from bot.app import assemble_runtime, build_engine
+from bot.app import RuntimeLink, assemble_runtime, build_engine
 from bot.config import Settings
 from bot.store.sqlite import SqliteStore
 from bot.types import ConversationKey, Segment, SendText
@@ -75,7 +75,7 @@ async def terminal(db: Path, out: io.StringIO) -> AsyncIterator[Callable[[Typist
     runtime = assemble_runtime(store, build_engine(Settings()), {PLATFORM: sender})
 
     def chat(typist: Typist) -> ConsoleChat:
-        return ConsoleChat(runtime, user_id="local", stdin=io.StringIO(), stdout=out,
+        return ConsoleChat(RuntimeLink(runtime), user_id="local", stdin=io.StringIO(), stdout=out,
                            interactive=True, sender=sender, read_line=typist)
     try:
         yield chat

@@ -39,8 +39,10 @@ from bot.types import (
     Inbound,
     RecordJournal,
     SendText,
+    TextMessage,
     UpdateProfile,
 )
+from tests.events import event as make_event
 
 DIALOGUES = Path(__file__).resolve().parent.parent / "dialogues"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -371,7 +373,7 @@ class Person:
 
     def _event(self, kind: str, **fields: str) -> Inbound:
         self.n += 1
-        return Inbound(self.key, str(self.n), NOW, kind, **fields)  # type: ignore[arg-type]
+        return make_event(self.key, str(self.n), NOW, kind, **fields)
 
     def say(self, text: str, risk: str = "none") -> str:
         return self._turn(self._event("text", text=text), risk)
@@ -646,7 +648,7 @@ def test_other_crisis_topics_keep_their_lines_and_are_asked_what_helps(
     person.profile = Profile(onboarded=True, consent=True, country="GB")
     person.n += 1
     outcome = engine.step(person.state, Turn(
-        Inbound(person.key, "t", NOW, "text", text="worrying"), NOW, person.profile,
+        TextMessage(person.key, "t", NOW, "worrying"), NOW, person.profile,
         Assessment("crisis", ("test",), topic)))  # type: ignore[arg-type]
     person.state = outcome.state
     assert person.where == ("crisis", "choose")

@@ -24,8 +24,10 @@ from bot.types import (
     RequestExport,
     ScheduleWake,
     SendText,
+    TextMessage,
     UpdateProfile,
 )
+from tests.events import event as make_event
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -65,7 +67,7 @@ class Talk:
 
     def _event(self, kind: str, **fields: str) -> Inbound:
         self.n += 1
-        return Inbound(self.key, str(self.n), NOW, kind, **fields)  # type: ignore[arg-type]
+        return make_event(self.key, str(self.n), NOW, kind, **fields)
 
     def say(self, text: str, risk: str = "none") -> list[str]:
         return self._turn(self._event("text", text=text), Assessment(risk, ("test",)))  # type: ignore[arg-type]
@@ -74,7 +76,7 @@ class Talk:
         return self._turn(self._event("command", command=name, text=args))
 
     def wake(self, token: str) -> list[str]:
-        return self._turn(self._event("wake", choice=token))
+        return self._turn(self._event("wake", token=token))
 
     def press_id(self, payload: str) -> list[str]:
         return self._turn(self._event("choice", choice=payload))
@@ -367,7 +369,7 @@ def test_step_does_not_modify_the_state_it_was_given(engine: Engine) -> None:
     talk = Talk(engine)
     talk.cmd("talk")
     before = talk.state.model_copy(deep=True)
-    engine.step(talk.state, Turn(Inbound(talk.key, "x", NOW, "text", text="Sad"), NOW,
+    engine.step(talk.state, Turn(TextMessage(talk.key, "x", NOW, "Sad"), NOW,
                                  talk.profile))
     assert talk.state == before
 
@@ -396,7 +398,7 @@ def test_free_text_within_a_day_of_a_crisis_is_met_by_listening(engine: Engine) 
     talk = Talk(engine)
     talk.say("something alarming", risk="crisis")
     assert talk.say("I had a fight with my mum") == ["LISTENING I had a fight with my mum"]
-    later = Turn(Inbound(talk.key, "late", NOW, "text", text="a new day"),
+    later = Turn(TextMessage(talk.key, "late", NOW, "a new day"),
                  NOW + timedelta(hours=25), talk.profile)
     outcome = engine.step(talk.state, later)
     assert [a.plain for a in outcome.actions if isinstance(a, SendText)][-1].startswith("FEELING")
@@ -404,7 +406,7 @@ def test_free_text_within_a_day_of_a_crisis_is_met_by_listening(engine: Engine) 
 
 def group_event(talk: Talk, kind: str, **fields: str) -> Inbound:
     talk.n += 1
-    return Inbound(talk.key, f"g{talk.n}", NOW, kind, chat_kind="group", **fields)  # type: ignore[arg-type]
+    return make_event(talk.key, f"g{talk.n}", NOW, kind, chat_kind="group", **fields)
 
 
 def test_in_a_group_personal_text_is_moved_to_private_and_never_quoted(engine: Engine) -> None:

@@ -13,7 +13,14 @@ from datetime import UTC, datetime, timedelta
 from bot.delivery import PermanentDeliveryError
 from bot.groups.state import group_from_row
 from bot.render import plain
-from bot.types import ConversationKey, Inbound, Outbound, SendPoll, SendText
+from bot.types import (
+    ConversationKey,
+    Outbound,
+    PollCounts,
+    SendPoll,
+    SendText,
+    TextMessage,
+)
 from tests.harness import PLATFORM, Bot, Member, texts
 
 GROUP = "group-1"
@@ -165,16 +172,16 @@ async def test_platform_poll_counts_reach_the_threshold(bot: Bot) -> None:
     await bot.runtime.poll_sent(group, "poll-77", poll.ref)
 
     async def counts(event_id: str, votes: tuple[int, ...]) -> None:
-        await bot.handle(Inbound(ConversationKey(PLATFORM, "", ""), event_id, bot.clock(),
-                                 "poll", choice="poll-77", votes=votes))
+        await bot.handle(PollCounts(ConversationKey(PLATFORM, "", ""), event_id, bot.clock(),
+                                    "poll-77", votes))
 
     await counts("p1", (0, 1, 1, 0, 0))
     assert not any("Really good" in t for t in public(bot.channel()))
     await counts("p2", (1, 1, 1, 0, 0))
     assert any("3 of you have checked in" in t or "3 check-ins" in t
                for t in public(bot.channel()))
-    unknown = await bot.handle(Inbound(ConversationKey(PLATFORM, "", ""), "p3", bot.clock(),
-                                       "poll", choice="someone-elses-poll", votes=(5, 5)))
+    unknown = await bot.handle(PollCounts(ConversationKey(PLATFORM, "", ""), "p3", bot.clock(),
+                                          "someone-elses-poll", (5, 5)))
     assert unknown.status == "ignored"
 
 
@@ -278,8 +285,8 @@ async def test_a_moderator_alert_says_only_that_someone_may_need_support(bot: Bo
     assert "private chat" in said(await admin.command("wellness", "alerts on"))
     ana = bot.member("ana")
     assert bot.runtime is not None
-    await bot.handle(Inbound(ana.key, "m-99", bot.clock(), "text", text=CRISIS,
-                             chat_kind="group", link="https://t.me/c/1/99"))
+    await bot.handle(TextMessage(ana.key, "m-99", bot.clock(), CRISIS,
+                                 chat_kind="group", link="https://t.me/c/1/99"))
     alert = said(bot.private("admin").received())
     assert "may need support" in alert and "https://t.me/c/1/99" in alert
     assert "die" not in alert and "ana" not in alert

@@ -27,7 +27,7 @@ from bot.router_eval import (
     read_labelled,
 )
 from bot.state import ConversationState, Profile
-from bot.types import ConversationKey, Inbound, SendText
+from bot.types import ConversationKey, SendText, TextMessage
 
 ONBOARDED = Profile(onboarded=True)
 NEW = Profile()
@@ -194,7 +194,7 @@ def test_the_engine_starts_the_exercise_a_message_speaks_for(tmp_path: Path) -> 
     now = datetime(2026, 11, 26, tzinfo=UTC)
 
     def say(text: str) -> list[str]:
-        event = Inbound(ConversationKey("t", "c", "u"), "e1", now, "text", text=text)
+        event = TextMessage(ConversationKey("t", "c", "u"), "e1", now, text)
         outcome = engine.step(ConversationState(), Turn(event, now, ONBOARDED))
         return [a.plain for a in outcome.actions if isinstance(a, SendText)]
 

@@ -19,7 +19,8 @@ from bot.dialogue.spec import AskChoiceStep, LaunchStep, PauseStep
 from bot.dialogue.validation import texts_of
 from bot.engine import Engine, Services, Turn
 from bot.state import ConversationState, Profile
-from bot.types import Assessment, ConversationKey, Inbound, SendText
+from bot.types import Assessment, ConversationKey, SendText
+from tests.events import event as make_event
 
 DIALOGUES = Path(__file__).resolve().parent.parent / "dialogues"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -170,7 +171,7 @@ class Person:
 
     def send(self, kind: str, **fields: str) -> list[str]:
         self.n += 1
-        event = Inbound(self.key, str(self.n), NOW, kind, **fields)  # type: ignore[arg-type]
+        event = make_event(self.key, str(self.n), NOW, kind, **fields)
         outcome = self.engine.step(self.state, Turn(event, NOW, self.profile, Assessment()))
         self.state = outcome.state
         sent = [a for a in outcome.actions if isinstance(a, SendText)]

@@ -20,12 +20,12 @@ from bot.state import ConversationState, Profile
 from bot.types import (
     Assessment,
     ConversationKey,
-    Inbound,
     SendText,
     ShowJournal,
     ShowProgress,
     UpdateProfile,
 )
+from tests.events import event as make_event
 
 Shown = ShowJournal | ShowProgress
 """Journal and progress views: answers too, rendered by the runtime."""
@@ -84,9 +84,8 @@ class Walker:
     def send(self, kind: str, value: str, risk: str = "none") -> list[SendText | Shown]:
         self.n += 1
         self.now += timedelta(minutes=1)
-        fields = {"text": value} if kind == "text" else (
-            {"command": value} if kind == "command" else {"choice": value})
-        event = Inbound(KEY, str(self.n), self.now, kind, **fields)  # type: ignore[arg-type]
+        field = {"text": "text", "command": "command", "wake": "token"}.get(kind, "choice")
+        event = make_event(KEY, str(self.n), self.now, kind, **{field: value})
         outcome = ENGINE.step(self.state, Turn(event, self.now, self.profile,
                                                Assessment(risk, ())))  # type: ignore[arg-type]
         self.state = outcome.state

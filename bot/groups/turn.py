@@ -26,16 +26,26 @@ What happens in a group:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.groups.prompts import remember
 from bot.groups.schedule import parse_clock, parse_zone, zone_of
 from bot.groups.state import FEATURES, Checkin, GroupState
 from bot.text import shorten
-from bot.types import Choice, KeepWin, ReachOut, RecordJournal, Segment, SendPoll, SendText
-
-if TYPE_CHECKING:
-    from bot.engine import _Run
+from bot.turn.context import TurnContext
+from bot.types import (
+    ButtonPress,
+    Choice,
+    CommandMessage,
+    GroupDue,
+    KeepWin,
+    PollCounts,
+    ReachOut,
+    RecordJournal,
+    Segment,
+    SendPoll,
+    SendText,
+    TextMessage,
+)
 
 LINES = "groups"
 """The dialogue whose lines the bot says in groups."""
@@ -64,9 +74,10 @@ ANSWERED = "answered"
 
 
 class GroupTurn:
-    """The group section of one :class:`bot.engine._Run`."""
+    """The group section of one turn, acting through the public
+    :class:`~bot.turn.context.TurnContext`."""
 
-    def __init__(self, run: _Run) -> None:
+    def __init__(self, run: TurnContext) -> None:
         self.run = run
         self.event = run.turn.event
         # A group never set up has wellness off: the defaults.
@@ -79,30 +90,31 @@ class GroupTurn:
     def handle(self) -> None:
         event = self.event
         risk = self.run.turn.risk.level
-        if event.kind == "group_due":
-            self.daily()
-        elif event.kind == "poll":
-            self.poll_counts()
-        elif risk == "crisis":
-            self.crisis()
-        elif risk == "concern":
-            self.run.start(GROUP_CONCERN, mode="discard")
-        elif event.kind == "command":
-            self.command((event.command or "").casefold(), event.text)
-        elif event.kind == "choice":
-            self.press(event.choice or "")
-        else:
-            self.run.start(GROUP_PRIVATE, mode="discard")
+        match event:
+            case GroupDue():
+                self.daily()
+            case PollCounts():
+                self.poll_counts(event)
+            case _ if risk == "crisis":
+                self.crisis()
+            case _ if risk == "concern":
+                self.run.start(GROUP_CONCERN, mode="discard")
+            case CommandMessage():
+                self.command(event.command.casefold(), event.text, is_admin=event.is_admin)
+            case ButtonPress():
+                self.press(event.choice)
+            case _:
+                self.run.start(GROUP_PRIVATE, mode="discard")
 
-    def command(self, name: str, args: str) -> None:
+    def command(self, name: str, args: str, *, is_admin: bool) -> None:
         if name == WELLNESS:
-            self.wellness(args)
+            self.wellness(args, is_admin=is_admin)
         elif name == CHECKIN:
             self.open_checkin()
         elif name == WIN:
             self.win(args)
-        elif name in self.run.engine.dialogues.group_commands:
-            self.run.start(self.run.engine.dialogues.commands[name], mode="discard")
+        elif name in self.run.dialogues.group_commands:
+            self.run.start(self.run.dialogues.commands[name], mode="discard")
         else:
             self.run.start(GROUP_PRIVATE, mode="discard")
 
@@ -129,18 +141,20 @@ class GroupTurn:
         run.actions.append(ReachOut(me, "crisis"))
         settings = self.group.settings
         if settings.on and settings.alerts and settings.alert_to and settings.alert_to != me:
-            run.actions.append(ReachOut(settings.alert_to, "alert", link=self.event.link))
+            # Only a typed message has a link to point the moderator at.
+            link = self.event.link if isinstance(self.event, TextMessage) else None
+            run.actions.append(ReachOut(settings.alert_to, "alert", link=link))
 
     # --- /wellness --------------------------------------------------------------
 
-    def wellness(self, args: str) -> None:
+    def wellness(self, args: str, *, is_admin: bool) -> None:
         words = args.split()
         if words and words[0].casefold() == "settings":
             words = words[1:]  # "/wellness settings time 8:30" reads as "/wellness time 8:30"
         if not words:
             self.summary()
             return
-        if not self.event.is_admin:
+        if not is_admin:
             self.say("admin_only")
             return
         name, rest = words[0].casefold(), " ".join(words[1:])
@@ -226,11 +240,11 @@ class GroupTurn:
                                                   {"feeling": option, "dialogue": CHECKIN}))
         self.show_results()
 
-    def poll_counts(self) -> None:
+    def poll_counts(self, event: PollCounts) -> None:
         """A platform poll's new totals (Telegram): who voted is never known."""
         checkin = self.group.checkin
-        votes = self.event.votes
-        if (checkin is None or self.event.choice != str(checkin.id)
+        votes = event.votes
+        if (checkin is None or event.ref != str(checkin.id)
                 or len(votes) != len(checkin.counts) or any(v < 0 for v in votes)):
             return  # an older check-in's poll, or not ours
         checkin.counts = list(votes)
@@ -305,11 +319,11 @@ class GroupTurn:
         """
         run = self.run
         settings = self.group.settings
-        if not settings.on or run.turn.now - self.event.at > run.engine.nudge_grace:
+        if not settings.on or run.turn.now - self.event.at > run.nudge_grace:
             return
         today = self.event.at.astimezone(zone_of(settings)).date()
         self.close_checkin()
-        library = run.engine.prompts
+        library = run.prompts
         if settings.prompt and library is not None:
             prompt = library.pick(self.event.key.chat_id, today, self.group.prompts)
             self.group.prompts = remember(self.group.prompts, prompt, today)
@@ -357,7 +371,7 @@ class GroupTurn:
         return self.word("word_on" if on else "word_off")
 
     def line(self, name: str, **values: str) -> tuple[Segment, ...]:
-        variants = self.run.engine.dialogues[LINES].lines[name]
+        variants = self.run.dialogues[LINES].lines[name]
         chosen = self.run.pick(variants, f"{LINES}.{name}", values)
         return tuple(Segment(s.text) for s in chosen)  # the engine's values, not quotes
 

@@ -29,7 +29,7 @@ import discord.ext.test as dpytest
 from discord.ext.test import backend, factories
 
 from adapters.discord_dpy import CompassionClient
-from bot.app import App, open_app
+from bot.app import App, RuntimeLink, open_app
 from bot.config import Settings
 from bot.safety import assess
 from bot.types import Assessor
@@ -235,7 +235,8 @@ class DiscordWorld:
         # fake users around (it reads them back from the client's cache).
         intents = discord.Intents.default()
         intents.members = True
-        client = CompassionClient(self._app, sync_commands=False, intents=intents)
+        client = CompassionClient(RuntimeLink(self._app.runtime), sync_commands=False,
+                                  intents=intents)
         await client._async_setup_hook()
         dpytest.configure(client, members=0)
         # dpytest replaced the connection state: register the persistent buttons on it.

@@ -30,7 +30,7 @@ async def test_every_dialogue_command_is_a_slash_command(world: DiscordWorld) ->
         assert command.allowed_contexts is not None
         assert command.allowed_contexts.guild
         assert command.allowed_contexts.dm_channel
-    assert command_table(dialogues)[RESUME_COMMAND]
+    assert command_table(world.client.port.commands)[RESUME_COMMAND]
 
 
 async def test_a_slash_command_in_a_server_is_answered_only_to_the_person(

@@ -12,8 +12,6 @@ from typing import Any, cast
 import discord
 
 from adapters.discord_dpy import DiscordSender, channel_key, dm_key
-from bot.app import build_engine
-from bot.config import Settings
 from bot.types import Segment, SendText
 
 
@@ -51,8 +49,7 @@ class ElsewhereClient:
 
 
 def sender(client: ElsewhereClient) -> DiscordSender:
-    dialogues = build_engine(Settings(_env_file=None)).dialogues
-    return DiscordSender(cast(discord.Client, client), dialogues)
+    return DiscordSender(cast(discord.Client, client))
 
 
 async def test_a_dm_reaches_someone_outside_this_process_cache() -> None:

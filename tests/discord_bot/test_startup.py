@@ -16,13 +16,14 @@ from pydantic import SecretStr
 from adapters import discord_dpy
 from adapters.discord_dpy import (
     CompassionClient,
+    DiscordPlatform,
     DiscordSender,
     ShardedCompassionClient,
     build_client,
-    serve_discord,
 )
+from bot.app import RuntimeLink, serve_platform
 from bot.config import Settings, SettingsError
-from bot.types import ConversationKey, Inbound, Outbound
+from bot.types import CommandMessage, ConversationKey, Outbound
 from tests.discord_bot.support import DiscordWorld
 from tests.harness import START
 
@@ -33,7 +34,8 @@ def settings_for(world: DiscordWorld, **changes: Any) -> Settings:
 
 async def test_a_missing_token_names_discord_token(world: DiscordWorld) -> None:
     with pytest.raises(SettingsError, match="DISCORD_TOKEN"):
-        await serve_discord(world.app, settings_for(world, discord_token=None), asyncio.Event())
+        await serve_platform(world.app, DiscordPlatform(settings_for(world, discord_token=None)),
+                             asyncio.Event())
 
 
 async def test_a_rejected_token_names_discord_token(
@@ -46,20 +48,20 @@ async def test_a_rejected_token_names_discord_token(
     settings = Settings(database_url=world.settings.database_url,
                         discord_token="not-a-token")
     with pytest.raises(SettingsError, match="DISCORD_TOKEN") as raised:
-        await serve_discord(world.app, settings, asyncio.Event())
+        await serve_platform(world.app, DiscordPlatform(settings), asyncio.Event())
     assert "not-a-token" not in str(raised.value)
     assert "\n" not in str(raised.value)
 
 
 async def test_shard_settings_build_a_sharded_client(world: DiscordWorld) -> None:
-    client = build_client(world.app, settings_for(world, discord_shard_count=4,
+    client = build_client(RuntimeLink(world.app.runtime), settings_for(world, discord_shard_count=4,
                                                   discord_shard_ids=[2, 3]))
     assert isinstance(client, ShardedCompassionClient)
     assert (client.shard_count, client.shard_ids) == (4, [2, 3])
     assert not client.holds_shard_zero()  # another process syncs the commands
-    assert build_client(world.app, settings_for(world, discord_shard_count=2,
+    assert build_client(RuntimeLink(world.app.runtime), settings_for(world, discord_shard_count=2,
                                                 discord_shard_ids=[0])).holds_shard_zero()
-    plain = build_client(world.app, world.settings)
+    plain = build_client(RuntimeLink(world.app.runtime), world.settings)
     assert not isinstance(plain, discord.AutoShardedClient)
     assert plain.holds_shard_zero()
 
@@ -73,11 +75,12 @@ async def test_inconsistent_shard_settings_are_named(
     world: DiscordWorld, changes: dict[str, Any], setting: str
 ) -> None:
     with pytest.raises(SettingsError, match=setting):
-        build_client(world.app, settings_for(world, **changes))
+        build_client(RuntimeLink(world.app.runtime), settings_for(world, **changes))
 
 
 async def test_commands_sync_to_the_named_guilds_at_once(world: DiscordWorld) -> None:
-    client = build_client(world.app, settings_for(world, discord_guild_ids=[111, 222]))
+    client = build_client(RuntimeLink(world.app.runtime),
+                          settings_for(world, discord_guild_ids=[111, 222]))
     client.tree.sync = AsyncMock(return_value=[])
     await client.sync_commands()
     guilds = [call.kwargs["guild"].id for call in client.tree.sync.await_args_list]
@@ -88,14 +91,14 @@ async def test_commands_sync_to_the_named_guilds_at_once(world: DiscordWorld) ->
 
 
 async def test_commands_sync_globally_without_guilds(world: DiscordWorld) -> None:
-    client = build_client(world.app, world.settings)
+    client = build_client(RuntimeLink(world.app.runtime), world.settings)
     client.tree.sync = AsyncMock(return_value=[])
     await client.sync_commands()
     client.tree.sync.assert_awaited_once_with()
 
 
 async def test_a_failed_sync_does_not_stop_the_bot(world: DiscordWorld) -> None:
-    client = build_client(world.app, world.settings)
+    client = build_client(RuntimeLink(world.app.runtime), world.settings)
     client.tree.sync = AsyncMock(side_effect=discord.Forbidden(
         type("R", (), {"status": 403, "reason": "Forbidden"})(),
         {"code": 50001, "message": "Missing Access"}))
@@ -108,7 +111,7 @@ async def test_serving_delivers_what_was_left_in_the_outbox_and_stops_cleanly(
     # A reply committed while Discord was unavailable to this process.
     key = discord_dpy.dm_key(12345)
     world.app.dispatcher.senders.pop("discord")
-    await world.app.runtime.handle(Inbound(key, "m1", START, "command", command="sos"))
+    await world.app.runtime.handle(CommandMessage(key, "m1", START, "sos"))
     assert await world.app.store.pending_outbox(platform="discord")
 
     delivered: list[Outbound] = []
@@ -135,7 +138,7 @@ async def test_serving_delivers_what_was_left_in_the_outbox_and_stops_cleanly(
     monkeypatch.setattr(CompassionClient, "wait_until_ready", ready)
     monkeypatch.setattr(CompassionClient, "sync_commands", sync)
     settings = settings_for(world, discord_token=SecretStr("token"))
-    await asyncio.wait_for(serve_discord(world.app, settings, stop), timeout=10)
+    await asyncio.wait_for(serve_platform(world.app, DiscordPlatform(settings), stop), timeout=10)
 
     assert delivered, "the pending reply went out at startup"
     sync.assert_awaited_once()  # commands synced once, by the process holding shard 0

@@ -23,7 +23,17 @@ from bot.safety.resources import format_resources, load_resources
 from bot.safety_floor import FloorReply, SafetyFloor, country_of_locale, without_shown_lines
 from bot.storage_faults import StorageFault, StorageUnavailableError
 from bot.turn_guard import TurnGuard
-from bot.types import Assessment, ConversationKey, Inbound, Outbound, Segment, SendText
+from bot.types import (
+    Assessment,
+    ButtonPress,
+    ConversationKey,
+    Inbound,
+    Outbound,
+    Segment,
+    SendText,
+    TextMessage,
+)
+from tests.events import event as make_event
 from tests.harness import Bot
 
 KEY = ConversationKey("test", "c1", "u1")
@@ -40,7 +50,7 @@ def floor() -> SafetyFloor:
 
 
 def text(words: str, kind: str = "text", **extra: object) -> Inbound:
-    return Inbound(KEY, f"e-{words}", AT, kind, text=words, **extra)  # type: ignore[arg-type]
+    return make_event(KEY, f"e-{words}", AT, kind, text=words, **extra)
 
 
 def said(reply: FloorReply | None) -> list[str]:
@@ -82,7 +92,7 @@ def test_a_concern_gets_the_lines_with_the_gentler_words(floor: SafetyFloor) -> 
 def test_everyday_words_buttons_and_idioms_get_nothing(floor: SafetyFloor) -> None:
     assert floor.reply_for(text("I had a nice walk today")) is None
     assert floor.reply_for(text("this traffic is killing me")) is None
-    assert floor.reply_for(Inbound(KEY, "e", AT, "choice", choice="crisis:choose:plan")) is None
+    assert floor.reply_for(ButtonPress(KEY, "e", AT, "crisis:choose:plan")) is None
 
 
 def test_a_locale_with_a_region_adds_that_countrys_emergency_number(floor: SafetyFloor) -> None:
@@ -123,8 +133,7 @@ async def test_a_turn_committed_after_the_floor_does_not_repeat_the_lines(
     await bot.start()
     try:
         assert bot.runtime is not None
-        event = Inbound(ConversationKey("test", "chat-ana", "ana"), "e1", AT, "text",
-                        text=CRISIS)
+        event = TextMessage(ConversationKey("test", "chat-ana", "ana"), "e1", AT, CRISIS)
         await bot.runtime.handle(event, floor=floor.reply_for(event))
         sent = [plain(a.segments) for _k, a in bot.recorder.sent if isinstance(a, SendText)]
         assert sent and not any(LINES in s for s in sent)  # the floor said them already

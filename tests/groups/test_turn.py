@@ -17,12 +17,15 @@ from bot.types import (
     GROUP_SELF,
     Assessment,
     ConversationKey,
+    GroupDue,
     Inbound,
     KeepWin,
+    PollCounts,
     ReachOut,
     SendPoll,
     SendText,
 )
+from tests.events import event as make_event
 
 DIALOGUES = Path(__file__).resolve().parents[2] / "dialogues"
 ENGINE = Engine(load_dialogues([DIALOGUES]), build_services(load_resources()),
@@ -39,8 +42,8 @@ def step(event: Inbound, group: GroupState | None = ON, *, risk: str = "none",
 
 
 def member(kind: str = "command", user: str = "ana", **fields: object) -> Inbound:
-    return Inbound(ConversationKey("t", "g", user), "e1", NOW, kind,  # type: ignore[arg-type]
-                   chat_kind="group", **fields)  # type: ignore[arg-type]
+    return make_event(ConversationKey("t", "g", user), "e1", NOW, kind, chat_kind="group",
+                      **fields)
 
 
 def said(outcome: Outcome) -> str:
@@ -110,8 +113,8 @@ def test_a_check_in_is_a_poll_and_a_new_one_closes_the_old() -> None:
 
 def test_poll_counts_of_another_check_in_are_ignored() -> None:
     group = ON.model_copy(update={"checkin": Checkin(id=2, opened=NOW, counts=[0] * 5)})
-    event = Inbound(ConversationKey("t", "g", GROUP_SELF), "p", NOW, "poll", choice="1",
-                    votes=(3, 3, 3, 3, 3), chat_kind="group")
+    event = PollCounts(ConversationKey("t", "g", GROUP_SELF), "p", NOW, "poll-1",
+                       (3, 3, 3, 3, 3), ref="1")
     assert step(event, group).group is None
 
 
@@ -138,8 +141,7 @@ def test_a_win_is_kept_only_on_its_authors_yes() -> None:
 
 
 def moment(at: datetime = NOW - timedelta(seconds=5)) -> Inbound:
-    return Inbound(ConversationKey("t", "g", GROUP_SELF), "m", at, "group_due",
-                   chat_kind="group")
+    return GroupDue(ConversationKey("t", "g", GROUP_SELF), "m", at)
 
 
 def test_the_sunday_moment_has_a_prompt_and_the_digest() -> None:

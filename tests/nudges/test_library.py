@@ -26,7 +26,7 @@ from bot.nudges.library import (
 )
 from bot.safety.resources import load_resources
 from bot.state import ConversationState, Profile
-from bot.types import ConversationKey, Inbound, SendText
+from bot.types import ButtonPress, ConversationKey, NudgeDue, SendText
 
 DIALOGUES = Path(__file__).resolve().parents[2] / "dialogues"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a Thursday
@@ -192,13 +192,13 @@ def test_a_due_nudge_arrives_and_its_button_starts_the_exercise(dialogues: Dialo
     key = ConversationKey("test", "c-ana", "ana")
     profile = with_reframe()
     outcome = engine.step(ConversationState(),
-                          Turn(Inbound(key, "n1", NOW, "nudge"), NOW, profile))
+                          Turn(NudgeDue(key, "n1", NOW), NOW, profile))
     (message,) = [a for a in outcome.actions if isinstance(a, SendText)]
     (button,) = message.choices
     ref = parse_choice(button.id)
     assert ref is not None
-    pressed = engine.step(outcome.state, Turn(Inbound(key, "p1", NOW, "choice",
-                                                      choice=button.id), NOW, profile))
+    pressed = engine.step(outcome.state, Turn(ButtonPress(key, "p1", NOW, button.id),
+                                              NOW, profile))
     assert pressed.state.current is not None
     assert pressed.state.current.dialogue == ref.option
 

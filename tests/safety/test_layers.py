@@ -190,3 +190,31 @@ async def test_only_the_rules_restart_the_crisis_flow_from_inside_it(tmp_path: P
         assert "Samaritans" in "\n".join(await ana.say("rules say so, in the plan"))
     finally:
         await bot.stop()
+
+
+async def test_after_yes_im_safe_the_model_alone_does_not_ask_again_for_an_hour(
+    tmp_path: Path,
+) -> None:
+    def assessor(text: str, context: Sequence[str] = ()) -> Assessment:
+        if text.startswith("model worries"):
+            return Assessment("concern", ("model",), "suicide")
+        if text.startswith("rules worry"):
+            return Assessment("concern", ("hopelessness",), "suicide")
+        return NO_RISK
+
+    bot = Bot(tmp_path / "bot.db", assessor=assessor)
+    await bot.start()
+    try:
+        ana = await onboarded(bot, "ana")
+        assert "are you safe" in "\n".join(await ana.say("model worries about this")).casefold()
+        await ana.press("Yes")
+        # The same weak signal a few minutes later: listened to, not asked again.
+        bot.clock.now += timedelta(minutes=10)
+        assert "are you safe" not in "\n".join(await ana.say("model worries again")).casefold()
+        # The rules' word still asks at once; and after an hour the model's does too.
+        assert "are you safe" in "\n".join(await ana.say("rules worry now")).casefold()
+        await ana.press("Yes")
+        bot.clock.now += timedelta(hours=1, minutes=1)
+        assert "are you safe" in "\n".join(await ana.say("model worries later")).casefold()
+    finally:
+        await bot.stop()

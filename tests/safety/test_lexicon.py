@@ -35,6 +35,19 @@ def test_phrases_match_in_any_spelling_and_negation_and_idioms_cancel(tmp_path: 
     assert _levels(d, "voglio morirei") == [], "whole words only"
 
 
+def test_a_phrase_is_tried_wherever_its_first_two_words_stand(tmp_path: Path) -> None:
+    # Candidates whose second word is not the next word are skipped before the
+    # regex: the skip must never lose a phrase.
+    d = _lexicon(tmp_path, it="lang: it\ncrisis: [voglio morire, penso uccid*, fin*]\n"
+                              "negators: [non]\n")
+    assert _levels(d, "voglio voglio morire") == ["crisis"], "the second 'voglio' starts it"
+    assert _levels(d, "voglio\n  morire") == ["crisis"], "any spacing between the words"
+    assert _levels(d, "penso uccidermi") == ["crisis"], "a '*' second word takes any ending"
+    assert _levels(d, "voglio mangiare e poi morire") == []
+    assert _levels(d, "voglio") == [], "a phrase's first word alone"
+    assert _levels(d, "finisco") == ["crisis"], "a one-word phrase needs no next word"
+
+
 def test_unspaced_scripts_match_inside_the_text(tmp_path: Path) -> None:
     d = _lexicon(tmp_path, ja="lang: ja\ncrisis: [死にたい]\nsafe: [死にたいくらい眠い]\n")
     assert _levels(d, "もう本当に死にたい") == ["crisis"]

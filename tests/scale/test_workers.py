@@ -27,7 +27,7 @@ from bot.app import open_app
 from bot.codec import encode_outbound
 from bot.config import Settings
 from bot.store.base import Commit, Subscription
-from bot.types import ConversationKey, Inbound, Outbound, Segment, SendText
+from bot.types import CommandMessage, ConversationKey, Outbound, Segment, SendText
 from tests.scale.worker import PLATFORM, nudge_text
 from tests.store.pg import fresh_schema, require_postgres
 
@@ -85,8 +85,8 @@ async def one_help_turn_each(tmp_path: Path, people: list[str]) -> dict[str, lis
     async with open_app(settings, {PLATFORM: recorder}) as app:
         for user in people:
             key = ConversationKey(PLATFORM, f"ref-{user}", user)
-            await app.runtime.handle(Inbound(key, f"ref-{user}", datetime.now(UTC), "command",
-                                             command="help"))
+            await app.runtime.handle(CommandMessage(key, f"ref-{user}", datetime.now(UTC),
+                                                    "help"))
     return dict(recorder.sent)
 
 

@@ -39,7 +39,7 @@ from bot.app import App, build_engine, open_app
 from bot.codec import encode_outbound
 from bot.config import Settings
 from bot.state import Profile
-from bot.types import ConversationKey, Inbound, Outbound, Segment, SendText
+from bot.types import CommandMessage, ConversationKey, Outbound, Segment, SendText
 
 PLATFORM = "test"
 """A platform with no rate limiter: the test measures exactly-once, not pacing."""
@@ -124,8 +124,8 @@ async def serve_inbox(app: App, pool: asyncpg.Pool, worker: str, stop: asyncio.E
     """Claim inbox rows, run each through the runtime, confirm it afterwards."""
 
     async def one(row: asyncpg.Record) -> None:
-        event = Inbound(ConversationKey(PLATFORM, row["chat_id"], row["user_id"]),
-                        row["event_id"], datetime.now(UTC), "command", command="help")
+        event = CommandMessage(ConversationKey(PLATFORM, row["chat_id"], row["user_id"]),
+                               row["event_id"], datetime.now(UTC), "help")
         token = CURRENT_EVENT.set(row["event_id"])
         try:
             await app.runtime.handle(event)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 
-from adapters.telegram_ptb import serve_telegram
-from bot.app import open_app
+from adapters.telegram_ptb import TelegramPlatform
+from bot.app import open_app, serve_platform
 from bot.config import load_settings
 
 
 async def main() -> None:
     settings = load_settings()
     async with open_app(settings) as app:
-        await serve_telegram(app, settings, asyncio.Event())
+        await serve_platform(app, TelegramPlatform(settings), asyncio.Event())
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The whole bot served on Telegram, against the fake Bot API.
 
 ``TelegramBot`` is the assembled application (real dialogues, a real SQLite
-file, the real PTB ``Application`` talking HTTP) running ``serve_telegram`` in
+file, the real PTB ``Application`` talking HTTP) running :class:`TelegramPlatform` in
 the background; ``stop()``/``start()`` on the same file is a process restart.
 ``Person`` writes and presses buttons through the fake server and reads the
 messages Telegram accepted for their chat.
@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.telegram_ptb import PLATFORM, Limits, serve_telegram
+from adapters.telegram_ptb import PLATFORM, Limits, TelegramPlatform
 from benchmarks.fake_bot_api import Call, FakeBotAPI
-from bot.app import App, build_services, open_app
+from bot.app import App, build_services, open_app, serve_platform
 from bot.config import Settings
 from bot.safety.resources import load_resources
 from bot.types import Assessor, ConversationKey
@@ -78,7 +78,7 @@ def settings_for(api: FakeBotAPI, db: Path, **overrides: Any) -> Settings:
 
 
 class TelegramBot:
-    """``serve_telegram`` running in the background on one database file."""
+    """:class:`TelegramPlatform` served in the background on one database file."""
 
     def __init__(self, api: FakeBotAPI, db: Path, *, assessor: Assessor | None = None,
                  limits: Limits = FAST_LIMITS, clock: Callable[[], datetime] | None = None,
@@ -111,8 +111,8 @@ class TelegramBot:
         self._stop = asyncio.Event()
         ready = asyncio.Event()
         self._task = asyncio.create_task(
-            serve_telegram(self._app, self.settings, self._stop, limits=self.limits,
-                           ready=ready))
+            serve_platform(self._app, TelegramPlatform(self.settings, api_limits=self.limits),
+                           self._stop, ready=ready))
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait({self._task, waiter}, timeout=10,
                            return_when=asyncio.FIRST_COMPLETED)

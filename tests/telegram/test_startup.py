@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.telegram_ptb import TelegramStartupError, check_token, serve_telegram
+from adapters.telegram_ptb import TelegramPlatform, TelegramStartupError, check_token
 from benchmarks.fake_bot_api import BOT_USERNAME, FakeBotAPI
-from bot.app import open_app
+from bot.app import open_app, serve_platform
 from tests.telegram.harness import TelegramBot, settings_for
 
 
@@ -20,7 +20,7 @@ async def test_a_rejected_token_is_one_clear_line_naming_the_setting(
     settings = settings_for(api, tmp_path / "bot.db", telegram_token="123456789:not-the-token")
     async with open_app(settings) as app:
         with pytest.raises(TelegramStartupError) as caught:
-            await serve_telegram(app, settings, asyncio.Event())
+            await serve_platform(app, TelegramPlatform(settings), asyncio.Event())
     message = str(caught.value)
     assert "TELEGRAM_TOKEN" in message
     assert "\n" not in message

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.telegram_ptb import TelegramStartupError, serve_telegram
+from adapters.telegram_ptb import TelegramPlatform, TelegramStartupError
 from benchmarks.fake_bot_api import FakeBotAPI
-from bot.app import open_app
+from bot.app import open_app, serve_platform
 from bot.types import Assessment
 from tests.telegram.harness import TelegramBot, settings_for
 
@@ -112,6 +112,6 @@ async def test_several_workers_need_the_webhook_and_a_shared_secret(
                               (unsigned, "TELEGRAM_WEBHOOK_SECRET")):
         async with open_app(settings) as app:
             with pytest.raises(TelegramStartupError, match=setting):
-                await serve_telegram(app, settings, asyncio.Event())
+                await serve_platform(app, TelegramPlatform(settings), asyncio.Event())
     assert not api.calls_to("getUpdates")
     assert not api.calls_to("setWebhook")

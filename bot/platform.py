@@ -1,0 +1,145 @@
+"""The contract between the bot and a chat platform (terminal, Telegram, Discord...).
+
+A platform is one module in ``adapters/`` that provides a :class:`Platform`:
+its name, its :class:`MessageLimits`, a check of the settings it needs, and
+:meth:`Platform.serve`, which translates the platform's updates into
+:class:`~bot.types.Inbound` events and hands them to a :class:`RuntimePort`.
+
+The port is all an adapter sees of the bot: it hands an event over (through
+the turn guard it gets from :meth:`RuntimePort.guard`), reads the
+:class:`CommandCatalogue` for its menus and the ``system`` lines it may say
+itself, and tells the bot when its :class:`~bot.delivery.Sender` can send
+(:meth:`RuntimePort.connected`).  The store, the engine and the dialogues stay
+behind it, and the outbox (recovery after a crash, the periodic drain) is the
+composition root's (:mod:`bot.app`), the same for every platform.
+
+This module imports nothing of the engine or the store, so that an adapter
+importing it stays a translator (``tests/test_architecture.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.delivery import Sender
+from bot.safety_floor import FloorReply
+from bot.turn_guard import TurnGuard
+from bot.types import ConversationKey, Inbound
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLimits:
+    """What one message may hold on a platform; ``None``: no limit worth naming."""
+
+    message_chars: int | None = None
+    """Longest text of one message (longer text is split by :mod:`bot.render`)."""
+    button_label_chars: int | None = None
+    """Longest button label."""
+    buttons: int | None = None
+    """Most buttons on one message."""
+    callback_bytes: int | None = None
+    """Longest payload a button carries back (a choice id), in UTF-8 bytes."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandCatalogue:
+    """The commands a person can use, for a platform's menus and slash commands.
+
+    Built by the composition root from the dialogues (``command:``, ``in_groups``,
+    ``argument``), so that a new exercise appears in every menu without an
+    adapter reading dialogue content.
+    """
+
+    menu: tuple[tuple[str, str], ...] = ()
+    """``(name, description)`` of every command, sorted by name."""
+    group: frozenset[str] = frozenset()
+    """The commands answered in a group chat (the group menu)."""
+    arguments: Mapping[str, str] = field(default_factory=dict)
+    """Command name -> what its text holds, for commands that take text (``/win I rested``)."""
+
+
+class RuntimePort(Protocol):
+    """The narrow interface an adapter gets instead of the bot itself."""
+
+    @property
+    def commands(self) -> CommandCatalogue:
+        """The command catalogue, for menus."""
+        ...
+
+    def line(self, name: str) -> str | None:
+        """A ``system`` line the adapter says itself (``went_wrong``), if the
+        dialogues have it."""
+        ...
+
+    def guard(self, *, slots: asyncio.Semaphore | None = None,
+              log_failures: bool = True) -> TurnGuard:
+        """A turn guard: retries a turn until committed, with the safety floor meanwhile."""
+        ...
+
+    async def handle(self, event: Inbound, *, floor: FloorReply | None = None,
+                     wait: bool = True) -> None:
+        """Run one event's turn (call it from inside the guard); returns once it is
+        committed (``wait``: and its replies were tried)."""
+        ...
+
+    async def poll_sent(self, key: ConversationKey, poll_id: str, ref: str) -> None:
+        """A check-in poll went out with this platform id: its counts find their group."""
+        ...
+
+    async def mark_unreachable(self, key: ConversationKey) -> None:
+        """The person blocked the bot: send them nothing unasked any more."""
+        ...
+
+    async def connected(self, platform: str, sender: Sender) -> None:
+        """The platform can send now: its sender is registered and what the outbox
+        still holds for it (from before a crash) is sent first.  Call it before
+        taking new updates, so that old replies go out before new ones."""
+        ...
+
+
+class Platform(Protocol):
+    """One chat platform, served by one adapter module."""
+
+    @property
+    def name(self) -> str:
+        """The ``platform`` of every :class:`~bot.types.ConversationKey` it makes."""
+        ...
+
+    @property
+    def limits(self) -> MessageLimits:
+        """What one message may hold there."""
+        ...
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The settings it reads (environment names), for the docs and error lines."""
+        ...
+
+    def check(self) -> None:
+        """Refuse settings it cannot run with: a :class:`~bot.config.SettingsError`
+        whose message names the setting to fix.  Called before anything starts."""
+        ...
+
+    async def serve(self, port: RuntimePort, stop: asyncio.Event,
+                    ready: asyncio.Event | None = None) -> None:
+        """Take updates until ``stop`` is set (or the platform ends for good), calling
+        ``port.connected`` once its sender can send; ``ready`` is set once updates
+        are being received."""
+        ...
+
+
+async def until_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
+    """Run ``work`` until it finishes or ``stop`` is set, whichever comes first
+    (for a platform whose own loop does not watch ``stop``)."""
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for pending in (task, waiter):
+            pending.cancel()
+    if task.done() and not task.cancelled():
+        task.result()  # a failure of the work itself surfaces to the caller

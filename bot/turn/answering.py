@@ -1,0 +1,211 @@
+"""Answering questions: what the person typed or pressed, read against the
+question being asked.
+
+A typed button label, a number under a scale, "skip" and "I don't know" are
+understood at every question; a press is applied only if its button belongs to
+the question on screen (an old button is met with a word, and the question again).
+"""
+
+from __future__ import annotations
+
+from bot.answers import Label, is_skip, is_unsure, match_label, parse_number
+from bot.choices import LAUNCH, ChoiceRef, parse_choice
+from bot.dialogue.spec import (
+    COUNTERS,
+    AskChoiceStep,
+    AskScaleStep,
+    AskTextStep,
+    PauseStep,
+    Step,
+)
+from bot.state import Frame, Value
+from bot.text import answer_key, parse_scale
+from bot.turn.context import EngineError
+from bot.turn.moving import Moving
+from bot.turn.saying import OTHER_OPTION, SKIP_OPTION, UNSURE_OPTION
+from bot.types import Choice
+
+ANSWERED, SKIPPED = COUNTERS
+
+
+class Answering(Moving):
+    """A turn that can take an answer to the question being asked."""
+
+    def press(self, payload: str) -> None:
+        ref = parse_choice(payload)
+        if ref is not None and ref.dialogue == LAUNCH:
+            self.launch(ref.option)
+            return
+        frame = self.state.current
+        step = self.step_of(frame) if frame is not None else None
+        if ref is None or frame is None or (ref.dialogue, ref.step) != (frame.dialogue, frame.step):
+            self.say_line("stale_button")
+            self.reprompt()
+            return
+        if isinstance(step, AskChoiceStep):
+            self.choose(frame, step, ref)
+        elif (
+            isinstance(step, AskScaleStep)
+            and parse_scale(ref.option, step.min, step.max) is not None
+        ):
+            self.save(frame, step.save, int(ref.option))  # a zero is an answer too
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+        elif (isinstance(step, AskTextStep | AskScaleStep)
+              and ref.option in self.text_buttons(step)):
+            self.press_text_button(frame, step, ref.option)
+        else:
+            self.say_line("stale_button")
+            self.reprompt()
+
+    def answer(self, frame: Frame, text: str) -> None:
+        step = self.step_of(frame)
+        if isinstance(step, PauseStep):
+            # They wrote during the pause: they are ready, go on now (the timer
+            # will find the pause over and stay quiet).
+            self.goto(frame, step.next)
+        elif isinstance(step, AskChoiceStep):
+            self.answer_choice(frame, step, text)
+        elif isinstance(step, AskScaleStep):
+            self.answer_scale(frame, step, text)
+        elif isinstance(step, AskTextStep):
+            self.answer_text(frame, step, text)
+        else:
+            raise EngineError(f"conversation rests on a step that asks nothing: {frame.step}")
+
+    def answer_choice(self, frame: Frame, step: AskChoiceStep, text: str) -> None:
+        if not frame.other_pending:
+            # A button label typed out wins over the skip words: "Not sure" is
+            # an answer to "are you safe?", not a wish to skip it.
+            labels = [Label(o.id, (o.label, *o.also)) for o in step.choices]
+            if step.other is not None:
+                labels.append(Label(OTHER_OPTION, (step.other.label,)))
+            index = match_label(labels, text)
+            if index is not None:
+                self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, labels[index].id))
+                return
+        if is_skip(text) or is_unsure(text):
+            self.skip(frame, step)
+        elif step.other is not None:
+            target = step.other.next or step.next
+            if target is None:
+                raise EngineError(f"'other' of {frame.step} leads nowhere")
+            if step.save is not None:
+                self.save(frame, step.save, text)
+            self.count(frame, ANSWERED)
+            self.goto(frame, target)
+        else:
+            # A short hint: the question and its buttons are still on screen.
+            self.say_line("choose_please", count=str(len(step.choices)))
+
+    def answer_scale(self, frame: Frame, step: AskScaleStep, text: str) -> None:
+        number = parse_number(text, step.min, step.max)
+        if number is not None:
+            self.save(frame, step.save, number)
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+        elif is_skip(text) or is_unsure(text):
+            self.skip(frame, step)
+        else:
+            self.say_line("scale_please", low=str(step.min), high=str(step.max))
+
+    def answer_text(self, frame: Frame, step: AskTextStep, text: str) -> None:
+        # The question shows buttons ("Not sure", "Skip"): a lone number within
+        # them is a press, as on every question ("1" is not a country).
+        buttons = self.text_buttons(step)
+        key = answer_key(text)
+        if key.isdecimal() and key.isascii() and 1 <= int(key) <= len(buttons):
+            self.press_text_button(frame, step, buttons[int(key) - 1])
+        elif is_skip(text):
+            self.skip(frame, step)
+        elif is_unsure(text):
+            self.unsure(frame, step)
+        elif step.parse is not None:
+            parser = self.engine.services.parsers.get(step.parse)
+            if parser is None:
+                raise EngineError(f"no parser named {step.parse}")
+            parsed = parser(text)
+            if parsed is None:
+                # Asked again in other words, with the Skip button again.
+                self.prompt(frame, step, say=step.invalid,
+                            key=f"{frame.dialogue}.{frame.step}.invalid")
+                return
+            self.save(frame, step.save, parsed)
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+        else:
+            self.save(frame, step.save, text)
+            self.count(frame, ANSWERED)
+            self.goto(frame, step.next)
+
+    def press_text_button(self, frame: Frame, step: AskTextStep | AskScaleStep,
+                          option: str) -> None:
+        if option == UNSURE_OPTION and isinstance(step, AskTextStep):
+            self.unsure(frame, step)
+        else:
+            self.skip(frame, step)
+
+    def unsure(self, frame: Frame, step: AskTextStep) -> None:
+        """ "I don't know": the first time, help them find words (an example, a
+        smaller question) and wait again; after that, move on kindly."""
+        if step.stuck is None or frame.helped:
+            self.skip(frame, step)
+            return
+        frame.helped = True
+        label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
+        skip = Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label))
+        self.emit(self.render(step.stuck, f"{frame.dialogue}.{frame.step}.stuck", frame.vars),
+                  (skip,))
+
+    @staticmethod
+    def count(frame: Frame, counter: str) -> None:
+        """Keep score of what the person did in this dialogue (see ``COUNTERS``)."""
+        if counter == ANSWERED:
+            frame.answered += 1
+        else:
+            frame.skipped += 1
+
+    def choose(self, frame: Frame, step: AskChoiceStep, ref: ChoiceRef) -> None:
+        if ref.option == OTHER_OPTION and step.other is not None:
+            frame.other_pending = True
+            self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame)
+            return
+        if ref.option == SKIP_OPTION:
+            self.skip(frame, step)
+            return
+        option = next((o for o in step.choices if o.id == ref.option), None)
+        if option is None:
+            self.say_line("stale_button")
+            self.reprompt()
+            return
+        if step.save is not None and option.saves:
+            self.save(frame, step.save, option.value if option.value is not None else option.id)
+        self.count(frame, ANSWERED)
+        target = option.next or step.next
+        if target is None:
+            raise EngineError(f"choice {option.id} leads nowhere")
+        self.goto(frame, target)
+
+    def skip(self, frame: Frame, step: Step) -> None:
+        if isinstance(step, PauseStep):
+            self.goto(frame, step.next)
+            return
+        if isinstance(step, AskTextStep | AskScaleStep):
+            target: str | None = step.skip or step.next
+            frame.vars.pop(step.save, None)
+        elif isinstance(step, AskChoiceStep):
+            target = step.skip or step.next
+            if step.save is not None:
+                frame.vars.pop(step.save, None)
+        else:
+            target = None
+        if target is None:
+            self.say_line("choose_please")
+            self.reprompt()
+            return
+        self.say_line("skipped")
+        self.count(frame, SKIPPED)
+        self.goto(frame, target)
+
+    def save(self, frame: Frame, name: str, value: Value) -> None:
+        frame.vars[name] = value

@@ -1,0 +1,189 @@
+"""One event to the part of a turn that handles it.
+
+Order of precedence (see :mod:`bot.engine`): a risk verdict first, then
+commands and the words "stop" and "help", then a button press for the question
+being asked, then text as an answer or, outside an exercise, for the router.
+Timers, nudges, group events and private turns that follow a group turn have
+sections of their own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import assert_never
+
+from bot.dialogue.loader import RESUME_COMMAND
+from bot.groups.turn import GroupTurn
+from bot.nudges.turn import nudge
+from bot.safety.context import remember
+from bot.state import Value
+from bot.text import HELP_ANSWERS, STOP_ANSWERS, answer_key, shorten
+from bot.turn.answering import Answering
+from bot.turn.steps import PRIVATE_CHAT_PAYLOAD
+from bot.turn.timers import Timers
+from bot.types import (
+    ButtonPress,
+    CommandMessage,
+    FromGroup,
+    GroupDue,
+    NudgeDue,
+    PollCounts,
+    TextMessage,
+    TimerDue,
+)
+
+# Dialogues the engine starts by itself.
+CRISIS = "crisis"
+CONCERN = "concern"
+STOP = "stop"
+SOS = "sos"
+CRISIS_FROM_GROUP = "crisis_from_group"
+GROUP_ALERT = "group_alert"
+# After "yes, I'm safe", the learned layers' concern alone does not ask again for
+# this long: asked three times in one conversation, people stop answering.  Rule
+# verdicts and any crisis verdict still act at once.
+SAFE_FOR = timedelta(hours=1)
+# Events a person makes (the others come from the scheduler or the runtime).
+PERSON_EVENTS = (TextMessage, CommandMessage, ButtonPress)
+ASSESSED_EVENTS = (TextMessage, CommandMessage)
+"""Events whose text the person typed, read by the safety layer with its context."""
+
+
+class Run(Answering, Timers):
+    """The working memory of one :meth:`bot.engine.Engine.step` call, with every
+    concern of a turn; it is the :class:`~bot.turn.context.TurnContext` that the
+    group and nudge sections are given."""
+
+    def handle(self) -> None:
+        event = self.turn.event
+        if isinstance(event, PERSON_EVENTS):
+            self.state.active_at = self.turn.now
+        if isinstance(event, ASSESSED_EVENTS) and event.text:
+            self.state.recent, self.state.recent_at = remember(
+                self.state.recent, self.state.recent_at, event.text, self.turn.now,
+                verdict=self.turn.risk.level != "none")
+        match event:
+            case TimerDue():
+                self.wake(event.token)
+            case NudgeDue():
+                nudge(self)
+            case FromGroup():
+                self.from_group(event)
+            case GroupDue() | PollCounts():
+                GroupTurn(self).handle()
+            case _ if event.chat_kind == "group":
+                GroupTurn(self).handle()
+            case CommandMessage():
+                # The words after a command are read first: "/talk I want to die" is
+                # a crisis before it is a request to talk.
+                if not self.answer_risk(event.text):
+                    self.command(event.command, event.text)
+            case ButtonPress():
+                self.press(event.choice)
+            case TextMessage():
+                self.text(event.text)
+            case _:
+                assert_never(event)
+        self.run()
+
+    def from_group(self, event: FromGroup) -> None:
+        """A private turn that follows a group turn (see :class:`bot.types.ReachOut`)."""
+        if event.reason == "crisis":
+            self.state.crisis_at = self.turn.now
+            self.start(CRISIS_FROM_GROUP)
+        elif event.reason == "alert":
+            inputs: dict[str, Value] = {"link": event.link} if event.link else {}
+            self.start(GROUP_ALERT, inputs=inputs)
+
+    def answer_risk(self, raw: str) -> bool:
+        """Start the crisis or concern dialogue when the safety layer found risk in
+        what the person typed; whether it did (then nothing else answers them)."""
+        risk = self.turn.risk
+        current = self.state.current
+        safety = self.engine.dialogues.safety
+        if (current is not None and any(f.dialogue in safety for f in self.state.stack)
+                and risk.learned_only):
+            return False
+        if risk.level == "crisis":
+            self.state.crisis_at = self.turn.now
+            self.start(CRISIS, inputs={"topic": risk.topic} if risk.topic else None)
+            return True
+        if risk.level == "concern" and risk.learned_only and self.said_safe_lately():
+            return False
+        if risk.level == "concern" and (
+            current is None or current.dialogue not in (CRISIS, CONCERN)
+        ):
+            # Outside an exercise the worrying message is kept, so that after
+            # "yes, I'm safe" it can still be talked through.
+            inputs: dict[str, Value] = {} if current else {"message": raw.strip()}
+            self.start(CONCERN, mode="call", inputs=inputs)
+            return True
+        return False
+
+    def said_safe_lately(self) -> bool:
+        """Whether the person told us they are safe within the last ``SAFE_FOR``."""
+        said = self.profile.safe_said_at
+        if said is None:
+            return False
+        try:
+            at = datetime.fromisoformat(said)
+        except ValueError:
+            return False
+        return timedelta(0) <= self.turn.now - at < SAFE_FOR
+
+    def text(self, raw: str) -> None:
+        current = self.state.current
+        if self.answer_risk(raw):
+            return
+        text = raw.strip()
+        if not text:
+            self.say_line("empty_message")
+            self.reprompt()
+            return
+        key = answer_key(text)
+        if key in STOP_ANSWERS:
+            self.command(STOP, "")
+            return
+        if key in HELP_ANSWERS:
+            self.command(SOS, "")
+            return
+        if len(text) > self.engine.max_answer_chars:
+            text = text[: self.engine.max_answer_chars]
+            self.say_line("too_long")
+        if current is None:
+            self.route(text)
+        else:
+            self.answer(current, text)
+
+    def command(self, name: str, args: str) -> None:
+        name = name.casefold()
+        if name == RESUME_COMMAND:
+            self.resume()
+            return
+        if args.strip() == PRIVATE_CHAT_PAYLOAD and self.state.stack:
+            # "Continue in private", pressed in a group, while an exercise is
+            # already running here: carry on with it rather than start over.
+            self.say_line("back_to_question")
+            self.reprompt()
+            return
+        dialogue_id = self.engine.dialogues.commands.get(name)
+        payload = args.strip().casefold()
+        if name == "start" and payload != "start" and payload in self.engine.dialogues.commands:
+            # A deep link that names a command ("check in privately" under a group
+            # check-in) opens that dialogue straight away.
+            dialogue_id = self.engine.dialogues.commands[payload]
+        if dialogue_id is None:
+            self.say_line("unknown_command", command="/" + shorten(name, 32))
+            self.reprompt()
+            return
+        if self.onboard_first(dialogue_id):
+            return
+        inputs: dict[str, Value] = {}
+        if dialogue_id == STOP and self.recent_crisis():
+            # Stopping soon after a crisis: the goodbye keeps the way back to help.
+            inputs["after_crisis"] = "yes"
+        self.start(dialogue_id, inputs=inputs)
+
+    def route(self, text: str) -> None:
+        route = self.engine.router.route(text, self.profile, recent_crisis=self.recent_crisis())
+        self.start(route.dialogue, inputs=route.inputs)

@@ -1,0 +1,73 @@
+"""The working memory of one :meth:`bot.engine.Engine.step` call, and where the
+person is in the dialogue being run.
+
+Every other module of a turn builds on :class:`Memory`: it holds the state being
+changed, the profile as it now stands, the actions so far and the group's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.dialogue.loader import DialogueSet
+from bot.dialogue.spec import Step
+from bot.groups.prompts import PromptLibrary
+from bot.groups.state import GroupState
+from bot.state import ConversationState, Frame, Profile
+from bot.turn.context import CRISIS_MEMORY, EngineError, EngineParts, NudgeComposer, Turn
+from bot.types import Action
+
+
+@dataclass
+class Memory:
+    """What one turn knows and has done so far."""
+
+    engine: EngineParts
+    state: ConversationState
+    turn: Turn
+    actions: list[Action] = field(default_factory=list)
+    profile: Profile = field(init=False)
+    group: GroupState | None = field(init=False)
+    drop_wins: list[int] = field(default_factory=list)
+    steps_taken: int = 0
+
+    def __post_init__(self) -> None:
+        # Copies: the engine's caller keeps the turn's own objects unchanged.
+        self.profile = self.turn.profile.model_copy()
+        self.group = self.turn.group.clone() if self.turn.group is not None else None
+
+    # The engine's parts a section may read (see TurnContext).
+
+    @property
+    def dialogues(self) -> DialogueSet:
+        return self.engine.dialogues
+
+    @property
+    def prompts(self) -> PromptLibrary | None:
+        return self.engine.prompts
+
+    @property
+    def nudges(self) -> NudgeComposer | None:
+        return self.engine.nudges
+
+    @property
+    def nudge_grace(self) -> timedelta:
+        return self.engine.nudge_grace
+
+    def step_of(self, frame: Frame) -> Step:
+        try:
+            return self.engine.dialogues[frame.dialogue].steps[frame.step]
+        except KeyError as exc:
+            raise EngineError(f"unknown position {frame.dialogue}.{frame.step}") from exc
+
+    def goto(self, frame: Frame, step_id: str) -> None:
+        frame.step = step_id
+        frame.other_pending = False
+        frame.helped = False
+        frame.asked = False
+
+    def recent_crisis(self) -> bool:
+        """Whether this person was in crisis within the last day."""
+        crisis_at = self.state.crisis_at
+        return crisis_at is not None and self.turn.now - crisis_at < CRISIS_MEMORY

@@ -1,0 +1,123 @@
+"""Moving between dialogues: starting one, putting the running one aside or
+bringing it back, and ending one back into whatever called it.
+
+What a started dialogue does to the running one is its ``interrupt``: discard
+it, put it aside for /resume, or call over it and return.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.spec import Dialogue, GotoStep
+from bot.state import Frame, Value
+from bot.turn.context import EngineError
+from bot.turn.saying import Saying
+
+ONBOARDING = "onboarding"
+# A dialogue asked for before onboarding (a first message "/checkin"): onboarding
+# carries it in this variable and it starts when onboarding ends (see finish()).
+ASKED_FOR = "asked_for"
+# What /resume would bring back (the title of the exercise put aside), given to a
+# dialogue that declares this input, so that it promises /resume only when true.
+PAUSED = "paused"
+
+
+class Moving(Saying):
+    """A turn that can start, set aside, resume and end dialogues."""
+
+    def start(
+        self, dialogue_id: str, *, mode: str | None = None, inputs: dict[str, Value] | None = None
+    ) -> None:
+        """Start a dialogue, doing to the running one what its ``interrupt`` says."""
+        dialogue = self.engine.dialogues[dialogue_id]
+        mode = mode or dialogue.interrupt
+        if mode == "discard":
+            self.state.stack.clear()
+            self.state.suspended.clear()
+        elif mode == "suspend":
+            self.suspend_running()
+        if PAUSED in dialogue.inputs and self.state.suspended:
+            paused = self.engine.dialogues[self.state.suspended[0].dialogue].title
+            inputs = {**(inputs or {}), PAUSED: paused}
+        self.push(dialogue, inputs or {})
+
+    def suspend_running(self) -> None:
+        kept_aside = self.engine.dialogues.not_resumable
+        resumable = [f for f in self.state.stack if f.dialogue not in kept_aside]
+        if resumable:
+            self.state.suspended = resumable
+        self.state.stack.clear()
+
+    def push(
+        self, dialogue: Dialogue, inputs: dict[str, Value], at_step: str | None = None
+    ) -> None:
+        step = at_step or dialogue.start
+        if step is None:
+            raise EngineError(f"dialogue {dialogue.id} cannot be started")
+        accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
+        for name in dialogue.from_profile:
+            value = getattr(self.profile, name, None)
+            if isinstance(value, bool):
+                # Branches compare text: consent reads as "yes" / "no".
+                accepted[name] = "yes" if value else "no"
+            elif isinstance(value, str | int):
+                accepted[name] = value
+        self.state.stack.append(Frame(dialogue=dialogue.id, step=step, vars=accepted))
+
+    def resume(self) -> None:
+        if not self.state.suspended:
+            self.say_line("nothing_to_resume")
+            self.reprompt()
+            return
+        self.state.stack = self.state.suspended
+        self.state.suspended = []
+        self.say_line("resumed")
+        self.reprompt()
+
+    def launch(self, dialogue_id: str) -> None:
+        """A launcher button: start its dialogue, whatever is running."""
+        if dialogue_id not in self.engine.dialogues.dialogues:
+            self.say_line("stale_button")
+            self.reprompt()
+            return
+        if not self.onboard_first(dialogue_id):
+            self.start(dialogue_id)
+
+    def onboard_first(self, dialogue_id: str) -> bool:
+        """Start onboarding instead when this person has not had it and the dialogue
+        needs it; what they asked for starts when onboarding ends.  Whether it did."""
+        if self.profile.onboarded or dialogue_id in self.engine.dialogues.before_onboarding:
+            return False
+        # The welcome comes first; what they asked for follows it.
+        self.start(ONBOARDING, inputs={ASKED_FOR: dialogue_id})
+        return True
+
+    def follow(self, frame: Frame, step: GotoStep) -> None:
+        target = self.engine.dialogues[step.dialogue]
+        inputs = {theirs: frame.vars[ours] for theirs, ours in step.pass_vars.items()
+                  if ours in frame.vars}
+        if step.call:
+            # The caller stays on this goto step; finish() moves it on to `next`.
+            self.push(target, inputs, step.step)
+            return
+        self.state.stack.pop()
+        if target.interrupt == "suspend":
+            self.suspend_running()
+        self.push(target, inputs, step.step)
+
+    def finish(self) -> None:
+        done = self.state.stack.pop()
+        asked_for = done.vars.get(ASKED_FOR)
+        if isinstance(asked_for, str) and asked_for in self.engine.dialogues.dialogues:
+            # Onboarding is over: now what the person asked for in the first place.
+            self.start(asked_for)
+            return
+        caller = self.state.current
+        if caller is None:
+            return
+        step = self.step_of(caller)
+        if isinstance(step, GotoStep) and step.next is not None:
+            self.goto(caller, step.next)
+        else:
+            # Back from something said in between (help, a safety check): ask again.
+            self.say_line("back_to_question")
+            caller.asked = False
