@@ -193,7 +193,8 @@ def scale_value(value: object) -> int | None:
     """A 0-10 rating as stored (an int, or digits), else ``None``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    # isdecimal and isascii, not isdigit: "²" is a digit to Python and int() refuses it.
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
         value = int(value.strip())
     return value if isinstance(value, int) and value in SCALE else None
 

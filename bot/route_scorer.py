@@ -193,7 +193,7 @@ def _plain(part: str) -> bool:
 
 
 def _is_number(word: str) -> bool:
-    return word.isdigit() and int(word) <= _MAX_NUMBER
+    return word.isdecimal() and word.isascii() and int(word) <= _MAX_NUMBER
 
 
 def _singular(word: str) -> str:

@@ -16,7 +16,7 @@ from PIL import Image
 from bot.config import default_dialogues_dir
 from bot.dialogue.loader import load_dialogues
 from bot.dialogue.spec import Variants
-from bot.journal_view import render_journal
+from bot.journal_view import render_journal, scale_value
 from bot.progress import (
     ProgressData,
     Rated,
@@ -308,3 +308,9 @@ def test_every_answer_written_in_an_exercise_is_shown_under_its_entry() -> None:
                              "\n- OTHER: a new question")
     assert [s.text for s in message.segments if s.quoted] == [
         "to help", "ask first", "a new question"]
+
+
+@pytest.mark.parametrize("stored", ["²", "٧", "7²", " 3 "])
+def test_a_stored_rating_that_is_not_plain_digits_never_breaks_the_view(stored: str) -> None:
+    value = scale_value(stored)
+    assert value is None or value == int(stored.strip())
