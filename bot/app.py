@@ -26,8 +26,11 @@ from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
+from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, load_words
 from bot.platform import CommandCatalogue, Platform
 from bot.ratelimit import RateLimiter
+from bot.route_cues import ROUTING_FILE, load_route_cues
+from bot.router import Router
 from bot.runtime import Runtime, utc_now
 from bot.safety import assess
 from bot.safety.layers import default_detector
@@ -66,8 +69,9 @@ async def _refuse_encrypted(store: Store) -> None:
     await verify_key(store, None)
 
 
-def build_services(book: ResourceBook) -> Services:
-    """The pure helpers the engine calls, over the crisis resource book."""
+def build_services(book: ResourceBook, words: ParseWords | None = None) -> Services:
+    """The pure helpers the engine calls, over the crisis resource book and the
+    words the settings parsers accept (the shipped English unless given)."""
 
     def parse_country(text: str) -> str | None:
         return country_from_text(text, book)
@@ -75,12 +79,12 @@ def build_services(book: ResourceBook) -> Services:
     def crisis_resources(country: str | None, topic: str | None = None) -> str:
         return format_resources(book.for_country(country), topic=topic)
 
-    parsers = {
+    parsers: dict[str, Callable[[str], str | None]] = {
         "country": parse_country,
-        "timezone": parse_timezone,
-        "time_window": parse_time_window,
-        "quiet_hours": parse_quiet_hours,
-        "days": parse_days,
+        "timezone": partial(parse_timezone, words=words),
+        "time_window": partial(parse_time_window, words=words),
+        "quiet_hours": partial(parse_quiet_hours, words=words),
+        "days": partial(parse_days, words=words),
     }
     return Services(parsers=parsers, crisis_resources=crisis_resources)
 
@@ -93,10 +97,17 @@ def build_nudges(settings: Settings, dialogues: DialogueSet) -> NudgeLibrary:
 
 
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:
+    """The engine over the dialogues folder: its dialogues, and the routing file,
+    parsers' words, nudges and group prompts beside them, each checked here at start."""
     dialogues = dialogues or load_dialogues([settings.dialogues_dir])
+    # Free text is routed only to exercises that are loaded.
+    router = Router(available=dialogues.dialogues.keys(),
+                    cues=load_route_cues(settings.dialogues_dir / ROUTING_FILE))
+    words = load_words(settings.dialogues_dir / WORDS_FILE, DEFAULT_LANGUAGE)
     return Engine(
         dialogues,
-        build_services(load_resources()),
+        build_services(load_resources(), words),
+        router=router,
         prompts=load_prompts(settings.dialogues_dir / PROMPTS_FILE),
         nudges=build_nudges(settings, dialogues),
         max_answer_chars=settings.max_answer_chars,

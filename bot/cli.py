@@ -28,6 +28,8 @@ from bot.dialogue.loader import DialogueError, check_dialogues
 from bot.failure_log import WithoutTraceback
 from bot.groups.prompts import PromptError, check_prompts
 from bot.nudges.library import LibraryError, check_library
+from bot.nudges.words import WordsError, check_words
+from bot.route_cues import RoutingError, check_route_cues
 from bot.route_model import RouteModelError
 from bot.safety.classifier import ModelError
 from bot.storage_faults import classify
@@ -151,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             EncryptionKeyError) as exc:
         print(f"compassion-bot: {exc}", file=sys.stderr)
         return 2
-    except (DialogueError, LibraryError, ModelError, RouteModelError, PromptError) as exc:
+    except (DialogueError, LibraryError, ModelError, RouteModelError, PromptError,
+            RoutingError, WordsError) as exc:
         # A file the bot reads at start (dialogues, nudges, a model) is broken or
         # missing: its own message names the file, where a storage check would
         # blame the disk.
@@ -206,7 +209,7 @@ def configure_logging(level: str) -> None:
 def _check(paths: Sequence[Path]) -> int:
     targets = list(paths) or [load_settings().dialogues_dir]
     problems = ([str(p) for p in check_dialogues(targets)] + check_library(targets)
-                + check_prompts(targets))
+                + check_prompts(targets) + check_route_cues(targets) + check_words(targets))
     for problem in problems:
         print(problem)
     if problems:

@@ -187,6 +187,12 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tokens
 
 
+def check_cue(text: str) -> None:
+    """Raise :class:`CueError` when ``text`` cannot be matched as written, so that a
+    loader can name the file and route of a bad cue before any scorer is built."""
+    _tokens(text)
+
+
 def _plain(part: str) -> bool:
     """A token that matches one exact word (not ``#``, ``~`` or a stem)."""
     return part not in ("#", "~") and not part.endswith("*")

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.route_cues import CUES, NEGATED_TO
+from bot.route_cues import shipped_route_cues
 from bot.route_model import DEFAULT_MODEL_PATH, RouteModel, cue_inputs, text_ids
 from bot.route_scorer import Scorer
 from bot.router_eval import LabelledMessage, read_labelled
@@ -195,7 +195,7 @@ def cross_validate(items: Sequence[LabelledMessage],
                    settings: TrainingSettings = TrainingSettings()) -> CrossValidation:
     """Each example scored by a model trained on the other folds."""
     routes, cue_routes, labels = _routes_of(items)
-    ids, cues = _prepare(items, Scorer(CUES, negated_to=NEGATED_TO), cue_routes)
+    ids, cues = _prepare(items, _scorer(), cue_routes)
     fold = folds_of(labels, settings.folds, settings.seed)
     probs = np.zeros((len(items), len(routes)), dtype=np.float32)
     for k in range(settings.folds):
@@ -221,7 +221,15 @@ def _routes_of(items: Sequence[LabelledMessage]) -> tuple[tuple[str, ...], tuple
     routes = tuple(sorted({item.expected for item in items}))
     if ASK not in routes:
         raise ValueError(f"the corpus has no {ASK} examples: the router could never ask")
-    return routes, tuple(CUES), [routes.index(item.expected) for item in items]
+    # The model takes the cue totals in the routing file's order of routes.
+    cue_routes = tuple(shipped_route_cues().cues)
+    return routes, cue_routes, [routes.index(item.expected) for item in items]
+
+
+def _scorer() -> Scorer:
+    """A scorer over the shipped routing file, the table the shipped model is trained with."""
+    table = shipped_route_cues()
+    return Scorer(table.cues, negated_to=table.negated_to)
 
 
 def corpus_digest(items: Sequence[LabelledMessage]) -> str:
@@ -244,7 +252,7 @@ def train_and_save(
     cv = cross_validate(items, settings)
     threshold = choose_threshold(cv, settings.max_wrong)
     routes, cue_routes, labels = _routes_of(items)
-    ids, cues = _prepare(items, Scorer(CUES, negated_to=NEGATED_TO), cue_routes)
+    ids, cues = _prepare(items, _scorer(), cue_routes)
     model = fit(ids, cues, labels, routes, cue_routes, settings)
     right, wrong = cv.rates(threshold)
     final = RouteModel(

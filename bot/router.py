@@ -2,9 +2,10 @@
 
 The router is pure and small on purpose: within a day of a crisis, free text
 is met by listening; a person who is new goes to onboarding (carrying what they
-wrote, so nothing they said is lost); a greeting opens the menu.  Anything else
-is read by the learned model (:mod:`bot.route_model`), which weighs the words
-of the message together with the cue table (:mod:`bot.route_cues`), and leads
+wrote, so nothing they said is lost); a greeting (listed in the routing file,
+``dialogues/library/routing.yaml``) opens the menu.  Anything else is read by
+the learned model (:mod:`bot.route_model`), which weighs the words of the
+message together with the routing file's cue table (:mod:`bot.route_cues`), and leads
 to the route it clearly speaks for; when no route is probable enough (the
 model's threshold, chosen by cross-validation) or the model itself says the
 message is unclear, the bot asks with buttons (``which_tool``) rather than guess.
@@ -18,34 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from bot.route_cues import CUES, NEGATED_TO
+from bot.route_cues import RouteCues, shipped_route_cues
 from bot.route_model import RouteModel, load_route_model
 from bot.route_scorer import Scorer
 from bot.state import Profile, Value
 from bot.text import answer_key
 
-GREETINGS = frozenset(
-    {
-        "hi",
-        "hello",
-        "hey",
-        "hiya",
-        "yo",
-        "good morning",
-        "good evening",
-        "good afternoon",
-        "hi there",
-        "hello there",
-        "hey there",
-        "start",
-        "menu",
-        "thanks",
-        "thank you",
-        "ok",
-        "okay",
-    }
-)
 BELIEF = "belief"
 ASK = "which_tool"
 MENU = "menu"
@@ -70,16 +51,21 @@ class Router:
         available: Collection[str] | None = None,
         scorer: Scorer | None = None,
         model: RouteModel | None = None,
+        cues: RouteCues | None = None,
     ) -> None:
         """``available``: the dialogue ids loaded (``None``: every routed one);
-        ``model``: the shipped one unless given (read once per process)."""
-        self.scorer = scorer or Scorer(CUES, negated_to=NEGATED_TO)
+        ``model``: the shipped one unless given (read once per process);
+        ``cues``: the cue table and greetings of the dialogues folder (the shipped
+        ones unless given); ``scorer``, when given, replaces the table's cues."""
+        table = cues or shipped_route_cues()
+        self.greetings = table.greetings
+        self.scorer = scorer or Scorer(table.cues, negated_to=table.negated_to)
         self.model = model or load_route_model()
         routed = (*self.scorer.routes, *self.model.routes)
         self.available = frozenset(routed if available is None else available)
 
     def route(self, text: str, profile: Profile, *, recent_crisis: bool = False) -> Route:
-        greeting = answer_key(text) in GREETINGS
+        greeting = answer_key(text) in self.greetings
         if recent_crisis:
             # Never lead someone into an exercise right after a crisis: listen,
             # and let them choose an exercise themselves.
@@ -111,3 +97,11 @@ class Router:
             # Without the question, the belief flow is the one that fits any story.
             return ASK if ASK in self.available else BELIEF
         return best
+
+
+def __getattr__(name: str) -> Any:
+    """``GREETINGS``: the shipped greetings, read on first use rather than at import
+    (they live in the routing file now), for readers that want the list."""
+    if name == "GREETINGS":
+        return shipped_route_cues().greetings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,8 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_engine
 from bot.cli import main
+from bot.config import Settings
 from bot.dialogue.loader import DialogueError, check_dialogues, load_dialogues
+from bot.route_cues import (
+    ROUTING_FILE,
+    RoutingError,
+    check_route_cues,
+    load_route_cues,
+    shipped_route_cues,
+)
+from bot.route_model import load_route_model
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -166,3 +176,69 @@ def test_the_crisis_flow_must_declare_its_safety_policy(tmp_path: Path) -> None:
         "must be not resumable (the engine relies on it)",
     }
     assert all(p.file == "crisis.yaml" and p.dialogue == "crisis" for p in found)
+
+
+# --- the routing file (dialogues/library/routing.yaml) ------------------------------
+
+SHIPPED = Path(__file__).resolve().parent.parent / "dialogues"
+ROUTING = """greetings: [hi, hello]
+routes:
+  breathing: {cant sleep: 5, anxious: 4}
+  belief: {worthless: 5}
+negated_to: {breathing: belief}
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("anxious: 4", "an*: 4",
+         "routing.yaml: route 'breathing': cue 'an*': a stem needs at least 3 letters"),
+        ("anxious: 4", "anxious: lots",
+         "routing.yaml: route 'breathing': cue 'anxious': the weight must be a number"),
+        ("anxious: 4", "anxious: 0", "route 'breathing': cue 'anxious': the weight must be"),
+        ("anxious: 4", "~ anxious: 4", "route 'breathing': cue '~ anxious': needs words"),
+        ("anxious: 4", "anxious: 4, anxious: 3", "duplicate key 'anxious' (line 3)"),
+        ("hello]", "Hello!]", "routing.yaml: greeting 'Hello!': write it as 'hello'"),
+        ("{breathing: belief}", "{breathing: sleep}",
+         "routing.yaml: negated_to 'breathing': 'sleep': both must be routes"),
+        ("routes:", "route:", "routing.yaml: unknown section 'route'"),
+    ],
+)
+def test_a_malformed_routing_file_names_file_route_and_cue(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    path = tmp_path / "routing.yaml"
+    path.write_text(ROUTING.replace(old, new), encoding="utf-8")
+    with pytest.raises(RoutingError) as caught:
+        load_route_cues(path)
+    assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_a_broken_routing_file_stops_the_start_and_fails_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "dialogues"
+    shutil.copytree(SHIPPED, folder)
+    routing = folder / ROUTING_FILE
+    routing.write_text(routing.read_text(encoding="utf-8").replace("insomnia: 5", "insomnia: x"),
+                       encoding="utf-8")
+    with pytest.raises(RoutingError, match="route 'breathing': cue 'insomnia'"):
+        build_engine(Settings(dialogues_dir=folder))
+    assert main(["dialogues", "check", str(folder)]) == 1
+    assert "routing.yaml: route 'breathing': cue 'insomnia'" in capsys.readouterr().out
+
+
+def test_the_check_names_a_route_no_dialogue_answers(tmp_path: Path) -> None:
+    folder = tmp_path / "dialogues"
+    shutil.copytree(SHIPPED, folder)
+    (folder / "reset.yaml").unlink()
+    assert any(p.startswith("routing.yaml: route 'reset': no dialogue 'reset'")
+               for p in check_route_cues([folder]))
+
+
+def test_the_shipped_routing_file_keeps_the_models_inputs() -> None:
+    # The learned model takes each route's cue total in the file's order: a route
+    # added, renamed or moved needs `compassion-bot router train`.
+    assert check_route_cues([SHIPPED]) == []
+    assert tuple(shipped_route_cues().cues) == load_route_model().cue_routes

@@ -1,0 +1,225 @@
+"""The words the nudge settings' parsers accept, read from ``dialogues/library/words.yaml``.
+
+One job: load the file, one section per language (``en``; issue 18 adds others),
+check it, naming the file, the language and the entry of every problem, and hand
+:mod:`bot.nudges.parse` a :class:`ParseWords` with its patterns built once.
+
+The composition root loads the file of its dialogues folder (:func:`load_words`)
+and passes the words to the parsers; a caller without settings (the group
+commands, tests) gets the shipped file's, read once (:func:`shipped_words`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.config import default_dialogues_dir
+from bot.dialogue.loader import load_yaml_strict, yaml_problem
+from bot.nudges.schedule import WEEKDAYS, read_clock
+
+WORDS_FILE = Path("library") / "words.yaml"
+"""Where the words live, inside the dialogues folder."""
+DEFAULT_LANGUAGE = "en"
+"""The section read until the bot speaks more than one language (issue 18)."""
+
+
+class WordsError(ValueError):
+    """The words file is not valid; ``problems`` lists every one found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the parsers' words:\n"
+                         + "\n".join(self.problems))
+
+
+def fold(text: str) -> str:
+    """Case-folded, accents dropped, runs of space and underscores made one space:
+    the form people's words are compared in, and the form the file must use."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(plain.replace("_", " ").replace("-", " ").replace(".", " ").split())
+
+
+class _Language(BaseModel):
+    """One language's section, as written (see the file's comments)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    not_places: list[str]
+    places: dict[str, str]
+    named_times: dict[str, str]
+    time_fillers: list[str]
+    time_separators: list[str] = Field(min_length=1)
+    no_quiet_hours: list[str]
+    days: list[list[str]]
+    day_plural: str = ""
+    day_groups: dict[str, list[str]]
+    every_day_alone: list[str]
+    except_words: list[str]
+    day_range_words: list[str] = Field(min_length=1)
+
+
+@dataclass(frozen=True, eq=False)
+class ParseWords:
+    """One language's words, ready for the parsers.  Compared (and cached) by
+    identity: one object per loaded section."""
+
+    language: str
+    not_places: frozenset[str]
+    """Last parts of zone names that are everyday words, never taken as places."""
+    places: Mapping[str, str]
+    """Folded place name -> IANA zone."""
+    named_times: tuple[tuple[re.Pattern[str], str], ...]
+    """A time-of-day word and the ``HH:MM`` it stands for, in the file's order."""
+    time_fillers: re.Pattern[str]
+    time_separator: re.Pattern[str]
+    no_quiet_hours: frozenset[str]
+    day_names: Mapping[str, int]
+    """Day word -> index, Monday 0."""
+    day_groups: Mapping[str, frozenset[int]]
+    every_day_alone: frozenset[str]
+    except_words: frozenset[str]
+    day_range_words: frozenset[str]
+    dash_word: str
+    """The range word a dash between days is read as (the first listed)."""
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    # A space inside a word may be left out ("o clock", "oclock"); the order is
+    # the file's, as a regex tries alternatives in turn.
+    return "|".join(re.escape(word).replace(r"\ ", r"\s?") for word in words)
+
+
+def _compile(language: str, section: _Language) -> ParseWords:
+    """The checked section with its lookups and patterns built once."""
+    day_names: dict[str, int] = {}
+    for index, names in enumerate(section.days):
+        # Only names longer than three letters take the plural: "mons" is no word.
+        plurals = [f"{n}{section.day_plural}" for n in names if section.day_plural and len(n) > 3]
+        day_names.update(dict.fromkeys((*names, *plurals), index))
+    return ParseWords(
+        language=language,
+        not_places=frozenset(section.not_places),
+        places=dict(section.places),
+        named_times=tuple((re.compile(rf"\b{re.escape(word)}\b"), clock)
+                          for word, clock in section.named_times.items()),
+        time_fillers=re.compile(rf"\b(?:{_alternatives(section.time_fillers)})\b"),
+        time_separator=re.compile(
+            rf"\s*-\s*|\s+(?:{_alternatives(section.time_separators)})\s+"),
+        no_quiet_hours=frozenset(section.no_quiet_hours),
+        day_names=day_names,
+        day_groups={phrase: frozenset(WEEKDAYS.index(d) for d in days)
+                     for phrase, days in section.day_groups.items()},
+        every_day_alone=frozenset(section.every_day_alone),
+        except_words=frozenset(section.except_words),
+        day_range_words=frozenset(section.day_range_words),
+        dash_word=section.day_range_words[0],
+    )
+
+
+def _check(where: str, section: _Language) -> list[str]:
+    """Problems the schema cannot see; ``where`` is ``"words.yaml: en"``."""
+    problems: list[str] = []
+    # People's words are folded before they are looked up: an entry in any other
+    # form would never match.
+    folded = {
+        "not_places": section.not_places, "places": list(section.places),
+        "no_quiet_hours": section.no_quiet_hours, "every_day_alone": section.every_day_alone,
+        "except_words": section.except_words, "day_range_words": section.day_range_words,
+        "day_groups": list(section.day_groups),
+        "days": [name for names in section.days for name in names],
+    }
+    for entry, words in folded.items():
+        problems += [f"{where}.{entry}: {word!r}: write it as {fold(word)!r}, or it never matches"
+                     for word in words if not word or fold(word) != word]
+    for entry, words in (("time_fillers", section.time_fillers),
+                         ("time_separators", section.time_separators),
+                         ("named_times", list(section.named_times))):
+        problems += [f"{where}.{entry}: {word!r}: must be lower-case words"
+                     for word in words if not word.strip() or word.casefold() != word]
+    if len(section.days) != len(WEEKDAYS) or not all(section.days):
+        problems.append(f"{where}.days: needs {len(WEEKDAYS)} lists of names, Monday first")
+    seen: dict[str, int] = {}
+    for index, names in enumerate(section.days):
+        for name in names:
+            if seen.setdefault(name, index) != index:
+                problems.append(f"{where}.days: {name!r} names two days")
+    for phrase, days in section.day_groups.items():
+        problems += [f"{where}.day_groups.{phrase}: {day!r} is not one of {', '.join(WEEKDAYS)}"
+                     for day in days if day not in WEEKDAYS]
+    problems += [f"{where}.named_times.{word}: {clock!r} is not a time (HH:MM)"
+                 for word, clock in section.named_times.items() if read_clock(clock) is None]
+    return problems
+
+
+def parse_words(raw: Any, source: str) -> dict[str, ParseWords]:
+    """Check the parsed YAML of a words file; ``source`` names it in problems."""
+    if not isinstance(raw, dict) or not raw:
+        raise WordsError([f"{source}: the file must map each language to its words"])
+    problems: list[str] = []
+    languages: dict[str, ParseWords] = {}
+    for language, body in raw.items():
+        where = f"{source}: {language}"
+        try:
+            section = _Language.model_validate(body)
+        except ValidationError as exc:
+            problems += [f"{where}.{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+                         if error["loc"] else f"{where}: {error['msg']}"
+                         for error in exc.errors()]
+            continue
+        found = _check(where, section)
+        problems += found
+        if not found:
+            languages[str(language)] = _compile(str(language), section)
+    if problems:
+        raise WordsError(problems)
+    return languages
+
+
+def load_words(path: Path, language: str = DEFAULT_LANGUAGE) -> ParseWords:
+    """Load and check a words file (every language in it) and return ``language``'s
+    words; raise :class:`WordsError` listing every problem."""
+    try:
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise WordsError([f"{path.name}: cannot read: {exc.strerror}"]) from exc
+    except yaml.YAMLError as exc:
+        raise WordsError([f"{path.name}: {yaml_problem(exc)}"]) from exc
+    languages = parse_words(raw, path.name)
+    if language not in languages:
+        raise WordsError([f"{path.name}: no section for language {language!r}"])
+    return languages[language]
+
+
+@functools.lru_cache(maxsize=8)
+def shipped_words(language: str = DEFAULT_LANGUAGE) -> ParseWords:
+    """The shipped words file's section for ``language``, read once per process."""
+    return load_words(default_dialogues_dir() / WORDS_FILE, language)
+
+
+def check_words(folders: Collection[Path]) -> list[str]:
+    """Every problem of the words file in each dialogues folder given (for
+    ``dialogues check``)."""
+    problems: list[str] = []
+    for folder in folders:
+        path = folder / WORDS_FILE
+        if not folder.is_dir() or not path.exists():
+            continue
+        try:
+            load_words(path)
+        except WordsError as exc:
+            problems += exc.problems
+    return problems
+
+
+__all__ = ["DEFAULT_LANGUAGE", "WORDS_FILE", "ParseWords", "WordsError", "check_words", "fold",
+           "load_words", "parse_words", "shipped_words"]
