@@ -74,7 +74,8 @@ def test_the_disclosure_names_its_topic_so_the_right_lines_come_first() -> None:
 def test_context_raises_risk_that_no_single_message_shows() -> None:
     first = "Im tired of being a burden"
     second = "I wrote everyone a letter tonight"
-    assert assess(first).level == "none" and assess(second).level == "none"
+    # The letter alone is nothing; after the burden it is a goodbye.
+    assert assess(second).level == "none"
     assert assess(second, [first]).level != "none"
     # context raises, never lowers
     assert assess("I want to die", ["I had a lovely day"]).level == "crisis"
