@@ -197,6 +197,11 @@ class FakeBotAPI:
 
     def queue_message(self, chat: dict[str, Any], user_id: int, text: str,
                       **extra: Any) -> dict[str, Any]:
+        return self.queue(self.message_body(chat, user_id, text, **extra))
+
+    def message_body(self, chat: dict[str, Any], user_id: int, text: str,
+                     **extra: Any) -> dict[str, Any]:
+        """An update's body for a message ``text`` (without ``update_id``), not queued."""
         self._chats[chat["id"]] = chat
         message = {
             "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
@@ -206,7 +211,12 @@ class FakeBotAPI:
         entities = _entities(text)
         if entities:
             message["entities"] = entities
-        return self.queue({"message": message})
+        return {"message": message}
+
+    def private_message_body(self, user_id: int, text: str) -> dict[str, Any]:
+        """What :meth:`private_message` queues, only built (no ``update_id``)."""
+        chat = {"id": user_id, "type": "private", "first_name": f"Person{user_id}"}
+        return self.message_body(chat, user_id, text)
 
     def press(self, user_id: int, data: str, *, chat_id: int | None = None) -> dict[str, Any]:
         """Queue a press on a button with callback data ``data``, on the bot's latest
@@ -232,6 +242,10 @@ class FakeBotAPI:
     def queue_press(self, user_id: int, data: str) -> dict[str, Any]:
         """Queue a press in a private chat without looking for the message it sits on
         (for a benchmark that queues a whole conversation before the bot has spoken)."""
+        return self.queue(self.press_body(user_id, data))
+
+    def press_body(self, user_id: int, data: str) -> dict[str, Any]:
+        """What :meth:`queue_press` queues, only built (no ``update_id``)."""
         chat = {"id": user_id, "type": "private", "first_name": f"Person{user_id}"}
         self._chats[user_id] = chat
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
@@ -241,7 +255,7 @@ class FakeBotAPI:
             "from": {"id": user_id, "is_bot": False, "first_name": f"Person{user_id}"},
             "message": message,
         }
-        return self.queue({"callback_query": query})
+        return {"callback_query": query}
 
     def poll_votes(self, poll_id: str, counts: list[int]) -> dict[str, Any]:
         """Queue the ``poll`` update Telegram sends when a poll's counts change: the poll
@@ -336,6 +350,15 @@ class FakeBotAPI:
                 self._arrived.notify_all()
         # Called from plain functions; the notification itself must run in the loop.
         asyncio.get_running_loop().create_task(notify())
+
+    async def answer(self, method: str, params: dict[str, Any]) -> Any:
+        """The result of one Bot API call made in process, without HTTP and without
+        being recorded (for a benchmark whose bot should spend nothing on the network
+        and keep no log of it); an unknown method raises ``LookupError``."""
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            raise LookupError(method)
+        return await handler(params, {})
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:

@@ -132,7 +132,9 @@ class Classifier:
         if not ids:
             return self.bias.copy()
         scale = 1.0 / math.sqrt(len(ids))
-        out: FloatArray = self.weights[list(ids)].sum(axis=0) * scale + self.bias
+        # take(): the same rows in the same order as weights[list(ids)], so the
+        # same sums, without building a list first (a third of this call's time).
+        out: FloatArray = self.weights.take(ids, axis=0).sum(axis=0) * scale + self.bias
         return out
 
     def score(self, normalised: str) -> Scores:

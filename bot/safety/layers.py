@@ -62,7 +62,7 @@ class Detector:
             return NO_RISK
         ruled = self._rules(norm)
         model = self.classifier
-        if model is None or sum(c.isalpha() for c in norm.text) < MIN_LETTERS:
+        if model is None or not _has_letters(norm.text, MIN_LETTERS):
             # "ok", "7", "I": too little for a model to read; the rules have spoken
             if ruled.level == "none":
                 return ruled
@@ -133,6 +133,17 @@ def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:
     if scores is None or "ideation" in ruled.reasons:
         return "suicide"
     return scores.topic
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` has at least ``count`` letters; stops counting there (a
+    long message was counted letter by letter, a tenth of the rules' time)."""
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
 
 
 @lru_cache(maxsize=4096)

@@ -75,6 +75,10 @@ class _Phrase:
     kind: Kind
     lang: str
     pattern: re.Pattern[str]
+    second: str | None = None
+    """The phrase's second word, when the pattern can match only where the next
+    word of the text is that word (``second_open``: begins with it)."""
+    second_open: bool = False
 
 
 def _compile(words: list[tuple[str, bool]], unspaced: bool) -> re.Pattern[str]:
@@ -92,6 +96,9 @@ class Lexicon:
     def __init__(self) -> None:
         self._first: dict[str, list[_Phrase]] = {}
         self._prefix: dict[str, list[_Phrase]] = {}
+        self._prefix_lengths: tuple[int, ...] = ()
+        """The lengths of the stems in ``_prefix``, shortest first: only those
+        prefixes of a word are looked up."""
         self._pairs: dict[str, list[_Phrase]] = {}
         self._negators: dict[str, frozenset[str]] = {}
         self.languages: list[str] = []
@@ -106,24 +113,41 @@ class Lexicon:
                 words = _normal_words(phrase)
                 if not words:
                     continue
-                entry = _Phrase(kind, lang, _compile(words, unspaced))
+                second = words[1] if len(words) > 1 and not unspaced else None
+                if second is not None and not all(_WORD.fullmatch(w) for w, _ in words[:2]):
+                    second = None
+                entry = _Phrase(kind, lang, _compile(words, unspaced),
+                                *(second or (None, False)))
                 first, open_ = words[0]
                 if unspaced:
                     self._pairs.setdefault(first[:2], []).append(entry)
                 elif open_:
                     self._prefix.setdefault(first, []).append(entry)
+                    if len(first) >= 2:  # a one-letter stem was never looked up
+                        self._prefix_lengths = tuple(sorted({*self._prefix_lengths,
+                                                             len(first)}))
                 else:
                     self._first.setdefault(first, []).append(entry)
 
     def _candidates(self, text: str) -> list[tuple[int, _Phrase]]:
+        """Where each phrase might begin.  A phrase whose second word is not the
+        text's next word (after nothing but spaces) cannot match there and is left
+        out: most candidates start with "i" or "to", and each costs a regex."""
         found: list[tuple[int, _Phrase]] = []
-        for match in _WORD.finditer(text):
+        tokens = list(_WORD.finditer(text))
+        for i, match in enumerate(tokens):
             word, start = match.group(0), match.start()
+            following = None
+            if i + 1 < len(tokens) and _SPACES.fullmatch(text, match.end(), tokens[i + 1].start()):
+                following = tokens[i + 1].group(0)
             for entry in self._first.get(word, ()):
-                found.append((start, entry))
-            if self._prefix:
-                for length in range(2, len(word) + 1):
-                    for entry in self._prefix.get(word[:length], ()):
+                if _may_follow(entry, following):
+                    found.append((start, entry))
+            for length in self._prefix_lengths:
+                if length > len(word):
+                    break
+                for entry in self._prefix.get(word[:length], ()):
+                    if _may_follow(entry, following):
                         found.append((start, entry))
         if self._pairs and not text.isascii():
             for i in range(len(text) - 1):
@@ -166,6 +190,17 @@ class Lexicon:
 
 
 _WORD = re.compile(f"[{WORD_CHARS}]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _may_follow(entry: _Phrase, following: str | None) -> bool:
+    """Whether ``entry`` may match where ``following`` is the next word (``None``:
+    unknown, so it may)."""
+    if entry.second is None or following is None:
+        return True
+    if entry.second_open:
+        return following.startswith(entry.second)
+    return following == entry.second
 # A negation does not reach across a clause: "if it doesn't work out, I'll end it".
 _CLAUSE_END = re.compile(r"[.,!?;:\n،؟।]")
 
