@@ -62,9 +62,9 @@ from bot.store.schema import (
     TEXT_COLUMN,
     TEXT_COLUMNS,
     ForgetStep,
-    PurgedAfter,
     PurgedWhenIdle,
     Table,
+    purge_statement,
 )
 from bot.store.values import json_text, require_aware, utc_text
 from bot.types import ConversationKey, UserKey
@@ -804,7 +804,7 @@ class PostgresStore:
         for table, idle in PURGE_IDLE:
             counts[idle.report_as] = await _purge_idle(pool, table, idle, before)
         for table, old in PURGE:
-            status = await pool.execute(_purge_statement(table, old), before)
+            status = await pool.execute(purge_statement(table.name, old, "$1"), before)
             counts[table.name] = int(status.split()[-1])  # "DELETE <n>"
         return counts
 
@@ -931,14 +931,6 @@ async def _merge_profile(
 
 
 # --- retention and rewriting ------------------------------------------------------
-
-def _purge_statement(table: Table, rule: PurgedAfter) -> str:
-    """The ``DELETE`` of ``table``'s rows older than the cutoff (``$1``), as the
-    catalogue's rule says (names from the catalogue, never from input)."""
-    done = " OR ".join(f"{column} IS NOT NULL" for column in rule.once)
-    return (f"DELETE FROM {table.name} WHERE {rule.age} < $1"  # noqa: S608
-            + (f" AND ({done})" if done else ""))
-
 
 def _idle_rows(table: Table, rule: PurgedWhenIdle) -> str:
     """Rows of idle people (``$1``), locked: a profile's age is the person's last

@@ -75,6 +75,15 @@ class PurgedAfter:
     its job: an outbox row delivered or given up) are deleted."""
 
 
+def purge_statement(table: str, rule: PurgedAfter, cutoff: str) -> str:
+    """The ``DELETE`` of ``table``'s rows older than the cutoff, as ``rule`` says;
+    ``cutoff`` is the backend's placeholder (``?``, ``$1``).  Names come from the
+    catalogue, never from input."""
+    done = " OR ".join(f"{column} IS NOT NULL" for column in rule.once)
+    return (f"DELETE FROM {table} WHERE {rule.age} < {cutoff}"  # noqa: S608
+            + (f" AND ({done})" if done else ""))
+
+
 @dataclass(frozen=True, slots=True)
 class PurgedWhenIdle:
     """The free-text fields of ``column`` (a profile: settings stay) are dropped

@@ -69,9 +69,9 @@ from bot.store.schema import (
     TEXT_COLUMN,
     TEXT_COLUMNS,
     ForgetStep,
-    PurgedAfter,
     PurgedWhenIdle,
     Table,
+    purge_statement,
 )
 from bot.store.values import from_utc_text as _dt
 from bot.store.values import json_text as _json
@@ -990,8 +990,8 @@ class SqliteStore:
         for table, idle in PURGE_IDLE:
             counts[idle.report_as] = await self._on_writer(_purge_idle, table, idle, cutoff)
         for table, old in PURGE:
-            counts[table.name] = await self._on_writer(_delete_old, _purge_statement(table, old),
-                                                       cutoff)
+            statement = purge_statement(table.name, old, "?")
+            counts[table.name] = await self._on_writer(_delete_old, statement, cutoff)
         if any(counts.values()) or self._scrub_owed:
             await self._scrub_wal()
         return counts
@@ -1224,14 +1224,6 @@ def _apply_group(db: sqlite3.Connection, group: _Group) -> None:
 
 
 # --- retention and rewriting, on the writer's thread ---------------------------
-
-def _purge_statement(table: Table, rule: PurgedAfter) -> str:
-    """The ``DELETE`` of ``table``'s rows older than the cutoff (``?``), as the
-    catalogue's rule says (names from the catalogue, never from input)."""
-    done = " OR ".join(f"{column} IS NOT NULL" for column in rule.once)
-    return (f"DELETE FROM {table.name} WHERE {rule.age} < ?"  # noqa: S608
-            + (f" AND ({done})" if done else ""))
-
 
 def _idle_rows(table: Table, rule: PurgedWhenIdle) -> str:
     """Rows of idle people (``:before``): a profile's age is the person's last
