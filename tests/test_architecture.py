@@ -218,11 +218,6 @@ RULES = (
     Rule("the runtime knows no platform", ("bot.runtime",), ADAPTERS, transitive=True),
 )
 
-KNOWN_CYCLES: dict[frozenset[str], str] = {}
-"""Cycles known and tracked elsewhere; each has a strict xfail below that fails
-(XPASS) once the cycle is gone, so that the entry is removed."""
-
-
 def cycles(graph: Mapping[str, Mapping[str, Import]]) -> list[list[Import]]:
     """One cycle (as the imports that close it) per strongly connected group."""
     index: dict[str, int] = {}
@@ -296,24 +291,16 @@ def test_forbidden_imports(code: Codebase, rule: Rule) -> None:
 def test_no_import_cycles(code: Codebase) -> None:
     """Module-level imports (``TYPE_CHECKING`` ones too: a cycle of types is still
     two modules that cannot be understood, or moved, one without the other)."""
-    found = [c for c in cycles(code.edges(lazy=False)) if _members(c) not in KNOWN_CYCLES]
+    found = cycles(code.edges(lazy=False))
     assert not found, "import cycles:\n  " + "\n  ".join(_show(c) for c in found)
 
 
 def test_no_cycle_hidden_by_a_lazy_import(code: Codebase) -> None:
     """An import inside a function that closes a cycle only hides it: which module
     is half-initialised then depends on who is imported first."""
-    found = [c for c in cycles(code.edges()) if _members(c) not in KNOWN_CYCLES]
+    found = cycles(code.edges())
     assert not found, "import cycles through lazy imports:\n  " + "\n  ".join(
         _show(c) for c in found)
-
-
-@pytest.mark.parametrize(
-    "members",
-    [pytest.param(m, marks=pytest.mark.xfail(reason=why, strict=True), id="-".join(sorted(m)))
-     for m, why in KNOWN_CYCLES.items()])
-def test_known_cycle_is_gone(code: Codebase, members: frozenset[str]) -> None:
-    assert all(_members(c) != members for c in cycles(code.edges()))
 
 
 def test_benchmarks_stay_out_of_the_installed_package(code: Codebase) -> None:
