@@ -41,6 +41,7 @@ from bot.safety_floor import FloorReply
 from bot.storage_faults import classify
 from bot.turn_guard import TurnGuard
 from bot.types import (
+    ChatOpened,
     CommandMessage,
     ConversationKey,
     Inbound,
@@ -50,7 +51,6 @@ from bot.types import (
     SendPoll,
     SendText,
     TextMessage,
-    TimerDue,
 )
 
 PLATFORM = "console"
@@ -69,8 +69,6 @@ CLEAR_LINE: Final = "\r\x1b[K"
 SETTLE: Final = 5.0
 """Interactive: how long the answer to a line may take before the prompt comes back
 anyway (a database that is failing must not stop the person from typing)."""
-REOPEN: Final = "reopen"
-"""The engine's token for a chat opened again: it asks its waiting question."""
 
 
 class PromptLine:
@@ -218,7 +216,7 @@ class ConsoleChat:
     def _reopen(self) -> None:
         """Ask the engine to say the question left waiting (after a restart), so the
         person sees where they were instead of a bare prompt."""
-        event = TimerDue(self.key, next(self._ids), datetime.now(UTC), REOPEN)
+        event = ChatOpened(self.key, next(self._ids), datetime.now(UTC))
 
         async def reopen() -> None:
             # Nothing the person typed: if it cannot be saved now, their first

@@ -31,7 +31,6 @@ from bot.turn.context import CRISIS_MEMORY, EngineError, NudgeComposer, Services
 from bot.turn.dispatch import CONCERN, CRISIS, CRISIS_FROM_GROUP, GROUP_ALERT, SOS, STOP, Run
 from bot.turn.moving import ASKED_FOR, ONBOARDING, PAUSED
 from bot.turn.steps import MAX_STEPS_PER_TURN, PAUSE_TOKEN, PRIVATE_CHAT_PAYLOAD, START_TOKEN
-from bot.turn.timers import REOPEN_TOKEN
 from bot.types import Action
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "PAUSED",
     "PAUSE_TOKEN",
     "PRIVATE_CHAT_PAYLOAD",
-    "REOPEN_TOKEN",
     "SOS",
     "START_TOKEN",
     "STOP",

@@ -21,7 +21,6 @@ writes are committed, so the bot never trains at start.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from bot.route_cues import shipped_route_cues
 from bot.route_model import DEFAULT_MODEL_PATH, RouteModel, cue_inputs, text_ids
 from bot.route_scorer import Scorer
 from bot.router_eval import LabelledMessage, read_labelled
+from bot.safety.train import fingerprint
 
 __all__ = [
     "DEFAULT_CORPUS_PATH",
@@ -233,11 +233,8 @@ def _scorer() -> Scorer:
 
 
 def corpus_digest(items: Sequence[LabelledMessage]) -> str:
-    """A short fingerprint of the corpus, kept in the model's metadata."""
-    h = hashlib.sha256()
-    for item in items:
-        h.update(f"{item.text}\t{item.expected}\n".encode())
-    return h.hexdigest()[:16]
+    """The fingerprint of the router's corpus, kept in the model's metadata."""
+    return fingerprint(f"{item.text}\t{item.expected}" for item in items)
 
 
 def train_and_save(

@@ -62,6 +62,7 @@ from bot.types import (
     Assessment,
     Assessor,
     ButtonPress,
+    ChatOpened,
     CommandMessage,
     ConversationKey,
     ForgetUser,
@@ -457,7 +458,7 @@ class Runtime:
             return ConversationState()
 
 
-SCHEDULED_EVENTS = (TimerDue, NudgeDue, GroupDue, PollCounts, FromGroup)
+SCHEDULED_EVENTS = (TimerDue, NudgeDue, GroupDue, PollCounts, FromGroup, ChatOpened)
 """Events the scheduler (or the runtime) makes: they say nothing about whether the
 person is reachable."""
 

@@ -96,7 +96,7 @@ class ButtonPress(InboundBase):
 @dataclass(frozen=True, slots=True)
 class TimerDue(InboundBase):
     """From the scheduler: a timer the conversation set ran out (``token`` names it,
-    as the engine set it), or, from an adapter, the chat was opened again."""
+    as the engine set it)."""
 
     token: str
     chat_kind: Literal["private"] = field(default="private", init=False)
@@ -146,8 +146,17 @@ class FromGroup(InboundBase):
     kind: Literal["from_group"] = field(default="from_group", init=False)
 
 
+@dataclass(frozen=True, slots=True)
+class ChatOpened(InboundBase):
+    """From an adapter: the person is back in a chat that was closed (the terminal
+    after a restart); a question left waiting is asked again."""
+
+    chat_kind: Literal["private"] = field(default="private", init=False)
+    kind: Literal["opened"] = field(default="opened", init=False)
+
+
 Inbound: TypeAlias = (TextMessage | CommandMessage | ButtonPress | TimerDue | NudgeDue
-                      | GroupDue | PollCounts | FromGroup)
+                      | GroupDue | PollCounts | FromGroup | ChatOpened)
 """One thing that happened in a conversation: a class per kind, each with only its
 own fields; ``kind`` (the same for every event of a class) tells them apart in
 logs and in the store's words, ``match`` on the class in code."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -281,12 +281,19 @@ def choose_thresholds(examples: Sequence[Example], scores: Sequence[Scores]) -> 
                       crisis=above(safe_crisis, MAX_FALSE_CRISIS, 0.5))
 
 
-def corpus_digest(examples: Sequence[Example]) -> str:
-    """A short fingerprint of the corpus, kept in the model's metadata."""
+def fingerprint(lines: Iterable[str]) -> str:
+    """A short fingerprint of a training corpus (one line per example), kept in a
+    model's metadata so that a model can be traced to what it learned from."""
     h = hashlib.sha256()
-    for ex in examples:
-        h.update(f"{ex.label}\t{ex.phenomenon}\t{ex.lang}\t{' || '.join(ex.messages)}\n".encode())
+    for line in lines:
+        h.update(f"{line}\n".encode())
     return h.hexdigest()[:16]
+
+
+def corpus_digest(examples: Sequence[Example]) -> str:
+    """The fingerprint of the crisis corpus."""
+    return fingerprint(f"{ex.label}\t{ex.phenomenon}\t{ex.lang}\t{' || '.join(ex.messages)}"
+                       for ex in examples)
 
 
 def train_and_save(

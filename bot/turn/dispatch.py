@@ -23,6 +23,7 @@ from bot.turn.steps import PRIVATE_CHAT_PAYLOAD
 from bot.turn.timers import Timers
 from bot.types import (
     ButtonPress,
+    ChatOpened,
     CommandMessage,
     FromGroup,
     GroupDue,
@@ -65,6 +66,8 @@ class Run(Answering, Timers):
         match event:
             case TimerDue():
                 self.wake(event.token)
+            case ChatOpened():
+                self.reopen()
             case NudgeDue():
                 nudge(self)
             case FromGroup():

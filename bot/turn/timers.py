@@ -12,7 +12,6 @@ from bot.turn.steps import PAUSE_TOKEN, START_TOKEN, Steps
 
 # Not a timer: the chat was opened again (the terminal after a restart), so the
 # question waiting for an answer is asked again rather than left off screen.
-REOPEN_TOKEN = "reopen"  # noqa: S105 - a timer's name, not a secret
 
 
 class Timers(Steps):
@@ -20,8 +19,7 @@ class Timers(Steps):
 
     def wake(self, token: str) -> None:
         """A timer this conversation set has run out.  Stale timers pass silently:
-        the person has moved on, and a late message would only confuse.  The
-        ``reopen`` token is no timer: a chat opened again asks its waiting question."""
+        the person has moved on, and a late message would only confuse."""
         kind, _, rest = token.partition(":")
         frame = self.state.current
         if kind == PAUSE_TOKEN:
@@ -29,10 +27,6 @@ class Timers(Steps):
                 step = self.step_of(frame)
                 if isinstance(step, PauseStep):
                     self.goto(frame, step.next)
-        elif kind == REOPEN_TOKEN:
-            if frame is not None and frame.asked and isinstance(self.step_of(frame), AskStep):
-                self.say_line("back_to_question")
-                self.reprompt()
         elif (
             kind == START_TOKEN
             and rest in self.engine.dialogues.dialogues
@@ -40,3 +34,10 @@ class Timers(Steps):
             and not self.profile.unreachable
         ):
             self.start(rest)
+
+    def reopen(self) -> None:
+        """The chat was opened again: ask the question left waiting, if any."""
+        frame = self.state.current
+        if frame is not None and frame.asked and isinstance(self.step_of(frame), AskStep):
+            self.say_line("back_to_question")
+            self.reprompt()
