@@ -703,3 +703,116 @@ def test_a_kind_sentence_written_is_named_and_thanked(engine: Engine) -> None:
     reply = person.press("4")
     assert "I'm learning, and that's okay" in reply or "What you just wrote to yourself" in reply
     assert person.where == ("belief", "offer")
+
+
+def _praised(dialogues: DialogueSet, person: Person, dialogue_id: str) -> list[str]:
+    """The praise steps of ``dialogue_id`` this person has been told."""
+    return [step_id for step_id, step in dialogues[dialogue_id].steps.items()
+            if getattr(step, "praise", False) and f"{dialogue_id}.{step_id}" in person.state.said]
+
+
+def test_a_check_in_number_alone_is_acknowledged_not_praised(
+    engine: Engine, dialogues: DialogueSet
+) -> None:
+    person = Person(engine)
+    person.cmd("checkin")
+    person.press("6")
+    person.say("skip")
+    assert _praised(dialogues, person, "checkin") == []
+    assert "My progress" in person.buttons()
+    # A word of their own for the day is named.
+    person = Person(engine)
+    person.cmd("checkin")
+    person.press("6")
+    person.say("steady")
+    assert _praised(dialogues, person, "checkin") == ["close"]
+
+
+@pytest.mark.parametrize(("last", "mood"), [(None, "2"), (7, "5")])
+def test_a_low_check_in_or_one_lower_than_last_time_offers_soothing_first(
+    engine: Engine, dialogues: DialogueSet, last: int | None, mood: str
+) -> None:
+    person = Person(engine)
+    if last is not None:
+        person.profile = Profile.model_validate({**person.profile.model_dump(), "last_mood": last})
+    person.cmd("checkin")
+    person.press(mood)
+    person.say("tired")
+    assert _praised(dialogues, person, "checkin") == []
+    assert {"Soothing breathing", "Self-compassion break"} <= set(person.buttons())
+    assert person.profile.model_dump()["last_mood"] == int(mood)
+
+
+def test_a_check_in_remembers_the_mood_only_with_consent(engine: Engine) -> None:
+    person = Person(engine, consent=False)
+    person.cmd("checkin")
+    person.press("5")
+    person.say("fine")
+    assert "last_mood" not in person.profile.model_dump()
+
+
+def test_a_kind_moment_written_is_praised_and_a_skip_or_a_look_is_not(
+    engine: Engine, dialogues: DialogueSet
+) -> None:
+    person = Person(engine)
+    person.cmd("log")
+    person.say("I made tea for my flatmate")
+    person.press("That's all for now")
+    assert _praised(dialogues, person, "compassion_log") == ["praise", "close"]
+    # Only a look back: thanked, not praised.
+    person = Person(engine)
+    person.cmd("log")
+    person.press("Look back at my log")
+    person.press("That's all for now")
+    assert _praised(dialogues, person, "compassion_log") == []
+    # Asked for a moment and skipped it: no praise, something soothing first.
+    person = Person(engine)
+    person.cmd("log")
+    person.press("Look back at my log")
+    person.press("Add a kind moment")
+    person.say("skip")
+    assert _praised(dialogues, person, "compassion_log") == []
+    assert "Soothing breathing" in person.buttons()
+
+
+def test_a_win_is_praised_only_when_written(engine: Engine, dialogues: DialogueSet) -> None:
+    person = Person(engine)
+    person.cmd("win")
+    person.say("I went to bed early")
+    assert _praised(dialogues, person, "win") == ["done"]
+    person = Person(engine)
+    person.cmd("win")
+    person.say("I don't know")
+    assert _praised(dialogues, person, "win") == []
+    assert "Soothing breathing" in person.buttons()
+    assert person.journal == []
+
+
+def test_a_safety_plan_mostly_skipped_is_not_praised(
+    engine: Engine, dialogues: DialogueSet
+) -> None:
+    # Nothing written: nothing to keep, no praise, something soothing and /sos.
+    person = Person(engine)
+    person.cmd("plan")
+    for _ in range(6):
+        person.say("skip")
+    assert _praised(dialogues, person, "plan") == []
+    assert "has_plan" not in person.profile.model_dump()
+    assert {"Soothing breathing", "Crisis lines"} <= set(person.buttons())
+    # One part of six written and kept: saved, not praised.
+    person = Person(engine)
+    person.cmd("plan")
+    person.say("I stop sleeping")
+    for _ in range(5):
+        person.say("skip")
+    person.press("Yes, keep my plan")
+    assert person.profile.model_dump()["plan_signs"] == "I stop sleeping"
+    assert _praised(dialogues, person, "plan") == []
+    assert "Crisis lines" in person.buttons()
+    # Written in full: making it is thanked.
+    person = Person(engine)
+    person.cmd("plan")
+    for answer in ("no sleep", "a walk", "the library", "my sister", "my GP", "ask Sam"):
+        person.say(answer)
+    person.press("No, just show it")
+    assert _praised(dialogues, person, "plan") == ["unkept_done"]

@@ -2,11 +2,12 @@
 
 - One question per message: no wording of any message has more than one "?".
 - Short enough to read on a phone in one breath: no wording over 60 words.
-- Praise is earned: a line marked ``praise: true`` is never reached right after a
-  skipped question unless a branch that looks at what the person did (the
-  ``answered``/``skipped`` counters, or whether an answer was given) stands in
-  between; and a person who skips everything is never praised, walked through
-  every dialogue with the real engine.
+- Praise is earned: in every dialogue (none is exempt), a line marked
+  ``praise: true`` is never reached right after a skipped question unless a branch
+  that looks at what the person did stands in between (one on the
+  ``answered``/``skipped`` counters, or the case of one that asks whether an
+  answer was given: its default is taken without one); and a person who skips
+  everything is never praised, walked through every dialogue with the real engine.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.dialogue.spec import (
@@ -80,10 +82,16 @@ def is_praise(step: object) -> bool:
 
 
 def looks_at_what_was_done(step: object) -> bool:
-    """A branch that decides by what the person did, not by the path alone."""
-    return isinstance(step, BranchStep) and any(
-        case.when.var in COUNTERS or case.when.is_set is True for case in step.cases
-    )
+    """A branch that weighs how much the person did (the ``answered``/``skipped``
+    counters): every way out of it is decided by what they did."""
+    return isinstance(step, BranchStep) and any(case.when.var in COUNTERS for case in step.cases)
+
+
+def unguarded(step: BranchStep) -> list[str]:
+    """The ways out of a branch that do not ask whether an answer was given: a case
+    on ``is_set: true`` leads on only when the person gave that answer, but its
+    other cases and its default are taken without one."""
+    return [case.next for case in step.cases if case.when.is_set is not True] + [step.default]
 
 
 def skip_targets(d: Dialogue) -> Iterator[tuple[str, str]]:
@@ -105,6 +113,8 @@ def onward(step: object) -> list[str]:
     if isinstance(step, AskChoiceStep):
         targets = [step.skip or step.next] + [o.next or step.next for o in step.choices]
         return [t for t in targets if t is not None]
+    if isinstance(step, BranchStep):
+        return unguarded(step)
     return successors(step)  # type: ignore[arg-type]
 
 
@@ -129,8 +139,47 @@ def unearned_praise(d: Dialogue) -> list[str]:
 
 
 def test_no_praise_is_reachable_right_after_a_skip(dialogues: DialogueSet) -> None:
+    """Every dialogue, none exempt."""
     problems = [p for d in dialogues.dialogues.values() for p in unearned_praise(d)]
     assert problems == [], "praise reachable after a skip:\n" + "\n".join(problems)
+
+
+CLOSING = yaml.safe_load("""
+id: sample
+title: Sample
+start: ask
+steps:
+  ask: {kind: ask_text, say: "Words?", save: words, next: check, skip: check}
+  check:
+    kind: branch
+    cases:
+      - {when: {var: words, is_set: true}, next: thanks}
+    default: plain
+  thanks: {kind: end, praise: true, say: "Thank you for writing that."}
+  plain: {kind: end, say: "That's okay."}
+""")
+
+
+def closing(**changes: object) -> Dialogue:
+    data = {**CLOSING, "steps": {**CLOSING["steps"], **changes}}
+    return Dialogue.model_validate(data)
+
+
+def test_the_check_sees_praise_behind_a_branch_that_does_not_guard_it() -> None:
+    assert unearned_praise(closing()) == []  # praise only when words were written
+    # The default of a branch on an answer is taken without one.
+    plain_praise = {"kind": "end", "praise": True, "say": "Well done."}
+    assert unearned_praise(closing(plain=plain_praise)) == [
+        "sample.plain (after skipping sample.ask)"
+    ]
+    # A branch on something other than the answer guards nothing.
+    on_path = {"kind": "branch", "cases": [{"when": {"var": "words", "equals": "x"},
+                                            "next": "plain"}], "default": "thanks"}
+    assert unearned_praise(closing(check=on_path)) == ["sample.thanks (after skipping sample.ask)"]
+    # A branch on how much was done (the counters) decides every way out of it.
+    counted = {"kind": "branch", "cases": [{"when": {"var": "skipped", "above": "answered"},
+                                            "next": "plain"}], "default": "thanks"}
+    assert unearned_praise(closing(check=counted)) == []
 
 
 def praise_patterns(dialogues: DialogueSet) -> list[tuple[str, re.Pattern[str]]]:

@@ -44,6 +44,7 @@ DAILY_DIALOGUES = (
     "journal",
     "progress",
     "which_tool",
+    "win",
 )
 # The exercises in the library: each has its own command and takes the person's words.
 EXERCISES = {
