@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Final, TextIO
 
 from bot.chat_queues import ChatQueues
-from bot.platform import MessageLimits, RuntimePort, until_stopped
+from bot.config import Settings
+from bot.platform import MessageLimits, PlatformSpec, RuntimePort, until_stopped
 from bot.render import choice_lines, plain
 from bot.safety_floor import FloorReply
 from bot.storage_faults import classify
@@ -374,3 +375,17 @@ def terminal_locale() -> str | None:
         if value:
             return value
     return None
+
+
+def _terminal(settings: Settings) -> ConsolePlatform:
+    return ConsolePlatform.for_terminal()
+
+
+def _at_a_terminal(settings: Settings) -> bool:
+    return sys.stdin.isatty()
+
+
+SPEC: Final = PlatformSpec(
+    name=PLATFORM, limits=ConsolePlatform.limits, create=_terminal, wanted=_at_a_terminal)
+"""The terminal for :data:`bot.app.PLATFORMS`: no settings and no pacing; it runs
+when stdin is a terminal, and when no other platform does (the registry's fallback)."""

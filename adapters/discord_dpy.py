@@ -55,16 +55,24 @@ import re
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Literal, Self
+from typing import Annotated, Any, Final, Literal, Self
 
 import aiohttp
 import discord
 from discord import app_commands
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from bot.chat_queues import ChatQueues
-from bot.config import Settings, SettingsError
+from bot.config import (
+    PlatformSettings,
+    Settings,
+    SettingsError,
+    blank_is_unset,
+    comma_separated,
+)
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
-from bot.platform import CommandCatalogue, MessageLimits, RuntimePort
+from bot.platform import CommandCatalogue, MessageLimits, Pacing, PlatformSpec, RuntimePort
 from bot.render import as_markdown, escape_markdown, split_message
 from bot.safety_floor import FloorReply
 from bot.types import (
@@ -685,9 +693,9 @@ def build_client(
     discord.VoiceClient.warn_nacl = False
     discord.VoiceClient.warn_dave = False
     check_shard_settings(settings)
-    shard_ids = settings.discord_shard_ids
-    shard_count = settings.discord_shard_count
-    common: dict[str, Any] = {"guild_ids": settings.discord_guild_ids,
+    own = settings.platform(DiscordSettings)
+    shard_ids, shard_count = own.shard_ids, own.shard_count
+    common: dict[str, Any] = {"guild_ids": own.guild_ids,
                               "sync_commands": sync_commands}
     if shard_count is not None:
         return ShardedCompassionClient(port, shard_count=shard_count,
@@ -697,8 +705,8 @@ def build_client(
 
 def check_shard_settings(settings: Settings) -> None:
     """Shard ids need the shard count, and must lie below it."""
-    shard_ids = settings.discord_shard_ids
-    shard_count = settings.discord_shard_count
+    own = settings.platform(DiscordSettings)
+    shard_ids, shard_count = own.shard_ids, own.shard_count
     if shard_ids and shard_count is None:
         raise SettingsError("invalid setting DISCORD_SHARD_COUNT: required when "
                             "DISCORD_SHARD_IDS is set (the total across all processes)")
@@ -708,7 +716,7 @@ def check_shard_settings(settings: Settings) -> None:
 
 
 def discord_token(settings: Settings) -> str:
-    token = settings.discord_token
+    token = settings.platform(DiscordSettings).token
     if token is None:
         raise SettingsError("DISCORD_TOKEN is not set: copy the bot token from the Discord "
                             "developer portal (Applications > your app > Bot)")
@@ -720,6 +728,43 @@ def quiet_discord_logs() -> None:
     library = logging.getLogger("discord")
     if library.getEffectiveLevel() < logging.INFO:
         library.setLevel(logging.INFO)
+
+
+class DiscordSettings(PlatformSettings):
+    """Discord's own settings: ``DISCORD_TOKEN`` and the others below."""
+
+    model_config = SettingsConfigDict(env_prefix="DISCORD_")
+
+    token: SecretStr | None = Field(
+        None, description="Bot token from the Discord developer portal.")
+    guild_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated guild ids to sync slash commands to at once; "
+        "global sync (slower to appear) when empty.",
+    )
+    shard_count: int | None = Field(
+        None, ge=1, description="Total shards across all processes (with DISCORD_SHARD_IDS)."
+    )
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        None, description="Comma-separated shard ids this process runs."
+    )
+    max_rate: float = Field(
+        45.0, gt=0, le=50, description="Messages a second to Discord, overall (limit 50)."
+    )
+    chat_rate: float = Field(
+        1.0, gt=0, le=50, description="Messages a second to one Discord channel, after a "
+        "burst of 5."
+    )
+
+    @field_validator("guild_ids", "shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return comma_separated(value)
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return blank_is_unset(value)
 
 
 class DiscordPlatform:
@@ -796,7 +841,22 @@ async def _connected(client: CompassionClient, port: RuntimePort,
         ready.set()
 
 
+def _wanted(settings: Settings) -> bool:
+    return settings.platform(DiscordSettings).token is not None
+
+
+def _pacing(settings: Settings) -> Pacing:
+    own = settings.platform(DiscordSettings)
+    return Pacing(per_second=own.max_rate, per_chat=own.chat_rate, chat_burst=5)
+
+
+SPEC: Final = PlatformSpec(
+    name=PLATFORM, limits=DiscordPlatform.limits, create=DiscordPlatform,
+    settings_model=DiscordSettings, wanted=_wanted, pacing=_pacing)
+"""Discord for :data:`bot.app.PLATFORMS`: runs when ``DISCORD_TOKEN`` is set."""
+
+
 __all__ = [
-    "PLATFORM", "ChoiceButton", "CompassionClient", "DiscordPlatform", "DiscordSender",
-    "PrivateChatButton", "ShardedCompassionClient", "build_client",
+    "PLATFORM", "SPEC", "ChoiceButton", "CompassionClient", "DiscordPlatform", "DiscordSender",
+    "DiscordSettings", "PrivateChatButton", "ShardedCompassionClient", "build_client",
 ]

@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -70,9 +72,9 @@ from telegram.warnings import PTBDeprecationWarning
 from adapters.telegram_polling import Poller, UpdateOffsets
 from adapters.telegram_webhook import WebhookServer
 from bot.chat_queues import ChatQueues
-from bot.config import Settings, SettingsError
+from bot.config import PlatformSettings, Settings, SettingsError, blank_is_unset
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
-from bot.platform import MessageLimits, RuntimePort
+from bot.platform import MessageLimits, Pacing, PlatformSpec, RuntimePort
 from bot.render import as_html, plain, split_message
 from bot.safety_floor import FloorReply
 from bot.turn_guard import TurnGuard
@@ -157,11 +159,12 @@ def check_scale_settings(settings: Settings) -> None:
     """
     if settings.workers <= 1:
         return
-    if not settings.telegram_webhook_url:
+    own = settings.platform(TelegramSettings)
+    if not own.webhook_url:
         raise TelegramStartupError(
             "WORKERS > 1 needs TELEGRAM_WEBHOOK_URL: Telegram sends updates by polling to "
             "one process only")
-    if settings.telegram_webhook_secret is None:
+    if own.webhook_secret is None:
         raise TelegramStartupError(
             "WORKERS > 1 needs TELEGRAM_WEBHOOK_SECRET, the same in every worker behind "
             "TELEGRAM_WEBHOOK_URL")
@@ -558,7 +561,8 @@ def build_application(
 ) -> TelegramApplication:
     """The PTB application for ``settings``; raises :class:`TelegramStartupError` when
     ``TELEGRAM_TOKEN`` is missing or malformed."""
-    if settings.telegram_token is None:
+    own = settings.platform(TelegramSettings)
+    if own.token is None:
         raise TelegramStartupError("TELEGRAM_TOKEN is not set")
     quiet_library_logs()  # PTB logs its URLs, token included, as the bot is built
     limiter = _RateLimiter(
@@ -569,8 +573,8 @@ def build_application(
     try:
         return (
             ApplicationBuilder()
-            .token(settings.telegram_token.get_secret_value())
-            .base_url(settings.telegram_base_url)
+            .token(own.token.get_secret_value())
+            .base_url(own.base_url)
             .rate_limiter(limiter)
             .connection_pool_size(limits.connections)
             # A request waits this long for a free connection before it counts
@@ -670,7 +674,7 @@ class TelegramAdapter:
         set once updates are being received."""
         await self.application.start()
         try:
-            if self.settings.telegram_webhook_url:
+            if self.settings.platform(TelegramSettings).webhook_url:
                 await self.serve_webhook(stop, ready)
             else:
                 await self.poll(stop, ready)
@@ -689,12 +693,12 @@ class TelegramAdapter:
         other workers are still serving it.
         """
         config = self.webhook_config()
+        own = self.settings.platform(TelegramSettings)
         server = WebhookServer(self._handle_json, path=config.path, secret=config.secret,
-                               listen=self.settings.telegram_webhook_listen,
-                               port=self.settings.telegram_webhook_port)
+                               listen=own.webhook_listen, port=own.webhook_port)
         await server.start()
         try:
-            if self.settings.telegram_webhook_register:
+            if own.webhook_register:
                 await self._register_webhook(config)
             if ready is not None:
                 ready.set()
@@ -768,10 +772,10 @@ class TelegramAdapter:
 
     def webhook_config(self) -> WebhookConfig:
         """Where the webhook listens and the secret every request must carry."""
-        settings = self.settings
-        url = settings.telegram_webhook_url or ""
-        if settings.telegram_webhook_secret is not None:
-            secret = settings.telegram_webhook_secret.get_secret_value()
+        settings = self.settings.platform(TelegramSettings)
+        url = settings.webhook_url or ""
+        if settings.webhook_secret is not None:
+            secret = settings.webhook_secret.get_secret_value()
             if not _WEBHOOK_SECRET.fullmatch(secret):
                 raise TelegramStartupError(
                     "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ "
@@ -904,6 +908,47 @@ async def _initialize(application: TelegramApplication) -> BotIdentity:
     return BotIdentity(application.bot.id, application.bot.username)
 
 
+class TelegramSettings(PlatformSettings):
+    """Telegram's own settings: ``TELEGRAM_TOKEN`` and the others below."""
+
+    model_config = SettingsConfigDict(env_prefix="TELEGRAM_")
+
+    token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
+    base_url: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API address; python-telegram-bot appends the token. "
+        "Point it at a self-hosted Bot API server or a test server.",
+    )
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL for webhook mode; polling when unset."
+    )
+    webhook_listen: str = Field(
+        "0.0.0.0", description="Address the webhook server listens on."  # noqa: S104
+    )
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Webhook port.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends with every webhook request; checked each time. "
+        "Required, the same in every worker, when WORKERS > 1."
+    )
+    webhook_register: bool = Field(
+        True, description="Whether this process tells Telegram the webhook address "
+        "(setWebhook) when it starts.  Behind a load balancer, leave it on in one worker and "
+        "set it to false in the others.",
+    )
+    max_rate: float = Field(
+        29.0, gt=0, le=30, description="Messages a second to Telegram, overall (limit ~30)."
+    )
+    chat_rate: float = Field(
+        1.0, gt=0, le=30, description="Messages a second to one Telegram chat, after a "
+        "burst of 3 (Telegram asks for about 1)."
+    )
+
+    @field_validator("token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return blank_is_unset(value)
+
+
 class TelegramPlatform:
     """Telegram as a :class:`~bot.platform.Platform` (see :data:`bot.app.PLATFORMS`)."""
 
@@ -924,7 +969,7 @@ class TelegramPlatform:
 
     def check(self) -> None:
         """A token, and with ``WORKERS`` > 1 the webhook and its shared secret."""
-        if self.settings.telegram_token is None:
+        if self.settings.platform(TelegramSettings).token is None:
             raise TelegramStartupError("TELEGRAM_TOKEN is not set")
         check_scale_settings(self.settings)
 
@@ -939,3 +984,18 @@ class TelegramPlatform:
             await adapter.serve(stop, ready)
         finally:
             await adapter.close()
+
+
+def _wanted(settings: Settings) -> bool:
+    return settings.platform(TelegramSettings).token is not None
+
+
+def _pacing(settings: Settings) -> Pacing:
+    own = settings.platform(TelegramSettings)
+    return Pacing(per_second=own.max_rate, per_chat=own.chat_rate, chat_burst=3)
+
+
+SPEC: Final = PlatformSpec(
+    name=PLATFORM, limits=TelegramPlatform.limits, create=TelegramPlatform,
+    settings_model=TelegramSettings, wanted=_wanted, pacing=_pacing)
+"""Telegram for :data:`bot.app.PLATFORMS`: runs when ``TELEGRAM_TOKEN`` is set."""

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from adapters.telegram_ptb import TelegramSettings
 from benchmarks.simclock import SimClock
 from bot.app import assemble_runtime, build_engine
 from bot.config import Settings
@@ -182,7 +183,8 @@ async def day_figures(settings: Settings, path: Path, people: int) -> dict[str, 
     platform = StrictPlatform(sim)
     store = SqliteStore(path)
     await store.open()
-    limiter = RateLimiter(settings.telegram_max_rate, per_chat_rate=1.0, per_chat_burst=3,
+    paced_at = settings.platform(TelegramSettings).max_rate
+    limiter = RateLimiter(paced_at, per_chat_rate=1.0, per_chat_burst=3,
                           clock=sim, sleep=sim.sleep)
     runtime = assemble_runtime(store, build_engine(settings), {PLATFORM: platform},
                                clock=sim.utc, limiters={PLATFORM: limiter})
@@ -218,7 +220,7 @@ async def day_figures(settings: Settings, path: Path, people: int) -> dict[str, 
         "nudges_sent": len(platform.sent),
         "answers_429": platform.too_many,
         "limit_per_s": PLATFORM_LIMIT,
-        "paced_at_per_s": settings.telegram_max_rate,
+        "paced_at_per_s": paced_at,
         "rate_under_backlog_per_s": round(rate, 2),
         "share_of_allowed_rate": round(rate / PLATFORM_LIMIT, 3),
         "backlog_s": round(busy),

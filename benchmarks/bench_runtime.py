@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_safety import TYPICAL
-from bot.app import assemble_runtime, build_services, settle_garbage_collector
+from bot.app import assemble_runtime, build_services, message_limits, settle_garbage_collector
 from bot.config import Settings
 from bot.dialogue.loader import load_dialogues
 from bot.engine import Engine
@@ -191,11 +191,13 @@ async def open_loop(
 
 
 def time_dialogue_loading(directory: Path, repeats: int = 5) -> float:
-    """Median milliseconds to read, parse and validate every dialogue file."""
+    """Median milliseconds to read, parse and validate every dialogue file,
+    texts held to the registered platforms' limits as at start."""
+    limits = message_limits()
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        load_dialogues([directory])
+        load_dialogues([directory], limits=limits)
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 

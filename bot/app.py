@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -18,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from bot.clock import SteadyClock
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.engine import Engine, Services
@@ -27,7 +26,7 @@ from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
 from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, load_words
-from bot.platform import CommandCatalogue, Platform
+from bot.platform import CommandCatalogue, MessageLimits, Platform, PlatformSpec
 from bot.ratelimit import RateLimiter
 from bot.route_cues import ROUTING_FILE, load_route_cues
 from bot.router import Router
@@ -89,17 +88,23 @@ def build_services(book: ResourceBook, words: ParseWords | None = None) -> Servi
     return Services(parsers=parsers, crisis_resources=crisis_resources)
 
 
-def build_nudges(settings: Settings, dialogues: DialogueSet) -> NudgeLibrary:
-    """The nudge library next to the dialogues; every button must start one of them."""
-    library = load_library(settings.dialogues_dir / LIBRARY_FILE)
+def build_nudges(settings: Settings, dialogues: DialogueSet,
+                 limits: MessageLimits | None = None) -> NudgeLibrary:
+    """The nudge library next to the dialogues; every button must start one of them,
+    and every text fit the platforms' ``limits`` (the registered ones' by default)."""
+    library = load_library(settings.dialogues_dir / LIBRARY_FILE,
+                           message_limits() if limits is None else limits)
     library.require_dialogues(dialogues.dialogues)
     return library
 
 
-def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> Engine:
+def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
+                 registry: Sequence[PlatformEntry] | None = None) -> Engine:
     """The engine over the dialogues folder: its dialogues, and the routing file,
-    parsers' words, nudges and group prompts beside them, each checked here at start."""
-    dialogues = dialogues or load_dialogues([settings.dialogues_dir])
+    parsers' words, nudges and group prompts beside them, each checked here at start
+    (texts and buttons against the limits of the platforms in ``registry``)."""
+    limits = message_limits(PLATFORMS if registry is None else registry)
+    dialogues = dialogues or load_dialogues([settings.dialogues_dir], limits=limits)
     # Free text is routed only to exercises that are loaded.
     router = Router(available=dialogues.dialogues.keys(),
                     cues=load_route_cues(settings.dialogues_dir / ROUTING_FILE))
@@ -109,7 +114,7 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None) -> En
         build_services(load_resources(), words),
         router=router,
         prompts=load_prompts(settings.dialogues_dir / PROMPTS_FILE),
-        nudges=build_nudges(settings, dialogues),
+        nudges=build_nudges(settings, dialogues, limits),
         max_answer_chars=settings.max_answer_chars,
         nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
     )
@@ -120,8 +125,10 @@ def build_limiters(
     *,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    registry: Sequence[PlatformEntry] | None = None,
 ) -> dict[str, RateLimiter]:
-    """Each platform's pacing: overall messages a second, and a small burst per chat.
+    """Each platform's pacing (its :class:`~bot.platform.Pacing`): overall messages a
+    second, and a small burst per chat.
 
     The platforms count a bot's messages across all its processes, so each of
     ``WORKERS`` processes takes an equal share of the overall rate.  That is
@@ -134,14 +141,15 @@ def build_limiters(
     pass a simulated one so that a conversation paces without waiting.
     """
     share = settings.workers
-    return {
-        "telegram": RateLimiter(settings.telegram_max_rate / share,
-                                per_chat_rate=settings.telegram_chat_rate, per_chat_burst=3,
-                                clock=clock, sleep=sleep),
-        "discord": RateLimiter(settings.discord_max_rate / share,
-                               per_chat_rate=settings.discord_chat_rate, per_chat_burst=5,
-                               clock=clock, sleep=sleep),
-    }
+    limiters = {}
+    for spec in available_platforms(PLATFORMS if registry is None else registry):
+        pacing = spec.pacing(settings)
+        if pacing is not None:
+            limiters[spec.name] = RateLimiter(pacing.per_second / share,
+                                              per_chat_rate=pacing.per_chat,
+                                              per_chat_burst=pacing.chat_burst,
+                                              clock=clock, sleep=sleep)
+    return limiters
 
 
 def assemble_runtime(
@@ -307,51 +315,102 @@ class RuntimeLink:
 
 @dataclass(frozen=True, slots=True)
 class PlatformEntry:
-    """One platform the bot can run on, loaded only when wanted: each adapter's
-    library is an optional extra."""
+    """One platform the bot can run on: where its declaration is.  Its module is
+    imported only when the registry is read, since each adapter's library is an
+    optional extra."""
 
     name: str
-    wanted: Callable[[Settings], bool]
-    """Whether these settings ask for it (its token is set)."""
-    load: Callable[[Settings], Platform]
+    load: Callable[[], PlatformSpec]
+    """Its module's ``SPEC`` (settings, limits, pacing, when it is wanted)."""
+    extra: str | None = None
+    """The pip extra that installs its library; ``None``: always installed."""
     fallback: bool = False
     """Runs when no other platform does (the terminal, so that `run` always talks)."""
 
 
-def _telegram(settings: Settings) -> Platform:
-    from adapters.telegram_ptb import TelegramPlatform
+def _telegram() -> PlatformSpec:
+    from adapters.telegram_ptb import SPEC
 
-    return TelegramPlatform(settings)
-
-
-def _discord(settings: Settings) -> Platform:
-    from adapters.discord_dpy import DiscordPlatform
-
-    return DiscordPlatform(settings)
+    return SPEC
 
 
-def _console(settings: Settings) -> Platform:
-    from adapters.console import ConsolePlatform
+def _discord() -> PlatformSpec:
+    from adapters.discord_dpy import SPEC
 
-    return ConsolePlatform.for_terminal()
+    return SPEC
+
+
+def _console() -> PlatformSpec:
+    from adapters.console import SPEC
+
+    return SPEC
 
 
 PLATFORMS: tuple[PlatformEntry, ...] = (
-    PlatformEntry("telegram", lambda s: s.telegram_token is not None, _telegram),
-    PlatformEntry("discord", lambda s: s.discord_token is not None, _discord),
-    PlatformEntry("console", lambda s: sys.stdin.isatty(), _console, fallback=True),
+    PlatformEntry("telegram", _telegram, extra="telegram"),
+    PlatformEntry("discord", _discord, extra="discord"),
+    PlatformEntry("console", _console, fallback=True),
 )
 """Every platform, in the order they start.  A new platform is one entry here."""
 
 
+def platform_spec(entry: PlatformEntry) -> PlatformSpec | None:
+    """The entry's declaration, or ``None`` when its library (its extra) is not installed."""
+    try:
+        return entry.load()
+    except ModuleNotFoundError as exc:
+        ours = (exc.name or "").partition(".")[0] in {"bot", "adapters"}
+        if entry.extra is None or ours:
+            raise
+        return None
+
+
+def available_platforms(registry: Sequence[PlatformEntry] = PLATFORMS) -> list[PlatformSpec]:
+    """The declarations of the registered platforms whose library is installed."""
+    return [spec for spec in map(platform_spec, registry) if spec is not None]
+
+
+def message_limits(registry: Sequence[PlatformEntry] = PLATFORMS) -> MessageLimits:
+    """What a message may hold on every registered (and installed) platform: the
+    limits the dialogues and the nudges are checked against."""
+    return MessageLimits.tightest([spec.limits for spec in available_platforms(registry)])
+
+
+def setting_names(registry: Sequence[PlatformEntry] = PLATFORMS) -> list[str]:
+    """Every setting's environment variable: the bot's own, then each registered (and
+    installed) platform's, with its prefix."""
+    names = [name.upper() for name in Settings.model_fields]
+    for spec in available_platforms(registry):
+        if spec.settings_model is not None:
+            prefix = spec.settings_model.model_config.get("env_prefix", "")
+            names += [f"{prefix}{name}".upper() for name in spec.settings_model.model_fields]
+    return names
+
+
 def configured_platforms(settings: Settings,
                          registry: Sequence[PlatformEntry] = PLATFORMS) -> list[Platform]:
-    """The platforms these settings ask for, each one's settings checked (a
-    :class:`~bot.config.SettingsError` naming the setting), before any starts."""
-    entries = [entry for entry in registry if entry.wanted(settings)]
-    if not any(not entry.fallback for entry in entries):
-        entries = [entry for entry in registry if entry.fallback]
-    platforms = [entry.load(settings) for entry in entries]
+    """The platforms these settings ask for, each one's settings read and checked (a
+    :class:`~bot.config.SettingsError` naming the setting) before any starts."""
+    wanted: list[tuple[PlatformEntry, PlatformSpec]] = []
+    fallbacks: list[tuple[PlatformEntry, PlatformSpec]] = []
+    for entry in registry:
+        spec = platform_spec(entry)
+        if spec is None:
+            asked = settings.names_set(f"{entry.name.upper()}_")
+            if asked:
+                raise SettingsError(
+                    f"{', '.join(asked)} set, but {entry.name} is not installed: "
+                    f"pip install 'compassion-bot[{entry.extra}]'")
+            continue
+        if spec.settings_model is not None:
+            settings.platform(spec.settings_model)  # an invalid value stops us here
+        if entry.fallback:
+            fallbacks.append((entry, spec))
+        if spec.wanted(settings):
+            wanted.append((entry, spec))
+    if not any(not entry.fallback for entry, _ in wanted):
+        wanted = fallbacks
+    platforms = [spec.create(settings) for _, spec in wanted]
     for platform in platforms:
         platform.check()
     return platforms

@@ -207,8 +207,13 @@ def configure_logging(level: str) -> None:
 
 
 def _check(paths: Sequence[Path]) -> int:
+    from bot.app import message_limits
+
     targets = list(paths) or [load_settings().dialogues_dir]
-    problems = ([str(p) for p in check_dialogues(targets)] + check_library(targets)
+    # Texts and buttons must fit every registered platform (bot.app.PLATFORMS).
+    limits = message_limits()
+    problems = ([str(p) for p in check_dialogues(targets, limits=limits)]
+                + check_library(targets, limits)
                 + check_prompts(targets) + check_route_cues(targets) + check_words(targets))
     for problem in problems:
         print(problem)

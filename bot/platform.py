@@ -1,9 +1,13 @@
 """The contract between the bot and a chat platform (terminal, Telegram, Discord...).
 
-A platform is one module in ``adapters/`` that provides a :class:`Platform`:
-its name, its :class:`MessageLimits`, a check of the settings it needs, and
-:meth:`Platform.serve`, which translates the platform's updates into
-:class:`~bot.types.Inbound` events and hands them to a :class:`RuntimePort`.
+A platform is one module in ``adapters/`` that declares a :class:`PlatformSpec`
+(module attribute ``SPEC``): its name, its :class:`MessageLimits`, its own
+settings (a :class:`~bot.config.PlatformSettings` model), when it is wanted, its
+:class:`Pacing`, and how to make its :class:`Platform`: a check of the settings it
+needs, and :meth:`Platform.serve`, which translates the platform's updates into
+:class:`~bot.types.Inbound` events and hands them to a :class:`RuntimePort`.  The
+registry (``bot.app.PLATFORMS``) reads the declarations, so that settings, pacing
+and the dialogue checks name no platform.
 
 The port is all an adapter sees of the bot: it hands an event over (through
 the turn guard it gets from :meth:`RuntimePort.guard`), reads the
@@ -20,28 +24,20 @@ importing it stays a translator (``tests/test_architecture.py``).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.config import PlatformSettings, Settings
 from bot.delivery import Sender
 from bot.safety_floor import FloorReply
 from bot.turn_guard import TurnGuard
-from bot.types import ConversationKey, Inbound
+from bot.types import ConversationKey, Inbound, MessageLimits
 
-
-@dataclass(frozen=True, slots=True)
-class MessageLimits:
-    """What one message may hold on a platform; ``None``: no limit worth naming."""
-
-    message_chars: int | None = None
-    """Longest text of one message (longer text is split by :mod:`bot.render`)."""
-    button_label_chars: int | None = None
-    """Longest button label."""
-    buttons: int | None = None
-    """Most buttons on one message."""
-    callback_bytes: int | None = None
-    """Longest payload a button carries back (a choice id), in UTF-8 bytes."""
+__all__ = [
+    "CommandCatalogue", "MessageLimits", "Pacing", "Platform", "PlatformSpec", "RuntimePort",
+    "until_stopped",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +125,51 @@ class Platform(Protocol):
         ``port.connected`` once its sender can send; ``ready`` is set once updates
         are being received."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """How fast the outbox sends to a platform (a :class:`~bot.ratelimit.RateLimiter`)."""
+
+    per_second: float
+    """Messages a second overall, for the whole bot: each of ``WORKERS`` processes
+    takes an equal share."""
+    per_chat: float
+    """Messages a second to one chat, after ``chat_burst``."""
+    chat_burst: int
+
+
+def _never(settings: Settings) -> bool:
+    return False
+
+
+def _unpaced(settings: Settings) -> Pacing | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformSpec:
+    """What a platform's module declares about it (its ``SPEC``), read before any
+    platform starts.
+
+    The callables take the bot's :class:`~bot.config.Settings`; a platform reads
+    its own with ``settings.platform(settings_model)``.
+    """
+
+    name: str
+    """The ``platform`` of every :class:`~bot.types.ConversationKey` it makes."""
+    limits: MessageLimits
+    """What one message may hold there; the dialogues are checked against the
+    tightest limits of the registered platforms."""
+    create: Callable[[Settings], Platform]
+    """The platform for these settings (nothing connects until it serves)."""
+    settings_model: type[PlatformSettings] | None = None
+    """Its own settings, environment prefix ``<NAME>_``; read and checked before any
+    platform starts."""
+    wanted: Callable[[Settings], bool] = _never
+    """Whether these settings ask for it (its token is set)."""
+    pacing: Callable[[Settings], Pacing | None] = _unpaced
+    """How fast the outbox sends to it; ``None``: as fast as it can (the terminal)."""
 
 
 async def until_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:

@@ -43,6 +43,39 @@ class UserKey:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageLimits:
+    """What one message may hold on a platform; ``None``: no limit worth naming.
+
+    Each platform declares its own (:class:`bot.platform.PlatformSpec`); the
+    dialogue checks hold every text to the tightest of the registered ones.
+    """
+
+    message_chars: int | None = None
+    """Longest text of one message (longer text is split by :mod:`bot.render`)."""
+    button_label_chars: int | None = None
+    """Longest button label."""
+    buttons: int | None = None
+    """Most buttons on one message."""
+    callback_bytes: int | None = None
+    """Longest payload a button carries back (a choice id), in UTF-8 bytes."""
+
+    @classmethod
+    def tightest(cls, limits: Sequence[MessageLimits]) -> MessageLimits:
+        """Limits that fit on every one of these platforms: the lowest of each."""
+
+        def lowest(values: Sequence[int | None]) -> int | None:
+            named = [value for value in values if value is not None]
+            return min(named) if named else None
+
+        return cls(
+            message_chars=lowest([each.message_chars for each in limits]),
+            button_label_chars=lowest([each.button_label_chars for each in limits]),
+            buttons=lowest([each.buttons for each in limits]),
+            callback_bytes=lowest([each.callback_bytes for each in limits]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class InboundBase:
     """What every inbound event has.
 

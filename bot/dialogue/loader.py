@@ -17,7 +17,14 @@ import yaml
 from pydantic import ValidationError
 
 from bot.dialogue.spec import Dialogue, Variants
-from bot.dialogue.validation import LoadedDialogue, Problem, validate_required, validate_set
+from bot.dialogue.validation import (
+    NO_LIMITS,
+    LoadedDialogue,
+    Problem,
+    validate_required,
+    validate_set,
+)
+from bot.types import MessageLimits
 
 RESUME_COMMAND = "resume"
 """Brings back an exercise put aside; answered by the engine itself, not a dialogue."""
@@ -170,15 +177,19 @@ def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
     return LoadedDialogue(dialogue, path), []
 
 
-def check_dialogues(paths: Iterable[Path], *, require_core: bool = True) -> list[Problem]:
-    """Every problem in the given files or folders; empty when all is well."""
-    _, problems = _load(paths, require_core=require_core)
+def check_dialogues(paths: Iterable[Path], *, require_core: bool = True,
+                    limits: MessageLimits = NO_LIMITS) -> list[Problem]:
+    """Every problem in the given files or folders; empty when all is well.  Texts
+    and buttons are held to ``limits`` (the platforms', see ``bot.app.message_limits``)."""
+    _, problems = _load(paths, require_core=require_core, limits=limits)
     return problems
 
 
-def load_dialogues(paths: Iterable[Path], *, require_core: bool = True) -> DialogueSet:
-    """Load and validate; raise :class:`DialogueError` listing every problem."""
-    loaded, problems = _load(paths, require_core=require_core)
+def load_dialogues(paths: Iterable[Path], *, require_core: bool = True,
+                   limits: MessageLimits = NO_LIMITS) -> DialogueSet:
+    """Load and validate (texts and buttons against ``limits``); raise
+    :class:`DialogueError` listing every problem."""
+    loaded, problems = _load(paths, require_core=require_core, limits=limits)
     if problems:
         raise DialogueError(problems)
     dialogues = {item.dialogue.id: item.dialogue for item in loaded}
@@ -187,7 +198,7 @@ def load_dialogues(paths: Iterable[Path], *, require_core: bool = True) -> Dialo
 
 
 def _load(
-    paths: Iterable[Path], *, require_core: bool
+    paths: Iterable[Path], *, require_core: bool, limits: MessageLimits
 ) -> tuple[list[LoadedDialogue], list[Problem]]:
     paths = list(paths)
     files = dialogue_files(paths)
@@ -201,7 +212,7 @@ def _load(
         problems += file_problems
         if item is not None:
             loaded.append(item)
-    problems += validate_set(loaded)
+    problems += validate_set(loaded, limits)
     if require_core:
         where = files[0].parent.name if files else ""
         problems += validate_required({i.dialogue.id: i for i in loaded}, where)

@@ -2,7 +2,9 @@
 
 Each rule is a function ``(LoadedDialogue, DialogueSetView) -> Iterator[Problem]``
 registered in :data:`RULES`; every problem names the file, the dialogue and the
-step, so an author can go straight to the line.
+step, so an author can go straight to the line.  What a message and a button may
+hold is the platforms' (:class:`~bot.types.MessageLimits`, the tightest of the
+registered ones, handed in by the composition root and ``dialogues check``).
 """
 
 from __future__ import annotations
@@ -37,12 +39,9 @@ from bot.dialogue.spec import (
     Step,
     placeholders,
 )
+from bot.types import MessageLimits
 
-# Platform limits a rendered message and a button must fit (Discord's are the
-# tighter ones: 2,000 characters a message, 80 a button label).
-MAX_MESSAGE_CHARS = 2000
-MAX_LABEL_CHARS = 80
-MAX_CALLBACK_BYTES = 64
+NO_LIMITS = MessageLimits()
 # A quoted answer is shortened to this many characters before it is sent.
 QUOTE_CHARS = 120
 
@@ -368,8 +367,21 @@ def rule_vars_saved_before_use(
                     )
 
 
-def rule_text_limits(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+def text_limits(limits: MessageLimits) -> Rule:
+    """The rule that every text and button fits ``limits`` (a platform's, or the
+    tightest of several); a limit of ``None`` is not checked."""
+
+    def rule_text_limits(item: LoadedDialogue,
+                         _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+        yield from _text_limits(item, limits)
+
+    return rule_text_limits
+
+
+def _text_limits(item: LoadedDialogue, limits: MessageLimits) -> Iterator[Problem]:
     d = item.dialogue
+    max_chars, max_label, max_bytes = (limits.message_chars, limits.button_label_chars,
+                                       limits.callback_bytes)
     named: list[tuple[str, str, tuple[str, ...]]] = [
         (step_id, field_name, variants)
         for step_id, step in d.steps.items()
@@ -379,44 +391,44 @@ def rule_text_limits(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> I
     for step_id, field_name, variants in named:
         for text in variants:
             longest = len(text) + sum(QUOTE_CHARS for _ in placeholders(text))
-            if longest > MAX_MESSAGE_CHARS:
+            if max_chars is not None and longest > max_chars:
                 yield _problem(
                     item,
                     step_id,
                     "text_limits",
                     f"'{field_name}' can reach {longest} characters; "
-                    f"the limit is {MAX_MESSAGE_CHARS}",
+                    f"the limit is {max_chars}",
                 )
     for step_id, step in d.steps.items():
         if isinstance(step, LaunchStep):
             for launcher in step.items:
-                if len(launcher.label) > MAX_LABEL_CHARS:
+                if max_label is not None and len(launcher.label) > max_label:
                     yield _problem(
                         item, step_id, "text_limits",
                         f"label of the button for '{launcher.dialogue}' is "
-                        f"{len(launcher.label)} characters; the limit is {MAX_LABEL_CHARS}",
+                        f"{len(launcher.label)} characters; the limit is {max_label}",
                     )
         if isinstance(step, AskChoiceStep):
             labels = [(o.id, o.label) for o in step.choices]
             if step.other is not None:
                 labels.append(("other", step.other.label))
             for option_id, label in labels:
-                if len(label) > MAX_LABEL_CHARS:
+                if max_label is not None and len(label) > max_label:
                     yield _problem(
                         item,
                         step_id,
                         "text_limits",
                         f"label of '{option_id}' is {len(label)} characters; "
-                        f"the limit is {MAX_LABEL_CHARS}",
+                        f"the limit is {max_label}",
                     )
                 payload = f"{d.id}:{step_id}:{option_id}".encode()
-                if len(payload) > MAX_CALLBACK_BYTES:
+                if max_bytes is not None and len(payload) > max_bytes:
                     yield _problem(
                         item,
                         step_id,
                         "text_limits",
                         f"button id for '{option_id}' is {len(payload)} bytes; "
-                        f"the limit is {MAX_CALLBACK_BYTES}",
+                        f"the limit is {max_bytes}",
                     )
 
 
@@ -456,12 +468,15 @@ RULES: dict[str, Rule] = {
     "reachable": rule_reachable,
     "paths_end": rule_paths_end,
     "vars_saved_before_use": rule_vars_saved_before_use,
-    "text_limits": rule_text_limits,
 }
+"""The rules that hold on every platform; ``text_limits`` (:func:`text_limits`) is
+added with the platforms' limits."""
 
 
-def validate_set(items: Iterable[LoadedDialogue]) -> list[Problem]:
-    """Run every rule on every dialogue, plus the rules about the set as a whole."""
+def validate_set(items: Iterable[LoadedDialogue],
+                 limits: MessageLimits = NO_LIMITS) -> list[Problem]:
+    """Run every rule on every dialogue, plus the rules about the set as a whole;
+    texts and buttons are held to ``limits``."""
     problems: list[Problem] = []
     by_id: dict[str, LoadedDialogue] = {}
     commands: dict[str, LoadedDialogue] = {}
@@ -479,8 +494,9 @@ def validate_set(items: Iterable[LoadedDialogue]) -> list[Problem]:
                     _problem(item, "", "unique_ids", f"command /{d.command} also used in {other}")
                 )
             commands[d.command] = item
+    rules = [*RULES.values(), text_limits(limits)]
     for item in by_id.values():
-        for rule in RULES.values():
+        for rule in rules:
             problems.extend(rule(item, by_id))
     return problems
 
@@ -580,10 +596,12 @@ def _definitely_saved(d: Dialogue) -> dict[str, set[str]]:
 
 
 __all__ = [
+    "NO_LIMITS",
     "RULES",
     "LoadedDialogue",
     "Problem",
     "successors",
+    "text_limits",
     "texts_of",
     "validate_required",
     "validate_set",

@@ -25,11 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.choices import launcher
 from bot.dialogue.loader import dialogue_files, load_yaml_strict, parse_file, yaml_problem
 from bot.dialogue.spec import IDENT, MAX_DIALOGUE_ID, PLACEHOLDER, placeholders
-from bot.dialogue.validation import MAX_LABEL_CHARS, MAX_MESSAGE_CHARS
+from bot.dialogue.validation import NO_LIMITS
 from bot.nudges.schedule import NudgeSettings
 from bot.state import Profile
 from bot.text import shorten
-from bot.types import Choice, Segment, SendText
+from bot.types import Choice, MessageLimits, Segment, SendText
 from bot.wording import rotation
 
 Theme = Literal["self_kindness", "common_humanity", "mindfulness", "rest", "reinforcement"]
@@ -220,8 +220,10 @@ def _fill(text: str, values: Mapping[str, Segment]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def _check(content: LibraryFile, source: str) -> list[str]:
-    """Rules beyond the schema, each problem naming the file and the nudge."""
+def _check(content: LibraryFile, source: str, limits: MessageLimits) -> list[str]:
+    """Rules beyond the schema, each problem naming the file and the nudge; texts and
+    buttons against the platforms' ``limits``."""
+    max_label, max_chars = limits.button_label_chars, limits.message_chars
     problems: list[str] = []
     seen: set[str] = set()
     entries: tuple[Entry, ...] = (*content.nudges, *content.reframes)
@@ -234,8 +236,8 @@ def _check(content: LibraryFile, source: str) -> list[str]:
             problems.append(f"{where}: no label for a button to '{nudge.reply}' "
                             "(give 'label' or add it to 'replies')")
         label = nudge.label or content.replies.get(nudge.reply, "")
-        if len(label) > MAX_LABEL_CHARS:
-            problems.append(f"{where}: the button label is over {MAX_LABEL_CHARS} characters")
+        if max_label is not None and len(label) > max_label:
+            problems.append(f"{where}: the button label is over {max_label} characters")
         names = [name for name, _ in placeholders(nudge.text)]
         allowed = {REFRAME, WHEN} if isinstance(nudge, ReframeNudge) else set()
         for name in names:
@@ -243,15 +245,16 @@ def _check(content: LibraryFile, source: str) -> list[str]:
                 problems.append(f"{where}: '{{{name}}}' cannot be filled in here")
         if isinstance(nudge, ReframeNudge) and REFRAME not in names:
             problems.append(f"{where}: a reframe nudge must quote '{{{REFRAME}}}'")
-        if len(nudge.text) + REFRAME_CHARS * len(names) > MAX_MESSAGE_CHARS:
-            problems.append(f"{where}: the text can reach over {MAX_MESSAGE_CHARS} characters")
+        if max_chars is not None and len(nudge.text) + REFRAME_CHARS * len(names) > max_chars:
+            problems.append(f"{where}: the text can reach over {max_chars} characters")
     if "{" + WEEKDAY + "}" not in content.when.weekday:
         problems.append(f"{source}: 'when.weekday' must name the day with '{{{WEEKDAY}}}'")
     return problems
 
 
-def load_library(path: Path) -> NudgeLibrary:
-    """Load and check ``nudges.yaml``; raise :class:`LibraryError` listing every problem."""
+def load_library(path: Path, limits: MessageLimits = NO_LIMITS) -> NudgeLibrary:
+    """Load and check ``nudges.yaml`` (texts and buttons against the platforms'
+    ``limits``); raise :class:`LibraryError` listing every problem."""
     source = path.name
     try:
         raw = load_yaml_strict(path.read_text(encoding="utf-8"))
@@ -264,13 +267,13 @@ def load_library(path: Path) -> NudgeLibrary:
     except ValidationError as exc:
         raise LibraryError([_schema_problem(source, raw, error["loc"], error["msg"])
                             for error in exc.errors()]) from exc
-    problems = _check(content, source)
+    problems = _check(content, source, limits)
     if problems:
         raise LibraryError(problems)
     return NudgeLibrary(content, source)
 
 
-def check_library(folders: Collection[Path]) -> list[str]:
+def check_library(folders: Collection[Path], limits: MessageLimits = NO_LIMITS) -> list[str]:
     """Every problem of the library in each dialogues folder given (for ``dialogues
     check``): the file itself, and buttons that start dialogues the folder lacks."""
     problems: list[str] = []
@@ -284,7 +287,7 @@ def check_library(folders: Collection[Path]) -> list[str]:
             if item is not None:
                 known.add(item.dialogue.id)
         try:
-            load_library(path).require_dialogues(known)
+            load_library(path, limits).require_dialogues(known)
         except LibraryError as exc:
             problems += exc.problems
     return problems

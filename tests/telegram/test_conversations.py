@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.telegram_ptb import TelegramSettings
 from benchmarks.fake_bot_api import FakeBotAPI
 from tests.telegram.harness import Person, TelegramBot, crisis_lines, shown, texts
 
@@ -192,7 +193,7 @@ async def test_replies_to_one_chat_are_paced_on_the_simulated_clock(
     for text in ("/help", "/sos", "/help", "/sos"):
         sent += len(await person.say(text))
     assert sent > 3
-    rate = bot.settings.telegram_chat_rate
+    rate = bot.settings.platform(TelegramSettings).chat_rate
     # Three went at once; every one after them waited for its share of a second.
     assert bot.pace.now >= (sent - 3) / rate - 1e-9
     assert all(wait <= 1 / rate + 1e-9 for wait in bot.pace.waits)
