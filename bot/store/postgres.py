@@ -1,9 +1,10 @@
 """The PostgreSQL backend of the :class:`~bot.store.base.Store` contract (asyncpg).
 
 This is the backend for several bot processes sharing one database.  Each
-:meth:`PostgresStore.commit` is one transaction on a pooled connection, and
-every decision is made by the database under row locks, never from what a
-process remembers:
+:meth:`PostgresStore.commit` is one turn, written in a savepoint of a transaction
+that carries the other turns waiting at that moment (group commit,
+:mod:`bot.store.pg_batch`), and every decision is made by the database under
+row locks, never from what a process remembers:
 
 * the event id is inserted first (``ON CONFLICT DO NOTHING``): no row back
   means the event was processed (:class:`DuplicateEventError`);
@@ -54,6 +55,7 @@ from bot.store.base import (
 )
 from bot.store.fields import is_setting, merge_profile
 from bot.store.migrations import migrations_for
+from bot.store.pg_batch import DEFAULT_LANES, DEFAULT_MAX_BATCH, GroupCommit
 from bot.store.schema import (
     FORGET,
     PURGE,
@@ -527,7 +529,9 @@ class PostgresStore:
     ``dsn`` is a ``postgresql://`` (or ``postgres://``) URL.  ``schema`` puts the
     tables in that schema instead of the server's default search path (it must
     exist); tests use it to give every test an empty database.  ``min_size`` and
-    ``max_size`` bound the pool.
+    ``max_size`` bound the pool.  Turns are group-committed
+    (:mod:`bot.store.pg_batch`) by ``lanes`` writers, at most ``max_batch`` turns
+    per transaction; ``max_batch=1`` gives each turn its own transaction.
     """
 
     def __init__(
@@ -537,9 +541,17 @@ class PostgresStore:
         schema: str | None = None,
         min_size: int = 1,
         max_size: int = 10,
+        lanes: int = DEFAULT_LANES,
+        max_batch: int = DEFAULT_MAX_BATCH,
     ) -> None:
         if not 1 <= min_size <= max_size:
             raise ValueError("pool sizes need 1 <= min_size <= max_size")
+        if not 1 <= lanes < max_size or max_batch < 1:
+            # A lane holds a connection while it writes; reads need one too.
+            raise ValueError("need 1 <= lanes < max_size and max_batch >= 1")
+        self._lanes = lanes
+        self._max_batch = max_batch
+        self._group: GroupCommit[_Values] | None = None
         self._dsn = dsn
         self._schema = schema
         self._min_size = min_size
@@ -567,8 +579,12 @@ class PostgresStore:
             await pool.close()
             raise
         self._pool = pool
+        self._group = GroupCommit(pool, _apply, lanes=self._lanes, max_batch=self._max_batch)
 
     async def close(self) -> None:
+        group, self._group = self._group, None
+        if group is not None:
+            await group.close()
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
@@ -687,9 +703,9 @@ class PostgresStore:
     # --- writes --------------------------------------------------------------
 
     async def commit(self, commit: Commit) -> list[int]:
-        values = _values(commit)
-        async with self._open_pool().acquire() as conn, conn.transaction():
-            return await _apply(conn, commit, values)
+        if self._group is None:
+            raise StoreError("store is not open")
+        return await self._group.submit(commit, _values(commit))
 
     async def mark_delivered(self, ids: Sequence[int], at: datetime) -> None:
         require_aware(at)
