@@ -16,6 +16,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,15 @@ from bot.store import (  # noqa: E402
     UnsupportedDatabaseError,
     create_store,
 )
-from bot.store.base import Commit, JournalEntry, StoreError, Subscription, Timer  # noqa: E402
+from bot.store.base import (  # noqa: E402
+    Commit,
+    ConflictError,
+    DuplicateEventError,
+    JournalEntry,
+    StoreError,
+    Subscription,
+    Timer,
+)
 from bot.store.migrations import migrations_for  # noqa: E402
 from bot.store.postgres import PostgresStore  # noqa: E402
 from tests.store.conformance import StoreConformance, commit, key  # noqa: E402
@@ -384,3 +393,43 @@ async def test_concurrent_first_profile_changes_all_land(store: PostgresStore) -
         )
     )
     assert (await store.load(key("chat0", "new"))).profile == {f"f{n}": n for n in range(20)}
+
+
+# --- group commit ------------------------------------------------------------------
+
+
+async def test_a_burst_lands_in_few_transactions_and_a_refused_turn_fails_alone(
+    schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.store.postgres as postgres
+
+    transactions: list[int] = []
+    apply = postgres._apply
+
+    async def apply_and_note_transaction(conn: Any, c: Commit, values: Any) -> list[int]:
+        # txid_current() names the top-level transaction, even inside a savepoint.
+        transactions.append(int(await conn.fetchval("SELECT txid_current()")))
+        return await apply(conn, c, values)
+
+    monkeypatch.setattr(postgres, "_apply", apply_and_note_transaction)
+    store = PostgresStore(DSN, schema=schema, lanes=1, max_batch=64)
+    await store.open()
+    try:
+        await store.commit(commit(key("c0", "u0"), 0, event_id="seen"))
+        transactions.clear()
+        turns = [commit(key(f"c{n}", f"u{n}"), 0, outbox=[f"reply {n}"]) for n in range(1, 41)]
+        stale = commit(key("c0", "u0"), 0, outbox=["stale"])  # the conversation is at 1
+        repeat = commit(key("c0", "u0"), 1, event_id="seen", outbox=["again"])
+        results = await asyncio.gather(*(store.commit(c) for c in [*turns, stale, repeat]),
+                                       return_exceptions=True)
+    finally:
+        await store.close()
+    assert all(isinstance(r, list) and len(r) == 1 for r in results[:40])
+    assert isinstance(results[40], ConflictError)
+    assert isinstance(results[41], DuplicateEventError)
+    # Every accepted reply is there and the refused turns wrote nothing...
+    rows = await query(schema, "SELECT payload FROM outbox ORDER BY id")
+    assert sorted(str(p) for (p,) in rows) == sorted(f"reply {n}" for n in range(1, 41))
+    # ...and the 42 turns shared a handful of transactions, not one each.
+    assert len(transactions) == 42
+    assert len(set(transactions)) <= 3
