@@ -70,6 +70,7 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram_polling import Poller, UpdateOffsets
+from adapters.telegram_requests import RequestGate, priority_of
 from adapters.telegram_webhook import WebhookServer
 from bot.chat_queues import ChatQueues
 from bot.config import PlatformSettings, Settings, SettingsError, blank_is_unset
@@ -520,7 +521,17 @@ def _caption(text: str) -> tuple[str | None, str]:
 class _RateLimiter(AIORateLimiter):
     """PTB's limiter (per chat and overall, retrying flood control), except that the
     typing indicator skips the queue: it is cosmetic, and must not take a
-    reply's place in Telegram's 30-messages-a-second budget."""
+    reply's place in Telegram's 30-messages-a-second budget.
+
+    Every Bot API call but getUpdates passes here, so this is also where a request
+    goes on the wire: through ``gate`` (:mod:`adapters.telegram_requests`), which
+    never has more requests on the wire than the pool has connections, and never
+    lets one be cancelled there.
+    """
+
+    def __init__(self, *, gate: RequestGate, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gate = gate
 
     async def process_request(
         self,
@@ -531,9 +542,15 @@ class _RateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        priority = priority_of(endpoint)
+
+        async def on_the_wire(*call_args: Any, **call_kwargs: Any
+                              ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            return await self.gate.send(callback(*call_args, **call_kwargs), priority)
+
         if endpoint == "sendChatAction":
-            return await callback(*args, **kwargs)
-        return await super().process_request(callback, args, kwargs, endpoint, data,
+            return await on_the_wire(*args, **kwargs)
+        return await super().process_request(on_the_wire, args, kwargs, endpoint, data,
                                              rate_limit_args)
 
 
@@ -551,9 +568,11 @@ class Limits:
     so by default the dispatcher does it instead: only that chat waits, for the
     ``retry_after`` Telegram asked (see :mod:`bot.delivery`)."""
     connections: int = 32
-    """HTTP connections to the Bot API.  At 30 messages a second a few dozen keep
-    up even at a second's round trip; httpcore's pool work grows with its size
-    (every request checks every connection), so PTB's default of 256 costs CPU."""
+    """HTTP connections to the Bot API, and so the most requests on the wire at once
+    (:class:`~adapters.telegram_requests.RequestGate`).  At 30 messages a second a
+    few dozen keep up even at a second's round trip; httpcore's pool work grows with
+    its size (every request checks every connection), so PTB's default of 256 costs
+    CPU."""
 
 
 def build_application(
@@ -566,6 +585,7 @@ def build_application(
         raise TelegramStartupError("TELEGRAM_TOKEN is not set")
     quiet_library_logs()  # PTB logs its URLs, token included, as the bot is built
     limiter = _RateLimiter(
+        gate=RequestGate(limits.connections),
         overall_max_rate=limits.overall_per_second, overall_time_period=1,
         group_max_rate=limits.group_per_minute, group_time_period=60,
         max_retries=limits.retries,
@@ -578,8 +598,8 @@ def build_application(
             .rate_limiter(limiter)
             .connection_pool_size(limits.connections)
             # A request waits this long for a free connection before it counts
-            # as a (transient) failure; the rate limiter, not the pool, should
-            # be what paces replies.
+            # as a (transient) failure; the gate lets no more requests through
+            # than there are connections, so this is only a backstop.
             .pool_timeout(POOL_TIMEOUT_SECONDS)
             # Updates of different people run side by side; the runtime's
             # per-conversation lock keeps one person's messages in order, because

@@ -11,12 +11,19 @@ replies have been accepted by the fake server.
 
 Printed:
 
-* inbound updates per second and replies per second, end to end;
+* inbound updates per second, until every turn of the burst is committed
+  (``burst_seconds``), and replies per second, until every reply of the burst was
+  accepted (``burst_replied_seconds``);
 * the bot's own time per update, p50/p99: inside the update handler, from the
-  update arriving at the handler until its replies were accepted (this
-  includes waiting for that person's earlier messages, which a burst queues);
-* the time from the fake handing an update out to its replies being accepted
-  (what Telegram would see), p50/p99.
+  update arriving at the handler until its turn was committed (what a button's
+  answer or a group's admin check adds is in it);
+* for updates sent one at a time once the burst is over, the same, and the time
+  from the fake handing an update out to its turn being committed (what Telegram
+  would see), p50/p99.
+
+A run that stops making progress (no update handled, no reply accepted, for
+:data:`STALL_SECONDS`) ends with :class:`Stalled`, saying what was outstanding,
+and exit status 1: it never waits forever.
 
 Telegram's own rate limits (30 messages a second) are switched off by default
 so that the figure is the bot's capacity; ``--telegram-limits`` keeps them on
@@ -35,7 +42,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +51,15 @@ from telegram import Update
 
 from adapters.telegram_ptb import CONCURRENT_UPDATES, PLATFORM, Limits, TelegramAdapter
 from benchmarks.fake_bot_api import TOKEN, FakeBotAPI
-from bot.app import RuntimeLink, open_app
+from bot.app import App, RuntimeLink, open_app
 from bot.config import Settings
 from bot.platform import RuntimePort
 from bot.ratelimit import RateLimiter
 from bot.safety_floor import FloorReply
 
 NO_LIMITS = Limits(overall_per_second=0, group_per_minute=0)
+STALL_SECONDS = 60.0
+"""A run in which nothing moves for this long is stopped (:class:`Stalled`)."""
 UNPACED_RATE = 1_000_000.0
 """Messages a second overall when Telegram's limits are off: no pacing in effect."""
 # One person's first minutes with the bot, as updates: text, or ("press", data).
@@ -68,14 +77,33 @@ SCRIPT: tuple[str | tuple[str, str], ...] = (
 )
 
 
+class Stalled(RuntimeError):
+    """The bot stopped making progress; the message says what was outstanding."""
+
+
+async def progressing(remaining: Callable[[], Awaitable[int]], what: str, *,
+                      stall: float = STALL_SECONDS, every: float = 0.01) -> None:
+    """Wait until ``remaining()`` is 0; :class:`Stalled` once it has not fallen for
+    ``stall`` seconds."""
+    loop = asyncio.get_running_loop()
+    left = await remaining()
+    fewest, since = left, loop.time()
+    while left:
+        await asyncio.sleep(every)
+        left = await remaining()
+        if left < fewest:
+            fewest, since = left, loop.time()
+        elif loop.time() - since > stall:
+            raise Stalled(f"the bot stalled: {left} {what}, and none for {stall:.0f} s")
+
+
 class TimedAdapter(TelegramAdapter):
-    """The adapter, timing each update from handler entry to replies accepted."""
+    """The adapter, timing each update from handler entry to its turn committed."""
 
     def __init__(self, port: RuntimePort, settings: Settings, **kwargs: Any) -> None:
         super().__init__(port, settings, **kwargs)
         self.handler_ms: dict[int, float] = {}
         self.finished: dict[int, float] = {}
-        self._waiting: dict[int, asyncio.Future[None]] = {}
 
     async def handle(self, update: Update, *, floor: FloorReply | None = None,
                      wait: bool = True) -> None:
@@ -87,17 +115,15 @@ class TimedAdapter(TelegramAdapter):
         finally:
             self.handler_ms[update.update_id] = (time.perf_counter() - started) * 1000
             self.finished[update.update_id] = time.monotonic()
-            waiter = self._waiting.pop(update.update_id, None)
-            if waiter is not None:
-                waiter.set_result(None)
 
     async def handled(self, update_ids: Sequence[int]) -> None:
         """Wait until every one of ``update_ids`` went through the handler."""
-        loop = asyncio.get_running_loop()
-        for update_id in update_ids:
-            if update_id not in self.finished:
-                future = self._waiting.setdefault(update_id, loop.create_future())
-                await future
+        wanted = set(update_ids)
+
+        async def remaining() -> int:
+            return len(wanted - self.finished.keys())
+
+        await progressing(remaining, "updates not handled yet")
 
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
@@ -177,19 +203,22 @@ async def run_async(*, people: int = 200, db: Path, limits: Limits = NO_LIMITS,
         unpaced = None if limits.overall_per_second else {
             platform: RateLimiter(UNPACED_RATE) for platform in ("telegram", "discord")}
         async with open_app(settings, limiters=unpaced) as app:
-            adapter = TimedAdapter(RuntimeLink(app.runtime), settings,
+            # As in production: the link's drain sends again what a failed send left.
+            link = RuntimeLink(app.runtime, run_outbox=True)
+            adapter = TimedAdapter(link, settings,
                                    limits=limits, concurrent_updates=concurrent_updates)
             await adapter.open()
-            app.dispatcher.add_sender(PLATFORM, adapter.sender)
+            await link.connected(PLATFORM, adapter.sender)
             stop, ready = asyncio.Event(), asyncio.Event()
             serving = asyncio.create_task(adapter.serve(stop, ready))
             try:
                 await ready.wait()
-                burst = await _burst(fake, adapter, workload(people, first_user=10_000))
+                burst = await _burst(fake, app, adapter, workload(people, first_user=10_000))
                 single = await _one_by_one(fake, adapter, one_by_one)
             finally:
                 stop.set()
                 await serving
+                await link.close()
                 await adapter.close()
     return {
         "people": people,
@@ -214,22 +243,30 @@ async def _queue(fake: FakeApart | FakeBotAPI, items: list[tuple[str, int, str]]
     return ids
 
 
-async def _burst(fake: FakeApart | FakeBotAPI, adapter: TimedAdapter,
+async def _burst(fake: FakeApart | FakeBotAPI, app: App, adapter: TimedAdapter,
                  items: list[tuple[str, int, str]]) -> dict[str, Any]:
-    """Everything queued at once: throughput."""
+    """Everything queued at once: throughput, until every turn is committed and
+    until every reply is out."""
     before = await _messages(fake)
     started = time.perf_counter()
     ids = await _queue(fake, items)
     await adapter.handled(ids)
     elapsed = time.perf_counter() - started
+
+    async def unsent() -> int:
+        return len(await app.store.pending_outbox(limit=len(ids) * 10, platform=PLATFORM))
+
+    await progressing(unsent, "replies not sent yet", every=0.1)
+    replied = time.perf_counter() - started
     replies = await _messages(fake) - before
     handler = [adapter.handler_ms[i] for i in ids]
     return {
         "burst_updates": len(ids),
         "burst_replies": replies,
         "burst_seconds": round(elapsed, 2),
+        "burst_replied_seconds": round(replied, 2),
         "burst_updates_per_second": round(len(ids) / elapsed, 1),
-        "burst_replies_per_second": round(replies / elapsed, 1),
+        "burst_replies_per_second": round(replies / replied, 1),
         "burst_handler_p50_ms": _round(percentile(handler, 0.50)),
         "burst_handler_p99_ms": _round(percentile(handler, 0.99)),
     }
@@ -237,7 +274,8 @@ async def _burst(fake: FakeApart | FakeBotAPI, adapter: TimedAdapter,
 
 async def _one_by_one(fake: FakeApart | FakeBotAPI, adapter: TimedAdapter,
                       count: int) -> dict[str, Any]:
-    """One update at a time, each after the previous one's replies: the bot's own latency."""
+    """One update at a time, each once the previous one's turn is committed: the bot's
+    own latency."""
     items = workload(-(-count // len(SCRIPT)), first_user=90_000)[:count]
     # Person by person, so that each conversation runs through its script in order.
     items.sort(key=lambda item: item[1])
@@ -298,8 +336,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="SQLite file (default: a temporary one)")
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
     args = parser.parse_args(argv)
-    result = run(people=args.people, db=args.db, telegram_limits=args.telegram_limits,
-                 concurrent_updates=args.concurrent, in_process=args.in_process)
+    try:
+        result = run(people=args.people, db=args.db, telegram_limits=args.telegram_limits,
+                     concurrent_updates=args.concurrent, in_process=args.in_process)
+    except Stalled as stalled:
+        print(f"bench_telegram: {stalled}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(result))
     else:
