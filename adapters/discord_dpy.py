@@ -72,7 +72,7 @@ from bot.config import (
     comma_separated,
 )
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
-from bot.platform import CommandCatalogue, MessageLimits, Pacing, PlatformSpec, RuntimePort
+from bot.platform import CommandCatalogue, MessageLimits, RuntimePort, token_platform_spec
 from bot.render import as_markdown, escape_markdown, split_message
 from bot.safety_floor import FloorReply
 from bot.types import (
@@ -841,18 +841,10 @@ async def _connected(client: CompassionClient, port: RuntimePort,
         ready.set()
 
 
-def _wanted(settings: Settings) -> bool:
-    return settings.platform(DiscordSettings).token is not None
-
-
-def _pacing(settings: Settings) -> Pacing:
-    own = settings.platform(DiscordSettings)
-    return Pacing(per_second=own.max_rate, per_chat=own.chat_rate, chat_burst=5)
-
-
-SPEC: Final = PlatformSpec(
-    name=PLATFORM, limits=DiscordPlatform.limits, create=DiscordPlatform,
-    settings_model=DiscordSettings, wanted=_wanted, pacing=_pacing)
+SPEC: Final = token_platform_spec(
+    name=PLATFORM,
+    limits=DiscordPlatform.limits,
+    create=DiscordPlatform, settings_model=DiscordSettings, chat_burst=5)
 """Discord for :data:`bot.app.PLATFORMS`: runs when ``DISCORD_TOKEN`` is set."""
 
 

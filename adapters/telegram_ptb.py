@@ -75,7 +75,7 @@ from adapters.telegram_webhook import WebhookServer
 from bot.chat_queues import ChatQueues
 from bot.config import PlatformSettings, Settings, SettingsError, blank_is_unset
 from bot.delivery import PermanentDeliveryError, RejectedDeliveryError, TransientDeliveryError
-from bot.platform import MessageLimits, Pacing, PlatformSpec, RuntimePort
+from bot.platform import MessageLimits, RuntimePort, token_platform_spec
 from bot.render import as_html, plain, split_message
 from bot.safety_floor import FloorReply
 from bot.turn_guard import TurnGuard
@@ -1006,16 +1006,8 @@ class TelegramPlatform:
             await adapter.close()
 
 
-def _wanted(settings: Settings) -> bool:
-    return settings.platform(TelegramSettings).token is not None
-
-
-def _pacing(settings: Settings) -> Pacing:
-    own = settings.platform(TelegramSettings)
-    return Pacing(per_second=own.max_rate, per_chat=own.chat_rate, chat_burst=3)
-
-
-SPEC: Final = PlatformSpec(
-    name=PLATFORM, limits=TelegramPlatform.limits, create=TelegramPlatform,
-    settings_model=TelegramSettings, wanted=_wanted, pacing=_pacing)
+SPEC: Final = token_platform_spec(
+    name=PLATFORM,
+    limits=TelegramPlatform.limits,
+    create=TelegramPlatform, settings_model=TelegramSettings, chat_burst=3)
 """Telegram for :data:`bot.app.PLATFORMS`: runs when ``TELEGRAM_TOKEN`` is set."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from bot.config import PlatformSettings, Settings
 from bot.delivery import Sender
@@ -36,7 +36,7 @@ from bot.types import ConversationKey, Inbound, MessageLimits
 
 __all__ = [
     "CommandCatalogue", "MessageLimits", "Pacing", "Platform", "PlatformSpec", "RuntimePort",
-    "until_stopped",
+    "TokenAndRates", "token_platform_spec", "until_stopped",
 ]
 
 
@@ -170,6 +170,40 @@ class PlatformSpec:
     """Whether these settings ask for it (its token is set)."""
     pacing: Callable[[Settings], Pacing | None] = _unpaced
     """How fast the outbox sends to it; ``None``: as fast as it can (the terminal)."""
+
+
+class TokenAndRates(Protocol):
+    """The settings of a chat service reached with a token and paced by rates."""
+
+    @property
+    def token(self) -> object | None: ...
+    @property
+    def max_rate(self) -> float: ...
+    @property
+    def chat_rate(self) -> float: ...
+
+
+def token_platform_spec(
+    *, name: str, limits: MessageLimits, create: Callable[[Settings], Platform],
+    settings_model: type[PlatformSettings], chat_burst: int,
+) -> PlatformSpec:
+    """The ``SPEC`` of a chat service (Telegram, Discord): wanted when its ``token``
+    is set, paced by its ``max_rate`` and ``chat_rate`` settings after a burst of
+    ``chat_burst`` messages to one chat.  ``settings_model`` must have those fields."""
+
+    def own(settings: Settings) -> TokenAndRates:
+        return cast(TokenAndRates, settings.platform(settings_model))
+
+    def wanted(settings: Settings) -> bool:
+        return own(settings).token is not None
+
+    def pacing(settings: Settings) -> Pacing:
+        rates = own(settings)
+        return Pacing(per_second=rates.max_rate, per_chat=rates.chat_rate,
+                      chat_burst=chat_burst)
+
+    return PlatformSpec(name=name, limits=limits, create=create,
+                        settings_model=settings_model, wanted=wanted, pacing=pacing)
 
 
 async def until_stopped(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:

@@ -35,6 +35,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.store.base import Commit, ConflictError, StoreError
+from bot.store.batching import run_batches
 
 __all__ = ["DEFAULT_LANES", "DEFAULT_MAX_BATCH", "GroupCommit"]
 
@@ -106,33 +107,7 @@ class GroupCommit(Generic[V]):
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _lane(self, queue: asyncio.Queue[_Job[V] | None]) -> None:
-        stopping = False
-        jobs: list[_Job[V]] = []
-        try:
-            while not stopping:
-                first = await queue.get()
-                if first is None:
-                    break
-                jobs = [first]
-                while len(jobs) < self._max_batch and not queue.empty():
-                    job = queue.get_nowait()
-                    if job is None:
-                        stopping = True
-                        break
-                    jobs.append(job)
-                await self._write(jobs)
-                jobs = []
-        finally:
-            # Only reached early if the task itself is cancelled: nobody may be
-            # left waiting forever.
-            leftovers = jobs
-            while not queue.empty():
-                job = queue.get_nowait()
-                if job is not None:
-                    leftovers.append(job)
-            for job in leftovers:
-                if not job.future.done():
-                    job.future.set_exception(StoreError("store closed before the write"))
+        await run_batches(queue, self._max_batch, self._write)
 
     async def _write(self, jobs: list[_Job[V]]) -> None:
         """One transaction for ``jobs``, a savepoint each; settle every future."""

@@ -59,6 +59,7 @@ from bot.store.base import (
     TextTransform,
     TimerRow,
 )
+from bot.store.batching import run_batches
 from bot.store.fields import is_setting, merge_profile
 from bot.store.migrations import migrations_for, split_statements
 from bot.store.schema import (
@@ -893,36 +894,7 @@ class SqliteStore:
         self, queue: asyncio.Queue[_Job | None], conn: aiosqlite.Connection
     ) -> None:
         """Group-commit whatever is waiting, until :meth:`close` queues ``None``."""
-        stopping = False
-        jobs: list[_Job] = []
-        try:
-            while not stopping:
-                first = await queue.get()
-                if first is None:
-                    break
-                jobs = [first]
-                # Whatever queued up while the previous batch was being written
-                # goes into this one: under load batches grow by themselves, and
-                # a lone turn is written at once.
-                while len(jobs) < self._max_batch and not queue.empty():
-                    job = queue.get_nowait()
-                    if job is None:
-                        stopping = True
-                        break
-                    jobs.append(job)
-                await self._write(conn, jobs)
-                jobs = []
-        finally:
-            # Only reached early if the task itself is cancelled; nobody may be
-            # left waiting forever.
-            leftovers = jobs
-            while not queue.empty():
-                job = queue.get_nowait()
-                if job is not None:
-                    leftovers.append(job)
-            for job in leftovers:
-                if not job.future.done():
-                    job.future.set_exception(StoreError("store closed before the write"))
+        await run_batches(queue, self._max_batch, lambda jobs: self._write(conn, jobs))
 
     async def _write(self, conn: aiosqlite.Connection, jobs: list[_Job]) -> None:
         """Apply ``jobs`` in one transaction and settle their futures.
