@@ -38,9 +38,9 @@ NEGATORS = frozenset({
     "havent", "hasnt", "hadnt", "aint", "neither",
 })
 # After these a negator asserts ("can't stop worrying", "couldn't help crying").
-_AFFIRMING = frozenset({"stop", "help", "quit"})
+AFFIRMING = frozenset({"stop", "help", "quit"})
 # A negation's reach ends at these ("I can't sleep and I'm anxious").
-_SCOPE_BREAKS = frozenset({
+SCOPE_BREAKS = frozenset({
     "and", "but", "so", "because", "cause", "then", "though", "although", "or", "yet",
     "while", "when", "since", "now",
 })
@@ -237,9 +237,9 @@ def _negated(found: list[str], start: int) -> bool:
     """Is the word at ``start`` within reach of a negation before it?"""
     for index in range(start - 1, max(start - NEGATION_WINDOW, 0) - 1, -1):
         word = found[index]
-        if word in _SCOPE_BREAKS:
+        if word in SCOPE_BREAKS:
             return False
         if word in NEGATORS:
             following = found[index + 1] if index + 1 < len(found) else ""
-            return following not in _AFFIRMING
+            return following not in AFFIRMING
     return False
