@@ -180,6 +180,21 @@ def is_unsure(text: str) -> bool:
     return key in UNSURE_ANSWERS or plain in UNSURE_ANSWERS
 
 
+# A nod, a refusal or a stray key: said to an open question ("What was the kind
+# moment?"), they answer nothing, so nothing is kept and nothing is praised.
+_EMPTY_REPLIES = frozenset({"ok", "okay", "k", "kk", "ok then", "okay then", "no", "nope",
+                            "nah", "no thanks", "yes", "yeah", "yep", "yup", "hm", "hmm", "meh"})
+
+
+def is_empty_answer(text: str) -> bool:
+    """Whether a reply to an open question says nothing to keep: a lone nod or
+    refusal ("ok", "no"), or only digits and punctuation ("2", "...").  Emoji
+    answer ("😔" is a feeling), and so does any other word."""
+    if answer_key(text) in _EMPTY_REPLIES:
+        return True
+    return all(unicodedata.category(char)[0] in "NPZC" for char in text)
+
+
 def _numbers(text: str) -> Iterable[int]:
     for match in _DIGITS.finditer(text):
         yield int(match.group(1))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answers import Label, is_skip, is_unsure, match_label, parse_number
+from bot.answers import Label, is_empty_answer, is_skip, is_unsure, match_label, parse_number
 from bot.safety.resources import country_from_text
 
 YES_NO = [Label("yes", ("Yes, please",)), Label("no", ("No, thanks",))]
@@ -128,3 +128,14 @@ def test_a_sentence_that_opens_with_yes_or_no_answers_a_yes_no_question(
 def test_a_partial_yes_or_no_is_not_taken_as_a_button(typed: str) -> None:
     index = match_label(CRISIS_QUESTION, typed)
     assert index is None or CRISIS_QUESTION[index].id == "sometimes"
+
+
+@pytest.mark.parametrize("typed", ["ok", "OK.", "no", "Nope", "yes", "2", ".", "...", " 3 ", "hmm"])
+def test_a_nod_a_refusal_or_a_stray_key_answers_no_open_question(typed: str) -> None:
+    assert is_empty_answer(typed)
+
+
+@pytest.mark.parametrize("typed", ["😔", "ok-ish day", "no sleep", "tired", "I said yes to rest",
+                                   "2 hours of sleep"])
+def test_feelings_emoji_and_any_other_words_are_answers(typed: str) -> None:
+    assert not is_empty_answer(typed)

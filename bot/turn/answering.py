@@ -8,7 +8,7 @@ the question on screen (an old button is met with a word, and the question again
 
 from __future__ import annotations
 
-from bot.answers import Label, is_skip, is_unsure, match_label, parse_number
+from bot.answers import Label, is_empty_answer, is_skip, is_unsure, match_label, parse_number
 from bot.choices import LAUNCH, ChoiceRef, parse_choice
 from bot.dialogue.spec import (
     COUNTERS,
@@ -120,6 +120,10 @@ class Answering(Moving):
             self.skip(frame, step)
         elif is_unsure(text):
             self.unsure(frame, step)
+        elif step.parse is None and is_empty_answer(text):
+            # "ok", "no", "2" to an open question: moved past like a skip, so it
+            # is neither kept in the journal nor praised as something written.
+            self.skip(frame, step)
         elif step.parse is not None:
             parser = self.engine.services.parsers.get(step.parse)
             if parser is None:
