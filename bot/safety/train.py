@@ -64,7 +64,10 @@ class TrainingSettings:
 
     steps: int = 200
     learning_rate: float = 0.1
-    l2: float = 1e-5
+    l2: float = 1e-6
+    """Chosen by 5-fold cross-validation on the corpus (2026-12-06, 16,124 examples):
+    crisis-or-concern recall 63.3 % at 1e-4, 68.5 % at 1e-5, 69.8 % at 1e-6, each at
+    the same false-alarm rates; never on a held-out set."""
     nb_scaling: bool = True
     """Scale each feature by its naive-Bayes log-count ratio per head (NBSVM,
     Wang and Manning 2012): on small text sets it lets the regulariser keep the
