@@ -25,10 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.config import default_dialogues_dir
-from bot.dialogue.loader import dialogue_files, load_yaml_strict, parse_file, yaml_problem
+from bot.dialogue.loader import dialogue_files, parse_file, read_yaml_file
 from bot.route_scorer import CueError, check_cue
 from bot.text import answer_key
 
@@ -137,12 +135,7 @@ def parse_route_cues(raw: Any, source: str) -> RouteCues:
 
 def load_route_cues(path: Path) -> RouteCues:
     """Load and check a routing file; raise :class:`RoutingError` listing every problem."""
-    try:
-        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RoutingError([f"{path.name}: cannot read: {exc.strerror}"]) from exc
-    except yaml.YAMLError as exc:
-        raise RoutingError([f"{path.name}: {yaml_problem(exc)}"]) from exc
+    raw = read_yaml_file(path, RoutingError)
     return parse_route_cues(raw, path.name)
 
 

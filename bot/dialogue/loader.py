@@ -8,7 +8,7 @@ against the schema in :mod:`bot.dialogue.spec` and the graph rules in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,6 +131,18 @@ def load_yaml_strict(text: str) -> Any:
     nudge pasted under the same name would otherwise silently replace the first).
     Every content file (dialogues, nudges, group prompts) is read with it."""
     return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def read_yaml_file(path: Path, error: Callable[[list[str]], Exception]) -> Any:
+    """A content file beside the dialogues (routing, words, nudges, group prompts)
+    read with :func:`load_yaml_strict`; a file that cannot be read or parsed raises
+    ``error`` with one problem naming the file (and the line)."""
+    try:
+        return load_yaml_strict(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error([f"{path.name}: cannot read: {exc.strerror}"]) from exc
+    except yaml.YAMLError as exc:
+        raise error([f"{path.name}: {yaml_problem(exc)}"]) from exc
 
 
 def dialogue_files(paths: Iterable[Path]) -> list[Path]:

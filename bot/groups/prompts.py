@@ -15,10 +15,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.dialogue.loader import load_yaml_strict, yaml_problem
+from bot.dialogue.loader import read_yaml_file
 from bot.dialogue.spec import PLACEHOLDER
 from bot.groups.state import SentPrompt
 
@@ -83,12 +82,7 @@ def remember(recent: Sequence[SentPrompt], prompt: Prompt, today: date) -> list[
 def load_prompts(path: Path) -> PromptLibrary:
     """Load and check the library; raise :class:`PromptError` listing every problem."""
     source = path.name
-    try:
-        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PromptError([f"{source}: cannot read: {exc.strerror}"]) from exc
-    except yaml.YAMLError as exc:
-        raise PromptError([f"{source}: {yaml_problem(exc)}"]) from exc
+    raw = read_yaml_file(path, PromptError)
     try:
         content = PromptFile.model_validate(raw)
     except ValidationError as exc:

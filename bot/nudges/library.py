@@ -19,11 +19,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.choices import launcher
-from bot.dialogue.loader import dialogue_files, load_yaml_strict, parse_file, yaml_problem
+from bot.dialogue.loader import dialogue_files, parse_file, read_yaml_file
 from bot.dialogue.spec import IDENT, MAX_DIALOGUE_ID, PLACEHOLDER, placeholders
 from bot.dialogue.validation import NO_LIMITS
 from bot.nudges.schedule import NudgeSettings
@@ -256,12 +255,7 @@ def load_library(path: Path, limits: MessageLimits = NO_LIMITS) -> NudgeLibrary:
     """Load and check ``nudges.yaml`` (texts and buttons against the platforms'
     ``limits``); raise :class:`LibraryError` listing every problem."""
     source = path.name
-    try:
-        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LibraryError([f"{source}: cannot read: {exc.strerror}"]) from exc
-    except yaml.YAMLError as exc:
-        raise LibraryError([f"{source}: {yaml_problem(exc)}"]) from exc
+    raw = read_yaml_file(path, LibraryError)
     try:
         content = LibraryFile.model_validate(raw)
     except ValidationError as exc:

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.config import default_dialogues_dir
-from bot.dialogue.loader import load_yaml_strict, yaml_problem
+from bot.dialogue.loader import read_yaml_file
 from bot.nudges.schedule import WEEKDAYS, read_clock
 
 WORDS_FILE = Path("library") / "words.yaml"
@@ -188,12 +187,7 @@ def parse_words(raw: Any, source: str) -> dict[str, ParseWords]:
 def load_words(path: Path, language: str = DEFAULT_LANGUAGE) -> ParseWords:
     """Load and check a words file (every language in it) and return ``language``'s
     words; raise :class:`WordsError` listing every problem."""
-    try:
-        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise WordsError([f"{path.name}: cannot read: {exc.strerror}"]) from exc
-    except yaml.YAMLError as exc:
-        raise WordsError([f"{path.name}: {yaml_problem(exc)}"]) from exc
+    raw = read_yaml_file(path, WordsError)
     languages = parse_words(raw, path.name)
     if language not in languages:
         raise WordsError([f"{path.name}: no section for language {language!r}"])
