@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/compassion-bot run
 
+# Every test, spread over the machine's cores (pytest-xdist; each test's database,
+# files and ports are its own, so they run side by side).
 test: $(STAMP)
 	$(BIN)/compassion-bot dialogues check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # The core in under a minute: the architecture rules, the engine, the dialogues,
 # safety, and the store on SQLite (TEST_POSTGRES_DSN is ignored here). No
