@@ -12,6 +12,9 @@ One job: parse arguments and call the safety modules.  The project's
   saw it).  Exits 1 when the targets are missed.
 * ``train [--out PATH]``: train the classifier on the corpus and write its weights
   (the shipped model is made this way and committed).
+* ``gate``: write the prefilter's plan for the current rules
+  (``data/gate_plan.json.gz``, committed), so that the bot does not analyse the
+  rules again at every start.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from bot.safety.classifier import DEFAULT_MODEL_PATH
 from bot.safety.corpus import Example, read_corpus, read_examples
+from bot.safety.detector import FAMILY_REGEXES, GATE_PLAN_PATH
 from bot.safety.evaluation import (
     Report,
     classify_lines,
@@ -34,6 +38,7 @@ from bot.safety.evaluation import (
     verdicts,
 )
 from bot.safety.layers import default_detector
+from bot.safety.prefilter import write_plan
 from bot.types import RiskLevel
 
 __all__ = ["build_parser", "main"]
@@ -63,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train the classifier on the corpus")
     train.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH,
                        help=f"where to write the weights (default: {DEFAULT_MODEL_PATH})")
+    sub.add_parser("gate", help="keep the prefilter's analysis of the rules "
+                                "(run after changing bot/safety/rules.py)")
     return parser
 
 
@@ -122,6 +129,12 @@ def _train(out: Path) -> int:
     return 0
 
 
+def _write_gate_plan() -> int:
+    write_plan(FAMILY_REGEXES, GATE_PLAN_PATH)
+    print(f"prefilter plan for {len(FAMILY_REGEXES)} rule families written to {GATE_PLAN_PATH}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a safety subcommand; returns the process exit code."""
     args = build_parser().parse_args(argv)
@@ -130,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _classify(args.file)
         if args.command == "train":
             return _train(args.out)
+        if args.command == "gate":
+            return _write_gate_plan()
         return _eval(args.files, train=args.train, show_text=args.show_text,
                      as_json=args.json)
     except (OSError, ValueError) as exc:

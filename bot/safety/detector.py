@@ -57,15 +57,18 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
 from bot.safety.normalise import Normalised, normalise_detail, squeeze_pattern
-from bot.safety.prefilter import build_gate
+from bot.safety.prefilter import cached_gate
 from bot.safety.rules import CANCELS, FAMILIES, HELP_SEEKING, Rule, Strength, expand
 from bot.types import NO_RISK, Assessment, RiskLevel
 
 __all__ = [
+    "FAMILY_REGEXES",
+    "GATE_PLAN_PATH",
     "Rule",
     "about_media",
     "assess",
@@ -105,10 +108,7 @@ def _compile_family(name: str, rules: tuple[Rule, ...]) -> _Family:
         if rule.reasons and rule.reasons[0] in ("ideation", "passive_wish") and not rule.joke_soft:
             # hyperbole lives in wishes to die, not in plans, acts or danger
             rule = replace(rule, joke_soft=True)
-        body = squeeze_pattern(expand(rule.pattern))
-        if re.compile(body).groups:
-            raise ValueError(f"rule in {name} must not capture: {rule.pattern!r}")
-        parts.append(f"({body})")
+        parts.append(f"({squeeze_pattern(expand(rule.pattern))})")
         compiled.append(
             _CompiledRule(
                 rule,
@@ -123,6 +123,13 @@ def _compile_family(name: str, rules: tuple[Rule, ...]) -> _Family:
     alternation = "|".join(parts)
     # (?=\w): every rule starts with a letter, so punctuation and emoji fail at once.
     regex = re.compile(f"(?<!\\w)(?=\\w)(?:{alternation})(?!\\w)")
+    if regex.groups != len(rules):
+        # Group i must be rule i: a rule with a group of its own would shift the rest.
+        # Checked on the whole alternation, so import compiles each rule only once.
+        capturing = [
+            r.pattern for r in rules if re.compile(squeeze_pattern(expand(r.pattern))).groups
+        ]
+        raise ValueError(f"rules in {name} must not capture: {capturing!r}")
     return _Family(name, regex, tuple(compiled))
 
 
@@ -132,7 +139,12 @@ _ALL_FAMILIES: tuple[_Family, ...] = (
     *(_compile_family(name, rules) for name, rules in FAMILIES),
 )
 _EVERY_FAMILY = frozenset(range(len(_ALL_FAMILIES)))
-_GATE = build_gate([family.regex for family in _ALL_FAMILIES])
+# The prefilter's analysis of the rules takes longer than compiling them, so its
+# result is kept beside the weights (``compassion-bot safety gate`` writes it after
+# the rules change); a plan made from other rules is ignored and the gate is built.
+GATE_PLAN_PATH = Path(__file__).parent / "data" / "gate_plan.json.gz"
+FAMILY_REGEXES = tuple(family.regex for family in _ALL_FAMILIES)
+_GATE = cached_gate(FAMILY_REGEXES, GATE_PLAN_PATH)
 
 
 # --- clause context ---------------------------------------------------------------

@@ -30,16 +30,30 @@ and ungated detector on the eval set and on generated text.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import importlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from bot.safety.normalise import squeeze
 
-__all__ = ["Gate", "build_gate", "message_words"]
+__all__ = [
+    "Gate",
+    "GatePlan",
+    "build_gate",
+    "cached_gate",
+    "gate_from_plan",
+    "message_words",
+    "plan_gate",
+    "plan_key",
+    "write_plan",
+]
 
 # The standard library's regular-expression parser (Python 3.11+).  It is private
 # API; if a future Python moves it, every family simply runs, as before.
@@ -563,11 +577,9 @@ def _every_match_is_a_group(tree: list[Any]) -> bool:
     )
 
 
-def _rule_checks(
-    regex: re.Pattern[str], family: int, chooser: _Chooser
-) -> list[_RuleCheck] | None:
-    """One check per rule of a family regex, or ``None`` if some rule cannot be
-    gated (then the family always runs).
+def _rule_clauses(regex: re.Pattern[str], chooser: _Chooser) -> list[list[list[str]]] | None:
+    """Per rule of a family regex, the model strings of its clauses (the gate
+    first), or ``None`` if some rule cannot be gated (then the family always runs).
 
     The regex must have the detector's shape: zero-width assertions around one
     alternation whose every branch is one capturing group (a rule), so that every
@@ -582,7 +594,7 @@ def _rule_checks(
         return None
     analyser = _Analyser(chooser)
     analyser.seq(tree, False, False)
-    checks: list[_RuleCheck] = []
+    rules: list[list[list[str]]] = []
     for group in range(1, regex.groups + 1):
         gateable = [cl for cl in analyser.groups.get(group, ()) if chooser.gateable(cl)]
         gate = chooser.best(gateable)
@@ -592,28 +604,81 @@ def _rule_checks(
             (cl for cl in set(gateable) if cl != gate),
             key=lambda cl: (chooser.odds(cl), len(cl), sorted(cl)),
         )[:_EXTRA_CLAUSES]
-        clauses = tuple(_clause(chooser, cl) for cl in (gate, *rest))
-        # the likeliest to fail first: the extra clauses by their odds, then the gate
-        keys = (*(c.keys for c in clauses[1:]), clauses[0].keys)
-        checks.append(_RuleCheck(family, clauses, keys))
-    return checks
+        rules.append([sorted(cl) for cl in (gate, *rest)])
+    return rules
+
+
+# Per family: ``None`` when it always runs, else per rule its clauses (the gate
+# first), each as the sorted model strings any of which proves it.  Plain lists,
+# so that a plan can be kept as JSON.
+GatePlan = list[list[list[list[str]]] | None]
+
+
+def plan_gate(regexes: Sequence[re.Pattern[str]]) -> GatePlan:
+    """The analysis of these family regexes: what :func:`gate_from_plan` needs.
+
+    This is the slow part (every family regex is parsed again and walked), so
+    the detector keeps its plan in a file and calls this only when it is stale."""
+    chooser = _Chooser()
+    plan: GatePlan = []
+    for regex in regexes:
+        plan.append(_rule_clauses(regex, chooser))
+    return plan
+
+
+def gate_from_plan(plan: GatePlan) -> Gate:
+    """The gate a plan describes, families numbered by position."""
+    always: set[int] = set()
+    index: dict[str, list[_RuleCheck]] = {}
+    chooser = _Chooser()
+    for family, rules in enumerate(plan):
+        if rules is None:
+            always.add(family)
+            continue
+        for clause_models in rules:
+            clauses = tuple(_clause(chooser, frozenset(models)) for models in clause_models)
+            # the likeliest to fail first: the extra clauses by their odds, then the gate
+            keys = (*(c.keys for c in clauses[1:]), clauses[0].keys)
+            check = _RuleCheck(family, clauses, keys)
+            for key in sorted(clauses[0].keys):
+                index.setdefault(key, []).append(check)
+    return Gate(
+        families=len(plan),
+        always=frozenset(always),
+        index=MappingProxyType({w: tuple(cs) for w, cs in index.items()}),
+    )
 
 
 def build_gate(regexes: Sequence[re.Pattern[str]]) -> Gate:
     """The gate for these family regexes, numbered by position."""
-    always: set[int] = set()
-    index: dict[str, list[_RuleCheck]] = {}
-    chooser = _Chooser()
-    for family, regex in enumerate(regexes):
-        checks = _rule_checks(regex, family, chooser)
-        if checks is None:
-            always.add(family)
-            continue
-        for check in checks:
-            for key in sorted(check.clauses[0].keys):
-                index.setdefault(key, []).append(check)
-    return Gate(
-        families=len(regexes),
-        always=frozenset(always),
-        index=MappingProxyType({w: tuple(cs) for w, cs in index.items()}),
-    )
+    return gate_from_plan(plan_gate(regexes))
+
+
+def plan_key(regexes: Sequence[re.Pattern[str]]) -> str:
+    """What a kept plan was made from: these patterns and this module's analysis.
+    A plan whose key differs is stale and is never used."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for regex in regexes:
+        digest.update(b"\0" + regex.pattern.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def cached_gate(regexes: Sequence[re.Pattern[str]], path: Path) -> Gate:
+    """The gate from the plan kept at ``path`` when it was made from these
+    regexes, else built afresh (never written: the package may be read-only;
+    :func:`write_plan` is run by the developer who changes the rules)."""
+    try:
+        kept = json.loads(gzip.decompress(path.read_bytes()))
+        if kept.get("key") == plan_key(regexes):
+            return gate_from_plan(kept["plan"])
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # missing or damaged: the analysis below gives the same gate
+    return build_gate(regexes)
+
+
+def write_plan(regexes: Sequence[re.Pattern[str]], path: Path) -> None:
+    """Keep the plan of these regexes at ``path`` (gzipped JSON) for :func:`cached_gate`."""
+    kept = {"key": plan_key(regexes), "plan": plan_gate(regexes)}
+    text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+    # mtime=0: the same plan is the same bytes, so git sees no change when none was made
+    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))

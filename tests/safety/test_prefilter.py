@@ -11,8 +11,11 @@ boundaries, lookarounds, classes and repeats, and on shapes it must refuse.
 
 from __future__ import annotations
 
+import gzip
 import importlib
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +24,9 @@ from hypothesis import strategies as st
 
 from bot.safety.corpus import LEGACY_EVAL_PATH, read_examples
 from bot.safety.detector import (
+    FAMILY_REGEXES,
+    GATE_PLAN_PATH,
+    _compile_family,
     assess,
     assess_normalised,
     assess_ungated,
@@ -28,8 +34,8 @@ from bot.safety.detector import (
     matching_families,
 )
 from bot.safety.normalise import normalise, normalise_detail, squeeze_pattern
-from bot.safety.prefilter import build_gate
-from bot.safety.rules import CANCELS, FAMILIES, expand
+from bot.safety.prefilter import build_gate, cached_gate, plan_key, write_plan
+from bot.safety.rules import CANCELS, FAMILIES, Rule, expand
 
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -279,3 +285,55 @@ def test_shapes_it_cannot_prove_always_run() -> None:
         ]
     )
     assert gate.live("zzz") == frozenset(range(5))
+
+
+# Texts that some of the small patterns match, and one that none does.
+_SAMPLES = ("i am so sad", "end it now", "self harm", "no real way", "it s over.", "gone home",
+            "nothing at all")
+
+
+def test_the_shipped_plan_is_the_analysis_of_the_current_rules() -> None:
+    # The bot reads the kept plan instead of analysing the rules at every start;
+    # after a change to the rules, `compassion-bot safety gate` must be run.
+    # (The tests above hold the detector's gate, built from this plan, to the
+    # ungated verdicts.)
+    kept = json.loads(gzip.decompress(GATE_PLAN_PATH.read_bytes()))
+    assert kept["key"] == plan_key(FAMILY_REGEXES), "run `compassion-bot safety gate`"
+
+
+@pytest.mark.parametrize("content", [b"", b"not gzip", None, "stale"])
+def test_a_missing_damaged_or_stale_plan_is_never_used(
+    tmp_path: Path, content: bytes | str | None
+) -> None:
+    path = tmp_path / "plan.json.gz"
+    if content == "stale":
+        # a plan for other rules: it would skip the families that do match
+        plan = {"key": "0" * 64, "plan": [[[["\x01zzz\x01"]]] for _ in _FAMILY_TEXTS]}
+        path.write_bytes(gzip.compress(json.dumps(plan).encode()))
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    gate = cached_gate(_FAMILY_TEXTS, path)
+    for text in _SAMPLES:
+        assert gate.live(text) == _TOY_GATE.live(text)
+
+
+def test_a_kept_plan_gives_the_gate_the_analysis_gives(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json.gz"
+    write_plan(_FAMILY_TEXTS, path)
+    gate = cached_gate(_FAMILY_TEXTS, path)
+    assert gate.always == _TOY_GATE.always
+    assert gate.index.keys() == _TOY_GATE.index.keys()
+    for text in _SAMPLES:
+        assert gate.live(text) == _TOY_GATE.live(text)
+
+
+def test_a_rule_that_captures_is_refused_with_its_family() -> None:
+    # group i must be rule i, or every later rule's reasons would be misread
+    with pytest.raises(ValueError, match=r"rules in toy must not capture: \[.want to \(die\)"):
+        _compile_family(
+            "toy",
+            (
+                Rule("crisis", ("ideation",), r"want to (die)"),
+                Rule("crisis", ("ideation",), "kill me"),
+            ),
+        )
