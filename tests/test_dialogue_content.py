@@ -756,7 +756,8 @@ def test_a_kind_moment_written_is_praised_and_a_skip_or_a_look_is_not(
 ) -> None:
     person = Person(engine)
     person.cmd("log")
-    person.say("I made tea for my flatmate")
+    person.say("I made tea for my flatmate")  # typed at the menu: asked before it is kept
+    person.press("Yes, keep it")
     person.press("That's all for now")
     assert _praised(dialogues, person, "compassion_log") == ["praise", "close"]
     # Only a look back: thanked, not praised.
@@ -773,6 +774,23 @@ def test_a_kind_moment_written_is_praised_and_a_skip_or_a_look_is_not(
     person.say("skip")
     assert _praised(dialogues, person, "compassion_log") == []
     assert "Soothing breathing" in person.buttons()
+
+
+def test_words_typed_at_the_log_menu_are_kept_only_when_meant(engine: Engine) -> None:
+    # "what is this?" typed at "add one, or look back?" is not a kind moment
+    person = Person(engine)
+    person.cmd("log")
+    reply = person.say("what is this")
+    assert "“what is this”" in reply or "what you wrote" in reply
+    assert person.where == ("compassion_log", "offer_act")
+    person.press("Look back at my log")
+    assert person.journal == []
+    # pressing "Add a kind moment" first means the words are the moment
+    person = Person(engine)
+    person.cmd("log")
+    person.press("Add a kind moment")
+    person.say("I let myself rest")
+    assert [entry.kind for entry in person.journal] == ["compassion_log"]
 
 
 def test_a_win_is_praised_only_when_written(engine: Engine, dialogues: DialogueSet) -> None:

@@ -111,6 +111,8 @@ def _step_edges(step: Step) -> Iterator[tuple[str, str, bool]]:
             labelled += [(o.next or step.next or "", o.label) for o in step.choices]
             if step.other is not None:
                 labelled.append((step.other.next or step.next or "", f"other: {step.other.label}"))
+                if step.other.typed is not None:
+                    labelled.append((step.other.typed, "typed without the button"))
             if step.skip is not None:
                 labelled.append((step.skip, "skip"))
         case AskTextStep():

@@ -119,6 +119,10 @@ class OtherAnswer(_Model):
     label: Annotated[str, Field(min_length=1)]
     say: Variants
     next: StepId | None = None
+    typed: StepId | None = None
+    """Where words typed at the question itself, without the button, go instead
+    (saved the same way): a step that checks they were meant as the answer, so
+    that "what is this?" is not kept as a kind moment."""
 
 
 class AskChoiceStep(_Model):

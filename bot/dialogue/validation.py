@@ -130,7 +130,7 @@ def successors(step: Step) -> list[str]:
             targets += [step.next, step.skip]
             targets += [option.next for option in step.choices]
             if step.other is not None:
-                targets.append(step.other.next)
+                targets += [step.other.next, step.other.typed]
         case BranchStep():
             targets += [case.next for case in step.cases] + [step.default]
         case GotoStep():

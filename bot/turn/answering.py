@@ -87,7 +87,8 @@ class Answering(Moving):
         if is_skip(text) or is_unsure(text):
             self.skip(frame, step)
         elif step.other is not None:
-            target = step.other.next or step.next
+            typed = None if frame.other_pending else step.other.typed
+            target = typed or step.other.next or step.next
             if target is None:
                 raise EngineError(f"'other' of {frame.step} leads nowhere")
             if step.save is not None:

@@ -177,7 +177,9 @@ class Run(Answering, Timers):
             dialogue_id = self.engine.dialogues.commands[payload]
         if dialogue_id is None:
             self.say_line("unknown_command", command="/" + shorten(name, 32))
-            self.reprompt()
+            if self.state.current is not None:
+                self.say_line("back_to_question")
+                self.reprompt()
             return
         if self.onboard_first(dialogue_id):
             return

@@ -7,7 +7,7 @@ it, put it aside for /resume, or call over it and return.
 
 from __future__ import annotations
 
-from bot.dialogue.spec import Dialogue, GotoStep
+from bot.dialogue.spec import AskStep, Dialogue, GotoStep
 from bot.state import Frame, Value
 from bot.turn.context import EngineError
 from bot.turn.saying import Saying
@@ -118,6 +118,10 @@ class Moving(Saying):
         if isinstance(step, GotoStep) and step.next is not None:
             self.goto(caller, step.next)
         else:
-            # Back from something said in between (help, a safety check): ask again.
+            # Back from something said in between (help, a safety check): ask again,
+            # in the words it was asked in (new words would read as a new greeting).
             self.say_line("back_to_question")
-            caller.asked = False
+            if isinstance(step, AskStep):
+                self.reprompt()
+            else:
+                caller.asked = False

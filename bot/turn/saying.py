@@ -38,9 +38,10 @@ class Saying(Memory):
 
     def prompt(
         self, frame: Frame, step: AskStep,
-        *, say: Variants | None = None, key: str | None = None,
+        *, say: Variants | None = None, key: str | None = None, again: bool = False,
     ) -> None:
-        """Ask the step's question (or ``say`` instead), with its buttons."""
+        """Ask the step's question (or ``say`` instead), with its buttons; ``again``
+        asks it in the words it was last asked in."""
         frame.asked = True
         choices: list[Choice] = []
         if isinstance(step, AskChoiceStep):
@@ -62,7 +63,7 @@ class Saying(Memory):
             choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label),
                                   shortcut="skip" if isinstance(step, AskScaleStep) else None))
         segments = self.render(say or step.say, key or f"{frame.dialogue}.{frame.step}",
-                               frame.vars)
+                               frame.vars, again=again)
         self.emit(segments, tuple(choices))
 
     def reprompt(self) -> None:
@@ -74,16 +75,19 @@ class Saying(Memory):
             return  # nothing to ask again: the pause ends by itself
         if isinstance(step, AskStep):
             if frame.other_pending and isinstance(step, AskChoiceStep) and step.other:
-                self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame)
+                self.say(step.other.say, key=f"{frame.dialogue}.{frame.step}.other", frame=frame,
+                         again=True)
             else:
-                self.prompt(frame, step)
+                # The same words as before: a question asked again in new words
+                # reads as a new greeting ("Thank you for being here...").
+                self.prompt(frame, step, again=True)
 
     @staticmethod
     def ref(frame: Frame, option: str) -> str:
         return ChoiceRef(frame.dialogue, frame.step, option).encode()
 
-    def say(self, variants: Variants, *, key: str, frame: Frame) -> None:
-        self.emit(self.render(variants, key, frame.vars))
+    def say(self, variants: Variants, *, key: str, frame: Frame, again: bool = False) -> None:
+        self.emit(self.render(variants, key, frame.vars, again=again))
 
     def say_line(self, name: str, **values: str) -> None:
         self.emit(self.render(self.engine.dialogues.line(name), f"system.{name}", values,
@@ -94,15 +98,16 @@ class Saying(Memory):
 
     def render(
         self, variants: Variants, key: str, values: dict[str, Value] | dict[str, str],
-        *, quote: bool = True,
+        *, quote: bool = True, again: bool = False,
     ) -> tuple[Segment, ...]:
-        chosen = self.pick(variants, key, values)
+        chosen = self.pick(variants, key, values, again=again)
         if quote:
             return chosen
         return tuple(Segment(s.text) for s in chosen)
 
     def pick(
-        self, variants: Variants, key: str, values: dict[str, Value] | dict[str, str]
+        self, variants: Variants, key: str, values: dict[str, Value] | dict[str, str],
+        *, again: bool = False,
     ) -> tuple[Segment, ...]:
         """Choose a wording this person has not heard lately, and fill it in.
 
@@ -110,7 +115,8 @@ class Saying(Memory):
         by their id, so the choice is deterministic and needs no stored random
         state); a counter per line walks through it, so no wording repeats
         until all have been used.  Wordings that quote a skipped answer
-        without a fallback are passed over.
+        without a fallback are passed over.  ``again`` repeats the wording last
+        chosen for the line (the counter does not move).
         """
         # An answer of emoji only ("😔😔") is met in other words, never quoted:
         # for wording it counts as unsaid.
@@ -123,7 +129,10 @@ class Saying(Memory):
         if len(variants) == 1:
             return self.fill(variants[0], values)
         count = self.state.said.get(key, 0)
-        self.state.said[key] = count + 1
+        if again and count:
+            count -= 1
+        else:
+            self.state.said[key] = count + 1
         order = rotation(self.turn.event.key.user_id, key, len(variants), count // len(variants))
         start = count % len(variants)
         rotated = order[start:] + order[:start]
