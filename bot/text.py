@@ -18,6 +18,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # for each byte that is not UTF-8.  It cannot be encoded, so no database could
 # store the message; it becomes U+FFFD, the replacement character, instead.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Invisible marks that change nothing a person meant but can hide or reorder what
+# is shown (a right-to-left override turns a quoted answer around): dropped from
+# the words the bot shows back.  The joiner U+200D stays; emoji sequences need it.
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 REPLACEMENT = "\ufffd"
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -64,7 +68,7 @@ def answer_key(text: str) -> str:
 
 def shorten(text: str, limit: int) -> str:
     """The person's words on one line, cut at a word boundary to ``limit`` characters."""
-    flat = _SPACES.sub(" ", clean_input(text)).strip()
+    flat = _SPACES.sub(" ", _INVISIBLE.sub("", clean_input(text))).strip()
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1]
@@ -96,7 +100,8 @@ def clean_quote(text: str, limit: int, *, closes: bool = False) -> str:
     characters, without their own quote marks or a leading "that"; with
     ``closes`` (our sentence puts its own punctuation after the quote), without
     their closing punctuation either."""
-    flat = _SPACES.sub(" ", clean_input(text)).strip().strip(_QUOTE_MARKS).strip()
+    flat = _SPACES.sub(" ", _INVISIBLE.sub("", clean_input(text))).strip()
+    flat = flat.strip(_QUOTE_MARKS).strip()
     flat = _LEADING_THAT.sub("", flat)
     if closes:
         flat = _TRAILING.sub("", flat).strip(_QUOTE_MARKS).strip()

@@ -56,3 +56,15 @@ def test_quoted_answers_read_like_a_person_said_them() -> None:
     assert quoted("Your letter: {a}", "Dear me. Go easy.") == "Your letter: Dear me. Go easy."
     # "that" alone, or "that one", is an answer in itself.
     assert quoted("\u201c{a}\u201d.", "that one") == "\u201cthat one\u201d."
+
+
+def test_invisible_marks_never_reorder_or_hide_a_quoted_answer() -> None:
+    def quoted(answer: str) -> str:
+        return "".join(s.text for s in fill("You wrote: \u201c{a}\u201d.", {"a": answer}, 120))
+
+    # a right-to-left override would show "I made tea" backwards inside our sentence
+    assert quoted("I made \u202etea\u202c for mum") == "You wrote: \u201cI made tea for mum\u201d."
+    assert quoted("\ufeffkind\u200b to \u2066me\u2069") == "You wrote: \u201ckind to me\u201d."
+    # the joiner inside an emoji sequence is part of the emoji, and stays
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert quoted(f"time with my {family}") == f"You wrote: \u201ctime with my {family}\u201d."
