@@ -220,13 +220,16 @@ def test_a_system_line_never_repeats_before_every_wording_was_said(
 ) -> None:
     person = Person(engine, user)
     wordings = dialogues.line("skipped")
-    heard = []
+    heard: list[str] = []
     person.cmd("mistake")
-    for _ in range(3 * len(wordings)):
+    for _ in range(20 * len(wordings)):
+        if len(heard) == 3 * len(wordings):
+            break
         if person.state.current is None:
             person.cmd("mistake")
-        replies = person.say("skip")
-        heard.append(replies[0])
+        # (a skip that leads to words written for it is answered by those alone)
+        heard += [reply for reply in person.say("skip") if reply in wordings]
+    assert len(heard) == 3 * len(wordings)
     _assert_full_rotations(heard, wordings, "system.skipped")
 
 

@@ -15,7 +15,9 @@ from bot.dialogue.spec import (
     AskChoiceStep,
     AskScaleStep,
     AskTextStep,
+    EndStep,
     PauseStep,
+    SayStep,
     Step,
 )
 from bot.state import Frame, Value
@@ -208,7 +210,11 @@ class Answering(Moving):
             self.say_line("choose_please")
             self.reprompt()
             return
-        self.say_line("skipped")
+        landing = self.engine.dialogues[frame.dialogue].steps.get(target)
+        if not (isinstance(landing, SayStep) or (isinstance(landing, EndStep) and landing.say)):
+            # Where the skip leads to words written for it, they are the answer;
+            # "That's fine, we can leave that one." before them would say it twice.
+            self.say_line("skipped")
         self.count(frame, SKIPPED)
         self.goto(frame, target)
 
