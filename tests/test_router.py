@@ -43,22 +43,19 @@ EVAL = read_labelled(DEFAULT_EVAL_PATH)
 # The one section written after all tuning and never tuned on.
 HELD_OUT = "heldout"
 # Routed wrongly in the tuned sections; each is a known limit, kept in sight.
-# (strict: fixing one makes its test fail, so the list stays honest.)  Every one
-# is asked about, none starts a wrong exercise: the model trained on the second,
-# more varied corpus is less sure of these than the first was, and asks.
+# (strict: fixing one makes its test fail, so the list stays honest.)  All but
+# one are asked about; "I don't think I'm a failure, but I did mess up" starts
+# the belief flow, the one wrong exercise of the set.
 KNOWN_MISSES = {
-    # An act plus a verdict on the self: the model sees both routes and asks.
+    # An act plus a verdict on the self: the model sees both routes.
     "I messed up at work and now I feel like a complete failure",
     "I don't think I'm a failure, but I did mess up",
     # "always" speaks for belief about as loudly as the rest for their routes.
     "why am I always so harsh with myself",
-    "I've always been my own worst critic",
-    # A mood word or an argument next to the moment of kindness.
+    # A mood word next to the moment of kindness.
     "Feeling good today, was gentle with myself",
-    "I was proud of how I handled the argument",
     # Clear, but below the threshold.
-    "I made a huge mistake on the report and my boss noticed",
-    "everyone thinks I'm annoying",
+    "I think I'm burnt out",
     # "nobody cares" is a belief; the model hears loneliness as well.
     "I feel like nobody cares about me",
     # Negated anxiety next to "flat": sc_break, reset and checkin all come up.
@@ -91,6 +88,12 @@ def test_a_greeting_from_someone_new_is_not_kept_as_their_opening() -> None:
 @pytest.mark.parametrize("text", ["hi", "Hi!", "  hello there ", "Good morning.", "THANKS", "ok"])
 def test_a_greeting_opens_the_menu(text: str) -> None:
     assert route(text) == Route("menu")
+
+
+@pytest.mark.parametrize("text", ["what can you do?", "how does this work", "what is this bot"])
+def test_a_question_about_the_bot_opens_the_menu(text: str) -> None:
+    # the menu lists what the bot does and has "How this works"
+    assert route(text).dialogue == "menu"
 
 
 def test_every_greeting_opens_the_menu() -> None:
@@ -329,7 +332,7 @@ def test_clear_messages_in_everyday_wording_reach_their_exercise(text: str, expe
     assert route(text).dialogue == expected
 
 
-@pytest.mark.parametrize("text", ["hmm", "my mum called today", "what can you do?"])
+@pytest.mark.parametrize("text", ["hmm", "my mum called today", "what do you recommend?"])
 def test_an_unclear_message_is_asked_about_not_guessed(text: str) -> None:
     assert route(text).dialogue == "which_tool"
 
