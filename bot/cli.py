@@ -24,7 +24,7 @@ from pathlib import Path
 from bot import maintenance
 from bot.config import Settings, SettingsError, load_settings
 from bot.crypto import EncryptionKeyError
-from bot.dialogue.loader import DialogueError, check_dialogues
+from bot.dialogue.loader import DialogueError, check_dialogues, load_locales
 from bot.failure_log import WithoutTraceback
 from bot.groups.prompts import PromptError, check_prompts
 from bot.nudges.library import LibraryError, check_library
@@ -215,6 +215,13 @@ def _check(paths: Sequence[Path]) -> int:
     problems = ([str(p) for p in check_dialogues(targets, limits=limits)]
                 + check_library(targets, limits)
                 + check_prompts(targets) + check_route_cues(targets) + check_words(targets))
+    for folder in (t for t in targets if t.is_dir()):
+        locales, locale_problems = load_locales(folder, limits=limits)
+        problems += [str(p) for p in locale_problems]
+        for code, locale in sorted(locales.items()):
+            cov = locale.coverage
+            print(f"locale {code} ({locale.info.name}): {cov.translated} of {cov.lines} lines "
+                  f"translated ({cov.share:.0%}), {cov.lines - cov.translated} said in English")
     for problem in problems:
         print(problem)
     if problems:

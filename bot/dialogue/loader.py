@@ -9,13 +9,21 @@ against the schema in :mod:`bot.dialogue.spec` and the graph rules in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
+from bot.dialogue.locales import (
+    LOCALE_FILE,
+    Coverage,
+    LocaleInfo,
+    locale_folders,
+    merge_texts,
+    read_locale_info,
+)
 from bot.dialogue.spec import Dialogue, Variants
 from bot.dialogue.validation import (
     NO_LIMITS,
@@ -163,9 +171,8 @@ def _step_of(loc: tuple[int | str, ...]) -> str:
     return ""
 
 
-def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
-    """One file into a :class:`LoadedDialogue`, or the problems that prevent it."""
-    name = path.name
+def _read_raw(path: Path, name: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A dialogue file's parsed YAML mapping, or the problems that prevent it."""
     try:
         raw = load_yaml_strict(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -174,6 +181,20 @@ def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
         return None, [Problem(name, path.stem, "", "yaml", yaml_problem(exc))]
     if not isinstance(raw, dict):
         return None, [Problem(name, path.stem, "", "schema", "the file must hold one mapping")]
+    return raw, []
+
+
+def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
+    """One file into a :class:`LoadedDialogue`, or the problems that prevent it."""
+    raw, problems = _read_raw(path, path.name)
+    if raw is None:
+        return None, problems
+    return parse_raw(raw, path, path.name)
+
+
+def parse_raw(raw: dict[str, Any], path: Path, name: str
+              ) -> tuple[LoadedDialogue | None, list[Problem]]:
+    """A parsed dialogue mapping into a :class:`LoadedDialogue` (problems name ``name``)."""
     dialogue_id = str(raw.get("id", path.stem))
     try:
         dialogue = Dialogue.model_validate(raw)
@@ -187,6 +208,78 @@ def parse_file(path: Path) -> tuple[LoadedDialogue | None, list[Problem]]:
             )
         return None, problems
     return LoadedDialogue(dialogue, path), []
+
+
+@dataclass(frozen=True, slots=True)
+class Locale:
+    """One language's dialogues (English structure, its texts) and its words."""
+
+    info: LocaleInfo
+    dialogues: DialogueSet
+    coverage: Coverage
+
+
+def load_locales(english_dir: Path, *, limits: MessageLimits = NO_LIMITS
+                 ) -> tuple[dict[str, Locale], list[Problem]]:
+    """Every language beside the English dialogues in ``english_dir``, validated
+    like English; the problems name the translated file, dialogue and step."""
+    locales: dict[str, Locale] = {}
+    problems: list[Problem] = []
+    english_files = dialogue_files([english_dir])
+    for folder in locale_folders(english_dir):
+        code = folder.name
+        raw_info, info_problems = _read_raw(folder / LOCALE_FILE, f"{code}/{LOCALE_FILE}")
+        if raw_info is None:
+            problems += info_problems
+            continue
+        info, messages = read_locale_info(raw_info, folder=code)
+        if info is None:
+            problems += [Problem(f"{code}/{LOCALE_FILE}", "-", "", "locale", m)
+                         for m in messages]
+            continue
+        loaded, found, coverage = _load_locale(english_files, folder, info)
+        found += [replace(p, file=f"{code}/{p.file}") for p in validate_set(loaded, limits)]
+        problems += found
+        if not found:
+            dialogues = {item.dialogue.id: item.dialogue for item in loaded}
+            commands = {d.command: d.id for d in dialogues.values() if d.command is not None}
+            locales[code] = Locale(info, DialogueSet(dialogues, commands), coverage)
+    return locales, problems
+
+
+def _load_locale(english_files: Sequence[Path], folder: Path, info: LocaleInfo
+                 ) -> tuple[list[LoadedDialogue], list[Problem], Coverage]:
+    code = folder.name
+    coverage = Coverage()
+    loaded: list[LoadedDialogue] = []
+    problems: list[Problem] = []
+    for english_path in english_files:
+        english, found = _read_raw(english_path, english_path.name)
+        if english is None:
+            continue  # the English set reports it
+        local_path = folder / english_path.name
+        name = f"{code}/{english_path.name}"
+        dialogue_id = str(english.get("id", english_path.stem))
+        allowed = english_path.name in info.english_files
+        if local_path.is_file():
+            local, found = _read_raw(local_path, name)
+            problems += found
+        else:
+            local = None
+            if not allowed:
+                problems.append(Problem(name, dialogue_id, "", "translated",
+                                        f"no translation (list {english_path.name} under "
+                                        f"english_files in {LOCALE_FILE} to say it in English)"))
+        merged, merge_problems = merge_texts(english, local or {}, file=name,
+                                             english_allowed=allowed or local is None,
+                                             coverage=coverage)
+        problems += [Problem(name, dialogue_id, step, "translated", message)
+                     for step, message in merge_problems]
+        item, found = parse_raw(merged, local_path, name)
+        problems += found
+        if item is not None:
+            loaded.append(item)
+    return loaded, problems, coverage
 
 
 def check_dialogues(paths: Iterable[Path], *, require_core: bool = True,

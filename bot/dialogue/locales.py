@@ -1,0 +1,226 @@
+"""The dialogues in other languages: English structure, translated texts.
+
+One job: read a locale folder (``dialogues/locales/<code>/``) and lay its texts
+over the English dialogues, giving a :class:`~bot.dialogue.loader.DialogueSet`
+for that language that is validated like the English one.
+
+Why one tree with per-locale texts, not a tree per locale: the steps, their
+order, the branches and what is saved are the care the dialogues give, and
+they must not drift apart between languages.  A translated file is a copy of
+the English file with its texts translated; only the texts are read from it
+(``title``, ``description``, every ``say``, ``invalid``, ``stuck``, ``empty``,
+button ``label``, ``private_button``, the ``system`` lines), and ``also``
+(what people type instead of pressing a button) is replaced by the locale's
+own words.  Everything else comes from English, so a change of structure in
+English reaches every language at once, and a translation can only lag in
+words, which :class:`Coverage` counts.
+
+A text the locale does not give is said in English only where the locale says
+so: a whole file listed under ``english_files`` in ``locale.yaml``.  Anywhere
+else it is a problem that ``compassion-bot dialogues check`` names (file,
+dialogue, step), as are a translated line with fewer wordings than the English
+one, a placeholder the English line does not fill, and a step or button the
+English file no longer has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.dialogue.spec import PLACEHOLDER
+
+__all__ = [
+    "LOCALES_DIR",
+    "LOCALE_FILE",
+    "Coverage",
+    "LocaleInfo",
+    "LocaleWords",
+    "locale_folders",
+    "merge_texts",
+    "read_locale_info",
+]
+
+LOCALES_DIR = "locales"
+"""Beside the English dialogues: one folder per language code."""
+LOCALE_FILE = "locale.yaml"
+
+# The keys whose values are what a person reads.
+_TEXT_KEYS = frozenset(
+    {"title", "description", "say", "invalid", "stuck", "empty", "label", "private_button"}
+)
+_SYNONYMS = "also"
+_LINES = "lines"  # the system dialogue's lines: name -> wordings
+
+
+Word = Annotated[str, Field(min_length=1)]
+
+
+class LocaleWords(BaseModel):
+    """Whole answers the bot understands in this language, beside English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    skip: tuple[Word, ...] = ()
+    stop: tuple[Word, ...] = ()
+    unsure: tuple[Word, ...] = ()
+    help: tuple[Word, ...] = ()
+    yes: tuple[Word, ...] = ()
+    no: tuple[Word, ...] = ()
+    greetings: tuple[Word, ...] = ()
+
+
+class LocaleInfo(BaseModel):
+    """``locale.yaml``: what the language is called and the words it is typed in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[a-z]+)?$")]
+    name: Annotated[str, Field(min_length=1)]
+    """The language's own name, as ``/language`` shows it."""
+    address: str = Field("", alias="register")
+    """How the bot addresses the person ("tú", "du", "você")."""
+    words: LocaleWords = LocaleWords()
+    numbers: dict[Word, Annotated[int, Field(ge=0, le=100)]] = Field(default_factory=dict)
+    """Numbers in words ("siete": 7) for scales."""
+    filler: tuple[Word, ...] = ()
+    """Words around an answer that matching a button ignores ("about", "please")."""
+    english_files: tuple[Word, ...] = ()
+    """Dialogue files said in English in this language, on purpose."""
+
+
+@dataclass(slots=True)
+class Coverage:
+    """How much of one language is translated: lines (a text and its wordings)."""
+
+    lines: int = 0
+    translated: int = 0
+    missing: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(file, step, field)`` said in English, where the locale allows it."""
+
+    @property
+    def share(self) -> float:
+        return self.translated / self.lines if self.lines else 1.0
+
+
+@dataclass(slots=True)
+class _Merge:
+    """What laying one file's texts over English found."""
+
+    file: str
+    english_allowed: bool
+    coverage: Coverage
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (step, message)
+
+    def text(self, english: Any, local: Any, where: tuple[str | int, ...]) -> Any:
+        """The locale's text for one English text (a string or its wordings)."""
+        self.coverage.lines += 1
+        step, name = _step_of(where), _field_of(where)
+        if local is None:
+            if self.english_allowed:
+                self.coverage.missing.append((self.file, step, name))
+            else:
+                self.problems.append((step, f"{name}: no translation"))
+            return english
+        wanted = [english] if isinstance(english, str) else list(english)
+        given = [local] if isinstance(local, str) else local
+        if not isinstance(given, list) or not all(isinstance(t, str) and t.strip()
+                                                  for t in given):
+            self.problems.append((step, f"{name}: must be text, or a list of wordings"))
+            return english
+        if len(given) < len(wanted):
+            self.problems.append(
+                (step, f"{name}: {len(given)} wording(s), English has {len(wanted)}"))
+        known = {m.group(1) for text in wanted for m in PLACEHOLDER.finditer(text)}
+        for text in given:
+            unknown = {m.group(1) for m in PLACEHOLDER.finditer(text)} - known
+            if unknown:
+                self.problems.append(
+                    (step, f"{name}: {{{', '.join(sorted(unknown))}}} is not in the English line"))
+        self.coverage.translated += 1
+        return given[0] if isinstance(english, str) and len(given) == 1 else given
+
+
+def _step_of(where: tuple[str | int, ...]) -> str:
+    return str(where[1]) if len(where) > 1 and where[0] == "steps" else ""
+
+
+def _field_of(where: tuple[str | int, ...]) -> str:
+    start = 2 if _step_of(where) else 0
+    return ".".join(str(p) for p in where[start:]) or "(file)"
+
+
+def merge_texts(
+    english: Mapping[str, Any], local: Mapping[str, Any], *, file: str,
+    english_allowed: bool = False, coverage: Coverage | None = None,
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """English ``english`` (one parsed dialogue file) with the texts of ``local``
+    laid over it, and the problems found as ``(step, message)``."""
+    merge = _Merge(file, english_allowed, coverage if coverage is not None else Coverage())
+    merged = _merge(merge, english, local, ())
+    steps, local_steps = english.get("steps"), local.get("steps")
+    if isinstance(steps, Mapping) and isinstance(local_steps, Mapping):
+        for stale in sorted(set(local_steps) - set(steps), key=str):
+            merge.problems.append((str(stale), "no such step in the English file"))
+    return merged, merge.problems
+
+
+def _merge(merge: _Merge, english: Any, local: Any, where: tuple[str | int, ...]) -> Any:
+    if isinstance(english, Mapping):
+        local_map = local if isinstance(local, Mapping) else {}
+        out: dict[str, Any] = {}
+        for key, value in english.items():
+            here = (*where, key)
+            given = local_map.get(key)
+            if key in _TEXT_KEYS or (where and where[-1] == _LINES):
+                out[key] = merge.text(value, given, here)
+            elif key == _SYNONYMS:
+                # The locale's own words, not the English ones translated.
+                out[key] = given if isinstance(given, list) else value
+            else:
+                out[key] = _merge(merge, value, given, here)
+        return out
+    if isinstance(english, list):
+        local_list = local if isinstance(local, list) else []
+        return [_merge(merge, item, _counterpart(item, index, local_list, merge, where),
+                       (*where, index))
+                for index, item in enumerate(english)]
+    return english
+
+
+def _counterpart(item: Any, index: int, local: list[Any], merge: _Merge,
+                 where: tuple[str | int, ...]) -> Any:
+    """The locale's version of a list item: by ``id`` where items have one
+    (buttons), else by position."""
+    if isinstance(item, Mapping) and "id" in item:
+        for candidate in local:
+            if isinstance(candidate, Mapping) and candidate.get("id") == item["id"]:
+                return candidate
+        return None
+    return local[index] if index < len(local) else None
+
+
+def read_locale_info(raw: Any, *, folder: str) -> tuple[LocaleInfo | None, list[str]]:
+    """``locale.yaml`` as :class:`LocaleInfo`, or the problems that prevent it."""
+    if not isinstance(raw, Mapping):
+        return None, [f"{LOCALE_FILE}: must hold one mapping"]
+    try:
+        info = LocaleInfo.model_validate(raw)
+    except ValidationError as exc:
+        return None, [f"{LOCALE_FILE}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                      for e in exc.errors()]
+    if info.language != folder:
+        return None, [f"{LOCALE_FILE}: language '{info.language}' is in folder '{folder}'"]
+    return info, []
+
+
+def locale_folders(english_dir: Path) -> Iterable[Path]:
+    """The language folders beside the English dialogues (each with a locale.yaml)."""
+    base = english_dir / LOCALES_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if (p / LOCALE_FILE).is_file())

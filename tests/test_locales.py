@@ -1,0 +1,162 @@
+"""Dialogues in other languages: English structure with the locale's texts laid over
+it, validated like English, every gap named with its file, dialogue and step."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.dialogue.loader import dialogue_files, load_dialogues, load_locales
+from bot.dialogue.locales import LOCALE_FILE, LOCALES_DIR, Coverage, merge_texts
+
+ENGLISH = Path(__file__).resolve().parent.parent / "dialogues"
+INFO = {"language": "xx", "name": "Xish", "register": "informal",
+        "words": {"skip": ["saltar"], "stop": ["basta"]}}
+
+
+def _translated(value: Any, key: str = "") -> Any:
+    """Every text marked as Xish: a stand-in translation that keeps placeholders."""
+    if isinstance(value, dict):
+        return {k: _translated(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_translated(v, key) for v in value]
+    if isinstance(value, str) and key in {"say", "label", "title", "description", "invalid",
+                                          "stuck", "empty", "private_button", "lines"}:
+        return "XX " + value
+    return value
+
+
+def _english_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "dialogues"
+    shutil.copytree(ENGLISH, folder, ignore=shutil.ignore_patterns(LOCALES_DIR))
+    return folder
+
+
+def _locale(folder: Path, info: dict[str, Any] = INFO, *, skip: tuple[str, ...] = ()) -> Path:
+    """An 'xx' locale with every English dialogue file translated (but ``skip``)."""
+    target = folder / LOCALES_DIR / "xx"
+    target.mkdir(parents=True)
+    (target / LOCALE_FILE).write_text(yaml.safe_dump(info), encoding="utf-8")
+    for path in dialogue_files([folder]):
+        if path.name in skip:
+            continue
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "lines" in raw:  # the system lines: name -> wordings
+            raw["lines"] = {k: _translated(v, "lines") for k, v in raw["lines"].items()}
+        (target / path.name).write_text(yaml.safe_dump(_translated(raw), allow_unicode=True),
+                                        encoding="utf-8")
+    return target
+
+
+def test_a_full_translation_keeps_the_english_structure_and_says_its_own_words(
+    tmp_path: Path,
+) -> None:
+    folder = _english_copy(tmp_path)
+    _locale(folder)
+    english = load_dialogues([folder])
+    locales, problems = load_locales(folder)
+    assert problems == []
+    xx = locales["xx"]
+    assert xx.info.name == "Xish"
+    assert xx.coverage.share == 1.0 and xx.coverage.lines > 500
+    belief, english_belief = xx.dialogues["belief"], english["belief"]
+    assert belief.steps.keys() == english_belief.steps.keys()
+    assert belief.start == english_belief.start
+    for step_id, step in belief.steps.items():
+        say = getattr(step, "say", None)
+        if say:
+            assert all(text.startswith("XX ") for text in say), step_id
+    assert xx.dialogues.line("unknown_command")[0].startswith("XX ")
+    assert xx.dialogues.commands == english.commands
+
+
+def test_a_missing_file_is_named_unless_the_locale_says_it_stays_english(
+    tmp_path: Path,
+) -> None:
+    folder = _english_copy(tmp_path)
+    _locale(folder, skip=("tools.yaml",))
+    locales, problems = load_locales(folder)
+    assert "xx" not in locales
+    assert [str(p) for p in problems] == [
+        "xx/tools.yaml: dialogue 'tools': [translated] no translation (list tools.yaml "
+        "under english_files in locale.yaml to say it in English)"
+    ]
+    shutil.rmtree(folder / LOCALES_DIR)
+    _locale(folder, {**INFO, "english_files": ["tools.yaml"]}, skip=("tools.yaml",))
+    locales, problems = load_locales(folder)
+    assert problems == []
+    coverage = locales["xx"].coverage
+    assert 0.9 < coverage.share < 1.0
+    assert {file for file, _, _ in coverage.missing} == {"xx/tools.yaml"}
+
+
+def test_gaps_in_a_translated_file_are_named_with_file_dialogue_and_step(
+    tmp_path: Path,
+) -> None:
+    english = {"id": "demo", "title": "Demo", "steps": {
+        "ask": {"kind": "ask_text", "say": ["What happened, {name|friend}?", "Tell me?"],
+                "save": "story", "next": "end"},
+        "pick": {"kind": "ask_choice", "say": "Which?", "choices": [
+            {"id": "a", "label": "First", "also": ["one"]},
+            {"id": "b", "label": "Second"}]},
+    }}
+    local = {"id": "demo", "title": "Demo-xx", "steps": {
+        "ask": {"say": ["¿Qué pasó, {nombre}?"]},
+        "pick": {"say": "¿Cuál?", "choices": [{"id": "b", "label": "Segunda"},
+                                             {"id": "a", "label": "Primera", "also": ["uno"]}]},
+        "gone": {"say": "Old step"},
+    }}
+    coverage = Coverage()
+    merged, problems = merge_texts(english, local, file="xx/demo.yaml", coverage=coverage)
+    assert sorted(problems) == [
+        ("ask", "say: 1 wording(s), English has 2"),
+        ("ask", "say: {nombre} is not in the English line"),
+        ("gone", "no such step in the English file"),
+    ]
+    # buttons are matched by id, and typed synonyms are the locale's own
+    choices = merged["steps"]["pick"]["choices"]
+    assert [(c["id"], c["label"], c.get("also")) for c in choices] == [
+        ("a", "Primera", ["uno"]), ("b", "Segunda", None)]
+    assert merged["steps"]["ask"]["save"] == "story" and merged["title"] == "Demo-xx"
+    assert (coverage.lines, coverage.translated) == (5, 5)
+
+
+def test_a_text_left_out_of_a_translated_file_is_a_problem(tmp_path: Path) -> None:
+    english = {"id": "demo", "title": "Demo", "steps": {"hi": {"kind": "say", "say": "Hi"}}}
+    _, problems = merge_texts(english, {"id": "demo"}, file="xx/demo.yaml")
+    assert sorted(problems) == [("", "title: no translation"), ("hi", "say: no translation")]
+
+
+@pytest.mark.parametrize(
+    ("info", "message"),
+    [
+        ({"language": "yy", "name": "Y"}, "language 'yy' is in folder 'xx'"),
+        ({"language": "xx"}, "name: Field required"),
+        ({**INFO, "words": {"skipp": ["x"]}}, "words.skipp: Extra inputs are not permitted"),
+    ],
+)
+def test_a_wrong_locale_file_is_named(tmp_path: Path, info: dict[str, Any],
+                                      message: str) -> None:
+    folder = _english_copy(tmp_path)
+    _locale(folder, info)
+    locales, problems = load_locales(folder)
+    assert locales == {}
+    assert [p.message for p in problems] == [f"{LOCALE_FILE}: {message}"]
+
+
+def test_dialogues_check_reports_each_locales_coverage_and_gaps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _english_copy(tmp_path)
+    _locale(folder, {**INFO, "english_files": ["tools.yaml"]}, skip=("tools.yaml",))
+    assert main(["dialogues", "check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "locale xx (Xish): " in out and "said in English" in out
+    (folder / LOCALES_DIR / "xx" / "menu.yaml").unlink()
+    assert main(["dialogues", "check", str(folder)]) == 1
+    assert "xx/menu.yaml: dialogue 'menu': [translated] no translation" in capsys.readouterr().out
