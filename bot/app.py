@@ -19,7 +19,7 @@ from functools import partial
 from bot.clock import SteadyClock
 from bot.config import Settings, SettingsError
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
-from bot.dialogue.loader import DialogueSet, load_dialogues
+from bot.dialogue.loader import DialogueError, DialogueSet, load_dialogues, load_locales
 from bot.engine import Engine, Services
 from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import load_prompts
@@ -105,6 +105,10 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
     (texts and buttons against the limits of the platforms in ``registry``)."""
     limits = message_limits(PLATFORMS if registry is None else registry)
     dialogues = dialogues or load_dialogues([settings.dialogues_dir], limits=limits)
+    # The other languages: the same dialogues in their words, checked as strictly.
+    locales, problems = load_locales(settings.dialogues_dir, limits=limits)
+    if problems:
+        raise DialogueError(problems)
     # Free text is routed only to exercises that are loaded.
     router = Router(available=dialogues.dialogues.keys(),
                     cues=load_route_cues(settings.dialogues_dir / ROUTING_FILE))
@@ -117,6 +121,7 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
         nudges=build_nudges(settings, dialogues, limits),
         max_answer_chars=settings.max_answer_chars,
         nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
+        locales=locales,
     )
 
 

@@ -19,10 +19,11 @@ front door and re-exports what callers use of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.dialogue.loader import DialogueSet
+from bot.dialogue.loader import DialogueSet, Locale
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState
 from bot.router import Router
@@ -88,8 +89,11 @@ class Engine:
         nudge_grace: timedelta = NUDGE_GRACE,
         quote_chars: int = 120,
         max_answer_chars: int = 4000,
+        locales: Mapping[str, Locale] | None = None,
     ) -> None:
         self.dialogues = dialogues
+        self.locales: Mapping[str, Locale] = dict(locales or {})
+        """The other languages, by code: the same dialogues in their words."""
         self.services = services
         # Free text is routed only to exercises that are loaded.
         self.router = router or Router(available=dialogues.dialogues.keys())
@@ -99,6 +103,12 @@ class Engine:
         self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars
         self.max_answer_chars = max_answer_chars
+
+    def dialogues_for(self, locale: str | None) -> DialogueSet:
+        """The dialogues in ``locale``'s words; English for English, for none
+        chosen, and for a language no longer installed."""
+        found = self.locales.get(locale) if locale else None
+        return found.dialogues if found is not None else self.dialogues
 
     def step(self, state: ConversationState, turn: Turn) -> Outcome:
         """Apply one turn.  ``state`` is not modified; the new state is returned."""

@@ -109,6 +109,9 @@ class Profile(BaseModel):
     """May we keep their answers (journal, reframes)?  ``None``: not asked yet."""
     country: str | None = None
     """ISO 3166 alpha-2 code, for crisis resources."""
+    locale: str | None = None
+    """The language the bot speaks with them (a folder of ``dialogues/locales``, or
+    ``"en"``); ``None``: not chosen yet, English until it is."""
     unreachable: bool = False
     """The platform refused delivery for good (blocked); nothing is scheduled meanwhile."""
     follow_up_at: str | None = None

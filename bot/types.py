@@ -98,6 +98,9 @@ class TextMessage(InboundBase):
     text: str
     chat_kind: ChatKind = "private"
     link: str | None = None
+    language: str | None = None
+    """The language the platform says the person uses (Telegram ``language_code``,
+    Discord ``locale``), when it says; only the first message's is used."""
     kind: Literal["text"] = field(default="text", init=False)
 
 
@@ -114,6 +117,8 @@ class CommandMessage(InboundBase):
     text: str = ""
     chat_kind: ChatKind = "private"
     is_admin: bool = False
+    language: str | None = None
+    """As :attr:`TextMessage.language`."""
     kind: Literal["command"] = field(default="command", init=False)
 
 

@@ -32,11 +32,12 @@ def event(key: ConversationKey, event_id: str, at: datetime, kind: str,
     made: Inbound
     if kind == "text":
         made = TextMessage(key, event_id, at, fields.pop("text", ""), chat_kind=chat_kind,
-                           link=fields.pop("link", None))
+                           link=fields.pop("link", None), language=fields.pop("language", None))
     elif kind == "command":
         made = CommandMessage(key, event_id, at, fields.pop("command"),
                               text=fields.pop("text", ""), chat_kind=chat_kind,
-                              is_admin=fields.pop("is_admin", False))
+                              is_admin=fields.pop("is_admin", False),
+                              language=fields.pop("language", None))
     elif kind == "choice":
         made = ButtonPress(key, event_id, at, fields.pop("choice"), chat_kind=chat_kind)
     elif kind == "wake":

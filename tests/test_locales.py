@@ -4,15 +4,22 @@ it, validated like English, every gap named with its file, dialogue and step."""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from bot.app import build_engine
 from bot.cli import main
+from bot.config import Settings
 from bot.dialogue.loader import dialogue_files, load_dialogues, load_locales
 from bot.dialogue.locales import LOCALE_FILE, LOCALES_DIR, Coverage, merge_texts
+from bot.engine import Engine, Turn
+from bot.state import ConversationState, Profile
+from bot.types import Assessment, ConversationKey, SendText, UpdateProfile
+from tests.events import event as make_event
 
 ENGLISH = Path(__file__).resolve().parent.parent / "dialogues"
 INFO = {"language": "xx", "name": "Xish", "register": "informal",
@@ -160,3 +167,85 @@ def test_dialogues_check_reports_each_locales_coverage_and_gaps(
     (folder / LOCALES_DIR / "xx" / "menu.yaml").unlink()
     assert main(["dialogues", "check", str(folder)]) == 1
     assert "xx/menu.yaml: dialogue 'menu': [translated] no translation" in capsys.readouterr().out
+
+
+# --- speaking the person's language --------------------------------------------------
+
+NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
+
+
+class Newcomer:
+    """Someone new talking to an engine, profile changes applied as the runtime would."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.key = ConversationKey("test", "chat", "new")
+        self.state = ConversationState()
+        self.profile = Profile()
+        self.n = 0
+        self.buttons: dict[str, str] = {}
+
+    def send(self, kind: str, **fields: str) -> list[str]:
+        self.n += 1
+        made = make_event(self.key, str(self.n), NOW, kind, **fields)
+        outcome = self.engine.step(self.state, Turn(made, NOW, self.profile, Assessment()))
+        self.state = outcome.state
+        texts = []
+        for action in outcome.actions:
+            if isinstance(action, UpdateProfile):
+                self.profile = Profile.model_validate({**self.profile.model_dump(),
+                                                       **action.changes})
+            if isinstance(action, SendText):
+                texts.append(action.plain)
+                if action.choices:
+                    self.buttons = {c.label: c.id for c in action.choices}
+        return texts
+
+
+@pytest.fixture(scope="module")
+def engine_with_xish(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    # The stand-in translation under a real code, so /language can choose it.
+    folder = _english_copy(tmp_path_factory.mktemp("locales"))
+    info = {**INFO, "language": "es", "common": ["que", "estoy", "muy", "me", "no"]}
+    target = _locale(folder, info)
+    target.rename(target.parent / "es")
+    return build_engine(Settings(dialogues_dir=folder))
+
+
+@pytest.mark.parametrize("language", ["es", "es-419", "es_MX"])
+def test_someone_new_is_met_in_the_language_their_platform_reports(
+    engine_with_xish: Engine, language: str
+) -> None:
+    person = Newcomer(engine_with_xish)
+    replies = person.send("command", command="start", language=language)
+    assert person.profile.locale == "es"
+    assert replies and all(text.startswith("XX ") for text in replies)
+
+
+def test_without_a_platform_language_the_first_message_decides(engine_with_xish: Engine) -> None:
+    spanish = Newcomer(engine_with_xish)
+    assert spanish.send("text", text="hola, estoy muy triste y no sé que hacer")[0].startswith(
+        "XX ")
+    assert spanish.profile.locale == "es"
+    english = Newcomer(engine_with_xish)
+    assert not english.send("text", text="hi")[0].startswith("XX ")
+    assert english.profile.locale == "en"
+    # a language that is not installed: English, not a guess
+    french = Newcomer(engine_with_xish)
+    french.send("command", command="start", language="fr")
+    assert french.profile.locale == "en"
+
+
+def test_language_changes_it_at_any_time_and_the_answer_is_in_the_new_language(
+    engine_with_xish: Engine,
+) -> None:
+    person = Newcomer(engine_with_xish)
+    person.send("command", command="start", language="en")
+    assert person.profile.locale == "en"
+    person.send("command", command="language")
+    replies = person.send("choice", choice=person.buttons["Español"])
+    assert person.profile.locale == "es"
+    assert replies[-1].startswith("XX ")
+    person.send("command", command="language")
+    assert not person.send("text", text="english")[-1].startswith("XX ")
+    assert person.profile.locale == "en"

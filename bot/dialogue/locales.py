@@ -25,6 +25,7 @@ English file no longer has.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.dialogue.spec import PLACEHOLDER
 
 __all__ = [
+    "ENGLISH",
     "LOCALES_DIR",
     "LOCALE_FILE",
     "Coverage",
@@ -42,6 +44,7 @@ __all__ = [
     "LocaleWords",
     "locale_folders",
     "merge_texts",
+    "pick_locale",
     "read_locale_info",
 ]
 
@@ -89,6 +92,9 @@ class LocaleInfo(BaseModel):
     """Numbers in words ("siete": 7) for scales."""
     filler: tuple[Word, ...] = ()
     """Words around an answer that matching a button ignores ("about", "please")."""
+    common: tuple[Word, ...] = ()
+    """Frequent words of the language ("que", "und"), to recognise a first message
+    written in it when the platform does not say which language the person uses."""
     english_files: tuple[Word, ...] = ()
     """Dialogue files said in English in this language, on purpose."""
 
@@ -202,6 +208,32 @@ def _counterpart(item: Any, index: int, local: list[Any], merge: _Merge,
                 return candidate
         return None
     return local[index] if index < len(local) else None
+
+
+ENGLISH = "en"
+# A first message names its language when at least this many of its words are
+# frequent words of that language, and more of them than of any other.
+_MIN_COMMON_WORDS = 2
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def pick_locale(platform_language: str | None, text: str,
+                locales: Mapping[str, LocaleInfo]) -> str:
+    """The language to speak with someone new: the one their platform reports
+    ("es-419" is Spanish) when it is installed; else the one their first message
+    is written in, when that is clear; else English."""
+    if platform_language:
+        primary = platform_language.replace("_", "-").split("-")[0].casefold()
+        if primary == ENGLISH or primary in locales:
+            return primary
+    typed = [w.casefold() for w in _WORD.findall(text)]
+    scores = {code: sum(w in common for w in typed)
+              for code, common in ((c, frozenset(i.common)) for c, i in locales.items())}
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if ranked and ranked[0][1] >= _MIN_COMMON_WORDS and (
+            len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return ENGLISH
 
 
 def read_locale_info(raw: Any, *, folder: str) -> tuple[LocaleInfo | None, list[str]]:

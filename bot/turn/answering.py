@@ -159,7 +159,7 @@ class Answering(Moving):
             self.skip(frame, step)
             return
         frame.helped = True
-        label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
+        label = self.pick(self.dialogues.line("skip_button"), "system.skip_button", {})
         skip = Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label))
         self.emit(self.render(step.stuck, f"{frame.dialogue}.{frame.step}.stuck", frame.vars),
                   (skip,))
@@ -210,7 +210,7 @@ class Answering(Moving):
             self.say_line("choose_please")
             self.reprompt()
             return
-        landing = self.engine.dialogues[frame.dialogue].steps.get(target)
+        landing = self.dialogues[frame.dialogue].steps.get(target)
         if not (isinstance(landing, SayStep) or (isinstance(landing, EndStep) and landing.say)):
             # Where the skip leads to words written for it, they are the answer;
             # "That's fine, we can leave that one." before them would say it twice.

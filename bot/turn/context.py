@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.dialogue.loader import DialogueSet
+from bot.dialogue.loader import DialogueSet, Locale
 from bot.dialogue.spec import Variants
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState, SharedWin
@@ -71,7 +71,11 @@ class EngineParts(Protocol):
     """What a turn reads of the engine that runs it: immutable, shared by all turns."""
 
     @property
-    def dialogues(self) -> DialogueSet: ...
+    def dialogues(self) -> DialogueSet:
+        """In English: the structure every language shares."""
+    @property
+    def locales(self) -> Mapping[str, Locale]: ...
+    def dialogues_for(self, locale: str | None) -> DialogueSet: ...
     @property
     def services(self) -> Services: ...
     @property

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from bot.dialogue.loader import RESUME_COMMAND
+from bot.dialogue.locales import pick_locale
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
@@ -59,6 +60,12 @@ class Run(Answering, Timers):
         event = self.turn.event
         if isinstance(event, PERSON_EVENTS):
             self.state.active_at = self.turn.now
+        if (self.engine.locales and isinstance(event, TextMessage | CommandMessage)
+                and event.chat_kind == "private"
+                and self.profile.locale is None and not self.profile.onboarded):
+            # Someone new: speak their language from the first reply on.
+            infos = {code: locale.info for code, locale in self.engine.locales.items()}
+            self.set_profile_values({"locale": pick_locale(event.language, event.text, infos)})
         if isinstance(event, ASSESSED_EVENTS) and event.text:
             self.state.recent, self.state.recent_at = remember(
                 self.state.recent, self.state.recent_at, event.text, self.turn.now,
@@ -103,7 +110,7 @@ class Run(Answering, Timers):
         what the person typed; whether it did (then nothing else answers them)."""
         risk = self.turn.risk
         current = self.state.current
-        safety = self.engine.dialogues.safety
+        safety = self.dialogues.safety
         if (current is not None and any(f.dialogue in safety for f in self.state.stack)
                 and risk.learned_only):
             return False
@@ -169,12 +176,12 @@ class Run(Answering, Timers):
             self.say_line("back_to_question")
             self.reprompt()
             return
-        dialogue_id = self.engine.dialogues.commands.get(name)
+        dialogue_id = self.dialogues.commands.get(name)
         payload = args.strip().casefold()
-        if name == "start" and payload != "start" and payload in self.engine.dialogues.commands:
+        if name == "start" and payload != "start" and payload in self.dialogues.commands:
             # A deep link that names a command ("check in privately" under a group
             # check-in) opens that dialogue straight away.
-            dialogue_id = self.engine.dialogues.commands[payload]
+            dialogue_id = self.dialogues.commands[payload]
         if dialogue_id is None:
             self.say_line("unknown_command", command="/" + shorten(name, 32))
             if self.state.current is not None:

@@ -41,7 +41,8 @@ class Memory:
 
     @property
     def dialogues(self) -> DialogueSet:
-        return self.engine.dialogues
+        """The dialogues in the person's language (the same steps in every one)."""
+        return self.engine.dialogues_for(self.profile.locale)
 
     @property
     def prompts(self) -> PromptLibrary | None:
@@ -57,7 +58,7 @@ class Memory:
 
     def step_of(self, frame: Frame) -> Step:
         try:
-            return self.engine.dialogues[frame.dialogue].steps[frame.step]
+            return self.dialogues[frame.dialogue].steps[frame.step]
         except KeyError as exc:
             raise EngineError(f"unknown position {frame.dialogue}.{frame.step}") from exc
 

@@ -28,7 +28,7 @@ class Moving(Saying):
         self, dialogue_id: str, *, mode: str | None = None, inputs: dict[str, Value] | None = None
     ) -> None:
         """Start a dialogue, doing to the running one what its ``interrupt`` says."""
-        dialogue = self.engine.dialogues[dialogue_id]
+        dialogue = self.dialogues[dialogue_id]
         mode = mode or dialogue.interrupt
         if mode == "discard":
             self.state.stack.clear()
@@ -36,12 +36,12 @@ class Moving(Saying):
         elif mode == "suspend":
             self.suspend_running()
         if PAUSED in dialogue.inputs and self.state.suspended:
-            paused = self.engine.dialogues[self.state.suspended[0].dialogue].title
+            paused = self.dialogues[self.state.suspended[0].dialogue].title
             inputs = {**(inputs or {}), PAUSED: paused}
         self.push(dialogue, inputs or {})
 
     def suspend_running(self) -> None:
-        kept_aside = self.engine.dialogues.not_resumable
+        kept_aside = self.dialogues.not_resumable
         resumable = [f for f in self.state.stack if f.dialogue not in kept_aside]
         if resumable:
             self.state.suspended = resumable
@@ -75,7 +75,7 @@ class Moving(Saying):
 
     def launch(self, dialogue_id: str) -> None:
         """A launcher button: start its dialogue, whatever is running."""
-        if dialogue_id not in self.engine.dialogues.dialogues:
+        if dialogue_id not in self.dialogues.dialogues:
             self.say_line("stale_button")
             self.reprompt()
             return
@@ -85,14 +85,14 @@ class Moving(Saying):
     def onboard_first(self, dialogue_id: str) -> bool:
         """Start onboarding instead when this person has not had it and the dialogue
         needs it; what they asked for starts when onboarding ends.  Whether it did."""
-        if self.profile.onboarded or dialogue_id in self.engine.dialogues.before_onboarding:
+        if self.profile.onboarded or dialogue_id in self.dialogues.before_onboarding:
             return False
         # The welcome comes first; what they asked for follows it.
         self.start(ONBOARDING, inputs={ASKED_FOR: dialogue_id})
         return True
 
     def follow(self, frame: Frame, step: GotoStep) -> None:
-        target = self.engine.dialogues[step.dialogue]
+        target = self.dialogues[step.dialogue]
         inputs = {theirs: frame.vars[ours] for theirs, ours in step.pass_vars.items()
                   if ours in frame.vars}
         if step.call:
@@ -107,7 +107,7 @@ class Moving(Saying):
     def finish(self) -> None:
         done = self.state.stack.pop()
         asked_for = done.vars.get(ASKED_FOR)
-        if isinstance(asked_for, str) and asked_for in self.engine.dialogues.dialogues:
+        if isinstance(asked_for, str) and asked_for in self.dialogues.dialogues:
             # Onboarding is over: now what the person asked for in the first place.
             self.start(asked_for)
             return

@@ -55,11 +55,11 @@ class Saying(Memory):
                 choices = [Choice(self.ref(frame, str(n)), str(n), shortcut=str(n))
                            for n in range(step.min, step.max + 1)]
             if UNSURE_OPTION in self.text_buttons(step):
-                label = self.pick(self.engine.dialogues.line("unsure_button"),
+                label = self.pick(self.dialogues.line("unsure_button"),
                                   "system.unsure_button", {})
                 choices.append(Choice(self.ref(frame, UNSURE_OPTION),
                                       "".join(s.text for s in label)))
-            label = self.pick(self.engine.dialogues.line("skip_button"), "system.skip_button", {})
+            label = self.pick(self.dialogues.line("skip_button"), "system.skip_button", {})
             choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label),
                                   shortcut="skip" if isinstance(step, AskScaleStep) else None))
         segments = self.render(say or step.say, key or f"{frame.dialogue}.{frame.step}",
@@ -90,7 +90,7 @@ class Saying(Memory):
         self.emit(self.render(variants, key, frame.vars, again=again))
 
     def say_line(self, name: str, **values: str) -> None:
-        self.emit(self.render(self.engine.dialogues.line(name), f"system.{name}", values,
+        self.emit(self.render(self.dialogues.line(name), f"system.{name}", values,
                               quote=False))
 
     def emit(self, segments: tuple[Segment, ...], choices: tuple[Choice, ...] = ()) -> None:

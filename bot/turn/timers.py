@@ -29,7 +29,7 @@ class Timers(Steps):
                     self.goto(frame, step.next)
         elif (
             kind == START_TOKEN
-            and rest in self.engine.dialogues.dialogues
+            and rest in self.dialogues.dialogues
             and self.turn.event.chat_kind == "private"
             and not self.profile.unreachable
         ):
