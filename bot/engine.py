@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.dialogue.loader import DialogueSet, Locale
+from bot.dialogue.locales import control_words
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState
 from bot.router import Router
@@ -94,6 +95,10 @@ class Engine:
         self.dialogues = dialogues
         self.locales: Mapping[str, Locale] = dict(locales or {})
         """The other languages, by code: the same dialogues in their words."""
+        self.control_words: Mapping[str, Mapping[str, str]] = {
+            code: control_words(locale.info) for code, locale in self.locales.items()}
+        """Per language, its whole answers that mean skip, stop, "I don't know",
+        help or a number, and the English the engine reads them as."""
         self.services = services
         # Free text is routed only to exercises that are loaded.
         self.router = router or Router(available=dialogues.dialogues.keys())

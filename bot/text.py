@@ -81,7 +81,8 @@ def shorten(text: str, limit: int) -> str:
 # What is trimmed from a quoted answer so that it reads inside our sentence:
 # their own quote marks (ours go around it) and closing punctuation that would
 # double ours ("“I'm a failure.”." -> "“I'm a failure”.").
-_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+# English, German („…“, ‚…‘), French and Spanish («…», ‹…›) quotation marks.
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201a\u2039\u203a"
 _TRAILING = re.compile(r"[\s.,;:\u2026]+$")
 # "that I'm a terrible person": the answer to "what's the belief?" often starts
 # with the "that" of the question's grammar, which reads oddly when quoted back.

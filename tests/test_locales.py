@@ -249,3 +249,51 @@ def test_language_changes_it_at_any_time_and_the_answer_is_in_the_new_language(
     person.send("command", command="language")
     assert not person.send("text", text="english")[-1].startswith("XX ")
     assert person.profile.locale == "en"
+
+
+# --- the shipped languages ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Engine:
+    return build_engine(Settings(dialogues_dir=ENGLISH))
+
+
+def test_spanish_german_and_portuguese_are_installed_and_complete(shipped: Engine) -> None:
+    assert {code: locale.info.name for code, locale in shipped.locales.items()} == {
+        "de": "Deutsch", "es": "Español", "pt": "Português"}
+    for locale in shipped.locales.values():
+        assert locale.coverage.share == 1.0
+        assert locale.dialogues.commands == shipped.dialogues.commands
+
+
+@pytest.mark.parametrize(
+    ("language", "skip", "unsure", "stop", "seven"),
+    [
+        ("es", "saltar", "no sé", "parar", "siete"),
+        ("de", "überspringen", "weiß nicht", "stopp", "sieben"),
+        ("pt", "pular", "não sei", "parar", "sete"),
+    ],
+)
+def test_the_words_each_language_tells_people_to_type_work(
+    shipped: Engine, language: str, skip: str, unsure: str, stop: str, seven: str
+) -> None:
+    person = Newcomer(shipped)
+    person.profile = Profile(onboarded=True, consent=True, country="ES", locale=language)
+    person.send("command", command="checkin")
+    person.send("text", text=seven)  # a number in words answers the 0-10 scale
+    assert person.state.current is not None
+    assert person.state.current.vars["mood"] == 7
+    person.send("command", command="mistake")  # a 0-10 scale, then "what happened?"
+    person.send("text", text=skip)
+    assert _where(person) == ("mistake", "what")
+    person.send("text", text=unsure)  # "I don't know": an example first, not a skip
+    assert _where(person) == ("mistake", "what")
+    assert person.state.current is not None and person.state.current.helped
+    person.send("text", text=stop)
+    assert person.state.current is None
+
+
+def _where(person: Newcomer) -> tuple[str, str] | None:
+    frame = person.state.current
+    return (frame.dialogue, frame.step) if frame else None

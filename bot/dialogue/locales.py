@@ -26,6 +26,7 @@ English file no longer has.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.dialogue.spec import PLACEHOLDER
+from bot.text import answer_key
 
 __all__ = [
     "ENGLISH",
@@ -42,9 +44,11 @@ __all__ = [
     "Coverage",
     "LocaleInfo",
     "LocaleWords",
+    "control_words",
     "locale_folders",
     "merge_texts",
     "pick_locale",
+    "plain_key",
     "read_locale_info",
 ]
 
@@ -234,6 +238,31 @@ def pick_locale(platform_language: str | None, text: str,
             len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     return ENGLISH
+
+
+# The English word each of a locale's control words stands for: the engine reads
+# "skip", "stop", "I don't know" and "help" in English, whatever the language.
+_CONTROL_MEANINGS = {"skip": "skip", "stop": "stop", "unsure": "i dont know", "help": "help"}
+
+
+def plain_key(text: str) -> str:
+    """A typed answer as compared with a locale's words: its answer key without
+    accents ("No sé" and "no se" are the same answer)."""
+    decomposed = unicodedata.normalize("NFD", answer_key(text))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def control_words(info: LocaleInfo) -> dict[str, str]:
+    """A locale's whole answers that the engine understands in English: its words
+    for skip, stop, "I don't know" and help, and its numbers in words ("siete": "7")."""
+    table: dict[str, str] = {}
+    for field_name, meaning in _CONTROL_MEANINGS.items():
+        for word in getattr(info.words, field_name):
+            table.setdefault(plain_key(word), meaning)
+    for word, number in info.numbers.items():
+        table.setdefault(plain_key(word), str(number))
+    return table
 
 
 def read_locale_info(raw: Any, *, folder: str) -> tuple[LocaleInfo | None, list[str]]:

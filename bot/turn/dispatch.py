@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from bot.dialogue.loader import RESUME_COMMAND
-from bot.dialogue.locales import pick_locale
+from bot.dialogue.locales import pick_locale, plain_key
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
@@ -150,6 +150,10 @@ class Run(Answering, Timers):
             self.say_line("empty_message")
             self.reprompt()
             return
+        # "saltar", "no sé", "ayuda", "siete": read as the English the engine knows.
+        words = self.engine.control_words.get(self.profile.locale or "")
+        if words:
+            text = words.get(plain_key(text), text)
         key = answer_key(text)
         if key in STOP_ANSWERS:
             self.command(STOP, "")
