@@ -614,7 +614,8 @@ class CompassionClient(discord.Client):
             await interaction.response.defer(ephemeral=in_server, thinking=True)
         inbound = CommandMessage(key, event_id("i", interaction.id), interaction.created_at,
                                  name, text=text.strip(), chat_kind=chat_kind,
-                                 is_admin=in_server and manages_channels(interaction.permissions))
+                                 is_admin=in_server and manages_channels(interaction.permissions),
+                                 language=_locale(interaction))
         with self.sender.route(key, interaction, ephemeral=in_server) as route:
             await self._handle(inbound, route, locale=_locale(interaction))
         if route.sent == 0:
@@ -637,7 +638,8 @@ class CompassionClient(discord.Client):
             await interaction.response.defer()
         key = dm_key(interaction.user.id)
         inbound = CommandMessage(key, event_id("i", interaction.id), interaction.created_at,
-                                 START_COMMAND, text=payload, chat_kind="private")
+                                 START_COMMAND, text=payload, chat_kind="private",
+                                 language=_locale(interaction))
         # Replies go to the DM; the interaction stays at hand to explain a refusal.
         with self.sender.route(key, interaction, ephemeral=True, follow_up=False) as route:
             await self._handle(inbound, route, locale=_locale(interaction))

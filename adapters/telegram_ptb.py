@@ -224,14 +224,16 @@ def to_inbound(update: Update, me: BotIdentity, *, now: datetime | None = None) 
             return None  # "/help@OtherBot" in a group with several bots
         return CommandMessage(key, event_id(update), at, name.casefold(),
                               text=(args or "").strip(), chat_kind=kind,
-                              is_admin=kind == "group" and _as_the_group(message))
+                              is_admin=kind == "group" and _as_the_group(message),
+                              language=message.from_user.language_code)
     if kind == "group":
         if not _addressed_to(message, me):
             return None
         text = _without_mention(text, me)
         # A link to the message for a moderator alert (supergroups have them).
         return TextMessage(key, event_id(update), at, text, chat_kind=kind, link=message.link)
-    return TextMessage(key, event_id(update), at, text, chat_kind=kind)
+    return TextMessage(key, event_id(update), at, text, chat_kind=kind,
+                       language=message.from_user.language_code)
 
 
 def _as_the_group(message: Message) -> bool:

@@ -218,6 +218,8 @@ ENGLISH = "en"
 # A first message names its language when at least this many of its words are
 # frequent words of that language, and more of them than of any other.
 _MIN_COMMON_WORDS = 2
+_ENGLISH_GREETINGS = frozenset({"hi", "hey", "hello", "hiya", "yo", "ok", "okay", "thanks",
+                                "thank you", "good morning", "sup", "heya", "hi there"})
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -231,8 +233,14 @@ def pick_locale(platform_language: str | None, text: str,
         if primary == ENGLISH or primary in locales:
             return primary
     typed = [w.casefold() for w in _WORD.findall(text)]
-    scores = {code: sum(w in common for w in typed)
-              for code, common in ((c, frozenset(i.common)) for c, i in locales.items())}
+    folded = plain_key(text)
+    # A greeting of the language ("hola", "guten morgen") is as clear as two words,
+    # unless English says it too ("hi" is in German chat as much as in English).
+    greeted = folded not in _ENGLISH_GREETINGS
+    scores = {code: sum(w in frozenset(info.common) for w in typed)
+              + _MIN_COMMON_WORDS * (greeted and any(plain_key(g) == folded
+                                                     for g in info.words.greetings))
+              for code, info in locales.items()}
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if ranked and ranked[0][1] >= _MIN_COMMON_WORDS and (
             len(ranked) == 1 or ranked[0][1] > ranked[1][1]):

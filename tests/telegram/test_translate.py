@@ -20,7 +20,7 @@ from adapters.telegram_ptb import (
 )
 from bot.dialogue.loader import load_dialogues
 from bot.render import plain
-from bot.types import Choice, Segment
+from bot.types import Choice, CommandMessage, Segment, TextMessage
 
 ME = BotIdentity(123456789, "compassion_test_bot")
 PERSON = {"id": 501, "is_bot": False, "first_name": "Ana"}
@@ -46,6 +46,18 @@ def test_a_private_message_is_text() -> None:
     assert (event.kind, event.text, event.chat_kind) == ("text", "I had a rough day", "private")
     assert (event.key.platform, event.key.chat_id, event.key.user_id) == ("telegram", "501", "501")
     assert event.event_id == "u7"
+
+
+def test_the_persons_app_language_comes_with_what_they_type() -> None:
+    # Telegram's language_code decides the language someone new is met in.
+    spanish = {**PERSON, "language_code": "es"}
+    for text in ("me siento fatal", "/start"):
+        body = {"message_id": 1, "date": 1_700_000_000, "chat": PRIVATE, "from": spanish,
+                "text": text}
+        event = to_inbound(update({"message": body}), ME)
+        assert isinstance(event, TextMessage | CommandMessage)
+        assert event.language == "es"
+    assert to_inbound(message("hi"), ME).language is None  # type: ignore[union-attr]
 
 
 def test_commands_and_deep_links() -> None:
