@@ -458,6 +458,25 @@ def command_arguments(commands: CommandCatalogue) -> dict[str, str]:
     return {name.casefold(): _description(text) for name, text in commands.arguments.items()}
 
 
+class CatalogueTranslator(app_commands.Translator):
+    """Slash-command descriptions in the person's Discord language, from the
+    command catalogue (each installed language's dialogue descriptions); Discord
+    shows them as ``description_localizations``.  Names stay as typed in chat."""
+
+    def __init__(self, catalogue: CommandCatalogue) -> None:
+        self.catalogue = catalogue
+
+    async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContext[Any, Any]) -> str | None:
+        if context.location is not app_commands.TranslationContextLocation.command_description:
+            return None
+        language = locale.value.split("-")[0]  # "es-ES", "es-419" and "pt-BR" share one
+        described = self.catalogue.translations.get(language, {})
+        name = getattr(context.data, "name", None)
+        text = described.get(name) if isinstance(name, str) else None
+        return _description(text) if text else None
+
+
 def build_commands(
     catalogue: CommandCatalogue, handler: CommandHandler
 ) -> list[app_commands.Command[Any, ..., None]]:
@@ -534,11 +553,14 @@ class CompassionClient(discord.Client):
         self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self)
         for command in build_commands(port.commands, self.on_slash_command):
             self.tree.add_command(command)
+        self._translator = CatalogueTranslator(port.commands)
 
     # --- lifecycle
 
     async def setup_hook(self) -> None:
         self.install_components()
+        # Descriptions in each language the bot speaks, sent with every sync.
+        await self.tree.set_translator(self._translator)
         if self.sync_on_setup and self.holds_shard_zero():
             await self.sync_commands()
 

@@ -653,6 +653,7 @@ class TelegramAdapter:
         # commands exist and which a group sees), never from the engine.
         self.menu = list(port.commands.menu)
         self.group_commands = port.commands.group
+        self.catalogue = port.commands
         self.application = build_application(settings, limits=limits,
                                               concurrent_updates=concurrent_updates)
         self.sender = TelegramSender(self.application.bot, on_poll=port.poll_sent)
@@ -680,13 +681,19 @@ class TelegramAdapter:
         await self._publish_commands()
 
     async def _publish_commands(self) -> None:
-        commands = menu_commands(self.menu)
-        group = [c for c in commands if c.command in self.group_commands]
+        # The default menu (English), then one per language the bot speaks: Telegram
+        # shows the one matching the person's app language.
+        menus: list[tuple[str | None, list[BotCommand]]] = [(None, menu_commands(self.menu))]
+        menus += [(code, menu_commands(self.catalogue.described(code)))
+                  for code in sorted(self.catalogue.translations)]
         try:
-            await self.application.bot.set_my_commands(commands,
-                                                       scope=BotCommandScopeAllPrivateChats())
-            # In groups the bot only gives crisis lines and help; the rest is private.
-            await self.application.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
+            for language, commands in menus:
+                group = [c for c in commands if c.command in self.group_commands]
+                await self.application.bot.set_my_commands(
+                    commands, scope=BotCommandScopeAllPrivateChats(), language_code=language)
+                # In groups the bot only gives crisis lines and help; the rest is private.
+                await self.application.bot.set_my_commands(
+                    group, scope=BotCommandScopeAllGroupChats(), language_code=language)
         except TelegramError as exc:
             # A missing menu is cosmetic; the bot still answers every command.
             log.warning("could not set the Telegram command menu (%s)", type(exc).__name__)

@@ -15,17 +15,25 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 
 from bot.clock import SteadyClock
 from bot.config import Settings, SettingsError
 from bot.delivery import DEFAULT_LEASE, Dispatcher, Sender
-from bot.dialogue.loader import DialogueError, DialogueSet, load_dialogues, load_locales
+from bot.dialogue.loader import (
+    DialogueError,
+    DialogueSet,
+    Locale,
+    load_dialogues,
+    load_locales,
+    read_yaml_file,
+)
 from bot.engine import Engine, Services
 from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
-from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, load_words
+from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, WordsError, load_words
 from bot.platform import CommandCatalogue, MessageLimits, Platform, PlatformSpec
 from bot.ratelimit import RateLimiter
 from bot.route_cues import ROUTING_FILE, load_route_cues
@@ -68,9 +76,11 @@ async def _refuse_encrypted(store: Store) -> None:
     await verify_key(store, None)
 
 
-def build_services(book: ResourceBook, words: ParseWords | None = None) -> Services:
+def build_services(book: ResourceBook, words: ParseWords | None = None, *,
+                   locale_words: Mapping[str, ParseWords] | None = None) -> Services:
     """The pure helpers the engine calls, over the crisis resource book and the
-    words the settings parsers accept (the shipped English unless given)."""
+    words the settings parsers accept (the shipped English unless given; per
+    language in ``locale_words``)."""
 
     def parse_country(text: str) -> str | None:
         return country_from_text(text, book)
@@ -78,14 +88,20 @@ def build_services(book: ResourceBook, words: ParseWords | None = None) -> Servi
     def crisis_resources(country: str | None, topic: str | None = None) -> str:
         return format_resources(book.for_country(country), topic=topic)
 
-    parsers: dict[str, Callable[[str], str | None]] = {
-        "country": parse_country,
-        "timezone": partial(parse_timezone, words=words),
-        "time_window": partial(parse_time_window, words=words),
-        "quiet_hours": partial(parse_quiet_hours, words=words),
-        "days": partial(parse_days, words=words),
-    }
-    return Services(parsers=parsers, crisis_resources=crisis_resources)
+    def parsers_with(chosen: ParseWords | None) -> dict[str, Callable[[str], str | None]]:
+        return {
+            "country": parse_country,
+            "timezone": partial(parse_timezone, words=chosen),
+            "time_window": partial(parse_time_window, words=chosen),
+            "quiet_hours": partial(parse_quiet_hours, words=chosen),
+            "days": partial(parse_days, words=chosen),
+        }
+
+    return Services(
+        parsers=parsers_with(words),
+        crisis_resources=crisis_resources,
+        locale_parsers={code: parsers_with(w) for code, w in (locale_words or {}).items()},
+    )
 
 
 def build_nudges(settings: Settings, dialogues: DialogueSet,
@@ -96,6 +112,12 @@ def build_nudges(settings: Settings, dialogues: DialogueSet,
                            message_limits() if limits is None else limits)
     library.require_dialogues(dialogues.dialogues)
     return library
+
+
+def word_languages(dialogues_dir: Path) -> frozenset[str]:
+    """The languages the words file beside the dialogues has a section for."""
+    raw = read_yaml_file(dialogues_dir / WORDS_FILE, WordsError)
+    return frozenset(raw) if isinstance(raw, dict) else frozenset()
 
 
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
@@ -113,9 +135,12 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
     router = Router(available=dialogues.dialogues.keys(),
                     cues=load_route_cues(settings.dialogues_dir / ROUTING_FILE))
     words = load_words(settings.dialogues_dir / WORDS_FILE, DEFAULT_LANGUAGE)
+    # A language reads days and times in its own words where the words file has them.
+    locale_words = {code: load_words(settings.dialogues_dir / WORDS_FILE, code)
+                    for code in locales if code in word_languages(settings.dialogues_dir)}
     return Engine(
         dialogues,
-        build_services(load_resources(), words),
+        build_services(load_resources(), words, locale_words=locale_words),
         router=router,
         prompts=load_prompts(settings.dialogues_dir / PROMPTS_FILE),
         nudges=build_nudges(settings, dialogues, limits),
@@ -251,15 +276,19 @@ async def open_app(
 # --- platforms: what adapters get, which ones run, and their outbox ------------------
 
 
-def command_catalogue(dialogues: DialogueSet) -> CommandCatalogue:
+def command_catalogue(dialogues: DialogueSet,
+                      locales: Mapping[str, Locale] | None = None) -> CommandCatalogue:
     """The commands for platforms' menus, read from the dialogues (``command:``,
-    ``in_groups``, ``argument``), so that no adapter reads dialogue content."""
+    ``in_groups``, ``argument``), so that no adapter reads dialogue content; with
+    each language's descriptions for menus in the person's language."""
     arguments = {name: dialogues[dialogue_id].argument
                  for name, dialogue_id in dialogues.commands.items()}
     return CommandCatalogue(
         menu=tuple(dialogues.menu()),
         group=dialogues.group_commands,
         arguments={name: text for name, text in arguments.items() if text is not None},
+        translations={code: dict(locale.dialogues.menu())
+                      for code, locale in (locales or {}).items()},
     )
 
 
@@ -274,7 +303,7 @@ class RuntimeLink:
 
     def __init__(self, runtime: Runtime, *, run_outbox: bool = False) -> None:
         self._runtime = runtime
-        self._commands = command_catalogue(runtime.engine.dialogues)
+        self._commands = command_catalogue(runtime.engine.dialogues, runtime.engine.locales)
         self._run_outbox = run_outbox
         self._drain: asyncio.Task[None] | None = None
 

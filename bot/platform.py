@@ -55,6 +55,14 @@ class CommandCatalogue:
     """The commands answered in a group chat (the group menu)."""
     arguments: Mapping[str, str] = field(default_factory=dict)
     """Command name -> what its text holds, for commands that take text (``/win I rested``)."""
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Language code (``es``) -> command name -> its description in that language, for
+    menus that follow the person's app language.  Command names stay as they are."""
+
+    def described(self, language: str) -> tuple[tuple[str, str], ...]:
+        """The menu with the descriptions of ``language`` (English where it has none)."""
+        words = self.translations.get(language, {})
+        return tuple((name, words.get(name, text)) for name, text in self.menu)
 
 
 class RuntimePort(Protocol):

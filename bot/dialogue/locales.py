@@ -10,9 +10,10 @@ they must not drift apart between languages.  A translated file is a copy of
 the English file with its texts translated; only the texts are read from it
 (``title``, ``description``, every ``say``, ``invalid``, ``stuck``, ``empty``,
 button ``label``, ``private_button``, the ``system`` lines), and ``also``
-(what people type instead of pressing a button) is replaced by the locale's
-own words.  Everything else comes from English, so a change of structure in
-English reaches every language at once, and a translation can only lag in
+(what people type instead of pressing a button) and ``contains_word`` (what a
+branch listens for) are replaced by the locale's own words.  Everything else
+comes from English, so a change of structure in English reaches every language
+at once, and a translation can only lag in
 words, which :class:`Coverage` counts.
 
 A text the locale does not give is said in English only where the locale says
@@ -60,7 +61,9 @@ LOCALE_FILE = "locale.yaml"
 _TEXT_KEYS = frozenset(
     {"title", "description", "say", "invalid", "stuck", "empty", "label", "private_button"}
 )
-_SYNONYMS = "also"
+# Words people type, given by each locale for itself: a button's synonyms, and the
+# words a branch listens for ("fracaso", "Versager" for "failure").
+_OWN_WORDS = frozenset({"also", "contains_word"})
 _LINES = "lines"  # the system dialogue's lines: name -> wordings
 
 
@@ -188,7 +191,7 @@ def _merge(merge: _Merge, english: Any, local: Any, where: tuple[str | int, ...]
             given = local_map.get(key)
             if key in _TEXT_KEYS or (where and where[-1] == _LINES):
                 out[key] = merge.text(value, given, here)
-            elif key == _SYNONYMS:
+            elif key in _OWN_WORDS:
                 # The locale's own words, not the English ones translated.
                 out[key] = given if isinstance(given, list) else value
             else:

@@ -13,7 +13,7 @@ whole working memory of a run (:class:`bot.turn.dispatch.Run` satisfies it).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -54,6 +54,14 @@ class Services:
     are listed in :data:`bot.dialogue.spec.PARSERS`)."""
     crisis_resources: Callable[[str | None, str | None], str]
     """Country code (or None) -> a short block of emergency numbers and lines."""
+    locale_parsers: Mapping[str, Mapping[str, Callable[[str], str | None]]] = field(
+        default_factory=dict)
+    """Per language (beside English), the parsers reading that language's words
+    ("lunes y jueves", "um 20 Uhr"); a language without its own falls back to English."""
+
+    def parsers_for(self, locale: str | None) -> Mapping[str, Callable[[str], str | None]]:
+        """The parsers for answers written in ``locale``."""
+        return self.locale_parsers.get(locale or "", self.parsers)
 
 
 class NudgeComposer(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from adapters.discord_dpy import CHOICE_PREFIX, command_table
+from adapters.discord_dpy import CHOICE_PREFIX, CatalogueTranslator, command_table
 from bot.dialogue.loader import RESUME_COMMAND
 from bot.render import escape_markdown
 from tests.discord_bot.support import DiscordWorld, asking, plain
@@ -141,3 +141,20 @@ async def test_a_failure_inside_the_bot_is_met_with_an_apology_not_silence(
     interaction.delete_original_response.assert_not_awaited()  # the apology replaced it
     assert "discord turn given up after 1 attempts (RuntimeError)" in caplog.text
     assert "Zanzibar sorrow" not in caplog.text  # an exception's message may quote people
+
+
+async def test_slash_commands_are_described_in_each_language_the_bot_speaks(
+    world: DiscordWorld,
+) -> None:
+    # discord.py asks the tree's translator for every Discord locale when it syncs.
+    talk = world.client.tree.get_command("talk")
+    assert isinstance(talk, discord.app_commands.Command)
+    translator = CatalogueTranslator(world.client.port.commands)
+    payload = await talk.get_translated_payload(world.client.tree, translator)
+    spanish = world.app.engine.locales["es"].dialogues["belief"].description
+    for locale in ("es-ES", "es-419"):
+        assert spanish.startswith(payload["description_localizations"][locale].rstrip("…"))
+    assert payload["description_localizations"]["de"] != payload["description"]
+    assert "pt-BR" in payload["description_localizations"]
+    assert "fr" not in payload["description_localizations"]  # not a language it speaks
+    assert payload["name_localizations"] == {}  # typed the same everywhere

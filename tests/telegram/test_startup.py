@@ -46,7 +46,7 @@ async def test_an_unreachable_bot_api_names_the_base_url(tmp_path: Path) -> None
 
 
 async def test_the_command_menu_is_published(bot: TelegramBot, api: FakeBotAPI) -> None:
-    calls = api.calls_to("setMyCommands")
+    calls = [c for c in api.calls_to("setMyCommands") if "language_code" not in c.params]
     scopes = {c.params["scope"]["type"]: [cmd["command"] for cmd in c.params["commands"]]
               for c in calls}
     private = scopes["all_private_chats"]
@@ -54,6 +54,20 @@ async def test_the_command_menu_is_published(bot: TelegramBot, api: FakeBotAPI) 
     assert all(cmd["description"] for c in calls for cmd in c.params["commands"])
     # In a group: help, crisis lines and the wellness commands; the rest is private.
     assert set(scopes["all_group_chats"]) == {"help", "sos", "wellness", "checkin", "win"}
+
+
+async def test_the_menu_follows_the_persons_app_language(bot: TelegramBot,
+                                                         api: FakeBotAPI) -> None:
+    menus: dict[tuple[str | None, str], dict[str, str]] = {}
+    for call in api.calls_to("setMyCommands"):
+        key = (call.params.get("language_code"), call.params["scope"]["type"])
+        menus[key] = {cmd["command"]: cmd["description"] for cmd in call.params["commands"]}
+    assert {language for language, _ in menus} == {None, "es", "de", "pt"}
+    english, spanish = menus[(None, "all_private_chats")], menus[("es", "all_private_chats")]
+    assert english.keys() == spanish.keys()  # the same commands, typed the same
+    assert english["language"] == "Choose the language I speak with you."
+    assert spanish["language"] == "Elige el idioma en el que te hablo."
+    assert menus[("de", "all_group_chats")].keys() == menus[(None, "all_group_chats")].keys()
 
 
 async def test_polling_starts_without_a_webhook(bot: TelegramBot, api: FakeBotAPI) -> None:
