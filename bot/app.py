@@ -28,9 +28,11 @@ from bot.dialogue.loader import (
     load_locales,
     read_yaml_file,
 )
+from bot.dialogue.locales import LOCALES_DIR
+from bot.dialogue.validation import Problem
 from bot.engine import Engine, Services
 from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
-from bot.groups.prompts import load_prompts
+from bot.groups.prompts import PromptLibrary, load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
 from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, WordsError, load_words
@@ -41,7 +43,14 @@ from bot.router import Router
 from bot.runtime import Runtime, utc_now
 from bot.safety import assess
 from bot.safety.layers import default_detector
-from bot.safety.resources import ResourceBook, country_from_text, format_resources, load_resources
+from bot.safety.resources import (
+    ENGLISH_WORDS,
+    ResourceBook,
+    ResourceWords,
+    country_from_text,
+    format_resources,
+    load_resources,
+)
 from bot.safety_floor import FloorReply
 from bot.scheduler import DEFAULT_LEASE as DEFAULT_SCHEDULER_LEASE
 from bot.scheduler import Scheduler
@@ -85,8 +94,9 @@ def build_services(book: ResourceBook, words: ParseWords | None = None, *,
     def parse_country(text: str) -> str | None:
         return country_from_text(text, book)
 
-    def crisis_resources(country: str | None, topic: str | None = None) -> str:
-        return format_resources(book.for_country(country), topic=topic)
+    def crisis_resources(country: str | None, topic: str | None = None,
+                         words: ResourceWords = ENGLISH_WORDS) -> str:
+        return format_resources(book.for_country(country), topic=topic, words=words)
 
     def parsers_with(chosen: ParseWords | None) -> dict[str, Callable[[str], str | None]]:
         return {
@@ -114,6 +124,40 @@ def build_nudges(settings: Settings, dialogues: DialogueSet,
     return library
 
 
+def locale_libraries(
+    dialogues_dir: Path, locales: Mapping[str, Locale], limits: MessageLimits,
+    dialogues: DialogueSet,
+) -> tuple[dict[str, PromptLibrary], dict[str, NudgeLibrary]]:
+    """Each language's own group prompts and nudges, where it has them: the same
+    ids as the English ones (a channel's and a person's history are kept by id, so
+    that switching language never repeats or skips one)."""
+    english_prompts = {p.id for p in load_prompts(dialogues_dir / PROMPTS_FILE).prompts}
+    english_nudges = {n.id for n in load_library(dialogues_dir / LIBRARY_FILE, limits).entries}
+    prompts: dict[str, PromptLibrary] = {}
+    nudges: dict[str, NudgeLibrary] = {}
+    for code in locales:
+        folder = dialogues_dir / LOCALES_DIR / code
+        if (folder / PROMPTS_FILE).is_file():
+            library = load_prompts(folder / PROMPTS_FILE)
+            _require_same_ids(f"{code}/{PROMPTS_FILE}", {p.id for p in library.prompts},
+                              english_prompts)
+            prompts[code] = library
+        if (folder / LIBRARY_FILE).is_file():
+            nudge_library = load_library(folder / LIBRARY_FILE, limits)
+            nudge_library.require_dialogues(dialogues.dialogues)
+            _require_same_ids(f"{code}/{LIBRARY_FILE}",
+                              {n.id for n in nudge_library.entries}, english_nudges)
+            nudges[code] = nudge_library
+    return prompts, nudges
+
+
+def _require_same_ids(source: str, found: set[str], english: set[str]) -> None:
+    if found != english:
+        raise DialogueError([Problem(source, "-", "", "translated",
+                                     f"ids differ from English: missing {sorted(english - found)}, "
+                                     f"unknown {sorted(found - english)}")])
+
+
 def word_languages(dialogues_dir: Path) -> frozenset[str]:
     """The languages the words file beside the dialogues has a section for."""
     raw = read_yaml_file(dialogues_dir / WORDS_FILE, WordsError)
@@ -138,6 +182,14 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
     # A language reads days and times in its own words where the words file has them.
     locale_words = {code: load_words(settings.dialogues_dir / WORDS_FILE, code)
                     for code in locales if code in word_languages(settings.dialogues_dir)}
+    locale_prompts, locale_nudges = locale_libraries(settings.dialogues_dir, locales, limits,
+                                                     dialogues)
+    # Free text in another language is routed by that language's cues, where it has them.
+    locale_routers = {
+        code: Router(available=dialogues.dialogues.keys(), cues=load_route_cues(path),
+                     cues_only=True)
+        for code in locales
+        if (path := settings.dialogues_dir / LOCALES_DIR / code / ROUTING_FILE).is_file()}
     return Engine(
         dialogues,
         build_services(load_resources(), words, locale_words=locale_words),
@@ -147,6 +199,9 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
         max_answer_chars=settings.max_answer_chars,
         nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
         locales=locales,
+        locale_prompts=locale_prompts,
+        locale_nudges=locale_nudges,
+        locale_routers=locale_routers,
     )
 
 

@@ -91,10 +91,16 @@ class Engine:
         quote_chars: int = 120,
         max_answer_chars: int = 4000,
         locales: Mapping[str, Locale] | None = None,
+        locale_prompts: Mapping[str, PromptLibrary] | None = None,
+        locale_nudges: Mapping[str, NudgeComposer] | None = None,
+        locale_routers: Mapping[str, Router] | None = None,
     ) -> None:
         self.dialogues = dialogues
         self.locales: Mapping[str, Locale] = dict(locales or {})
         """The other languages, by code: the same dialogues in their words."""
+        self.locale_prompts: Mapping[str, PromptLibrary] = dict(locale_prompts or {})
+        self.locale_nudges: Mapping[str, NudgeComposer] = dict(locale_nudges or {})
+        self.locale_routers: Mapping[str, Router] = dict(locale_routers or {})
         self.control_words: Mapping[str, Mapping[str, str]] = {
             code: control_words(locale.info) for code, locale in self.locales.items()}
         """Per language, its whole answers that mean skip, stop, "I don't know",
@@ -114,6 +120,19 @@ class Engine:
         chosen, and for a language no longer installed."""
         found = self.locales.get(locale) if locale else None
         return found.dialogues if found is not None else self.dialogues
+
+    def prompts_for(self, locale: str | None) -> PromptLibrary | None:
+        """The group prompts in ``locale``'s words (English where it has none)."""
+        return self.locale_prompts.get(locale or "", self.prompts)
+
+    def router_for(self, locale: str | None) -> Router:
+        """The router reading free text in ``locale``, with that language's cues
+        (the English router where the language has none)."""
+        return self.locale_routers.get(locale or "", self.router)
+
+    def nudges_for(self, locale: str | None) -> NudgeComposer | None:
+        """The nudges in ``locale``'s words (English where it has none)."""
+        return self.locale_nudges.get(locale or "", self.nudges)
 
     def step(self, state: ConversationState, turn: Turn) -> Outcome:
         """Apply one turn.  ``state`` is not modified; the new state is returned."""

@@ -27,13 +27,13 @@ from typing import Any
 
 from bot.config import default_dialogues_dir
 from bot.dialogue.loader import dialogue_files, parse_file, read_yaml_file
-from bot.route_scorer import CueError, check_cue
+from bot.route_scorer import ENGLISH_NEGATION, CueError, Negation, check_cue
 from bot.text import answer_key
 
 ROUTING_FILE = Path("library") / "routing.yaml"
 """Where the table lives, inside the dialogues folder."""
 
-_SECTIONS = frozenset({"greetings", "routes", "negated_to"})
+_SECTIONS = frozenset({"greetings", "routes", "negated_to", "negation"})
 
 
 class RoutingError(ValueError):
@@ -55,6 +55,9 @@ class RouteCues:
     """Route whose negated cues speak for another route."""
     greetings: frozenset[str]
     """Whole messages (in :func:`bot.text.answer_key` form) that open the menu."""
+    negation: Negation = ENGLISH_NEGATION
+    """The language's negation words (English unless the file has a ``negation:``
+    section with ``negators``, ``affirming`` and ``scope_breaks``)."""
 
 
 def _is_number(value: object) -> bool:
@@ -124,13 +127,33 @@ def parse_route_cues(raw: Any, source: str) -> RouteCues:
     found = raw.get("routes")
     routes: dict[Any, Any] = found if isinstance(found, dict) else {}
     problems += _check_negated(source, raw.get("negated_to", {}), routes)
+    negation, negation_problems = _negation(source, raw.get("negation"))
+    problems += negation_problems
     if problems:
         raise RoutingError(problems)
     return RouteCues(
         cues={route: {cue: float(w) for cue, w in cues.items()} for route, cues in routes.items()},
         negated_to=dict(raw.get("negated_to", {})),
         greetings=frozenset(raw["greetings"]),
+        negation=negation,
     )
+
+
+_NEGATION_KEYS = ("negators", "affirming", "scope_breaks")
+
+
+def _negation(source: str, raw: Any) -> tuple[Negation, list[str]]:
+    """A ``negation:`` section (each key a list of words), or English without one."""
+    if raw is None:
+        return ENGLISH_NEGATION, []
+    if not isinstance(raw, dict) or set(raw) - set(_NEGATION_KEYS):
+        return ENGLISH_NEGATION, [f"{source}: 'negation' maps {', '.join(_NEGATION_KEYS)} "
+                                  "to lists of words"]
+    lists = {key: raw.get(key, []) for key in _NEGATION_KEYS}
+    if not all(isinstance(v, list) and all(isinstance(w, str) and w for w in v)
+               for v in lists.values()):
+        return ENGLISH_NEGATION, [f"{source}: 'negation' lists must hold words"]
+    return Negation(*(frozenset(answer_key(w) for w in lists[key]) for key in _NEGATION_KEYS)), []
 
 
 def load_route_cues(path: Path) -> RouteCues:

@@ -45,6 +45,19 @@ SCOPE_BREAKS = frozenset({
     "while", "when", "since", "now",
 })
 NEGATION_WINDOW = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Negation:
+    """A language's words for turning a cue around: negators, the words after which a
+    negator asserts instead ("can't stop"), and the words that end its reach."""
+
+    negators: frozenset[str] = NEGATORS
+    affirming: frozenset[str] = AFFIRMING
+    scope_breaks: frozenset[str] = SCOPE_BREAKS
+
+
+ENGLISH_NEGATION = Negation()
 GAP_WORDS = 3
 MIN_STEM = 3
 _MAX_NUMBER = 10
@@ -94,9 +107,11 @@ class Scorer:
         cues: Mapping[str, Mapping[str, float]],
         *,
         negated_to: Mapping[str, str] | None = None,
+        negation: Negation = ENGLISH_NEGATION,
     ) -> None:
         self.routes = tuple(cues)
         self.negated_to = dict(negated_to or {})
+        self.negation = negation
         # Cues are indexed by their first token, so each word of a message is
         # compared only with the few cues that could start there.
         self._exact: dict[str, list[_Cue]] = {}
@@ -141,7 +156,7 @@ class Scorer:
                         if end < 0:
                             continue
                         seen.add((cue.route, cue.text))
-                        negated = _negated(found, start)
+                        negated = _negated(found, start, self.negation)
                         route = self.negated_to.get(cue.route, "") if negated else cue.route
                         found_cues.append((cue, route, (number, start, end), negated))
         return self._total(found_cues)
@@ -233,13 +248,13 @@ def _match_end(tokens: tuple[str, ...], found: list[str], start: int) -> int:
     return position
 
 
-def _negated(found: list[str], start: int) -> bool:
+def _negated(found: list[str], start: int, negation: Negation) -> bool:
     """Is the word at ``start`` within reach of a negation before it?"""
     for index in range(start - 1, max(start - NEGATION_WINDOW, 0) - 1, -1):
         word = found[index]
-        if word in SCOPE_BREAKS:
+        if word in negation.scope_breaks:
             return False
-        if word in NEGATORS:
+        if word in negation.negators:
             following = found[index + 1] if index + 1 < len(found) else ""
-            return following not in AFFIRMING
+            return following not in negation.affirming
     return False

@@ -30,6 +30,11 @@ from bot.text import answer_key
 BELIEF = "belief"
 ASK = "which_tool"
 MENU = "menu"
+# Deciding by cues alone (a language the model does not read): a route needs at
+# least one strong cue's weight, and to lead the next route by more than a weak
+# cue's.  Set from the weights' scale (1 weak ... 6 decisive), not tuned on data.
+CUE_ONLY_MIN = 3.0
+CUE_ONLY_MARGIN = 1.5
 # Which variable of each dialogue carries the person's text (``message`` otherwise).
 TEXT_INPUT: Mapping[str, str] = {BELIEF: "what_happened"}
 
@@ -52,15 +57,20 @@ class Router:
         scorer: Scorer | None = None,
         model: RouteModel | None = None,
         cues: RouteCues | None = None,
+        cues_only: bool = False,
     ) -> None:
         """``available``: the dialogue ids loaded (``None``: every routed one);
         ``model``: the shipped one unless given (read once per process);
         ``cues``: the cue table and greetings of the dialogues folder (the shipped
-        ones unless given); ``scorer``, when given, replaces the table's cues."""
+        ones unless given); ``scorer``, when given, replaces the table's cues;
+        ``cues_only``: decide by the cue table alone, for a language the model
+        was not trained on (its words mean nothing to it)."""
         table = cues or shipped_route_cues()
         self.greetings = table.greetings
-        self.scorer = scorer or Scorer(table.cues, negated_to=table.negated_to)
+        self.scorer = scorer or Scorer(table.cues, negated_to=table.negated_to,
+                                       negation=table.negation)
         self.model = model or load_route_model()
+        self.cues_only = cues_only
         routed = (*self.scorer.routes, *self.model.routes)
         self.available = frozenset(routed if available is None else available)
 
@@ -87,6 +97,8 @@ class Router:
 
     def decide(self, text: str) -> str:
         """The route the model clearly speaks for, else the question which one."""
+        if self.cues_only:
+            return self._decide_by_cues(text)
         shares = self.shares(text)
         # Routes whose dialogue is not loaded drop out; asking never does.
         open_routes = [r for r in self.model.routes if r in self.available or r == ASK]
@@ -95,6 +107,21 @@ class Router:
             best = ASK
         if best not in self.available:
             # Without the question, the belief flow is the one that fits any story.
+            return ASK if ASK in self.available else BELIEF
+        return best
+
+
+    def _decide_by_cues(self, text: str) -> str:
+        """The route whose cues clearly lead (a strong cue, ahead of the next
+        route by a clear margin), else the question which one."""
+        totals = self.scorer.score(text).totals
+        ranked = sorted(((t, r) for r, t in totals.items() if r in self.available),
+                        reverse=True)
+        if not ranked:
+            return ASK if ASK in self.available else BELIEF
+        best_total, best = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if best_total < CUE_ONLY_MIN or best_total - runner_up < CUE_ONLY_MARGIN:
             return ASK if ASK in self.available else BELIEF
         return best
 

@@ -16,6 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.config import default_dialogues_dir
+from bot.dialogue.locales import LOCALES_DIR
+from bot.route_cues import ROUTING_FILE, load_route_cues
 from bot.route_model import DEFAULT_MODEL_PATH, RouteModelError
 from bot.router import Router
 from bot.router_eval import DEFAULT_EVAL_PATH, EvalFileError, evaluate, format_report, read_labelled
@@ -34,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="print the text of each miss (the set is test data)")
     ev.add_argument("--explain", action="store_true",
                     help="list the model's top routes and the cues each miss matched")
+    ev.add_argument("--locale", default=None,
+                    help="route with that language's cues (dialogues/locales/<code>/"
+                         "library/routing.yaml), as the bot does for people who speak it")
     train = sub.add_parser("train", help="train the router's model on the corpus")
     train.add_argument("--corpus", type=Path, default=None,
                        help="message<TAB>route training file (default: the shipped corpus)")
@@ -42,9 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _eval(path: Path, *, show_text: bool, explain: bool) -> int:
+def _eval(path: Path, *, show_text: bool, explain: bool, locale: str | None = None) -> int:
     items = read_labelled(path)
-    router = Router()
+    if locale is None:
+        router = Router()
+    else:
+        cues = default_dialogues_dir() / LOCALES_DIR / locale / ROUTING_FILE
+        if not cues.is_file():
+            raise ValueError(f"no routing cues for locale {locale!r} ({cues})")
+        router = Router(cues=load_route_cues(cues), cues_only=True)
     report = evaluate(items, router)
     print(format_report(report, show_text=show_text, router=router if explain else None))
     return 0
@@ -72,7 +84,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "train":
             return _train(args.corpus, args.out)
-        return _eval(args.file, show_text=args.show_text, explain=args.explain)
+        return _eval(args.file, show_text=args.show_text, explain=args.explain,
+                     locale=args.locale)
     except (OSError, EvalFileError, RouteModelError, ValueError) as exc:
         print(f"compassion-bot router: {exc}", file=sys.stderr)
         return 2

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from bot.codec import decode_state, encode_outbound, encode_state
 from bot.delivery import BACKGROUND, REPLY, URGENT, Delivery, Dispatcher
+from bot.dialogue.loader import DialogueSet
 from bot.engine import Engine, EngineError, Outcome, Turn
 from bot.groups.schedule import next_moment
 from bot.groups.state import GroupState, group_from_row, group_to_row
@@ -127,7 +128,9 @@ class Runtime:
         self.assess = assess
         self.clock = clock
         self.locks = KeyedLocks()
-        self._intros = resource_intros(engine.dialogues)
+        # The crisis intros of every language, to recognise what the floor already said.
+        self._intros = resource_intros(engine.dialogues).union(
+            *(resource_intros(locale.dialogues) for locale in engine.locales.values()))
 
     async def handle(
         self, event: Inbound, *, wait: bool = True, floor: FloorReply | None = None
@@ -274,7 +277,8 @@ class Runtime:
             # kindly, drop the running dialogue, keep everything else.
             log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
             outcome = Outcome(state.model_copy(update={"stack": []}),
-                              [SendText((Segment(self.engine.dialogues.line("went_wrong")[0]),))])
+                              [SendText((Segment(self.engine.dialogues_for(
+                                  profile.locale).line("went_wrong")[0]),))])
         actions = outcome.actions
         if floor is not None:
             actions = without_shown_lines(actions, floor, self._intros)
@@ -346,9 +350,14 @@ class Runtime:
             elif isinstance(action, ScheduleWake):
                 timers.append(Timer(now + timedelta(seconds=action.seconds), action.token))
             elif isinstance(action, ShowJournal | ShowProgress):
-                outbound.extend(await self._show(event, action, now, journal))
+                # In the person's language, as this turn leaves it (/language just now).
+                language = merge_profile(profile, profile_changes).get("locale")
+                lines = self.engine.dialogues_for(language if isinstance(language, str) else None)
+                outbound.extend(await self._show(event, action, now, journal, lines))
             elif isinstance(action, RequestExport):
-                outbound.append(await self._export(event, state, forget))
+                language = merge_profile(profile, profile_changes).get("locale")
+                lines = self.engine.dialogues_for(language if isinstance(language, str) else None)
+                outbound.append(await self._export(event, state, forget, lines))
             elif isinstance(action, ForgetUser):
                 # What was decided before the forget goes with everything else.
                 profile_changes.clear()
@@ -412,10 +421,10 @@ class Runtime:
 
     async def _show(
         self, event: Inbound, action: ShowJournal | ShowProgress, now: datetime,
-        this_turn: list[JournalEntry],
+        this_turn: list[JournalEntry], lines: DialogueSet,
     ) -> list[Outbound]:
-        """The person's journal or progress chart, including what this turn just wrote."""
-        lines = self.engine.dialogues
+        """The person's journal or progress chart, including what this turn just wrote,
+        worded by ``lines`` (the dialogues of their language)."""
         if isinstance(action, ShowJournal):
             stored = await self.store.journal(event.key.user, kinds=action.kinds,
                                               limit=action.limit)
@@ -429,7 +438,8 @@ class Runtime:
             render_progress, list(reversed(this_turn)) + stored, now, action.days, lines
         )
 
-    async def _export(self, event: Inbound, state: ConversationState, forgotten: bool) -> Outbound:
+    async def _export(self, event: Inbound, state: ConversationState, forgotten: bool,
+                      lines: DialogueSet) -> Outbound:
         data = {} if forgotten else await self.store.export_user(event.key.user)
         document = {
             "platform": event.key.platform,
@@ -439,7 +449,7 @@ class Runtime:
             "conversations": data.get("conversations", []),
             # Each entry also as /journal words it, so the file reads without
             # knowing the field names ("learned", "kind_words").
-            "journal": [exported_entry(item, self.engine.dialogues)
+            "journal": [exported_entry(item, lines)
                         for item in data.get("journal", [])],
         }
         groups = {} if forgotten else await self.store.export_groups(event.key.user)

@@ -25,13 +25,20 @@ out as usual.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from bot.dialogue.loader import DialogueSet
+from bot.dialogue.locales import plain_key
 from bot.dialogue.spec import ResourcesStep
-from bot.safety.resources import ResourceBook, format_resources
+from bot.safety.resources import (
+    ENGLISH_WORDS,
+    ResourceBook,
+    ResourceWords,
+    format_resources,
+    resource_words,
+)
 from bot.text import HELP_ANSWERS, answer_key, clean_input
 from bot.types import (
     Action,
@@ -73,10 +80,17 @@ class FloorReply:
 class SafetyFloor:
     """Builds the floor's reply to a message, from the message alone."""
 
-    def __init__(self, dialogues: DialogueSet, book: ResourceBook, assess: Assessor) -> None:
+    def __init__(self, dialogues: DialogueSet, book: ResourceBook, assess: Assessor, *,
+                 locales: Mapping[str, DialogueSet] | None = None,
+                 help_words: frozenset[str] = frozenset()) -> None:
+        """``locales``: the dialogues of each other language, by code, for a person
+        whose app reports one; ``help_words``: every language's words for help
+        (accents folded as :func:`bot.dialogue.locales.plain_key` does)."""
         self.dialogues = dialogues
         self.book = book
         self.assess = assess
+        self.locales = dict(locales or {})
+        self.help_words = help_words
         self.intros = resource_intros(dialogues)
 
     def reply_for(self, event: Inbound, locale: str | None = None) -> FloorReply | None:
@@ -84,8 +98,9 @@ class SafetyFloor:
         if not isinstance(event, TextMessage | CommandMessage):
             return None  # buttons and scheduled events carry no words of the person's
         text = clean_input(event.text)
+        typed_help = answer_key(text) in HELP_ANSWERS or plain_key(text) in self.help_words
         asked = (isinstance(event, CommandMessage) and event.command.casefold() == SOS_COMMAND) \
-            or (isinstance(event, TextMessage) and answer_key(text) in HELP_ANSWERS)
+            or (isinstance(event, TextMessage) and typed_help)
         risk = self.assess(text, ()) if text.strip() else None
         if risk is not None and risk.level == "crisis":
             level, step = "crisis", _GROUP_CRISIS if event.chat_kind == "group" else _CRISIS
@@ -96,31 +111,39 @@ class SafetyFloor:
         else:
             return None
         topic = risk.topic if risk is not None and risk.level != "none" else None
-        block = format_resources(self.book.for_country(None), topic=topic)
+        # Without the profile, the language is the one the platform reports.
+        language = (locale or event.language or "").replace("_", "-").split("-")[0].casefold()
+        dialogues = self.locales.get(language, self.dialogues)
+        words = resource_words(dialogues["system"].lines) if "system" in dialogues.dialogues \
+            else ENGLISH_WORDS
+        block = format_resources(self.book.for_country(None), topic=topic, words=words)
         shown = block
-        emergency = self._emergency(locale)
+        emergency = self._emergency(locale or event.language, words)
         if emergency is not None and emergency not in block:
             shown = f"{emergency}\n{block}"
-        messages = [SendText((Segment(line),)) for line in (self._intro(step), shown) if line]
-        note = self._note()
+        messages = [SendText((Segment(line),))
+                    for line in (self._intro(dialogues, step), shown) if line]
+        note = self._note(dialogues)
         if note:
             messages.append(SendText((Segment(note),)))
         return FloorReply(tuple(messages), block, level)
 
-    def _intro(self, where: tuple[str, str]) -> str:
-        dialogue = self.dialogues.dialogues.get(where[0])
+    @staticmethod
+    def _intro(dialogues: DialogueSet, where: tuple[str, str]) -> str:
+        dialogue = dialogues.dialogues.get(where[0])
         step = dialogue.steps.get(where[1]) if dialogue is not None else None
         if isinstance(step, ResourcesStep) and step.say:
             return step.say[0].strip()
         return ""
 
-    def _note(self) -> str:
-        system = self.dialogues.dialogues.get("system")
+    @staticmethod
+    def _note(dialogues: DialogueSet) -> str:
+        system = dialogues.dialogues.get("system")
         if system is None or NOTE_LINE not in system.lines:
             return ""
         return system.lines[NOTE_LINE][0].strip()
 
-    def _emergency(self, locale: str | None) -> str | None:
+    def _emergency(self, locale: str | None, words: ResourceWords) -> str | None:
         """The emergency-number line of the locale's country, when it names one."""
         country = country_of_locale(locale)
         if country is None or country not in self.book.countries:
@@ -129,7 +152,7 @@ class SafetyFloor:
         if not entry.emergency:
             return None
         # The first line of a country's block is its emergency number.
-        return format_resources(entry).split("\n", 1)[0]
+        return format_resources(entry, words=words).split("\n", 1)[0]
 
 
 def country_of_locale(locale: str | None) -> str | None:

@@ -274,6 +274,11 @@ def guard_for(runtime: Runtime, *, slots: asyncio.Semaphore | None = None,
               floor_after: float = FLOOR_AFTER, retry_max: float = RETRY_MAX,
               log_failures: bool = True) -> TurnGuard:
     """A guard whose floor speaks the runtime's dialogues and assesses with its seam."""
-    floor = SafetyFloor(runtime.engine.dialogues, load_resources(), runtime.assess)
+    engine = runtime.engine
+    help_words = frozenset(word for table in engine.control_words.values()
+                           for word, meaning in table.items() if meaning == "help")
+    floor = SafetyFloor(engine.dialogues, load_resources(), runtime.assess,
+                        locales={code: locale.dialogues for code, locale in engine.locales.items()},
+                        help_words=help_words)
     return TurnGuard(floor, slots=slots, floor_after=floor_after, retry_max=retry_max,
                      log_failures=log_failures)

@@ -402,7 +402,8 @@ def engine(dialogues: DialogueSet) -> Engine:
         dialogues,
         Services(
             parsers={"country": lambda t: {"uk": "GB", "germany": "DE"}.get(t.strip().lower())},
-            crisis_resources=lambda country, topic=None: f"RESOURCES-{country or 'INTL'}",
+            crisis_resources=lambda country, topic=None, words=None: (
+                f"RESOURCES-{country or 'INTL'}"),
         ),
     )
 

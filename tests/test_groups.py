@@ -86,6 +86,21 @@ async def test_time_zone_and_features_are_set_and_checked(bot: Bot) -> None:
     assert "turned off" in reply
 
 
+async def test_a_channel_has_its_own_language_for_everyone_in_it(bot: Bot) -> None:
+    admin = await wellness_on(bot)
+    assert "de, en, es, pt" in said(await admin.command("wellness", "language fr"))
+    replies = await admin.command("wellness", "language pt-BR")
+    assert "A partir de agora vou falar português neste canal." in said(replies)
+    # everyone here now hears the channel's language, whatever their own
+    summary = said(await bot.member("ben").command("wellness"))
+    assert "Wellness mode" not in summary
+    before = len(bot.channel())
+    await bot.advance(DAY)
+    prompts = public(bot.channel()[before:])
+    assert prompts and not prompts[0].startswith("Today's prompt")
+    assert "English" in said(await admin.command("wellness", "language en"))
+
+
 # --- the daily prompt ---------------------------------------------------------------
 
 

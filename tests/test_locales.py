@@ -297,3 +297,22 @@ def test_the_words_each_language_tells_people_to_type_work(
 def _where(person: Newcomer) -> tuple[str, str] | None:
     frame = person.state.current
     return (frame.dialogue, frame.step) if frame else None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("es", "tengo un ataque de pánico y no puedo respirar", "breathing"),
+        ("es", "hola", "menu"),
+        ("de", "ich bin total ausgebrannt, mein akku ist leer", "reset"),
+        ("pt", "hoje eu me cuidei e fiz uma comida gostosa pra mim", "compassion_log"),
+    ],
+)
+def test_free_text_in_each_language_finds_its_exercise(
+    shipped: Engine, language: str, text: str, expected: str
+) -> None:
+    person = Newcomer(shipped)
+    person.profile = Profile(onboarded=True, consent=True, country="ES", locale=language)
+    person.send("text", text=text)
+    assert person.state.current is not None
+    assert person.state.current.dialogue == expected

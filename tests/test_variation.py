@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.dialogue.loader import DialogueSet, load_dialogues
+from bot.dialogue.loader import DialogueSet, load_dialogues, load_locales
 from bot.dialogue.spec import AskChoiceStep, LaunchStep, PauseStep
 from bot.dialogue.validation import texts_of
 from bot.engine import Engine, Services, Turn
@@ -79,6 +79,16 @@ def dialogues() -> DialogueSet:
 
 
 @pytest.fixture(scope="module")
+def every_language(dialogues: DialogueSet) -> dict[str, DialogueSet]:
+    locales, problems = load_locales(DIALOGUES)
+    assert problems == []
+    return {"en": dialogues, **{code: locale.dialogues for code, locale in locales.items()}}
+
+
+LANGUAGES = ("en", "es", "de", "pt")
+
+
+@pytest.fixture(scope="module")
 def engine(dialogues: DialogueSet) -> Engine:
     return Engine(
         dialogues,
@@ -89,24 +99,31 @@ def engine(dialogues: DialogueSet) -> Engine:
 # --- the content ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("dialogue_id", DAILY_DIALOGUES)
 def test_every_line_of_a_daily_dialogue_has_three_wordings(
-    dialogues: DialogueSet, dialogue_id: str
+    every_language: dict[str, DialogueSet], dialogue_id: str, language: str
 ) -> None:
-    d = dialogues[dialogue_id]
+    d = every_language[language][dialogue_id]
     lines = 0
     for step_id, step in d.steps.items():
         for field_name, variants in texts_of(step):
             lines += 1
-            assert len(variants) >= MIN_WORDINGS, (
-                f"{dialogue_id}.{step_id}.{field_name} has {len(variants)} wording(s)"
-            )
+            where = f"{language}: {dialogue_id}.{step_id}.{field_name}"
+            assert len(variants) >= MIN_WORDINGS, f"{where} has {len(variants)} wording(s)"
+            # three wordings, not one said three times
+            assert len(set(variants)) == len(variants), f"{where} repeats a wording"
     assert lines, f"{dialogue_id} says nothing"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", DAILY_LINES)
-def test_every_daily_system_line_has_three_wordings(dialogues: DialogueSet, name: str) -> None:
-    assert len(dialogues.line(name)) >= MIN_WORDINGS, name
+def test_every_daily_system_line_has_three_wordings(
+    every_language: dict[str, DialogueSet], name: str, language: str
+) -> None:
+    variants = every_language[language].line(name)
+    assert len(variants) >= MIN_WORDINGS, name
+    assert len(set(variants)) == len(variants), f"{language}: {name} repeats a wording"
 
 
 def test_each_exercise_has_its_command_and_takes_the_persons_words(

@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.app import build_services
+from bot.app import build_engine
 from bot.choices import launcher
-from bot.dialogue.loader import load_dialogues
+from bot.config import Settings
 from bot.dialogue.spec import PauseStep
-from bot.engine import START_TOKEN, Engine, Turn
-from bot.safety.resources import load_resources
+from bot.engine import START_TOKEN, Turn
 from bot.state import ConversationState, Profile
 from bot.types import (
     Assessment,
@@ -34,7 +33,9 @@ DIALOGUES = Path(__file__).parents[1] / "dialogues"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 KEY = ConversationKey("walk", "c", "u")
 
-ENGINE = Engine(load_dialogues([DIALOGUES]), build_services(load_resources()))
+# Every language the bot speaks: the same dialogues in other words and other typed words.
+ENGINE = build_engine(Settings(dialogues_dir=DIALOGUES))
+LANGUAGES = ("en", *sorted(ENGINE.locales))
 
 # How each dialogue is reached: a command, a safety verdict, or a first message.
 STARTS: dict[str, list[tuple[str, str, str]]] = {
@@ -74,9 +75,9 @@ moves = st.lists(
 
 
 class Walker:
-    def __init__(self, onboarded: bool) -> None:
+    def __init__(self, onboarded: bool, locale: str = "en") -> None:
         self.state = ConversationState()
-        self.profile = Profile(onboarded=onboarded, consent=True)
+        self.profile = Profile(onboarded=onboarded, consent=True, locale=locale)
         self.buttons: list[str] = []
         self.n = 0
         self.now = NOW
@@ -110,13 +111,14 @@ class Walker:
         return f"pause:{frame.dialogue}:{frame.step}:{self.state.said.get('pause', 0)}"
 
 
+@pytest.mark.parametrize("locale", LANGUAGES)
 @pytest.mark.parametrize("dialogue_id", sorted(STARTS))
 @settings(max_examples=100, deadline=None)
 @given(walk=moves, data=st.data())
 def test_any_walk_through_a_dialogue_is_answered_and_stop_ends_it(
-    dialogue_id: str, walk: list[str], data: st.DataObject
+    dialogue_id: str, locale: str, walk: list[str], data: st.DataObject
 ) -> None:
-    walker = Walker(onboarded=dialogue_id != "onboarding")
+    walker = Walker(onboarded=dialogue_id != "onboarding", locale=locale)
     for kind, value, risk in STARTS[dialogue_id]:
         assert walker.send(kind, value, risk)
     # The dialogue is running (help, stop, export and the lists of exercises, journal

@@ -453,7 +453,7 @@ def rule_groups_never_quote(
                                    f"the engine's group values ({', '.join(sorted(GROUP_VALUES))})")
 
 
-GROUP_VALUES = frozenset({"count", "results", "time", "zone", "state", "feature"})
+GROUP_VALUES = frozenset({"count", "results", "time", "zone", "state", "feature", "languages"})
 """What the engine fills into group lines: counts and settings, never anyone's words."""
 
 

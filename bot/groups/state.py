@@ -39,6 +39,9 @@ class GroupSettings(BaseModel):
     """Off by default: a moderator alert says that a member may need support."""
     alert_to: str | None = None
     """The admin who turned alerts on; they receive them in a private chat."""
+    language: str | None = None
+    """The language the bot speaks in this channel (``/wellness language es``);
+    ``None``: English."""
 
     def feature(self, name: str) -> bool:
         return bool(getattr(self, name))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.dialogue.locales import ENGLISH
 from bot.groups.prompts import remember
 from bot.groups.schedule import parse_clock, parse_zone, zone_of
 from bot.groups.state import FEATURES, Checkin, GroupState
@@ -179,10 +180,22 @@ class GroupTurn:
                 return
             settings.tz = zone
             self.say("zone_set", **self.clock_values())
+        elif name == "language":
+            self.language(rest)
         elif name in FEATURES and rest.casefold() in ("on", "off"):
             self.feature(name, rest.casefold() == "on")
         else:
             self.summary()
+
+    def language(self, asked: str) -> None:
+        """``/wellness language es``: the channel's language, for everyone in it."""
+        code = asked.strip().casefold().replace("_", "-").split("-")[0]
+        languages = self.run.languages
+        if code not in languages:
+            self.say("language_invalid", languages=", ".join(sorted(languages)))
+            return
+        self.group.settings.language = None if code == ENGLISH else code
+        self.announce("language_set")  # read from the dialogues of the language just set
 
     def feature(self, name: str, on: bool) -> None:
         settings = self.group.settings

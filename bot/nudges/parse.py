@@ -19,7 +19,7 @@ import unicodedata
 from zoneinfo import available_timezones
 
 from bot.nudges.schedule import EVERY_DAY, NO_QUIET, WEEKDAYS, format_clock
-from bot.nudges.words import ParseWords, fold, shipped_words
+from bot.nudges.words import DAY_PARTS, ParseWords, fold, shipped_words
 
 # Nobody types a time zone, a time or their days in more than this.
 MAX_CHARS = 100
@@ -123,75 +123,161 @@ def parse_timezone(text: str, words: ParseWords | None = None) -> str | None:
 
 # --- times ----------------------------------------------------------------------
 
-_MERIDIEM = {"am": "am", "a m": "am", "pm": "pm", "p m": "pm"}
-_TIME = re.compile(
-    r"(?P<hour>\d{1,2})(?:\s*[:.h]\s*(?P<minute>\d{2}))?\s*(?P<meridiem>a\s?m|p\s?m)?"
-)
 NOON = 12 * 60
-# Named times, fillers ("at around") and separators ("9 to 11") are the words
-# file's; "-ish" and am/pm are the 12-hour clock's notation, kept with its pattern.
+# Named times, fillers ("at around"), separators ("9 to 11"), am/pm, the parts of
+# the day ("de la tarde") and hour marks ("20h", "20 Uhr") are the words file's;
+# digits, ":" and "-ish" are notation, kept here.
 _ISH = re.compile(r"(?<=\d)\s*-?ish\b")
-_WHOLE_TIME = re.compile(r"^\s*" + _TIME.pattern + r"\s*$")
+# A mark said with a time (am/pm, a part of the day) is replaced by one of these
+# characters (private use: nobody types them) before the fillers go, so that a
+# filler inside it ("de" in "de la tarde") cannot break it.
+_MARK_CHARS = dict(zip(DAY_PARTS, "\ue000\ue001\ue002\ue003\ue004", strict=True))
+_MARK_NAMES = {char: name for name, char in _MARK_CHARS.items()}
+_TYPED_MARKS = str.maketrans(dict.fromkeys(_MARK_NAMES, "\ufffd"))  # typed, they are nothing
+_DAY_PART_CHARS = "".join(_MARK_CHARS[name] for name in DAY_PARTS[2:])
+# The 12-hour clock's mark of the same hour on the other side of noon, for the
+# start of "9-11pm"; the night is the night on either side of midnight.
+_OTHER = {"am": "pm", "pm": "am", "morning": "afternoon", "afternoon": "morning",
+          "night": "night"}
 
 
-def _clean_times(text: str, words: ParseWords) -> str:
+@functools.lru_cache(maxsize=8)
+def _whole_time(words: ParseWords) -> re.Pattern[str]:
+    """One time as written once the words around it are gone: a part of the day
+    may come first ("abends 8"), a mark after it ("9pm", "20h30", "8 Uhr 30")."""
+    marks = words.hour_marks
+    minute = (rf"(?:\s*(?:[:.h]|{marks})\s*(?P<minute>\d{{2}}))?(?:\s*(?:{marks}))?" if marks
+              else r"(?:\s*[:.h]\s*(?P<minute>\d{2}))?")
+    lead = rf"(?:(?P<lead>[{_DAY_PART_CHARS}])[\s,]*)?" if words.time_marks else ""
+    return re.compile(rf"^\s*{lead}(?P<hour>\d{{1,2}}){minute}\s*"
+                      rf"(?P<mark>[{''.join(_MARK_CHARS.values())}])?\s*$")
+
+
+def _clock_phrase(match: re.Match[str], minutes: int) -> str:
+    """The hour and minutes of a clock phrase ("8 y media", "halb 9" -> "8:30");
+    "halb 1" is half past twelve."""
+    hour = int(match.group("hour"))
+    total = hour * 60 + minutes
+    if total < 0 or hour > 24:
+        return match.group(0)  # left as typed, so not read as a time
+    if total < 60 and minutes < 0 and 1 <= hour <= 12:
+        total += 12 * 60
+    return f" {total // 60}:{total % 60:02d} "
+
+
+def _prepare(text: str, words: ParseWords) -> str:
+    """The text with its marks, named times and clock phrases made notation."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = folded.replace("\u2013", "-").replace("\u2014", "-").replace("a.m.", "am")
-    folded = folded.replace("p.m.", "pm")
+    folded = folded.replace("p.m.", "pm").translate(_TYPED_MARKS)
+    folded = _marked(folded, words)
     for word, clock in words.named_times:
         folded = word.sub(clock, folded)
-    folded = words.time_fillers.sub(" ", _ISH.sub("", folded))
-    return " ".join(folded.split())
+    for phrase, minutes in (*words.clock_after_hour, *words.clock_before_hour):
+        folded = phrase.sub(functools.partial(_clock_phrase, minutes=minutes), folded)
+    return _ISH.sub("", folded)
 
 
-def _read_time(text: str) -> tuple[int, int, str | None] | None:
-    """``(hour, minute, meridiem)`` of one written time, unchecked against a meridiem."""
-    match = _WHOLE_TIME.match(text)
+def _marked(text: str, words: ParseWords) -> str:
+    """am/pm and the parts of the day replaced by their characters."""
+    if words.time_marks is None:
+        return text
+    return words.time_marks.sub(
+        lambda m: f" {_MARK_CHARS[(m.lastgroup or '').rsplit('_', 1)[0]]} ", text)
+
+
+def _without_fillers(text: str, words: ParseWords) -> str:
+    # Marked again: a mark may be whole only once the fillers are gone ("9 a please m").
+    return " ".join(_marked(words.time_fillers.sub(" ", text), words).split())
+
+
+def _read_time(text: str, words: ParseWords) -> tuple[int, int, str | None] | None:
+    """``(hour, minute, mark)`` of one written time, unchecked against its mark; the
+    mark is a :data:`DAY_PARTS` name."""
+    match = _whole_time(words).match(text)
     if match is None:
         return None
-    meridiem = match.group("meridiem")
+    lead, mark = match.group("lead") if words.time_marks else None, match.group("mark")
+    if lead and mark and lead != mark:
+        return None  # "morgens 8 de la noche"
+    said = lead or mark
     return (int(match.group("hour")), int(match.group("minute") or 0),
-            _MERIDIEM[" ".join(meridiem.split())] if meridiem else None)
+            _MARK_NAMES[said] if said else None)
 
 
-def _to_minute(hour: int, minute: int, meridiem: str | None) -> int | None:
-    if minute > 59:
+def _to_minute(hour: int, minute: int, mark: str | None) -> int | None:
+    if minute > 59 or hour > 23:
         return None
-    if meridiem is None:
-        return hour * 60 + minute if hour <= 23 else None
-    if not 1 <= hour <= 12:
-        return None
-    return (hour % 12 + (12 if meridiem == "pm" else 0)) * 60 + minute
+    if mark is None:
+        return hour * 60 + minute
+    if mark in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            return None
+        return (hour % 12 + (12 if mark == "pm" else 0)) * 60 + minute
+    # The parts of the day take the 24-hour clock too: "20 Uhr abends".
+    if mark == "morning":
+        hour = hour % 12 if hour <= 12 else -1  # "12 de la madrugada" is midnight
+    elif mark == "afternoon":
+        hour = hour + 12 if 1 <= hour <= 11 else hour if hour >= 12 else -1
+    elif 5 <= hour <= 11:  # night: "10 de la noche", "2 Uhr nachts", "12 da noite"
+        hour += 12
+    elif hour == 12:
+        hour = 0
+    elif 13 <= hour <= 17:
+        hour = -1
+    return hour * 60 + minute if hour >= 0 else None
 
 
-def _parse_times(text: str, words: ParseWords) -> tuple[int, int | None, bool] | None:
-    """One time, or two (a span), and whether am/pm was said; ``None`` for anything else."""
-    if len(text) > MAX_CHARS:
-        return None
-    cleaned = _clean_times(text, words)
-    parts = words.time_separator.split(cleaned, maxsplit=1) if cleaned else []
-    if "" in parts:
+def _read_parts(parts: list[str], words: ParseWords) -> tuple[int, int | None, bool] | None:
+    if not parts or "" in parts:
         return None  # "-1:00" is no time of day (nor one o'clock), "9-" no window
-    read = [_read_time(p) for p in parts]
-    if not read or any(r is None for r in read):
-        return None
+    read = [_read_time(p, words) for p in parts]
     times = [r for r in read if r is not None]
+    if len(times) != len(read):
+        return None
     if len(times) == 1:
         single = _to_minute(*times[0])
         return (single, None, times[0][2] is not None) if single is not None else None
-    (h1, m1, mer1), (h2, m2, mer2) = times
-    end = _to_minute(h2, m2, mer2)
+    (h1, m1, mark1), (h2, m2, mark2) = times
+    if mark1 in DAY_PARTS[2:] and mark2 is None:
+        # "abends von 8 bis 10": the part of the day goes with both, unless the end
+        # would come first ("de 10 de la noche a 7" ends in the morning).
+        start, shared = _to_minute(h1, m1, mark1), _to_minute(h2, m2, mark1)
+        if start is not None and shared is not None and shared > start:
+            mark2 = mark1
+    end = _to_minute(h2, m2, mark2)
     if end is None:
         return None
-    if mer1 is None and mer2 is not None and h1 <= 12:
+    if mark1 is None and mark2 is not None and h1 <= 12:
         # "9-11pm", "10 to 2pm": the first time shares the meridiem of the
         # second unless that would put it after the end.
-        same = _to_minute(h1, m1, mer2)
-        other = _to_minute(h1, m1, "am" if mer2 == "pm" else "pm")
+        same = _to_minute(h1, m1, mark2)
+        other = _to_minute(h1, m1, _OTHER[mark2])
         start = same if same is not None and same < end else other
     else:
-        start = _to_minute(h1, m1, mer1)
-    return (start, end, mer1 is not None or mer2 is not None) if start is not None else None
+        start = _to_minute(h1, m1, mark1)
+    return (start, end, mark1 is not None or mark2 is not None) if start is not None else None
+
+
+def _parse_times(text: str, words: ParseWords) -> tuple[int, int | None, bool] | None:
+    """One time, or two (a span), and whether am/pm or a part of the day was said;
+    ``None`` for anything else."""
+    if len(text) > MAX_CHARS:
+        return None
+    prepared = _prepare(text, words)
+    tail = prepared.rstrip() + " "
+    if any(found.end() == len(tail) for found in words.time_separator.finditer(tail)):
+        return None  # "de 9 a": a span without its end, not a time ("a" is a filler too)
+    # A separator word splits the text first ("das 9 às 11"); if that leaves a side
+    # with no time, the word was a filler ("às 20h", "tipo a las 9").  Where the
+    # two sets of words share none (English) both readings are the same.
+    split_first = [_without_fillers(part, words)
+                   for part in words.time_separator.split(prepared, maxsplit=1)]
+    read = _read_parts(split_first, words)
+    if read is not None:
+        return read
+    cleaned = _without_fillers(prepared, words)
+    return _read_parts(words.time_separator.split(cleaned, maxsplit=1) if cleaned else [], words)
 
 
 def parse_time_window(text: str, words: ParseWords | None = None) -> str | None:
@@ -235,6 +321,9 @@ def parse_days(text: str, words: ParseWords | None = None) -> str | None:
     if len(text) > MAX_CHARS:
         return None
     known = words or shipped_words()
+    if known.day_suffixes is not None:
+        # "segunda-feira": the word after the name goes first, dash and all.
+        text = known.day_suffixes.sub("", text.casefold())
     # Folding drops a dash, so a run's dash ("mon-thu") is read as a range word first.
     folded = _fold(text.replace("-", f" {known.dash_word} "))
     if folded in known.every_day_alone:
@@ -246,15 +335,17 @@ def parse_days(text: str, words: ParseWords | None = None) -> str | None:
     position = 0
     while position < len(typed):
         word = typed[position]
-        pair = " ".join(typed[position : position + 2])
         if word in known.except_words:
             excepting = True
             position += 1
             continue
         target = removed if excepting else chosen
-        if pair in known.day_groups:
-            target.update(known.day_groups[pair])
-            position += 2
+        # The longest group phrase first: "fin de semana", then "every day".
+        size = next((size for size in range(known.longest_day_group, 1, -1)
+                     if " ".join(typed[position : position + size]) in known.day_groups), 0)
+        if size:
+            target.update(known.day_groups[" ".join(typed[position : position + size])])
+            position += size
             continue
         if word in known.day_groups:
             target.update(known.day_groups[word])

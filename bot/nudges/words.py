@@ -1,6 +1,6 @@
 """The words the nudge settings' parsers accept, read from ``dialogues/library/words.yaml``.
 
-One job: load the file, one section per language (``en``; issue 18 adds others),
+One job: load the file, one section per language (``en``, ``es``, ``de``, ``pt``),
 check it, naming the file, the language and the entry of every problem, and hand
 :mod:`bot.nudges.parse` a :class:`ParseWords` with its patterns built once.
 
@@ -48,6 +48,35 @@ def fold(text: str) -> str:
     return " ".join(plain.replace("_", " ").replace("-", " ").replace(".", " ").split())
 
 
+class _Meridiem(BaseModel):
+    """The 12-hour clock's marks, said right after the time ("9am", "9 p. m.")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    am: list[str] = Field(default_factory=list)
+    pm: list[str] = Field(default_factory=list)
+
+
+class _DayParts(BaseModel):
+    """Parts of the day said with an hour, after it or before it ("8 de la tarde",
+    "abends um 8").  Unlike am/pm they go with the 24-hour clock too ("20 Uhr abends")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    morning: list[str] = Field(default_factory=list)
+    afternoon: list[str] = Field(default_factory=list)
+    night: list[str] = Field(default_factory=list)
+
+
+class _ClockPhrases(BaseModel):
+    """Minutes said as words around the hour, and the minutes they add (or take)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    after_hour: dict[str, int] = Field(default_factory=dict)
+    before_hour: dict[str, int] = Field(default_factory=dict)
+
+
 class _Language(BaseModel):
     """One language's section, as written (see the file's comments)."""
 
@@ -65,6 +94,18 @@ class _Language(BaseModel):
     every_day_alone: list[str]
     except_words: list[str]
     day_range_words: list[str] = Field(min_length=1)
+    # Required: a section written before it would lose "9am" without a word.
+    meridiem: _Meridiem
+    # Optional: a section without them reads what it read before they came.
+    day_parts: _DayParts = Field(default_factory=_DayParts)
+    hour_marks: list[str] = Field(default_factory=list)
+    clock_phrases: _ClockPhrases = Field(default_factory=_ClockPhrases)
+    day_suffixes: list[str] = Field(default_factory=list)
+
+
+DAY_PARTS = ("am", "pm", "morning", "afternoon", "night")
+"""What ``ParseWords.time_marks``' groups are named after (``"night_3"``): the
+12-hour clock's two marks, then the parts of the day."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,16 +131,64 @@ class ParseWords:
     day_range_words: frozenset[str]
     dash_word: str
     """The range word a dash between days is read as (the first listed)."""
+    time_marks: re.Pattern[str] | None
+    """am/pm and the parts of the day, each phrase a group named after its list
+    (:data:`DAY_PARTS`) and a number; ``None`` when the section has none."""
+    hour_marks: str
+    """A regex alternation of the words written after an hour ("20h", "20 Uhr 30"),
+    or ``""``."""
+    clock_after_hour: tuple[tuple[re.Pattern[str], int], ...]
+    """A phrase said after the hour (group ``hour``) and the minutes it adds."""
+    clock_before_hour: tuple[tuple[re.Pattern[str], int], ...]
+    day_suffixes: re.Pattern[str] | None
+    """Words after a day name that add nothing ("segunda-feira"), with the space or dash before."""
+    longest_day_group: int
+    """The most words in one ``day_groups`` phrase."""
 
 
-def _alternatives(words: Sequence[str]) -> str:
+def _spellings(word: str) -> list[str]:
+    """The word as written, then without accents, then with a dash as a space: people
+    type "às" as "as" and "meia-noite" as "meia noite"."""
+    written = unicodedata.normalize("NFKC", word)
+    plain = unicodedata.normalize(
+        "NFKC", "".join(c for c in unicodedata.normalize("NFKD", written)
+                        if not unicodedata.combining(c)))
+    found = [written, plain, written.replace("-", " "), plain.replace("-", " ")]
+    return list(dict.fromkeys(found))
+
+
+def _alternatives(words: Sequence[str], space: str = r"\s?") -> str:
     # A space inside a word may be left out ("o clock", "oclock"); the order is
     # the file's, as a regex tries alternatives in turn.
-    return "|".join(re.escape(word).replace(r"\ ", r"\s?") for word in words)
+    return "|".join(re.escape(spelling).replace(r"\ ", space)
+                    for word in words for spelling in _spellings(word))
+
+
+def _phrases(words: Sequence[str]) -> str:
+    """Longest first, so that "am abend" is tried before "am"; any run of spaces."""
+    return _alternatives(sorted(words, key=len, reverse=True), r"\s*")
+
+
+def _time_marks(section: _Language) -> re.Pattern[str] | None:
+    lists = {"am": section.meridiem.am, "pm": section.meridiem.pm,
+             "morning": section.day_parts.morning, "afternoon": section.day_parts.afternoon,
+             "night": section.day_parts.night}
+    # One group per phrase, named after its list ("night_3"), longest phrase first
+    # whatever its list: "am abend" is tried before "am".
+    marks = sorted(((len(word), name, word) for name, words in lists.items() for word in words),
+                   key=lambda mark: -mark[0])
+    if not marks:
+        return None
+    groups = "|".join(f"(?P<{name}_{index}>{_phrases([word])})"
+                      for index, (_, name, word) in enumerate(marks))
+    # Whole words, or right after the digits ("9am"); "a. m." ends in a dot.
+    return re.compile(rf"(?:(?<=\d)|(?<!\w))(?:{groups})(?!\w)")
 
 
 def _compile(language: str, section: _Language) -> ParseWords:
     """The checked section with its lookups and patterns built once."""
+    # An hour mark may stand between the hour and a phrase after it ("8h e meia").
+    hour_marks = _phrases(section.hour_marks) if section.hour_marks else "(?!)"
     day_names: dict[str, int] = {}
     for index, names in enumerate(section.days):
         # Only names longer than three letters take the plural: "mons" is no word.
@@ -109,7 +198,7 @@ def _compile(language: str, section: _Language) -> ParseWords:
         language=language,
         not_places=frozenset(section.not_places),
         places=dict(section.places),
-        named_times=tuple((re.compile(rf"\b{re.escape(word)}\b"), clock)
+        named_times=tuple((re.compile(rf"\b(?:{_alternatives([word])})\b"), clock)
                           for word, clock in section.named_times.items()),
         time_fillers=re.compile(rf"\b(?:{_alternatives(section.time_fillers)})\b"),
         time_separator=re.compile(
@@ -122,6 +211,19 @@ def _compile(language: str, section: _Language) -> ParseWords:
         except_words=frozenset(section.except_words),
         day_range_words=frozenset(section.day_range_words),
         dash_word=section.day_range_words[0],
+        time_marks=_time_marks(section),
+        hour_marks=_phrases(section.hour_marks) if section.hour_marks else "",
+        clock_after_hour=tuple(
+            (re.compile(rf"(?<![\d:.])(?P<hour>\d{{1,2}})(?:\s*(?:{hour_marks}))?"
+                        rf"\s*(?:{_phrases([phrase])})(?!\w)"), minutes)
+            for phrase, minutes in section.clock_phrases.after_hour.items()),
+        clock_before_hour=tuple(
+            (re.compile(rf"(?<!\w)(?:{_phrases([phrase])})\s*(?P<hour>\d{{1,2}})(?![\d:.])"),
+             minutes)
+            for phrase, minutes in section.clock_phrases.before_hour.items()),
+        day_suffixes=(re.compile(rf"(?<=\w)[\s-]*(?:{_phrases(section.day_suffixes)})(?!\w)")
+                      if section.day_suffixes else None),
+        longest_day_group=max((len(p.split()) for p in section.day_groups), default=1),
     )
 
 
@@ -136,13 +238,22 @@ def _check(where: str, section: _Language) -> list[str]:
         "except_words": section.except_words, "day_range_words": section.day_range_words,
         "day_groups": list(section.day_groups),
         "days": [name for names in section.days for name in names],
+        "day_suffixes": section.day_suffixes,
     }
     for entry, words in folded.items():
         problems += [f"{where}.{entry}: {word!r}: write it as {fold(word)!r}, or it never matches"
                      for word in words if not word or fold(word) != word]
     for entry, words in (("time_fillers", section.time_fillers),
                          ("time_separators", section.time_separators),
-                         ("named_times", list(section.named_times))):
+                         ("named_times", list(section.named_times)),
+                         ("meridiem.am", section.meridiem.am),
+                         ("meridiem.pm", section.meridiem.pm),
+                         ("day_parts.morning", section.day_parts.morning),
+                         ("day_parts.afternoon", section.day_parts.afternoon),
+                         ("day_parts.night", section.day_parts.night),
+                         ("hour_marks", section.hour_marks),
+                         ("clock_phrases.after_hour", list(section.clock_phrases.after_hour)),
+                         ("clock_phrases.before_hour", list(section.clock_phrases.before_hour))):
         problems += [f"{where}.{entry}: {word!r}: must be lower-case words"
                      for word in words if not word.strip() or word.casefold() != word]
     if len(section.days) != len(WEEKDAYS) or not all(section.days):
@@ -157,6 +268,20 @@ def _check(where: str, section: _Language) -> list[str]:
                      for day in days if day not in WEEKDAYS]
     problems += [f"{where}.named_times.{word}: {clock!r} is not a time (HH:MM)"
                  for word, clock in section.named_times.items() if read_clock(clock) is None]
+    for side, phrases in (("after_hour", section.clock_phrases.after_hour),
+                          ("before_hour", section.clock_phrases.before_hour)):
+        problems += [f"{where}.clock_phrases.{side}.{phrase}: {minutes!r} is not a number of "
+                     "minutes from -59 to 59 (not 0)"
+                     for phrase, minutes in phrases.items() if not 0 < abs(minutes) < 60]
+    marks = [("meridiem.am", section.meridiem.am), ("meridiem.pm", section.meridiem.pm),
+             ("day_parts.morning", section.day_parts.morning),
+             ("day_parts.afternoon", section.day_parts.afternoon),
+             ("day_parts.night", section.day_parts.night)]
+    owner: dict[str, str] = {}
+    for entry, words in marks:
+        for word in words:
+            if owner.setdefault(word, entry) != entry:
+                problems.append(f"{where}.{entry}: {word!r} is also in {owner[word]}")
     return problems
 
 
@@ -215,5 +340,5 @@ def check_words(folders: Collection[Path]) -> list[str]:
     return problems
 
 
-__all__ = ["DEFAULT_LANGUAGE", "WORDS_FILE", "ParseWords", "WordsError", "check_words", "fold",
-           "load_words", "parse_words", "shipped_words"]
+__all__ = ["DAY_PARTS", "DEFAULT_LANGUAGE", "WORDS_FILE", "ParseWords", "WordsError", "check_words",
+           "fold", "load_words", "parse_words", "shipped_words"]

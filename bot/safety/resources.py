@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -43,15 +45,18 @@ from bot.text import one_edit
 
 __all__ = [
     "DEFAULT_RESOURCES_PATH",
+    "ENGLISH_WORDS",
     "TOPICS",
     "CountryResources",
     "Line",
     "ResourceBook",
+    "ResourceWords",
     "Topic",
     "country_from_text",
     "format_resources",
     "load_resources",
     "load_resources_text",
+    "resource_words",
 ]
 
 Topic = Literal["suicide", "self_harm", "abuse", "eating_disorder", "overdose"]
@@ -286,20 +291,6 @@ def _near_country(answer: str, book: ResourceBook) -> str | None:
 # --- showing them -------------------------------------------------------------------
 
 
-def _describe(line: Line) -> str:
-    ways: list[str] = []
-    if line.phone:
-        ways.append(f"call {line.phone}")
-    if line.text:
-        ways.append(line.text)
-    if not ways and line.url:
-        ways.append(line.url)
-    detail = " or ".join(ways)
-    extras = [part for part in (line.hours, line.note) if part]
-    suffix = f" ({'; '.join(extras)})" if extras else ""
-    return f"{line.name}: {detail}{suffix}"
-
-
 # A short plain heading over a topic's own lines.
 _TOPIC_HEADINGS: dict[Topic, str] = {
     "self_harm": "Support with self-harm:",
@@ -307,35 +298,94 @@ _TOPIC_HEADINGS: dict[Topic, str] = {
     "eating_disorder": "Support with eating and food:",
     "overdose": "More medical help:",
 }
-# After an overdose the emergency line is already first; this leads into the usual lines.
-_TALK = "To talk to someone:"
-_DELAYED = "Some effects can take hours to show, so please don't wait."
 
 
-def _overdose_first(res: CountryResources) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class ResourceWords:
+    """The words around the numbers, in the person's language (English by default;
+    a language gives its own as ``resources_*`` lines of its ``system`` dialogue).
+    ``{number}`` and ``{phone}`` are filled in; the names, hours and notes of the
+    lines themselves come from ``resources.yaml`` as they are."""
+
+    call: str = "call {phone}"
+    either: str = "or"
+    danger: str = "In immediate danger: call {number}."
+    danger_unknown: str = "In immediate danger: call your local emergency number."
+    talk: str = "To talk to someone:"
+    delayed: str = "Some effects can take hours to show, so please don't wait."
+    overdose: str = ("Please call {number} now, even if you feel fine, "
+                     "or go to the nearest emergency department.")
+    overdose_unknown: str = ("Please call your local emergency number now, even if you feel "
+                             "fine, or go to the nearest emergency department.")
+    anywhere: str = "112 works from mobiles in much of the world."
+    headings: Mapping[str, str] = field(
+        default_factory=lambda: {str(topic): text for topic, text in _TOPIC_HEADINGS.items()})
+    """Topic (``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``) -> heading."""
+
+
+ENGLISH_WORDS = ResourceWords()
+
+_NUMBER_SLOT = re.compile(r"\{(number|phone)(?:\|[^{}]*)?\}")
+
+
+def resource_words(lines: Mapping[str, Sequence[str]]) -> ResourceWords:
+    """The words a language's ``system`` lines give (``resources_call``...), English
+    for any it does not have."""
+    def line(name: str, default: str) -> str:
+        found = lines.get(f"resources_{name}")
+        return _NUMBER_SLOT.sub(r"{\1}", found[0]) if found else default
+
+    english = ENGLISH_WORDS
+    return ResourceWords(
+        call=line("call", english.call),
+        either=line("or", english.either),
+        danger=line("danger", english.danger),
+        danger_unknown=line("danger_unknown", english.danger_unknown),
+        talk=line("talk", english.talk),
+        delayed=line("delayed", english.delayed),
+        overdose=line("overdose", english.overdose),
+        overdose_unknown=line("overdose_unknown", english.overdose_unknown),
+        anywhere=line("anywhere", english.anywhere),
+        headings={topic: line(f"heading_{topic}", text)
+                  for topic, text in english.headings.items()},
+    )
+
+
+def _describe(line: Line, words: ResourceWords = ENGLISH_WORDS) -> str:
+    ways: list[str] = []
+    if line.phone:
+        ways.append(words.call.replace("{phone}", line.phone))
+    if line.text:
+        ways.append(line.text)
+    if not ways and line.url:
+        ways.append(line.url)
+    detail = f" {words.either} ".join(ways)
+    extras = [part for part in (line.hours, line.note) if part]
+    suffix = f" ({'; '.join(extras)})" if extras else ""
+    return f"{line.name}: {detail}{suffix}"
+
+
+def _emergency(res: CountryResources) -> str:
+    note = f" ({res.emergency_note})" if res.emergency_note else ""
+    return f"{res.emergency}{note}"
+
+
+def _overdose_first(res: CountryResources, words: ResourceWords) -> list[str]:
     """Call the emergency number now, even feeling fine: always the first words."""
     if res.emergency:
-        note = f" ({res.emergency_note})" if res.emergency_note else ""
-        return [
-            f"Please call {res.emergency}{note} now, even if you feel fine, "
-            "or go to the nearest emergency department.",
-            _DELAYED,
-        ]
-    return [
-        "Please call your local emergency number now, even if you feel fine, "
-        "or go to the nearest emergency department.",
-        f"112 works from mobiles in much of the world. {_DELAYED}",
-    ]
+        return [words.overdose.replace("{number}", _emergency(res)), words.delayed]
+    return [words.overdose_unknown, f"{words.anywhere} {words.delayed}"]
 
 
-def _entry(res: CountryResources, line: Line) -> str:
-    entry = _describe(line)
+def _entry(res: CountryResources, line: Line, words: ResourceWords) -> str:
+    entry = _describe(line, words)
     if res.is_fallback and line.url and line.url not in entry:
         entry = f"{entry} {line.url}"
     return entry
 
 
-def format_resources(res: CountryResources, topic: Topic | str | None = None) -> str:
+def format_resources(res: CountryResources, topic: Topic | str | None = None,
+                     words: ResourceWords = ENGLISH_WORDS) -> str:
     """A short plain-text block: the emergency number first, then the lines.
 
     With a ``topic`` (what the person disclosed) the country's lines for it come
@@ -343,23 +393,26 @@ def format_resources(res: CountryResources, topic: Topic | str | None = None) ->
     For ``overdose`` the first line always says to call the emergency number now
     (or go to an emergency department), known country or not.  ``None`` and
     ``suicide`` give the usual block; so does a topic this module does not know,
-    because a crisis reply must never fail over a label."""
+    because a crisis reply must never fail over a label.  ``words`` are the
+    words around the numbers, in the person's language."""
     chosen = next((known for known in _TOPIC_HEADINGS if known == topic), None)
     out: list[str] = []
     if chosen == "overdose":
-        out.extend(_overdose_first(res))
+        out.extend(_overdose_first(res, words))
     own = res.topic_lines(chosen)
     if own and chosen is not None:
-        out.append(_TOPIC_HEADINGS[chosen])
-        out.extend(_entry(res, line) for line in own)
+        out.append(words.headings.get(chosen, _TOPIC_HEADINGS[chosen]))
+        out.extend(_entry(res, line, words) for line in own)
     if chosen != "overdose":
         if res.emergency:
-            note = f" ({res.emergency_note})" if res.emergency_note else ""
-            out.append(f"In immediate danger: call {res.emergency}{note}.")
+            out.append(words.danger.replace("{number}", _emergency(res)))
+        elif words.danger_unknown == ENGLISH_WORDS.danger_unknown:  # English
+            out.append(res.note or words.danger_unknown)
         else:
-            out.append(res.note or "In immediate danger: call your local emergency number.")
+            # The book's note is English; the same advice in the person's words.
+            out.append(f"{words.danger_unknown} {words.anywhere}")
     shown = {line.name for line in own}
     if chosen == "overdose":
-        out.append(_TALK)
-    out.extend(_entry(res, line) for line in res.lines if line.name not in shown)
+        out.append(words.talk)
+    out.extend(_entry(res, line, words) for line in res.lines if line.name not in shown)
     return "\n".join(out)

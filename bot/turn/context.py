@@ -22,6 +22,7 @@ from bot.dialogue.spec import Variants
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState, SharedWin
 from bot.router import Router
+from bot.safety.resources import ResourceWords
 from bot.state import ConversationState, Profile, Value
 from bot.types import NO_RISK, Action, Assessment, Inbound, Segment, SendText
 
@@ -52,8 +53,9 @@ class Services:
     """The parsers ``ask_text`` steps name, by name: what a person typed -> the value
     to save, or None when it cannot be read ("country": "UK" -> "GB"; the names
     are listed in :data:`bot.dialogue.spec.PARSERS`)."""
-    crisis_resources: Callable[[str | None, str | None], str]
-    """Country code (or None) -> a short block of emergency numbers and lines."""
+    crisis_resources: Callable[[str | None, str | None, ResourceWords], str]
+    """Country code (or None), topic and the words of the person's language -> a
+    short block of emergency numbers and lines."""
     locale_parsers: Mapping[str, Mapping[str, Callable[[str], str | None]]] = field(
         default_factory=dict)
     """Per language (beside English), the parsers reading that language's words
@@ -84,6 +86,9 @@ class EngineParts(Protocol):
     @property
     def locales(self) -> Mapping[str, Locale]: ...
     def dialogues_for(self, locale: str | None) -> DialogueSet: ...
+    def prompts_for(self, locale: str | None) -> PromptLibrary | None: ...
+    def nudges_for(self, locale: str | None) -> NudgeComposer | None: ...
+    def router_for(self, locale: str | None) -> Router: ...
     @property
     def control_words(self) -> Mapping[str, Mapping[str, str]]: ...
     @property
@@ -129,6 +134,9 @@ class TurnContext(Protocol):
         """Kept wins no longer to be stored."""
     @property
     def dialogues(self) -> DialogueSet: ...
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages the bot speaks (codes, English's ``en`` included)."""
     @property
     def prompts(self) -> PromptLibrary | None: ...
     @property

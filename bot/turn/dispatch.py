@@ -201,5 +201,6 @@ class Run(Answering, Timers):
         self.start(dialogue_id, inputs=inputs)
 
     def route(self, text: str) -> None:
-        route = self.engine.router.route(text, self.profile, recent_crisis=self.recent_crisis())
+        router = self.engine.router_for(self.locale)
+        route = router.route(text, self.profile, recent_crisis=self.recent_crisis())
         self.start(route.dialogue, inputs=route.inputs)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.dialogue.loader import DialogueSet
+from bot.dialogue.locales import ENGLISH
 from bot.dialogue.spec import Step
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState
@@ -40,17 +41,29 @@ class Memory:
     # The engine's parts a section may read (see TurnContext).
 
     @property
+    def locale(self) -> str | None:
+        """The language of this turn: a group channel's own (``/wellness language``)
+        in the group, else the person's."""
+        if self.group is not None and self.turn.event.chat_kind == "group":
+            return self.group.settings.language
+        return self.profile.locale
+
+    @property
     def dialogues(self) -> DialogueSet:
-        """The dialogues in the person's language (the same steps in every one)."""
-        return self.engine.dialogues_for(self.profile.locale)
+        """The dialogues in this turn's language (the same steps in every one)."""
+        return self.engine.dialogues_for(self.locale)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset({ENGLISH, *self.engine.locales})
 
     @property
     def prompts(self) -> PromptLibrary | None:
-        return self.engine.prompts
+        return self.engine.prompts_for(self.locale)
 
     @property
     def nudges(self) -> NudgeComposer | None:
-        return self.engine.nudges
+        return self.engine.nudges_for(self.locale)
 
     @property
     def nudge_grace(self) -> timedelta:

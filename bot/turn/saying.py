@@ -60,8 +60,12 @@ class Saying(Memory):
                 choices.append(Choice(self.ref(frame, UNSURE_OPTION),
                                       "".join(s.text for s in label)))
             label = self.pick(self.dialogues.line("skip_button"), "system.skip_button", {})
-            choices.append(Choice(self.ref(frame, SKIP_OPTION), "".join(s.text for s in label),
-                                  shortcut="skip" if isinstance(step, AskScaleStep) else None))
+            text = "".join(s.text for s in label)
+            # On a scale the number keys are typed as they are; so is the skip key,
+            # in the person's language ("saltar" is understood, like "skip").
+            choices.append(Choice(self.ref(frame, SKIP_OPTION), text,
+                                  shortcut=text.casefold() if isinstance(step, AskScaleStep)
+                                  else None))
         segments = self.render(say or step.say, key or f"{frame.dialogue}.{frame.step}",
                                frame.vars, again=again)
         self.emit(segments, tuple(choices))

@@ -28,6 +28,7 @@ from bot.dialogue.spec import (
     ShowJournalStep,
     Step,
 )
+from bot.safety.resources import resource_words
 from bot.state import Frame, Profile, Value
 from bot.text import words
 from bot.turn.context import EngineError
@@ -145,7 +146,8 @@ class Steps(Moving):
                     self.say(step.say, key=key, frame=frame)
                 topic = frame.vars.get("topic")
                 block = self.engine.services.crisis_resources(
-                    self.profile.country, topic if isinstance(topic, str) else None)
+                    self.profile.country, topic if isinstance(topic, str) else None,
+                    resource_words(self.dialogues["system"].lines))
                 self.emit((Segment(block),))
                 self.goto(frame, step.next)
             case ExportStep():

@@ -102,6 +102,22 @@ def test_a_locale_with_a_region_adds_that_countrys_emergency_number(floor: Safet
     assert said(floor.reply_for(text(CRISIS), "de"))[1] == said(floor.reply_for(text(CRISIS)))[1]
 
 
+def test_with_the_database_down_the_lines_come_in_the_language_the_app_reports() -> None:
+    # No profile to read: the platform's language decides, and its words for help count.
+    engine = build_engine(Settings(_env_file=None))
+    floor = SafetyFloor(engine.dialogues, load_resources(), assess,
+                        locales={code: loc.dialogues for code, loc in engine.locales.items()},
+                        help_words=frozenset(w for t in engine.control_words.values()
+                                             for w, meaning in t.items() if meaning == "help"))
+    spanish = said(floor.reply_for(text("quiero morirme, no aguanto más", language="es-ES")))
+    english = said(floor.reply_for(text(CRISIS)))
+    assert spanish[0] != english[0]
+    assert "llama al 112" in spanish[1].split("\n")[0]  # Spain's number, in Spanish
+    assert "call" not in spanish[1]
+    assert floor.reply_for(text("ayuda", language="es")) is not None
+    assert floor.reply_for(text("hilfe")) is not None  # help in any language, even unreported
+
+
 def test_locales() -> None:
     assert country_of_locale("en-GB") == "GB"
     assert country_of_locale("pt_BR.UTF-8") == "BR"

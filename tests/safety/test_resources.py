@@ -13,6 +13,7 @@ from bot.safety.resources import (
     country_from_text,
     format_resources,
     load_resources,
+    resource_words,
 )
 
 
@@ -204,3 +205,20 @@ def test_models_are_immutable(book: ResourceBook) -> None:
     entry: CountryResources = book.countries["GB"]
     with pytest.raises(ValidationError):
         entry.emergency = "000"  # type: ignore[misc]
+
+
+def test_the_words_around_the_numbers_come_in_the_persons_language(book: ResourceBook) -> None:
+    spanish = resource_words({
+        "resources_call": ["llama al {phone|número}"],
+        "resources_or": ["o"],
+        "resources_danger": ["Si corres peligro inmediato: llama al {number|112}."],
+        "resources_heading_abuse": ["Si alguien te está haciendo daño:"],
+    })
+    block = format_resources(book.for_country("ES"), words=spanish)
+    assert block.startswith("Si corres peligro inmediato: llama al 112")
+    assert "llama al 024" in block and "call" not in block
+    # a topic heading of its own; a line the language lacks stays English
+    harm = format_resources(book.for_country("DE"), topic="abuse", words=spanish)
+    assert harm.startswith("Si alguien te está haciendo daño:")
+    overdose = format_resources(book.for_country(None), topic="overdose", words=spanish)
+    assert overdose.startswith("Please call your local emergency number now")
