@@ -149,8 +149,15 @@ def answer_lines(
         if not text or name in said or name == "dialogue":
             continue
         segments.append(Segment("\n"))
+        label = answer_label(dialogue, name, lines)
+        button = lines.option_label(dialogue, name, text)
+        if button is not None:
+            # A button they pressed: our words, in their language, not a quote.
+            segments.extend(fill(lines.line(ANSWER_LINE)[0], {}, quote_chars,
+                                 ours={"label": label, "answer": button}))
+            continue
         segments.extend(fill(lines.line(ANSWER_LINE)[0], {"answer": text}, quote_chars,
-                             ours={"label": answer_label(dialogue, name, lines)}))
+                             ours={"label": label}))
     return tuple(segments)
 
 

@@ -34,6 +34,11 @@ class LineBook(Protocol):
         """The wordings of the line ``name``; ``KeyError`` when there is none."""
         ...
 
+    def option_label(self, dialogue: str, field: str, value: str) -> str | None:
+        """The button a dialogue saved as ``value`` in ``field`` ("ashamed" ->
+        "Vergüenza" in Spanish), or ``None`` when it was no button of ours."""
+        ...
+
 
 def fill(
     text: str,

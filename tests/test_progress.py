@@ -16,7 +16,7 @@ from PIL import Image
 from bot.config import default_dialogues_dir
 from bot.dialogue.loader import load_dialogues
 from bot.dialogue.spec import Variants
-from bot.journal_view import render_journal, scale_value
+from bot.journal_view import answer_lines, render_journal, scale_value
 from bot.progress import (
     ProgressData,
     Rated,
@@ -290,6 +290,9 @@ class MarkerLines:
     def line(self, name: str) -> Variants:
         return self.LINES[name]
 
+    def option_label(self, dialogue: str, field: str, value: str) -> str | None:
+        return "BUTTON" if value == "pressed" else None
+
 
 def test_every_word_of_the_journal_comes_from_the_lines() -> None:
     message = render_journal(
@@ -314,3 +317,13 @@ def test_every_answer_written_in_an_exercise_is_shown_under_its_entry() -> None:
 def test_a_stored_rating_that_is_not_plain_digits_never_breaks_the_view(stored: str) -> None:
     value = scale_value(stored)
     assert value is None or value == int(stored.strip())
+
+
+def test_a_button_they_pressed_is_named_in_their_language_not_quoted() -> None:
+    # "ashamed" is the belief flow's button; in Spanish its label is "Vergüenza".
+    segments = answer_lines(entry("reframe", at(26), reframe="kind", feeling="pressed",
+                                  learned="my own words"), {"reframe"}, MarkerLines())
+    text = "".join(s.text for s in segments)
+    assert "- OTHER: BUTTON" in text
+    assert not any(s.quoted and s.text == "BUTTON" for s in segments)
+    assert any(s.quoted and s.text == "my own words" for s in segments)

@@ -24,7 +24,7 @@ from bot.dialogue.locales import (
     merge_texts,
     read_locale_info,
 )
-from bot.dialogue.spec import Dialogue, Variants
+from bot.dialogue.spec import AskChoiceStep, Dialogue, Variants
 from bot.dialogue.validation import (
     NO_LIMITS,
     LoadedDialogue,
@@ -86,6 +86,17 @@ class DialogueSet:
     def line(self, name: str) -> Variants:
         """A line of the ``system`` dialogue (stale button, unknown command...)."""
         return self.dialogues["system"].lines[name]
+
+    def option_label(self, dialogue: str, field: str, value: str) -> str | None:
+        """The label of the button that saved ``value`` in ``field`` in ``dialogue``
+        (see :class:`bot.wording.LineBook`)."""
+        found = self.dialogues.get(dialogue)
+        for step in found.steps.values() if found is not None else ():
+            if isinstance(step, AskChoiceStep) and step.save == field:
+                for option in step.choices:
+                    if value in (option.id, option.value):
+                        return option.label
+        return None
 
     def menu(self) -> list[tuple[str, str]]:
         """``(command, description)`` for every command a person can use, sorted: each
