@@ -114,8 +114,10 @@ class SafetyFloor:
         # Without the profile, the language is the one the platform reports.
         language = (locale or event.language or "").replace("_", "-").split("-")[0].casefold()
         dialogues = self.locales.get(language, self.dialogues)
-        words = resource_words(dialogues["system"].lines) if "system" in dialogues.dialogues \
-            else ENGLISH_WORDS
+        # The phrases beside the lines in the same language as the words around them.
+        spoken = language if language in self.locales else None
+        words = resource_words(dialogues["system"].lines, spoken) \
+            if "system" in dialogues.dialogues else ENGLISH_WORDS
         block = format_resources(self.book.for_country(None), topic=topic, words=words)
         shown = block
         emergency = self._emergency(locale or event.language, words)

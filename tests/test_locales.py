@@ -284,6 +284,10 @@ def test_the_words_each_language_tells_people_to_type_work(
     person.send("text", text=seven)  # a number in words answers the 0-10 scale
     assert person.state.current is not None
     assert person.state.current.vars["mood"] == 7
+    person.send("command", command="checkin")
+    person.send("text", text=f"~{seven}, más o menos")  # and inside a few words
+    assert person.state.current is not None
+    assert person.state.current.vars["mood"] == 7
     person.send("command", command="mistake")  # a 0-10 scale, then "what happened?"
     person.send("text", text=skip)
     assert _where(person) == ("mistake", "what")

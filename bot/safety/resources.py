@@ -23,11 +23,13 @@ reloading it for every message.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 import yaml
@@ -44,6 +46,7 @@ from bot.dialogue.loader import load_yaml_strict, yaml_problem
 from bot.text import one_edit
 
 __all__ = [
+    "DEFAULT_PHRASES_PATH",
     "DEFAULT_RESOURCES_PATH",
     "ENGLISH_WORDS",
     "TOPICS",
@@ -54,9 +57,11 @@ __all__ = [
     "Topic",
     "country_from_text",
     "format_resources",
+    "load_resource_phrases",
     "load_resources",
     "load_resources_text",
     "resource_words",
+    "shipped_resource_phrases",
 ]
 
 Topic = Literal["suicide", "self_harm", "abuse", "eating_disorder", "overdose"]
@@ -66,6 +71,7 @@ TOPICS: tuple[Topic, ...] = get_args(Topic)
 _TOPIC_KEYS: tuple[Topic, ...] = tuple(t for t in TOPICS if t != "suicide")
 
 DEFAULT_RESOURCES_PATH = Path(__file__).parent / "data" / "resources.yaml"
+DEFAULT_PHRASES_PATH = Path(__file__).parent / "data" / "resource_phrases.yaml"
 INTERNATIONAL = "INTERNATIONAL"
 _CODE = re.compile(r"^[A-Z]{2}$")
 
@@ -320,6 +326,12 @@ class ResourceWords:
     anywhere: str = "112 works from mobiles in much of the world."
     headings: Mapping[str, str] = field(
         default_factory=lambda: {str(topic): text for topic, text in _TOPIC_HEADINGS.items()})
+    phrases: Mapping[str, str] = field(default_factory=dict)
+    """``resources.yaml``'s English hours, notes and texting instructions ("24/7,
+    free") -> the same in this language (``data/resource_phrases.yaml``)."""
+
+    def phrase(self, english: str) -> str:
+        return self.phrases.get(english, english)
     """Topic (``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``) -> heading."""
 
 
@@ -328,9 +340,27 @@ ENGLISH_WORDS = ResourceWords()
 _NUMBER_SLOT = re.compile(r"\{(number|phone)(?:\|[^{}]*)?\}")
 
 
-def resource_words(lines: Mapping[str, Sequence[str]]) -> ResourceWords:
+def load_resource_phrases(path: Path = DEFAULT_PHRASES_PATH) -> dict[str, dict[str, str]]:
+    """Language -> English phrase of the book -> the phrase in that language."""
+    raw = load_yaml_strict(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not all(
+            isinstance(table, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                            for k, v in table.items())
+            for table in raw.values()):
+        raise ValueError(f"{path.name}: must map each language to phrase: translation")
+    return {str(language): dict(table) for language, table in raw.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_resource_phrases() -> Mapping[str, Mapping[str, str]]:
+    """The shipped phrase tables, read once per process."""
+    return MappingProxyType(load_resource_phrases())
+
+
+def resource_words(lines: Mapping[str, Sequence[str]], language: str | None = None
+                   ) -> ResourceWords:
     """The words a language's ``system`` lines give (``resources_call``...), English
-    for any it does not have."""
+    for any it does not have; with ``language``, the book's phrases in it too."""
     def line(name: str, default: str) -> str:
         found = lines.get(f"resources_{name}")
         return _NUMBER_SLOT.sub(r"{\1}", found[0]) if found else default
@@ -348,6 +378,7 @@ def resource_words(lines: Mapping[str, Sequence[str]]) -> ResourceWords:
         anywhere=line("anywhere", english.anywhere),
         headings={topic: line(f"heading_{topic}", text)
                   for topic, text in english.headings.items()},
+        phrases=shipped_resource_phrases().get(language or "", {}),
     )
 
 
@@ -356,24 +387,24 @@ def _describe(line: Line, words: ResourceWords = ENGLISH_WORDS) -> str:
     if line.phone:
         ways.append(words.call.replace("{phone}", line.phone))
     if line.text:
-        ways.append(line.text)
+        ways.append(words.phrase(line.text))
     if not ways and line.url:
         ways.append(line.url)
     detail = f" {words.either} ".join(ways)
-    extras = [part for part in (line.hours, line.note) if part]
+    extras = [words.phrase(part) for part in (line.hours, line.note) if part]
     suffix = f" ({'; '.join(extras)})" if extras else ""
     return f"{line.name}: {detail}{suffix}"
 
 
-def _emergency(res: CountryResources) -> str:
-    note = f" ({res.emergency_note})" if res.emergency_note else ""
+def _emergency(res: CountryResources, words: ResourceWords = ENGLISH_WORDS) -> str:
+    note = f" ({words.phrase(res.emergency_note)})" if res.emergency_note else ""
     return f"{res.emergency}{note}"
 
 
 def _overdose_first(res: CountryResources, words: ResourceWords) -> list[str]:
     """Call the emergency number now, even feeling fine: always the first words."""
     if res.emergency:
-        return [words.overdose.replace("{number}", _emergency(res)), words.delayed]
+        return [words.overdose.replace("{number}", _emergency(res, words)), words.delayed]
     return [words.overdose_unknown, f"{words.anywhere} {words.delayed}"]
 
 
@@ -405,7 +436,7 @@ def format_resources(res: CountryResources, topic: Topic | str | None = None,
         out.extend(_entry(res, line, words) for line in own)
     if chosen != "overdose":
         if res.emergency:
-            out.append(words.danger.replace("{number}", _emergency(res)))
+            out.append(words.danger.replace("{number}", _emergency(res, words)))
         elif words.danger_unknown == ENGLISH_WORDS.danger_unknown:  # English
             out.append(res.note or words.danger_unknown)
         else:

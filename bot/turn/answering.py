@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.answers import Label, is_empty_answer, is_skip, is_unsure, match_label, parse_number
 from bot.choices import LAUNCH, ChoiceRef, parse_choice
+from bot.dialogue.locales import plain_key
 from bot.dialogue.spec import (
     COUNTERS,
     AskChoiceStep,
@@ -102,7 +103,7 @@ class Answering(Moving):
             self.say_line("choose_please", count=str(len(step.choices)))
 
     def answer_scale(self, frame: Frame, step: AskScaleStep, text: str) -> None:
-        number = parse_number(text, step.min, step.max)
+        number = parse_number(self.with_digits(text), step.min, step.max)
         if number is not None:
             self.save(frame, step.save, number)
             self.count(frame, ANSWERED)
@@ -144,6 +145,15 @@ class Answering(Moving):
             self.save(frame, step.save, text)
             self.count(frame, ANSWERED)
             self.goto(frame, step.next)
+
+    def with_digits(self, text: str) -> str:
+        """The answer with the person's language's numbers in words as digits ("unos
+        siete" -> "unos 7"), for the scale reader, which knows English words only."""
+        table = self.engine.control_words.get(self.locale or "")
+        if not table:
+            return text
+        return " ".join(number if (number := table.get(plain_key(word), "")).isdigit() else word
+                        for word in text.split())
 
     def press_text_button(self, frame: Frame, step: AskTextStep | AskScaleStep,
                           option: str) -> None:

@@ -147,7 +147,7 @@ class Steps(Moving):
                 topic = frame.vars.get("topic")
                 block = self.engine.services.crisis_resources(
                     self.profile.country, topic if isinstance(topic, str) else None,
-                    resource_words(self.dialogues["system"].lines))
+                    resource_words(self.dialogues["system"].lines, self.locale))
                 self.emit((Segment(block),))
                 self.goto(frame, step.next)
             case ExportStep():

@@ -12,6 +12,7 @@ from bot.safety.resources import (
     ResourceBook,
     country_from_text,
     format_resources,
+    load_resource_phrases,
     load_resources,
     resource_words,
 )
@@ -222,3 +223,23 @@ def test_the_words_around_the_numbers_come_in_the_persons_language(book: Resourc
     assert harm.startswith("Si alguien te está haciendo daño:")
     overdose = format_resources(book.for_country(None), topic="overdose", words=spanish)
     assert overdose.startswith("Please call your local emergency number now")
+
+
+def test_every_phrase_beside_the_lines_is_said_in_each_language_the_bot_speaks(
+    book: ResourceBook,
+) -> None:
+    english: set[str] = set()
+    for country in (*book.countries.values(), book.for_country(None)):
+        english.update(p for p in (country.note, country.emergency_note) if p)
+        for line in (*country.lines, *(ln for lines in country.topics.values() for ln in lines)):
+            english.update(p for p in (line.hours, line.note, line.text) if p)
+    tables = load_resource_phrases()
+    assert set(tables) >= {"es", "de", "pt"}
+    for language, table in tables.items():
+        assert english <= set(table), f"{language}: {sorted(english - set(table))[:3]}"
+
+
+def test_the_lines_hours_and_notes_come_in_the_persons_language(book: ResourceBook) -> None:
+    words = resource_words({"resources_call": ["llama al {phone|número}"]}, "es")
+    block = format_resources(book.for_country("ES"), words=words)
+    assert "24/7" not in block and "free" not in block
