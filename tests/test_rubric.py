@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.dialogue.loader import DialogueSet, load_dialogues
+from bot.dialogue.loader import DialogueSet, load_dialogues, load_locales
 from bot.dialogue.spec import (
     COUNTERS,
     PLACEHOLDER,
@@ -44,6 +44,16 @@ def dialogues() -> DialogueSet:
     return load_dialogues([DIALOGUES])
 
 
+def _every_language() -> dict[str, DialogueSet]:
+    locales, problems = load_locales(DIALOGUES)
+    assert problems == []
+    return {"en": load_dialogues([DIALOGUES]),
+            **{code: locale.dialogues for code, locale in locales.items()}}
+
+
+EVERY_LANGUAGE = _every_language()
+
+
 def messages(dialogues: DialogueSet) -> Iterator[tuple[str, str]]:
     """``(where, wording)`` of every message the bot can send, lines included."""
     for d in dialogues.dialogues.values():
@@ -62,14 +72,16 @@ def words(text: str) -> int:
                if any(c.isalnum() for c in token))
 
 
-def test_one_question_per_message(dialogues: DialogueSet) -> None:
-    many = [f"{where}: {text}" for where, text in messages(dialogues)
+@pytest.mark.parametrize("language", sorted(EVERY_LANGUAGE))
+def test_one_question_per_message(language: str) -> None:
+    many = [f"{where}: {text}" for where, text in messages(EVERY_LANGUAGE[language])
             if PLACEHOLDER.sub("", text).count("?") > 1]
     assert many == [], "more than one question in a message:\n" + "\n".join(many)
 
 
-def test_no_message_is_over_sixty_words(dialogues: DialogueSet) -> None:
-    long = [f"{where}: {words(text)} words" for where, text in messages(dialogues)
+@pytest.mark.parametrize("language", sorted(EVERY_LANGUAGE))
+def test_no_message_is_over_sixty_words(language: str) -> None:
+    long = [f"{where}: {words(text)} words" for where, text in messages(EVERY_LANGUAGE[language])
             if words(text) > MAX_WORDS]
     assert long == [], "\n".join(long)
 
