@@ -185,10 +185,11 @@ class Newcomer:
         self.n = 0
         self.buttons: dict[str, str] = {}
 
-    def send(self, kind: str, **fields: str) -> list[str]:
+    def send(self, kind: str, risk: str = "none", **fields: str) -> list[str]:
         self.n += 1
         made = make_event(self.key, str(self.n), NOW, kind, **fields)
-        outcome = self.engine.step(self.state, Turn(made, NOW, self.profile, Assessment()))
+        verdict = Assessment(risk, ("test",)) if risk != "none" else Assessment()  # type: ignore[arg-type]
+        outcome = self.engine.step(self.state, Turn(made, NOW, self.profile, verdict))
         self.state = outcome.state
         texts = []
         for action in outcome.actions:
@@ -320,3 +321,28 @@ def test_free_text_in_each_language_finds_its_exercise(
     person.send("text", text=text)
     assert person.state.current is not None
     assert person.state.current.dialogue == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "unsure", "fine"),
+    [("es", "no sé", "sí, estoy bien"), ("de", "weiß nicht", "ja, geht schon"),
+     ("pt", "não sei", "sim, tô bem")],
+)
+def test_in_the_safety_questions_a_vague_answer_is_an_answer_not_a_skip(
+    shipped: Engine, language: str, unsure: str, fine: str
+) -> None:
+    person = Newcomer(shipped)
+    person.profile = Profile(onboarded=True, consent=True, country="ES", locale=language)
+    person.send("text", risk="concern", text="...")  # "are you safe right now?"
+    asked = _where(person)
+    assert asked is not None and asked[0] == "concern"
+    replies = person.send("text", text=unsure)
+    assert _where(person) != asked  # answered with the "not sure" button, and moved on
+    skipped = shipped.dialogues_for(language).line("skipped")
+    assert not any(reply in skipped for reply in replies)  # never "we can leave that one"
+    person = Newcomer(shipped)
+    person.profile = Profile(onboarded=True, consent=True, country="ES", locale=language)
+    person.send("text", risk="concern", text="...")
+    person.send("text", text=fine)  # a short yes in their words is the yes button
+    assert person.state.current is None or person.state.current.dialogue != "concern" or \
+        person.state.current.step != asked[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -327,3 +328,28 @@ def test_a_button_they_pressed_is_named_in_their_language_not_quoted() -> None:
     assert "- OTHER: BUTTON" in text
     assert not any(s.quoted and s.text == "BUTTON" for s in segments)
     assert any(s.quoted and s.text == "my own words" for s in segments)
+
+
+def test_the_chart_can_draw_every_letter_of_every_language() -> None:
+    # Pillow's own face has no accented letters: "Ánimo" came out as a box.
+    from PIL import ImageFont
+
+    from bot.dialogue.loader import load_locales
+    from bot.progress_chart import FONT_PATH
+
+    font = ImageFont.truetype(FONT_PATH, 24)
+    def drawn(ch: str) -> bytes:
+        mask = font.getmask(ch)
+        width, height = mask.size
+        return bytes(mask.getpixel((x, y)) for y in range(height) for x in range(width))
+
+    missing = drawn("\ue000")  # a private-use character: the empty box
+    locales, _ = load_locales(Path(__file__).parents[1] / "dialogues")
+    letters = set()
+    for locale in locales.values():
+        for name, variants in locale.dialogues["system"].lines.items():
+            if name.startswith(("progress_chart", "journal_months")):
+                letters.update(ch for text in variants for ch in text if ch.isalpha())
+    assert {"Á", "í", "ó", "ü", "ç", "ã"} & letters  # the languages' own letters are there
+    boxes = sorted(ch for ch in letters if drawn(ch) == missing)
+    assert boxes == []

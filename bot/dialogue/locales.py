@@ -40,8 +40,12 @@ from bot.text import answer_key
 
 __all__ = [
     "ENGLISH",
+    "HELP_MEANING",
     "LOCALES_DIR",
     "LOCALE_FILE",
+    "SKIP_MEANING",
+    "STOP_MEANING",
+    "UNSURE_MEANING",
     "Coverage",
     "LocaleInfo",
     "LocaleWords",
@@ -253,7 +257,9 @@ def pick_locale(platform_language: str | None, text: str,
 
 # The English word each of a locale's control words stands for: the engine reads
 # "skip", "stop", "I don't know" and "help" in English, whatever the language.
-_CONTROL_MEANINGS = {"skip": "skip", "stop": "stop", "unsure": "i dont know", "help": "help"}
+SKIP_MEANING, STOP_MEANING, UNSURE_MEANING, HELP_MEANING = "skip", "stop", "i dont know", "help"
+_CONTROL_MEANINGS = {"skip": SKIP_MEANING, "stop": STOP_MEANING, "unsure": UNSURE_MEANING,
+                     "help": HELP_MEANING}
 
 
 def plain_key(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.answers import Label, is_empty_answer, is_skip, is_unsure, match_label, parse_number
 from bot.choices import LAUNCH, ChoiceRef, parse_choice
-from bot.dialogue.locales import plain_key
+from bot.dialogue.locales import SKIP_MEANING, UNSURE_MEANING, plain_key
 from bot.dialogue.spec import (
     COUNTERS,
     AskChoiceStep,
@@ -27,6 +27,12 @@ from bot.turn.context import EngineError
 from bot.turn.moving import Moving
 from bot.turn.saying import OTHER_OPTION, SKIP_OPTION, UNSURE_OPTION
 from bot.types import Choice
+
+UNSURE_BUTTONS = ("unsure", "sometimes")
+"""Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
+"Sometimes, or I'm not sure"): the crisis and concern questions use them."""
+MAX_YES_NO_WORDS = 4
+"""Longest answer read as a plain yes or no by its first word, in other languages."""
 
 ANSWERED, SKIPPED = COUNTERS
 
@@ -84,10 +90,16 @@ class Answering(Moving):
             if step.other is not None:
                 labels.append(Label(OTHER_OPTION, (step.other.label,)))
             index = match_label(labels, text)
+            if index is None:
+                index = self.yes_or_no(labels, text)
+            if index is None and self.is_unsure(text):
+                # "No sé" to "are you safe?" is the "I'm not sure" button, never a skip.
+                index = next((labels.index(label) for wanted in UNSURE_BUTTONS
+                              for label in labels if label.id == wanted), None)
             if index is not None:
                 self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, labels[index].id))
                 return
-        if is_skip(text) or is_unsure(text):
+        if self.is_skip(text) or self.is_unsure(text):
             self.skip(frame, step)
         elif step.other is not None:
             typed = None if frame.other_pending else step.other.typed
@@ -108,7 +120,7 @@ class Answering(Moving):
             self.save(frame, step.save, number)
             self.count(frame, ANSWERED)
             self.goto(frame, step.next)
-        elif is_skip(text) or is_unsure(text):
+        elif self.is_skip(text) or self.is_unsure(text):
             self.skip(frame, step)
         else:
             self.say_line("scale_please", low=str(step.min), high=str(step.max))
@@ -120,9 +132,9 @@ class Answering(Moving):
         key = answer_key(text)
         if key.isdecimal() and key.isascii() and 1 <= int(key) <= len(buttons):
             self.press_text_button(frame, step, buttons[int(key) - 1])
-        elif is_skip(text):
+        elif self.is_skip(text):
             self.skip(frame, step)
-        elif is_unsure(text):
+        elif self.is_unsure(text):
             self.unsure(frame, step)
         elif step.parse is None and is_empty_answer(text):
             # "ok", "no", "2" to an open question: moved past like a skip, so it
@@ -145,6 +157,31 @@ class Answering(Moving):
             self.save(frame, step.save, text)
             self.count(frame, ANSWERED)
             self.goto(frame, step.next)
+
+    def yes_or_no(self, labels: list[Label], text: str) -> int | None:
+        """The one yes (or no) button, for a short answer that opens with the
+        language's yes (or no): "sim, tô bem" to "Sim / Não / Não sei".  Longer
+        answers are listened to as words ("sí, pero a veces..." is no plain yes)."""
+        locale = self.engine.locales.get(self.locale or "")
+        found = text.split()
+        if locale is None or not found or len(found) > MAX_YES_NO_WORDS:
+            return None
+        for answers in (locale.info.words.yes, locale.info.words.no):
+            said = {plain_key(word) for word in answers}
+            if plain_key(found[0]) not in said:
+                continue
+            matches = [i for i, label in enumerate(labels)
+                       if (first := label.texts[0].split()) and plain_key(first[0]) in said]
+            return matches[0] if len(matches) == 1 else None
+        return None
+
+    def is_skip(self, text: str) -> bool:
+        """A wish to move on, in English or in the person's language ("saltar")."""
+        return is_skip(text) or self.meaning(text) == SKIP_MEANING
+
+    def is_unsure(self, text: str) -> bool:
+        """ "I don't know", in English or in the person's language ("no sé")."""
+        return is_unsure(text) or self.meaning(text) == UNSURE_MEANING
 
     def with_digits(self, text: str) -> str:
         """The answer with the person's language's numbers in words as digits ("unos

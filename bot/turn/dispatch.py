@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from bot.dialogue.loader import RESUME_COMMAND
-from bot.dialogue.locales import pick_locale, plain_key
+from bot.dialogue.locales import HELP_MEANING, STOP_MEANING, pick_locale
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
@@ -150,10 +150,10 @@ class Run(Answering, Timers):
             self.say_line("empty_message")
             self.reprompt()
             return
-        # "saltar", "no sé", "ayuda", "siete": read as the English the engine knows.
-        words = self.engine.control_words.get(self.profile.locale or "")
-        if words:
-            text = words.get(plain_key(text), text)
+        # "parar" and "ayuda" work anywhere, as "stop" and "help" do.  (Skip, "no sé"
+        # and numbers are read where an answer is read: a button's own words first.)
+        if self.meaning(text) in (STOP_MEANING, HELP_MEANING):
+            text = self.meaning(text) or text
         key = answer_key(text)
         if key in STOP_ANSWERS:
             self.command(STOP, "")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.dialogue.loader import DialogueSet
-from bot.dialogue.locales import ENGLISH
+from bot.dialogue.locales import ENGLISH, plain_key
 from bot.dialogue.spec import Step
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState
@@ -52,6 +52,12 @@ class Memory:
     def dialogues(self) -> DialogueSet:
         """The dialogues in this turn's language (the same steps in every one)."""
         return self.engine.dialogues_for(self.locale)
+
+    def meaning(self, text: str) -> str | None:
+        """What a whole answer means in the turn's language, as the engine's English
+        ("parar" -> "stop", "no sé" -> "i dont know", "siete" -> "7"), if anything."""
+        table = self.engine.control_words.get(self.locale or "")
+        return table.get(plain_key(text)) if table else None
 
     @property
     def languages(self) -> frozenset[str]:
