@@ -346,3 +346,24 @@ def test_in_the_safety_questions_a_vague_answer_is_an_answer_not_a_skip(
     person.send("text", text=fine)  # a short yes in their words is the yes button
     assert person.state.current is None or person.state.current.dialogue != "concern" or \
         person.state.current.step != asked[1]
+
+
+@pytest.mark.parametrize(("language", "command"),
+                         [("es", "ayuda"), ("de", "hilfe"), ("pt", "ajuda")])
+def test_help_as_a_command_in_the_persons_language_shows_the_lines(
+    shipped: Engine, language: str, command: str
+) -> None:
+    person = Newcomer(shipped)
+    person.profile = Profile(onboarded=True, consent=True, country="ES", locale=language)
+    assert "024" in "\n".join(person.send("command", command=command))  # Spain's line
+    english = Newcomer(shipped)
+    english.profile = Profile(onboarded=True, consent=True, country="ES", locale="en")
+    assert "024" not in "\n".join(english.send("command", command=command))  # unknown there
+
+
+def test_the_nudge_days_a_person_chose_are_shown_in_their_words(shipped: Engine) -> None:
+    person = Newcomer(shipped)
+    person.profile = Profile(onboarded=True, consent=True, country="ES", locale="es",
+                             nudge_on=True, nudge_days="mon,wed,fri")  # type: ignore[call-arg]
+    shown = "\n".join(person.send("command", command="nudges"))
+    assert "lun, mié, vie" in shown and "mon,wed,fri" not in shown

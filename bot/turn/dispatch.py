@@ -174,6 +174,10 @@ class Run(Answering, Timers):
         if name == RESUME_COMMAND:
             self.resume()
             return
+        if self.meaning(name) == HELP_MEANING:
+            # "/ayuda", "/hilfe": help in the person's language shows the lines, as
+            # the word alone does.
+            name = SOS
         if args.strip() == PRIVATE_CHAT_PAYLOAD and self.state.stack:
             # "Continue in private", pressed in a group, while an exercise is
             # already running here: carry on with it rather than start over.

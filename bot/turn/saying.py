@@ -15,6 +15,7 @@ from bot.dialogue.spec import (
     PauseStep,
     Variants,
 )
+from bot.nudges.schedule import WEEKDAYS
 from bot.state import Frame, Value
 from bot.text import quotable
 from bot.turn.memory import Memory
@@ -24,6 +25,10 @@ from bot.wording import fill, fillable, rotation
 SKIP_OPTION = "skip"
 OTHER_OPTION = "other"
 UNSURE_OPTION = "unsure"
+
+
+SHOWN_DAYS = "nudge_days"
+"""The variable holding the nudge days as stored, shown as day names."""
 
 
 class Saying(Memory):
@@ -125,6 +130,9 @@ class Saying(Memory):
         # An answer of emoji only ("😔😔") is met in other words, never quoted:
         # for wording it counts as unsaid.
         values = {k: v for k, v in values.items() if not isinstance(v, str) or quotable(v)}
+        days = values.get(SHOWN_DAYS)
+        if isinstance(days, str) and (named := self.day_names(days)) is not None:
+            values = {**values, SHOWN_DAYS: named}
         # Prefer wordings whose quotes all have an answer; a fallback ("{story|it}")
         # reads worse than a wording written for the skipped case.
         usable = [i for i, text in enumerate(variants) if fillable(text, values, strict=True)]
@@ -142,6 +150,18 @@ class Saying(Memory):
         rotated = order[start:] + order[:start]
         index = next(i for i in rotated if i in usable)
         return self.fill(variants[index], values)
+
+    def day_names(self, stored: str) -> str | None:
+        """Nudge days as stored ("mon,wed,fri") in the person's words ("lun, mié,
+        vie"), from the ``day_names`` system line; ``None`` for anything else."""
+        codes = stored.split(",")
+        try:
+            names = self.dialogues.line("day_names")
+        except KeyError:
+            return None
+        if len(names) != len(WEEKDAYS) or not all(code in WEEKDAYS for code in codes):
+            return None
+        return ", ".join(names[WEEKDAYS.index(code)] for code in codes)
 
     def fill(self, text: str, values: dict[str, Value] | dict[str, str]) -> tuple[Segment, ...]:
         return fill(text, values, self.engine.quote_chars)
