@@ -367,3 +367,16 @@ def test_the_nudge_days_a_person_chose_are_shown_in_their_words(shipped: Engine)
                              nudge_on=True, nudge_days="mon,wed,fri")  # type: ignore[call-arg]
     shown = "\n".join(person.send("command", command="nudges"))
     assert "lun, mié, vie" in shown and "mon,wed,fri" not in shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "country"),
+    [("España", "ES"), ("México", "MX"), ("Deutschland", "DE"), ("Österreich", "AT"),
+     ("Schweiz", "CH"), ("Brasil", "BR"), ("Großbritannien", "GB"), ("Inglaterra", "GB"),
+     ("Estados Unidos", "US"), ("Vereinigte Staaten", "US"), ("França", "FR")],
+)
+def test_a_country_is_understood_by_its_name_in_each_language(
+    shipped: Engine, typed: str, country: str
+) -> None:
+    for language in ("es", "de", "pt"):
+        assert shipped.services.parsers_for(language)["country"](typed) == country
