@@ -470,10 +470,9 @@ class CatalogueTranslator(app_commands.Translator):
                         context: app_commands.TranslationContext[Any, Any]) -> str | None:
         if context.location is not app_commands.TranslationContextLocation.command_description:
             return None
-        language = locale.value.split("-")[0]  # "es-ES", "es-419" and "pt-BR" share one
-        described = self.catalogue.translations.get(language, {})
         name = getattr(context.data, "name", None)
-        text = described.get(name) if isinstance(name, str) else None
+        text = self.catalogue.description_in(locale.value, name) if isinstance(name, str) \
+            else None
         return _description(text) if text else None
 
 

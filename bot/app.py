@@ -26,7 +26,6 @@ from bot.dialogue.loader import (
     Locale,
     load_dialogues,
     load_locales,
-    read_yaml_file,
 )
 from bot.dialogue.locales import LOCALES_DIR
 from bot.dialogue.validation import Problem
@@ -35,7 +34,7 @@ from bot.groups.prompts import LIBRARY_FILE as PROMPTS_FILE
 from bot.groups.prompts import PromptLibrary, load_prompts
 from bot.nudges.library import LIBRARY_FILE, NudgeLibrary, load_library
 from bot.nudges.parse import parse_days, parse_quiet_hours, parse_time_window, parse_timezone
-from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, WordsError, load_words
+from bot.nudges.words import DEFAULT_LANGUAGE, WORDS_FILE, ParseWords, load_word_sections
 from bot.platform import CommandCatalogue, MessageLimits, Platform, PlatformSpec
 from bot.ratelimit import RateLimiter
 from bot.route_cues import ROUTING_FILE, load_route_cues
@@ -126,13 +125,13 @@ def build_nudges(settings: Settings, dialogues: DialogueSet,
 
 def locale_libraries(
     dialogues_dir: Path, locales: Mapping[str, Locale], limits: MessageLimits,
-    dialogues: DialogueSet,
+    dialogues: DialogueSet, english: tuple[PromptLibrary, NudgeLibrary],
 ) -> tuple[dict[str, PromptLibrary], dict[str, NudgeLibrary]]:
     """Each language's own group prompts and nudges, where it has them: the same
-    ids as the English ones (a channel's and a person's history are kept by id, so
-    that switching language never repeats or skips one)."""
-    english_prompts = {p.id for p in load_prompts(dialogues_dir / PROMPTS_FILE).prompts}
-    english_nudges = {n.id for n in load_library(dialogues_dir / LIBRARY_FILE, limits).entries}
+    ids as the English ones (``english``; a channel's and a person's history are
+    kept by id, so that switching language never repeats or skips one)."""
+    english_prompts = {p.id for p in english[0].prompts}
+    english_nudges = {n.id for n in english[1].entries}
     prompts: dict[str, PromptLibrary] = {}
     nudges: dict[str, NudgeLibrary] = {}
     for code in locales:
@@ -158,12 +157,6 @@ def _require_same_ids(source: str, found: set[str], english: set[str]) -> None:
                                      f"unknown {sorted(found - english)}")])
 
 
-def word_languages(dialogues_dir: Path) -> frozenset[str]:
-    """The languages the words file beside the dialogues has a section for."""
-    raw = read_yaml_file(dialogues_dir / WORDS_FILE, WordsError)
-    return frozenset(raw) if isinstance(raw, dict) else frozenset()
-
-
 def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
                  registry: Sequence[PlatformEntry] | None = None) -> Engine:
     """The engine over the dialogues folder: its dialogues, and the routing file,
@@ -178,12 +171,15 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
     # Free text is routed only to exercises that are loaded.
     router = Router(available=dialogues.dialogues.keys(),
                     cues=load_route_cues(settings.dialogues_dir / ROUTING_FILE))
-    words = load_words(settings.dialogues_dir / WORDS_FILE, DEFAULT_LANGUAGE)
-    # A language reads days and times in its own words where the words file has them.
-    locale_words = {code: load_words(settings.dialogues_dir / WORDS_FILE, code)
-                    for code in locales if code in word_languages(settings.dialogues_dir)}
+    # Every language's section of the words file, read once; each language reads
+    # days and times in its own words where the file has them.
+    sections = load_word_sections(settings.dialogues_dir / WORDS_FILE)
+    words = sections[DEFAULT_LANGUAGE]
+    locale_words = {code: sections[code] for code in locales if code in sections}
+    prompts = load_prompts(settings.dialogues_dir / PROMPTS_FILE)
+    nudges = build_nudges(settings, dialogues, limits)
     locale_prompts, locale_nudges = locale_libraries(settings.dialogues_dir, locales, limits,
-                                                     dialogues)
+                                                     dialogues, (prompts, nudges))
     # Free text in another language is routed by that language's cues, where it has them.
     locale_routers = {
         code: Router(available=dialogues.dialogues.keys(), cues=load_route_cues(path),
@@ -194,8 +190,8 @@ def build_engine(settings: Settings, dialogues: DialogueSet | None = None, *,
         dialogues,
         build_services(load_resources(), words, locale_words=locale_words),
         router=router,
-        prompts=load_prompts(settings.dialogues_dir / PROMPTS_FILE),
-        nudges=build_nudges(settings, dialogues, limits),
+        prompts=prompts,
+        nudges=nudges,
         max_answer_chars=settings.max_answer_chars,
         nudge_grace=timedelta(minutes=settings.nudge_grace_minutes),
         locales=locales,

@@ -31,6 +31,7 @@ from typing import Any, Protocol, cast
 from bot.config import PlatformSettings, Settings
 from bot.delivery import Sender
 from bot.safety_floor import FloorReply
+from bot.text import primary_language
 from bot.turn_guard import TurnGuard
 from bot.types import ConversationKey, Inbound, MessageLimits
 
@@ -58,6 +59,11 @@ class CommandCatalogue:
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Language code (``es``) -> command name -> its description in that language, for
     menus that follow the person's app language.  Command names stay as they are."""
+
+    def description_in(self, language: str, command: str) -> str | None:
+        """``command``'s description in the language of a platform's code ("es-419"),
+        or ``None`` where the bot does not speak it."""
+        return self.translations.get(primary_language(language), {}).get(command)
 
     def described(self, language: str) -> tuple[tuple[str, str], ...]:
         """The menu with the descriptions of ``language`` (English where it has none)."""

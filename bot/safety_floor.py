@@ -39,7 +39,7 @@ from bot.safety.resources import (
     format_resources,
     resource_words,
 )
-from bot.text import HELP_ANSWERS, answer_key, clean_input
+from bot.text import HELP_ANSWERS, answer_key, clean_input, primary_language
 from bot.types import (
     Action,
     Assessor,
@@ -112,7 +112,7 @@ class SafetyFloor:
             return None
         topic = risk.topic if risk is not None and risk.level != "none" else None
         # Without the profile, the language is the one the platform reports.
-        language = (locale or event.language or "").replace("_", "-").split("-")[0].casefold()
+        language = primary_language(locale or event.language or "")
         dialogues = self.locales.get(language, self.dialogues)
         # The phrases beside the lines in the same language as the words around them.
         spoken = language if language in self.locales else None

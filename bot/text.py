@@ -48,6 +48,12 @@ STOP_ANSWERS = frozenset({"stop", "quit", "exit", "cancel", "stop please", "plea
 HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
 
 
+def primary_language(code: str) -> str:
+    """The language of a platform's or a person's code: "es-419", "pt_BR" and
+    "ES" are all ``es``."""
+    return code.strip().replace("_", "-").split("-")[0].casefold()
+
+
 def clean_input(text: str) -> str:
     """Drop control characters and replace lone surrogates; keep everything a
     person could mean."""

@@ -36,7 +36,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.dialogue.spec import PLACEHOLDER
-from bot.text import answer_key
+from bot.text import answer_key, primary_language
 
 __all__ = [
     "ENGLISH",
@@ -236,7 +236,7 @@ def pick_locale(platform_language: str | None, text: str,
     ("es-419" is Spanish) when it is installed; else the one their first message
     is written in, when that is clear; else English."""
     if platform_language:
-        primary = platform_language.replace("_", "-").split("-")[0].casefold()
+        primary = primary_language(platform_language)
         if primary == ENGLISH or primary in locales:
             return primary
     typed = [w.casefold() for w in _WORD.findall(text)]
@@ -244,10 +244,11 @@ def pick_locale(platform_language: str | None, text: str,
     # A greeting of the language ("hola", "guten morgen") is as clear as two words,
     # unless English says it too ("hi" is in German chat as much as in English).
     greeted = folded not in _ENGLISH_GREETINGS
-    scores = {code: sum(w in frozenset(info.common) for w in typed)
-              + _MIN_COMMON_WORDS * (greeted and any(plain_key(g) == folded
-                                                     for g in info.words.greetings))
-              for code, info in locales.items()}
+    scores: dict[str, int] = {}
+    for code, info in locales.items():
+        common = frozenset(info.common)
+        greeting = greeted and any(plain_key(g) == folded for g in info.words.greetings)
+        scores[code] = sum(w in common for w in typed) + _MIN_COMMON_WORDS * greeting
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if ranked and ranked[0][1] >= _MIN_COMMON_WORDS and (
             len(ranked) == 1 or ranked[0][1] > ranked[1][1]):

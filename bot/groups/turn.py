@@ -31,7 +31,7 @@ from bot.dialogue.locales import ENGLISH
 from bot.groups.prompts import remember
 from bot.groups.schedule import parse_clock, parse_zone, zone_of
 from bot.groups.state import FEATURES, Checkin, GroupState
-from bot.text import shorten
+from bot.text import primary_language, shorten
 from bot.turn.context import TurnContext
 from bot.types import (
     ButtonPress,
@@ -189,7 +189,7 @@ class GroupTurn:
 
     def language(self, asked: str) -> None:
         """``/wellness language es``: the channel's language, for everyone in it."""
-        code = asked.strip().casefold().replace("_", "-").split("-")[0]
+        code = primary_language(asked)
         languages = self.run.languages
         if code not in languages:
             self.say("language_invalid", languages=", ".join(sorted(languages)))

@@ -309,11 +309,19 @@ def parse_words(raw: Any, source: str) -> dict[str, ParseWords]:
     return languages
 
 
+def load_word_sections(path: Path) -> dict[str, ParseWords]:
+    """Load and check a words file: every language's section, each with the
+    default language's; raise :class:`WordsError` listing every problem."""
+    languages = parse_words(read_yaml_file(path, WordsError), path.name)
+    if DEFAULT_LANGUAGE not in languages:
+        raise WordsError([f"{path.name}: no section for language {DEFAULT_LANGUAGE!r}"])
+    return languages
+
+
 def load_words(path: Path, language: str = DEFAULT_LANGUAGE) -> ParseWords:
     """Load and check a words file (every language in it) and return ``language``'s
     words; raise :class:`WordsError` listing every problem."""
-    raw = read_yaml_file(path, WordsError)
-    languages = parse_words(raw, path.name)
+    languages = parse_words(read_yaml_file(path, WordsError), path.name)
     if language not in languages:
         raise WordsError([f"{path.name}: no section for language {language!r}"])
     return languages[language]
@@ -341,4 +349,4 @@ def check_words(folders: Collection[Path]) -> list[str]:
 
 
 __all__ = ["DAY_PARTS", "DEFAULT_LANGUAGE", "WORDS_FILE", "ParseWords", "WordsError", "check_words",
-           "fold", "load_words", "parse_words", "shipped_words"]
+           "fold", "load_word_sections", "load_words", "parse_words", "shipped_words"]

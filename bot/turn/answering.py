@@ -141,7 +141,7 @@ class Answering(Moving):
             # is neither kept in the journal nor praised as something written.
             self.skip(frame, step)
         elif step.parse is not None:
-            parser = self.engine.services.parsers_for(self.profile.locale).get(step.parse)
+            parser = self.engine.services.parsers_for(self.locale).get(step.parse)
             if parser is None:
                 raise EngineError(f"no parser named {step.parse}")
             parsed = parser(text)

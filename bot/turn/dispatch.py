@@ -152,8 +152,9 @@ class Run(Answering, Timers):
             return
         # "parar" and "ayuda" work anywhere, as "stop" and "help" do.  (Skip, "no sé"
         # and numbers are read where an answer is read: a button's own words first.)
-        if self.meaning(text) in (STOP_MEANING, HELP_MEANING):
-            text = self.meaning(text) or text
+        meant = self.meaning(text)
+        if meant in (STOP_MEANING, HELP_MEANING):
+            text = meant
         key = answer_key(text)
         if key in STOP_ANSWERS:
             self.command(STOP, "")
