@@ -6,7 +6,8 @@ terminal chat when no platform token is set; ``chat`` talks in the terminal;
 ``bench`` measures; ``safety`` classifies and evaluates crisis detection;
 ``router eval|train`` scores and trains where free text is sent; ``migrate`` and ``db copy``
 maintain the database; ``health``, ``db purge`` and ``keys`` are the operator's
-(:mod:`bot.maintenance`).
+(:mod:`bot.maintenance`), and so is ``report``, the safety counts per day
+(:mod:`bot.report`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-from bot import maintenance
+from bot import maintenance, report
 from bot.config import Settings, SettingsError, load_settings
 from bot.crypto import EncryptionKeyError
 from bot.dialogue.loader import DialogueError, check_dialogues, load_locales
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     router = sub.add_parser("router", help="where free text goes: evaluate or train the router")
     router.add_argument("args", nargs=argparse.REMAINDER, help="eval [FILE] | train")
     maintenance.add_commands(sub, db_sub)
+    report.add_command(sub)
     return parser
 
 
@@ -123,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level)
         if maintenance.handles(args):
             return maintenance.run(args, settings)
+        if command == "report":
+            return report.run(args, settings)
         if command == "migrate":
             from bot.store.commands import migrate_command
 

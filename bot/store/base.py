@@ -12,9 +12,9 @@ a backend is done when it passes that suite unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.groups.state import SharedWin
@@ -197,6 +197,31 @@ class Commit:
     wins: Sequence[str] = ()
     """Wins whose author (``key.user_id``) allowed the digest of the group
     ``key.chat_id`` to quote them."""
+    safety_counts: Mapping[str, int] = field(default_factory=dict)
+    """What this turn did for safety, as counts by kind (:data:`SAFETY_KINDS`:
+    ``{"crisis": 1, "resources": 1}``), added to the operator's report for the UTC
+    day of ``at`` (:meth:`MaintenanceStore.safety_report`) with the rest of the
+    commit, and not at all when it is refused.  Counts only, kept apart from the
+    person: the report never says who, where or what was said.  A kind is a label
+    from the code (:func:`bot.store.values.safety_increments` checks its form),
+    never anything a person typed; a count of 0 adds nothing."""
+
+
+SAFETY_KINDS: tuple[str, ...] = ("crisis", "concern", "resources")
+"""The kinds the runtime counts and ``compassion-bot report`` shows: ``crisis`` a
+crisis response given, ``concern`` a concern check ("are you safe right now?")
+asked, ``resources`` crisis lines shown.  The store takes any well-formed kind, so
+that counting a new one needs no migration."""
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyCount:
+    """One line of the operator's safety report: how many times the bot did one
+    kind of safety response on one UTC day, across everyone (no id, no text)."""
+
+    day: date
+    kind: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,8 +380,9 @@ class PrivacyStore(Protocol):
 
 
 class MaintenanceStore(Protocol):
-    """About the database itself: its schema, retention, small named values
-    (housekeeping, health, the encryption key check)."""
+    """About the database itself and for its operator: its schema, retention, small
+    named values, the safety report (housekeeping, health, the encryption key
+    check, ``compassion-bot report``)."""
 
     async def schema_version(self) -> int:
         """The number of the newest migration applied."""
@@ -381,6 +407,11 @@ class MaintenanceStore(Protocol):
 
     async def set_meta(self, name: str, value: str | None) -> None:
         """Set (``None``: remove) a named value; durable when this returns."""
+
+    async def safety_report(self, since: date | None = None) -> list[SafetyCount]:
+        """The safety counts committed (:attr:`Commit.safety_counts`), one per UTC day
+        and kind that has any, from ``since`` on (every day when ``None``), ordered
+        by day, then kind.  Nobody's id or words: there are none to give."""
 
 
 class Store(

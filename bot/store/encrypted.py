@@ -8,7 +8,7 @@ is :mod:`bot.store.sealed`'s business; :meth:`EncryptedStore.open` refuses a key
 that does not fit the database (:func:`bot.store.keys.verify_key`).
 
 Everything that is not free text passes through untouched: keys, versions,
-times, journal kinds, timer tokens, profile settings.  The backend's own checks
+times, journal kinds, timer tokens, profile settings, safety counts.  The backend's own checks
 (versions, event ids, claims) therefore work exactly as without a key.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.crypto import FieldCipher
@@ -29,6 +29,7 @@ from bot.store.base import (
     OutboxRow,
     PollRef,
     RawStore,
+    SafetyCount,
     Snapshot,
     TimerRow,
 )
@@ -185,4 +186,8 @@ class EncryptedStore:
 
     async def set_meta(self, name: str, value: str | None) -> None:
         await self.inner.set_meta(name, value)
+
+    async def safety_report(self, since: date | None = None) -> list[SafetyCount]:
+        # Days, labels and numbers: nothing anyone wrote, so nothing sealed.
+        return await self.inner.safety_report(since)
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any, overload
 
 SETTING_KEYS = frozenset(
-    {"onboarded", "consent", "country", "tz", "unreachable", "follow_up_at", "group_journal"}
+    {"onboarded", "consent", "country", "tz", "unreachable", "follow_up_at", "follow_ups",
+     "group_journal", "under_age", "measured_at", "measure_offers"}
 )
 """Profile fields that are settings, not words the person wrote."""
 

@@ -10,6 +10,11 @@ write-ahead log (``synchronous_commit=on``) confirms many turns instead of one.
   (:class:`ConflictError`, :class:`DuplicateEventError`, or any error the server
   raises for that turn alone) is rolled back on its own and fails only its own
   caller; the others still land.
+* What the accepted turns add to shared rows (the safety report's day totals) is
+  written once per batch by ``finish``, after the last savepoint and before
+  ``COMMIT``: such a row is locked only for the end of the transaction, after
+  every turn has taken its own locks, so a hot row (today's crisis count) never
+  holds up the rest of a batch or takes part in a lock-order circle.
 * Nobody is answered before ``COMMIT`` returns: commit before confirm.  If the
   transaction itself fails (the connection drops, the server restarts), every
   caller of the batch gets the error, as each would have with its own
@@ -51,6 +56,9 @@ enough that a batch's locks are held for a few milliseconds."""
 
 V = TypeVar("V")
 Apply = Callable[[PoolConnectionProxy, Commit, V], Awaitable[list[int]]]
+Finish = Callable[[PoolConnectionProxy, list[tuple[Commit, V]]], Awaitable[None]]
+"""Writes the batch's accepted turns share, inside the transaction, after the last
+savepoint; raising fails the whole batch, so it is given only checked values."""
 
 
 @dataclass(slots=True)
@@ -64,7 +72,8 @@ class GroupCommit(Generic[V]):
     """Lanes of writers that group-commit turns on connections from ``pool``.
 
     ``apply`` writes one turn inside the caller's transaction (raising refuses
-    it); ``values`` are whatever it needs prepared beforehand.
+    it); ``values`` are whatever it needs prepared beforehand.  ``finish``, when
+    given, writes what the turns ``apply`` accepted add up to, once per batch.
     """
 
     def __init__(
@@ -72,6 +81,7 @@ class GroupCommit(Generic[V]):
         pool: asyncpg.Pool,
         apply: Apply[V],
         *,
+        finish: Finish[V] | None = None,
         lanes: int = DEFAULT_LANES,
         max_batch: int = DEFAULT_MAX_BATCH,
     ) -> None:
@@ -79,6 +89,7 @@ class GroupCommit(Generic[V]):
             raise ValueError("lanes and max_batch must be at least 1")
         self._pool = pool
         self._apply = apply
+        self._finish = finish
         self._max_batch = max_batch
         self._queues: list[asyncio.Queue[_Job[V] | None]] = [
             asyncio.Queue() for _ in range(lanes)
@@ -120,6 +131,13 @@ class GroupCommit(Generic[V]):
             async with self._pool.acquire() as conn, conn.transaction():
                 for job in jobs:
                     outcomes.append(await self._one(conn, job))
+                if self._finish is not None:
+                    # Refused turns (their savepoint rolled back) add nothing.
+                    accepted = [(job.commit, job.values) for job, outcome
+                                in zip(jobs, outcomes, strict=True)
+                                if not isinstance(outcome, BaseException)]
+                    if accepted:
+                        await self._finish(conn, accepted)
         except Exception as exc:  # the transaction itself failed: every turn with it
             log.warning("group commit of %d turns failed (%s)", len(jobs), type(exc).__name__)
             for job in jobs:

@@ -16,10 +16,10 @@ row locks, never from what a process remembers:
 
 Locks are always taken in the same order (the person's conversations by chat,
 then the group of the chat, then their profile, then their subscription; outbox
-and timer rows by id), so
-two commits never wait for each other in a circle.  Timers and nudges are
-claimed with ``FOR UPDATE SKIP LOCKED`` and a lease, so several workers share
-them without handing one out twice.
+and timer rows by id; last, once the whole batch is written, the safety report's
+day totals by key), so two commits never wait for each other in a circle.
+Timers and nudges are claimed with ``FOR UPDATE SKIP LOCKED`` and a lease, so
+several workers share them without handing one out twice.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -48,6 +48,7 @@ from bot.store.base import (
     JournalEntry,
     OutboxRow,
     PollRef,
+    SafetyCount,
     Snapshot,
     StoreError,
     TextTransform,
@@ -68,7 +69,7 @@ from bot.store.schema import (
     Table,
     purge_statement,
 )
-from bot.store.values import json_text, require_aware, utc_text
+from bot.store.values import json_text, require_aware, safety_increments, utc_text
 from bot.types import ConversationKey, UserKey
 
 log = logging.getLogger(__name__)
@@ -442,6 +443,24 @@ WHERE id IN (
 RETURNING id, platform, chat_id, user_id, payload, attempts, created_at, claimed_until, priority
 """
 
+# A batch's safety counts, summed per (day, kind) beforehand (ON CONFLICT may not
+# touch a row twice in one statement) and locked in key order, so that two
+# lanes adding to the same days never wait for each other in a circle.  Added
+# to, never set: batches of one day in any order add up.
+_ADD_SAFETY_COUNTS = """
+INSERT INTO safety_counts AS s (day, kind, count)
+SELECT a.day, a.kind, a.count
+FROM unnest($1::date[], $2::text[], $3::bigint[]) AS a(day, kind, count)
+ORDER BY a.day, a.kind COLLATE "C"
+ON CONFLICT (day, kind) DO UPDATE SET count = s.count + excluded.count
+"""
+
+_SAFETY_REPORT = """
+SELECT day, kind, count FROM safety_counts
+WHERE $1::date IS NULL OR day >= $1
+ORDER BY day, kind COLLATE "C"
+"""
+
 _DELETE_TIMERS = """
 DELETE FROM timers WHERE id IN (
     SELECT id FROM timers WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
@@ -473,6 +492,8 @@ class _Values:
     next_due_at: datetime | None
     outbox_claimed_until: datetime | None
     group_due: datetime | None = None
+    safety: tuple[tuple[date, str, int], ...] = ()
+    """(UTC day, kind, count) per non-zero safety count, written by the batch."""
 
 
 def _outbox_row(r: asyncpg.Record) -> OutboxRow:
@@ -517,6 +538,7 @@ def _values(commit: Commit) -> _Values:
             None if commit.outbox_claimed_until is None
             else require_aware(commit.outbox_claimed_until)
         ),
+        safety=safety_increments(commit.safety_counts, commit.at),
     )
 
 
@@ -579,7 +601,8 @@ class PostgresStore:
             await pool.close()
             raise
         self._pool = pool
-        self._group = GroupCommit(pool, _apply, lanes=self._lanes, max_batch=self._max_batch)
+        self._group = GroupCommit(pool, _apply, finish=_add_safety_counts, lanes=self._lanes,
+                                  max_batch=self._max_batch)
 
     async def close(self) -> None:
         group, self._group = self._group, None
@@ -824,6 +847,10 @@ class PostgresStore:
             counts[table.name] = int(status.split()[-1])  # "DELETE <n>"
         return counts
 
+    async def safety_report(self, since: date | None = None) -> list[SafetyCount]:
+        rows = await self._open_pool().fetch(_SAFETY_REPORT, since)
+        return [SafetyCount(r["day"], r["kind"], int(r["count"])) for r in rows]
+
     async def get_meta(self, name: str) -> str | None:
         value = await self._open_pool().fetchval("SELECT value FROM meta WHERE name = $1", name)
         return None if value is None else str(value)
@@ -902,6 +929,21 @@ async def _apply(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> 
     rows = await conn.fetch(_INSERT_OUTBOX, *conv, list(commit.outbox), values.at,
                             values.outbox_claimed_until, commit.outbox_priority)
     return sorted(r["id"] for r in rows)
+
+
+async def _add_safety_counts(
+    conn: PoolConnectionProxy, accepted: list[tuple[Commit, _Values]]
+) -> None:
+    """Add the accepted turns' safety counts, once per batch (see :mod:`bot.store.pg_batch`)."""
+    totals: dict[tuple[date, str], int] = {}
+    for _commit, values in accepted:
+        for day, kind, count in values.safety:
+            totals[day, kind] = totals.get((day, kind), 0) + count
+    if not totals:
+        return
+    rows = sorted(totals.items())
+    await conn.execute(_ADD_SAFETY_COUNTS, [day for (day, _), _n in rows],
+                       [kind for (_, kind), _n in rows], [n for _key, n in rows])
 
 
 async def _write_group(conn: PoolConnectionProxy, commit: Commit, values: _Values) -> None:

@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final, TypeVar
 
 from bot.storage_faults import StorageFault, StorageUnavailableError, classify
@@ -34,6 +34,7 @@ from bot.store.base import (
     JournalEntry,
     OutboxRow,
     PollRef,
+    SafetyCount,
     Snapshot,
     Store,
     TimerRow,
@@ -246,3 +247,6 @@ class ResilientStore:
 
     async def set_meta(self, name: str, value: str | None) -> None:
         await self._call(lambda s: s.set_meta(name, value))
+
+    async def safety_report(self, since: date | None = None) -> list[SafetyCount]:
+        return await self._call(lambda s: s.safety_report(since))

@@ -34,9 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "int", "ts", "json"]
+Kind = Literal["text", "int", "ts", "date", "json"]
 """How a column's values travel between backends (:mod:`bot.store.tables`):
-text and integers as they are, ``ts`` as aware datetimes, ``json`` as JSON text."""
+text and integers as they are, ``ts`` as aware datetimes, ``date`` as calendar
+days (``datetime.date``), ``json`` as JSON text."""
 
 Seal = Literal["document", "profile", "journal", "text"]
 """How a free-text column is sealed at rest (:class:`~bot.store.sealed.Sealer`):
@@ -279,6 +280,22 @@ TABLES: tuple[Table, ...] = (
         (_c("name"), _c("value")),
         key=("name",),
         retention=KeptUntilForget("about the database, not about anyone"),
+    ),
+    # The operator's safety report (compassion-bot report): per UTC day, how many
+    # crisis responses, concern checks and crisis-line views the bot gave.  No
+    # owner, no mention, no free text: a row is a day's total across everyone, so
+    # there is nothing in it for /forget to remove.  Not purged by age either:
+    # retention exists to drop what people wrote and the traces of when each of
+    # them talked, and a day's total is neither; the counts are what the operator
+    # reports by law for a whole year (California SB 243), so they must outlive
+    # RETENTION_DAYS, which may be as short as a week.  Last in the catalogue: a
+    # PostgreSQL group commit adds to these rows after every turn of the batch
+    # has taken its locks.
+    Table(
+        "safety_counts",
+        (_c("day", "date"), _c("kind"), _c("count", "int")),
+        key=("day", "kind"),
+        retention=KeptUntilForget("counts without anyone's id, for the yearly safety report"),
     ),
 )
 """Every table both backends share (``schema_migrations`` aside, which each

@@ -37,7 +37,7 @@ import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -54,6 +54,7 @@ from bot.store.base import (
     JournalEntry,
     OutboxRow,
     PollRef,
+    SafetyCount,
     Snapshot,
     StoreError,
     TextTransform,
@@ -76,6 +77,7 @@ from bot.store.schema import (
 )
 from bot.store.values import from_utc_text as _dt
 from bot.store.values import json_text as _json
+from bot.store.values import safety_increments
 from bot.store.values import utc_text as _ts
 from bot.types import ConversationKey, UserKey
 
@@ -123,6 +125,8 @@ class _Turn:
     group_due: str | None = None
     """The group's next daily moment as stored (with ``commit.group.reschedule``)."""
     outbox_claimed_until: str | None = None
+    safety: tuple[tuple[str, str, int], ...] = ()
+    """(UTC day as stored, kind, count) per non-zero safety count."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +207,8 @@ class _Group:
     """Group upserts in commit order (see ``_UPSERT_GROUP``)."""
     wins: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     drop_wins: list[tuple[str, str, int]] = field(default_factory=list)
+    safety: dict[tuple[str, str], int] = field(default_factory=dict)
+    """The accepted turns' safety counts, summed per (day, kind): one upsert each."""
 
 
 def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Group]]:
@@ -281,6 +287,9 @@ def _plan(ops: Sequence[_Op], known: _Known) -> tuple[list[_Outcome], list[_Grou
                                  c.group.reschedule, op.group_due, op.at))
             group.drop_wins += [(key.platform, key.chat_id, win) for win in c.group.drop_wins]
         group.wins += [(key.platform, key.chat_id, key.user_id, text, op.at) for text in c.wins]
+        # Only here, past every check: a refused turn counts nothing.
+        for day, kind, count in op.safety:
+            group.safety[day, kind] = group.safety.get((day, kind), 0) + count
         ids = list(range(next_id, next_id + len(c.outbox)))
         next_id += len(c.outbox)
         for row_id, payload in zip(ids, c.outbox, strict=True):
@@ -364,6 +373,19 @@ SET state = excluded.state, version = excluded.version, alert_to = excluded.aler
     updated_at = excluded.updated_at,
     next_due_at = CASE WHEN ?6 THEN ?7 ELSE group_channels.next_due_at END,
     claimed_until = CASE WHEN ?6 THEN NULL ELSE group_channels.claimed_until END
+"""
+
+# Counts only, added to (never set), so that turns of one day in any order and in
+# any number of batches add up.
+_ADD_SAFETY_COUNT = """
+INSERT INTO safety_counts (day, kind, count) VALUES (?, ?, ?)
+ON CONFLICT (day, kind) DO UPDATE SET count = count + excluded.count
+"""
+
+_SAFETY_REPORT = """
+SELECT day, kind, count FROM safety_counts
+WHERE :since IS NULL OR day >= :since
+ORDER BY day, kind
 """
 
 _INSERT_WIN = "INSERT INTO group_wins (platform, chat_id, user_id, text, at) VALUES (?, ?, ?, ?, ?)"
@@ -832,6 +854,12 @@ class SqliteStore:
         rows = list(await self._read_conn().execute_fetchall(_FIND_POLL, (platform, poll_id)))
         return PollRef(rows[0][0], rows[0][1]) if rows else None
 
+    async def safety_report(self, since: date | None = None) -> list[SafetyCount]:
+        rows = await self._read_conn().execute_fetchall(
+            _SAFETY_REPORT, {"since": None if since is None else since.isoformat()})
+        return [SafetyCount(date.fromisoformat(day), kind, int(count))
+                for day, kind, count in rows]
+
     async def export_groups(self, user: UserKey) -> dict[str, Any]:
         who = (user.platform, user.user_id)
         conn = self._read_conn()
@@ -861,6 +889,8 @@ class SqliteStore:
             else _ts(commit.group.next_due_at),
             outbox_claimed_until=None if commit.outbox_claimed_until is None
             else _ts(commit.outbox_claimed_until),
+            safety=tuple((day.isoformat(), kind, count) for day, kind, count
+                         in safety_increments(commit.safety_counts, commit.at)),
         )
         if commit.group is not None:
             json.loads(commit.group.state_json)  # fails its caller, not the batch
@@ -1188,6 +1218,9 @@ def _apply_group(db: sqlite3.Connection, group: _Group) -> None:
         db.executemany(_DELETE_WIN, group.drop_wins)
     if group.wins:
         db.executemany(_INSERT_WIN, group.wins)
+    if group.safety:
+        db.executemany(_ADD_SAFETY_COUNT, [(day, kind, count) for (day, kind), count
+                                           in sorted(group.safety.items())])
     for user, (chat_id, due) in group.subscriptions.items():
         if due is None:
             db.execute(_DELETE_SUBSCRIPTION, (user.platform, user.user_id))

@@ -8,16 +8,17 @@ stand.  The tables, column by column, are the schema catalogue's
 :class:`PostgresTables` read and write them.
 
 Rows travel between the two as tuples of plain values, one kind per column:
-``text`` and ``int`` as they are, ``ts`` as timezone-aware datetimes, ``json``
-as JSON text.  Each side converts to and from its own storage here, and only
-here: SQLite keeps timestamps as UTC text and JSON as text, PostgreSQL as
-``timestamptz`` and ``json``.
+``text`` and ``int`` as they are, ``ts`` as timezone-aware datetimes, ``date``
+as ``datetime.date``, ``json`` as JSON text.  Each side converts to and from its
+own storage here, and only here: SQLite keeps timestamps as UTC text, days as
+``YYYY-MM-DD`` text and JSON as text, PostgreSQL as ``timestamptz``, ``date`` and
+``json``.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # asyncpg is an optional extra: imported only when PostgreSQL
 __all__ = ["BATCH", "TABLES", "PostgresTables", "Row", "SqliteTables", "Table", "Tables",
            "open_tables"]
 
-Value = str | int | datetime | None
+Value = str | int | datetime | date | None
 Row = tuple[Value, ...]
 
 BATCH = 1000
@@ -93,18 +94,30 @@ def open_tables(url: str) -> Tables:
 # --- SQLite -------------------------------------------------------------------
 
 
+def _from_sqlite_value(kind: Kind, value: object) -> Value:
+    if value is None:
+        return None
+    if kind == "ts":
+        return from_utc_text(cast(str, value))
+    if kind == "date":
+        return date.fromisoformat(cast(str, value))
+    return cast(Value, value)
+
+
 def _from_sqlite(kinds: Sequence[Kind], row: Sequence[object]) -> Row:
-    return tuple(
-        from_utc_text(cast(str, v)) if kind == "ts" and v is not None else cast(Value, v)
-        for kind, v in zip(kinds, row, strict=True)
-    )
+    return tuple(_from_sqlite_value(kind, v) for kind, v in zip(kinds, row, strict=True))
+
+
+def _to_sqlite_value(kind: Kind, value: Value) -> object:
+    if kind == "ts" and isinstance(value, datetime):
+        return utc_text(value)
+    if kind == "date" and isinstance(value, date):
+        return value.isoformat()  # YYYY-MM-DD, the form the table's CHECK accepts
+    return value
 
 
 def _to_sqlite(kinds: Sequence[Kind], row: Row) -> tuple[object, ...]:
-    return tuple(
-        utc_text(v) if kind == "ts" and isinstance(v, datetime) else v
-        for kind, v in zip(kinds, row, strict=True)
-    )
+    return tuple(_to_sqlite_value(kind, v) for kind, v in zip(kinds, row, strict=True))
 
 
 class SqliteTables:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import timedelta
+from dataclasses import astuple, fields
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ from bot.store.base import (
     GroupWrite,
     JournalEntry,
     PollRef,
+    SafetyCount,
     Snapshot,
     Store,
     Subscription,
@@ -47,6 +49,9 @@ from tests.store.model import T0, assert_store_matches, commit_sequences
 
 TG = "telegram"
 DC = "discord"
+
+DAY1 = T0.date()
+"""The UTC day of :data:`T0` (1 May 2024)."""
 
 
 def key(chat: str = "c1", user: str = "u1", platform: str = TG) -> ConversationKey:
@@ -941,3 +946,116 @@ class StoreConformance:
         # One claim takes the oldest seven; the rest must wait for them.
         taken = [[r.payload for r in claim] for claim in claims if claim]
         assert taken == [[f"r{n}" for n in range(7)]]
+
+    # --- the safety report ---------------------------------------------------------
+
+    async def test_safety_counts_add_up_across_commits_and_days(self, store: Store) -> None:
+        assert await store.safety_report() == []
+        day2 = DAY1 + timedelta(days=1)
+        await store.commit(commit(key(), 0, safety_counts={"crisis": 1, "resources": 1}))
+        await store.commit(commit(key(), 1, at=T0 + timedelta(hours=2),
+                                  safety_counts={"resources": 2, "concern": 1}))
+        # Another person, another platform, the same day: one total for everyone.
+        await store.commit(commit(key("c2", "u2", DC), 0, safety_counts={"crisis": 1}))
+        # 01:30 on 2 May at UTC+5 is 20:30 on 1 May in UTC: counted on the UTC day.
+        late = datetime(2024, 5, 2, 1, 30, tzinfo=timezone(timedelta(hours=5)))
+        await store.commit(commit(key("c3", "u3"), 0, at=late, safety_counts={"concern": 1}))
+        # A zero adds nothing (no row for it), and a turn without counts neither.
+        await store.commit(commit(key(), 2, at=T0 + timedelta(days=1),
+                                  safety_counts={"crisis": 1, "concern": 0}))
+        await store.commit(commit(key("c4", "u4"), 0, at=T0 + timedelta(days=1)))
+        assert await store.safety_report() == [
+            SafetyCount(DAY1, "concern", 2),
+            SafetyCount(DAY1, "crisis", 2),
+            SafetyCount(DAY1, "resources", 3),
+            SafetyCount(day2, "crisis", 1),
+        ]
+
+    async def test_a_refused_commit_counts_nothing(self, store: Store) -> None:
+        await store.commit(commit(key(), 0, event_id="evt-1", safety_counts={"crisis": 1},
+                                  group=GroupWrite(0, json.dumps({"alerts": True}))))
+        with pytest.raises(ConflictError):  # the conversation moved on
+            await store.commit(commit(key(), 0, safety_counts={"crisis": 1, "resources": 1}))
+        with pytest.raises(DuplicateEventError):  # the update came twice
+            await store.commit(commit(key(), 1, event_id="evt-1", safety_counts={"crisis": 1}))
+        with pytest.raises(ConflictError):  # the group moved on
+            await store.commit(commit(key("c1", "u2"), 0, safety_counts={"concern": 1},
+                                      group=GroupWrite(0, json.dumps({"alerts": False}))))
+        assert await store.safety_report() == [SafetyCount(DAY1, "crisis", 1)]
+        # The turn run again against what is stored now counts once.
+        await store.commit(commit(key(), 1, event_id="evt-2", safety_counts={"resources": 1}))
+        assert await store.safety_report() == [
+            SafetyCount(DAY1, "crisis", 1), SafetyCount(DAY1, "resources", 1)]
+
+    async def test_group_commits_count_each_accepted_turn_once(self, store: Store) -> None:
+        """Turns committed at once share transactions (group commit), refused ones
+        among them: every accepted turn counts once, a refused one not at all."""
+        await store.commit(commit(key("race", "racer"), 0))
+        results = await asyncio.gather(
+            *(store.commit(commit(key(f"c{n}", f"u{n}"), 0,
+                                  safety_counts={"crisis": 1, "resources": 2}))
+              for n in range(60)),
+            # Ten turns loaded at the same version: one wins, nine conflict.
+            *(store.commit(commit(key("race", "racer"), 1, json.dumps(n),
+                                  safety_counts={"concern": 1}))
+              for n in range(10)),
+            # Five deliveries of one update: one lands, four are duplicates.
+            *(store.commit(commit(key(f"d{n}", f"v{n}"), 0, event_id="same",
+                                  safety_counts={"concern": 5}))
+              for n in range(5)),
+            return_exceptions=True,
+        )
+        refused = [r for r in results if not isinstance(r, list)]
+        assert len(refused) == 9 + 4
+        assert all(isinstance(r, ConflictError | DuplicateEventError) for r in refused)
+        assert await store.safety_report() == [
+            SafetyCount(DAY1, "concern", 1 + 5),
+            SafetyCount(DAY1, "crisis", 60),
+            SafetyCount(DAY1, "resources", 120),
+        ]
+
+    async def test_the_safety_report_starts_at_since(self, store: Store) -> None:
+        for n in range(4):
+            await store.commit(commit(key(f"c{n}"), 0, at=T0 + timedelta(days=n),
+                                      safety_counts={"resources": n + 1}))
+        days = [DAY1 + timedelta(days=n) for n in range(4)]
+        since = await store.safety_report(days[2])
+        assert since == [SafetyCount(days[2], "resources", 3), SafetyCount(days[3], "resources", 4)]
+        assert [c.count for c in await store.safety_report(days[0])] == [1, 2, 3, 4]
+        assert [c.count for c in await store.safety_report()] == [1, 2, 3, 4]
+        assert await store.safety_report(days[3] + timedelta(days=1)) == []
+
+    @pytest.mark.parametrize("counts", [
+        {"": 1}, {"User 12345": 1}, {"crisis:u1": 1}, {"x" * 33: 1}, {"crisis": -1},
+        {"crisis": True}, {"crisis": 1.5}, {"crisis": 10**20},
+    ], ids=["empty", "words", "id", "long", "negative", "bool", "float", "huge"])
+    async def test_malformed_safety_counts_are_refused_and_write_nothing(
+        self, store: Store, counts: dict[str, Any]
+    ) -> None:
+        """A kind is a label from the code, never an id or a person's words."""
+        with pytest.raises(ValueError, match="safety count"):
+            await store.commit(commit(key(), 0, event_id="evt", safety_counts=counts))
+        assert await store.load(key(), "evt") == Snapshot(None, 0, {}, duplicate=False)
+        assert await store.safety_report() == []
+
+    async def test_forget_and_retention_leave_the_safety_counts(self, store: Store) -> None:
+        """Nothing in them belongs to anyone, and the yearly report needs them."""
+        await store.commit(commit(key(), 0, safety_counts={"crisis": 1}))
+        await store.commit(commit(key(), 1, None, forget=True, safety_counts={"resources": 1}))
+        counts = await store.purge(T0 + timedelta(days=3650))
+        assert "safety_counts" not in counts
+        assert await store.safety_report() == [
+            SafetyCount(DAY1, "crisis", 1), SafetyCount(DAY1, "resources", 1)]
+
+    async def test_the_safety_report_names_no_one(self, store: Store) -> None:
+        who = key("chat-8842", "user-5531", DC)
+        await store.commit(commit(
+            who, 0, json.dumps({"said": "words-7719"}), event_id="evt-3307",
+            profile_changes={"country": "US"}, outbox=[json.dumps({"text": "words-7719"})],
+            safety_counts={"crisis": 1, "resources": 1}))
+        report = await store.safety_report()
+        assert [f.name for f in fields(SafetyCount)] == ["day", "kind", "count"]
+        assert [astuple(c) for c in report] == [(DAY1, "crisis", 1), (DAY1, "resources", 1)]
+        assert all(type(c.day) is date and type(c.count) is int for c in report)
+        for trace in ("chat-8842", "user-5531", "evt-3307", "words-7719", DC, "US"):
+            assert trace not in repr(report)

@@ -17,7 +17,7 @@ import pytest
 
 from bot.cli import main
 from bot.store import create_store
-from bot.store.base import GroupWrite, JournalEntry, Store, Subscription, Timer
+from bot.store.base import GroupWrite, JournalEntry, SafetyCount, Store, Subscription, Timer
 from bot.store.copy import CopyError, copy_database
 from bot.store.migrations import migrations_for
 from bot.store.sqlite import SqliteStore
@@ -62,20 +62,24 @@ async def populate(store: Store) -> None:
                 Timer(later, "later"),
             ],
             subscription=Subscription(T0 + timedelta(minutes=2)),
+            safety_counts={"crisis": 1, "resources": 1},
         )
     )
     await store.mark_delivered(delivered[:1], T0 + timedelta(seconds=2))
     await store.commit(commit(key("group", "ana"), 0, json.dumps({"step": "checkin"}), at=later))
     failed = await store.commit(
-        commit(ben, 0, event_id="u2", profile_changes={"consent": False}, outbox=["x", "y"])
+        commit(ben, 0, event_id="u2", profile_changes={"consent": False}, outbox=["x", "y"],
+               safety_counts={"concern": 1})
     )
     await store.mark_failed(failed[0], "HTTP 502", T0, give_up=False)
     await store.mark_failed(failed[1], "HTTP 403", T0, give_up=True)
     await store.commit(
         commit(ana_dc, 0, journal=[JournalEntry("mood", {"score": 5}, T0)], outbox=["dc"])
     )
-    # Rows that were written and deleted again: their ids must stay used.
-    await store.commit(commit(gone, 0, outbox=["bye"] * 3, timers=[Timer(T0, "t")]))
+    # Rows that were written and deleted again: their ids must stay used.  The
+    # safety count of that day stays (it is nobody's), and crosses a day.
+    await store.commit(commit(gone, 0, outbox=["bye"] * 3, timers=[Timer(T0, "t")],
+                              at=T0 + timedelta(days=1), safety_counts={"crisis": 1}))
     await store.commit(commit(gone, 1, None, forget=True))
     # A wellness group with a kept win, its daily moment and its poll.
     await store.commit(commit(
@@ -108,6 +112,7 @@ async def observe(store: Store) -> dict[str, Any]:
         "groups": [json.dumps(await store.export_groups(p)) for p in PEOPLE],
         "group": await store.load_group(TG, "group", wins=True),
         "poll": await store.find_poll(TG, "poll-1"),
+        "safety": await store.safety_report(),
     }
 
 
@@ -186,6 +191,7 @@ async def test_sqlite_to_postgres_and_back_is_the_same_database(
         "group_channels": (1, 1),
         "group_wins": (1, 1),
         "meta": (0, 0),
+        "safety_counts": (4, 4),
     }
     assert await observe_url(back) == expected
     # Ids go on past every id the source handed out (the forgotten ones too), and
@@ -202,8 +208,13 @@ async def test_sqlite_to_sqlite_copy(source: str, tmp_path: Path) -> None:
     target = f"sqlite:///{tmp_path / 'copy.sqlite'}"
     report = await copy_database(source, target)
     assert report.verified
-    assert sum(src for src, _dst in report.counts.values()) == 23
-    assert await observe_url(target) == await observe_url(source)
+    assert sum(src for src, _dst in report.counts.values()) == 23 + 4
+    copied = await observe_url(target)
+    assert copied == await observe_url(source)
+    day = T0.date()
+    assert copied["safety"] == [
+        SafetyCount(day, "concern", 1), SafetyCount(day, "crisis", 1),
+        SafetyCount(day, "resources", 1), SafetyCount(day + timedelta(days=1), "crisis", 1)]
     assert await next_ids_and_claims(target) == await next_ids_and_claims(source)
 
 

@@ -5,8 +5,10 @@ to it is checked without anyone remembering to: ``/forget`` empties every table
 with an owner of that person's rows and clears every column that mentions them;
 with ``ENCRYPTION_KEY`` every free-text column is sealed on disk (and the
 person's words are in no other column either); retention purges exactly what
-each table's rule says.  A new owned table or free-text column that :func:`seed`
-does not fill fails the check by name instead of passing unseen.
+each table's rule says; a table that belongs to nobody (the safety report's
+counts) names no one and is left alone by ``/forget``.  A new owned table or
+free-text column that :func:`seed` does not fill fails the check by name instead
+of passing unseen.
 
 Rows are read as they are stored (:mod:`bot.store.tables`), never through the
 ``Store`` contract, which would show only what the store chooses to.  The
@@ -29,7 +31,7 @@ from bot.store import create_backend, create_store
 from bot.store.base import GroupWrite, JournalEntry, Store, Subscription, Timer
 from bot.store.fields import is_setting
 from bot.store.keys import rotate_keys
-from bot.store.schema import TABLES, TEXT_COLUMNS, PurgedAfter, PurgedWhenIdle, Table
+from bot.store.schema import TABLE, TABLES, TEXT_COLUMNS, PurgedAfter, PurgedWhenIdle, Table
 from bot.store.tables import open_tables
 from bot.types import ConversationKey
 from tests.store.conformance import TG, commit, key
@@ -69,8 +71,9 @@ async def seed(store: Store, user: str) -> None:
     """Something of ``user``'s in every table the catalogue knows, through the
     public API, all of it at ``T0`` and quoting :data:`WORD`.
 
-    Extend this when the catalogue gains a table with an owner, a mention or a
-    free-text column: the checks below name the one left empty.
+    Extend this when the catalogue gains a table: the checks below name one with an
+    owner, a mention or a free-text column left empty, and a table belonging to
+    nobody must be filled too, for the check that /forget leaves it alone.
     """
     dm, group = key(f"dm-{user}", user), key(f"group-{user}", user)
     ids = await store.commit(commit(
@@ -81,6 +84,8 @@ async def seed(store: Store, user: str) -> None:
         outbox=[json.dumps({"text": f"You said {WORD}"})] * 3,
         timers=[Timer(T0 + timedelta(minutes=5), "pause")],
         subscription=Subscription(T0 + timedelta(days=1)),
+        # What the operator's safety report counts: no trace of who or where.
+        safety_counts={"crisis": 1, "resources": 1},
     ))
     await store.mark_delivered(ids[:1], T0)
     await store.mark_failed(ids[1], f"HTTP 400: cannot send 'You said {WORD}'", T0,
@@ -119,6 +124,15 @@ def person_columns() -> list[tuple[Table, str]]:
             for column in (*([table.owner] if table.owner else []), *table.mentions)]
 
 
+def nobodys() -> list[Table]:
+    """The tables whose rows belong to no one: no owner, no mention."""
+    return [table for table in TABLES if table.owner is None and not table.mentions]
+
+
+WHO_OR_WHERE = frozenset({"user_id", "chat_id", "alert_to"})
+"""Columns naming a person or a chat: a table belonging to nobody has none."""
+
+
 # --- the catalogue itself ---------------------------------------------------------------
 
 
@@ -127,6 +141,15 @@ def test_every_column_naming_a_person_is_declared() -> None:
     for table in TABLES:
         if "user_id" in table.names:
             assert table.owner == "user_id" or "user_id" in table.mentions, table.name
+
+
+def test_a_table_belonging_to_nobody_names_no_one() -> None:
+    """Such a table is out of /forget's reach, so nothing in it may name a person
+    or a chat; the safety report's counts are a day, a label and a number."""
+    for table in nobodys():
+        assert not WHO_OR_WHERE & set(table.names), table.name
+        assert not any(column.seal for column in table.columns), table.name
+    assert TABLE["safety_counts"].names == ("day", "kind", "count")
 
 
 def test_free_text_is_sealed_in_a_known_way() -> None:
@@ -154,6 +177,9 @@ async def test_forget_empties_every_owned_table_of_that_person_only(url: str) ->
         await store.close()
 
     after = await stored(url)
+    for table in nobodys():
+        # Nothing in it is theirs (the safety counts, the key check): left as it was.
+        assert after[table.name] == before[table.name], f"/forget changed {table.name}"
     for table, column in person_columns():
         assert naming(after, table, column, ME) == [], f"{table.name}.{column} still names them"
         if column == table.owner:
@@ -241,3 +267,24 @@ async def test_retention_purges_what_each_table_rule_says(url: str) -> None:
                 assert kept and all(is_setting(name) for name in kept), table.name
         else:
             assert after[table.name] == before_rows[table.name], f"{table.name} is kept"
+
+
+# --- what belongs to nobody ----------------------------------------------------------------
+
+
+async def test_the_safety_counts_hold_no_identifier(url: str) -> None:
+    """As stored: a day, a kind and a count per row, and none of the ids or words of
+    the people whose turns were counted (they are everywhere else in the database)."""
+    store = await opened(url)
+    try:
+        for user in (ME, OTHER):
+            await seed(store, user)
+    finally:
+        await store.close()
+    rows = (await stored(url))["safety_counts"]
+    assert rows == [{"day": T0.date(), "kind": "crisis", "count": 2},
+                    {"day": T0.date(), "kind": "resources", "count": 2}]
+    traces = {ME, OTHER, TG, WORD, *(f"{where}-{user}" for where in ("dm", "group", "evt")
+                                     for user in (ME, OTHER))}
+    for row in rows:
+        assert not {str(value) for value in row.values()} & traces, row
