@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     max_answer_chars: int = Field(
         4000, ge=100, le=100_000, description="Longest answer kept; the rest is cut, kindly."
     )
+    min_age: int = Field(
+        18, ge=0, le=99,
+        description="Onboarding asks whether the person is at least this old; younger people "
+        "are told kindly that the bot is not for them and shown lines for young people "
+        "(crisis lines stay open to them).  0 turns the question off.  See SAFETY.md.",
+    )
     encryption_key: SecretStr | None = Field(
         None,
         description="Encrypts conversations, journals, safety plans and queued replies at "

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.dialogue.loader import DialogueSet, Locale
-from bot.dialogue.locales import control_words
+from bot.dialogue.locales import control_words, plain_key
 from bot.groups.prompts import PromptLibrary
 from bot.groups.state import GroupState
 from bot.router import Router
 from bot.state import ConversationState
+from bot.text import HUMAN_QUESTIONS
 from bot.turn.context import CRISIS_MEMORY, EngineError, NudgeComposer, Services, Turn
 from bot.turn.dispatch import CONCERN, CRISIS, CRISIS_FROM_GROUP, GROUP_ALERT, SOS, STOP, Run
 from bot.turn.moving import ASKED_FOR, ONBOARDING, PAUSED
@@ -59,6 +60,8 @@ __all__ = [
     "Turn",
 ]
 
+# The operator's minimum age unless they set another (MIN_AGE): adults only.
+DEFAULT_MIN_AGE = 18
 # A nudge found later than this after it was due (the bot was down) is not sent.
 NUDGE_GRACE = timedelta(hours=1)
 
@@ -94,6 +97,7 @@ class Engine:
         locale_prompts: Mapping[str, PromptLibrary] | None = None,
         locale_nudges: Mapping[str, NudgeComposer] | None = None,
         locale_routers: Mapping[str, Router] | None = None,
+        min_age: int = DEFAULT_MIN_AGE,
     ) -> None:
         self.dialogues = dialogues
         self.locales: Mapping[str, Locale] = dict(locales or {})
@@ -114,6 +118,12 @@ class Engine:
         self.nudge_grace = nudge_grace
         self.quote_chars = quote_chars
         self.max_answer_chars = max_answer_chars
+        self.min_age = min_age
+        """Onboarding asks whether the person is at least this old (0: never asks)."""
+        self.human_questions: frozenset[str] = frozenset(HUMAN_QUESTIONS).union(
+            *({plain_key(word) for word in locale.info.words.human}
+              for locale in self.locales.values()))
+        """"Are you a real person?" in every language the bot speaks (answer keys)."""
 
     def dialogues_for(self, locale: str | None) -> DialogueSet:
         """The dialogues in ``locale``'s words; English for English, for none

@@ -16,6 +16,8 @@ time zone of the person's to go by.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,6 +34,7 @@ __all__ = [
     "entry_line",
     "exercise_name",
     "exported_entry",
+    "measure_score",
     "person_text",
     "render_journal",
     "scale_value",
@@ -54,8 +57,20 @@ KINDS: Mapping[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "letter": ("journal_letter", ("letter",), ()),
     "win": ("journal_win", ("win",), ()),
     "group_checkin": ("journal_group_checkin", (), ()),
+    "kit": ("journal_kit", ("words",), ()),
+    "measure": ("journal_measure", (), ()),
 }
+WHOLE_KINDS = frozenset({"letter", "kit"})
+"""Kinds read back whole (up to ``LETTER_CHARS``)."""
+HIDDEN_FIELDS: Mapping[str, tuple[str, ...]] = {"kit": ("item",)}
+"""Fields of a kind that are no answer to list under it (which kind of kit item)."""
+LINE_ONLY = frozenset({"measure"})
+"""Kinds whose one line says it all: a measure's scores and its items' buttons are
+ours, not answers to list (the line gives the score; /export has every item)."""
 SCALE = range(0, 11)
+MEASURE_LOW, MEASURE_HIGH = 1.0, 5.0
+"""The self-compassion scale's range (a mean of 1-5 answers)."""
+_DECIMAL = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,6})?")
 OPTION_FIELDS: Mapping[str, str] = {"group_checkin": "feeling"}
 """Kinds whose field holds one of our own options (a group check-in's ``"low"``),
 said as our text rather than quoted as the person's words."""
@@ -72,14 +87,17 @@ def render_journal(
     lines: LineBook,
     *,
     quote_chars: int = QUOTE_CHARS,
+    header: tuple[Segment, ...] = (),
 ) -> SendText:
-    """The entries as one message, or ``empty`` when none of them can be shown."""
+    """The entries as one message under ``header`` (the ``journal_header`` line when
+    empty), or ``empty`` when none of them can be shown."""
     shown = [line for entry in entries if (line := entry_line(entry, lines, quote_chars))]
     if not shown:
         return SendText(empty)
     # Wordings rotate by day, so someone looking every day does not read the same header.
     seed = utc_day(entries[0].at).toordinal()
-    segments = list(fill(fullest(lines.line("journal_header"), (), seed), {}, quote_chars))
+    segments = list(header or fill(fullest(lines.line("journal_header"), (), seed), {},
+                                   quote_chars))
     for line in shown:
         segments.append(Segment("\n"))
         segments.extend(line)
@@ -109,9 +127,16 @@ def entry_line(
     option_field = OPTION_FIELDS.get(entry.kind)
     if option_field is not None and (option := person_text(entry.data.get(option_field))):
         ours[option_field] = option
+    said = {*words_fields, *ours, *HIDDEN_FIELDS.get(entry.kind, ())}
+    if entry.kind in LINE_ONLY:
+        said |= set(entry.data)
+    if entry.kind == "measure" and (
+            score := measure_score(entry.data.get("scs_total"))) is not None:
+        ours["score"] = f"{score:.2f}"
     wording = fullest(lines.line(line_name), (*theirs, *ours), utc_day(entry.at).toordinal())
-    limit = max(quote_chars, LETTER_CHARS) if entry.kind == "letter" else quote_chars
-    said = {*words_fields, *ours}
+    # A letter, or what someone keeps in their kit for a hard day, is read back
+    # whole: cut after two sentences it is not what they wrote.
+    limit = max(quote_chars, LETTER_CHARS) if entry.kind in WHOLE_KINDS else quote_chars
     return fill(wording, theirs, limit, ours=ours) + answer_lines(entry, said, lines,
                                                                   quote_chars)
 
@@ -159,6 +184,22 @@ def answer_lines(
         segments.extend(fill(lines.line(ANSWER_LINE)[0], {"answer": text}, quote_chars,
                              ours={"label": label}))
     return tuple(segments)
+
+
+def measure_score(value: object) -> float | None:
+    """A self-compassion score 1-5 as stored ("3.25", or a number), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        # Plain ASCII decimals only: float() would take "nan", "1e0" or "３".
+        if not (text.isascii() and _DECIMAL.fullmatch(text)):
+            return None
+        value = float(text)
+    if isinstance(value, int | float) and math.isfinite(value) and (
+            MEASURE_LOW <= value <= MEASURE_HIGH):
+        return float(value)
+    return None
 
 
 def answer_label(dialogue: str, name: str, lines: LineBook) -> str:

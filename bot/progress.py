@@ -9,8 +9,12 @@ What counts (the journal contract with the dialogues): ``checkin`` entries
 give a mood 0-10; ``exercise`` entries give a day with an exercise and, when
 both are there, the intensity ``before`` and ``after``; ``reframe`` entries
 (the belief flow) count as an exercise with ``intensity_before`` and
-``intensity_after``, and their ``reframe`` is the one quoted back.  Anything
-missing or out of range is left out; unknown kinds are ignored.
+``intensity_after``, and their ``reframe`` is the one quoted back; ``measure``
+entries (the self-compassion questionnaire, SCS-SF, see :mod:`bot.measures`)
+give ``scs_total``, the mean score 1.00-5.00 stored as text ("3.25"), drawn
+as a line of its own and said as the latest score (its subscales and any
+``phq2``/``gad2`` are not shown here).  Anything missing or out of range is
+left out; unknown kinds are ignored.
 
 Days are UTC days, as the store keeps them (see :mod:`bot.journal_view`).
 """
@@ -24,6 +28,7 @@ from statistics import fmean
 
 from bot.journal_view import (
     QUOTE_CHARS,
+    measure_score,
     person_text,
     scale_value,
     short_date,
@@ -39,6 +44,7 @@ __all__ = [
     "ProgressData",
     "Rated",
     "WeekSummary",
+    "measure_score",
     "progress_series",
     "render_progress",
     "summary_segments",
@@ -49,6 +55,8 @@ WEEK = 7
 # An average change smaller than this is "about the same", not eased or rose.
 SAME = 0.5
 EXERCISE_KINDS = ("exercise", "reframe")
+MEASURE_KIND = "measure"
+# The SCS-SF total is a mean of items answered 1 to 5.
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,11 @@ class WeekSummary:
     """Mean of ``before - after`` over those; positive means the feeling eased."""
     last_reframe: str | None
     """The newest reframe among the entries given (they cover the chart's days)."""
+    measures: int = 0
+    """Self-compassion measures with a score, among the entries given (in the chart's
+    days when :func:`week_summary` is told them)."""
+    last_measure: float | None = None
+    """The newest of those scores, 1-5."""
 
 
 def progress_series(entries: Sequence[JournalEntry], now: datetime, days: int) -> ProgressData:
@@ -71,6 +84,7 @@ def progress_series(entries: Sequence[JournalEntry], now: datetime, days: int) -
     moods: dict[date, list[int]] = {}
     exercise_days: set[date] = set()
     rated: list[Rated] = []
+    measures: dict[date, list[float]] = {}
     for entry in sorted(entries, key=lambda e: e.at):
         day = utc_day(entry.at)
         if not start <= day <= end:
@@ -84,17 +98,26 @@ def progress_series(entries: Sequence[JournalEntry], now: datetime, days: int) -
             pair = _rated(entry)
             if pair is not None:
                 rated.append(pair)
+        elif entry.kind == MEASURE_KIND:
+            score = measure_score(entry.data.get("scs_total"))
+            if score is not None:
+                measures.setdefault(day, []).append(score)
     return ProgressData(
         start=start,
         end=end,
         mood=tuple((day, fmean(values)) for day, values in sorted(moods.items())),
         exercise_days=tuple(sorted(exercise_days)),
         rated=tuple(rated),
+        self_compassion=tuple((day, fmean(values)) for day, values in sorted(measures.items())),
     )
 
 
-def week_summary(entries: Sequence[JournalEntry], now: datetime) -> WeekSummary:
-    """Check-ins and rated exercises of the last seven days, and the newest reframe."""
+def week_summary(
+    entries: Sequence[JournalEntry], now: datetime, days: int | None = None
+) -> WeekSummary:
+    """Check-ins and rated exercises of the last seven days, the newest reframe, and
+    the self-compassion measures (of the last ``days`` days, as the chart shows them;
+    without ``days``, of all the entries given)."""
     week = progress_series(entries, now, WEEK)
     checkins = sum(
         1 for e in entries
@@ -105,18 +128,29 @@ def week_summary(entries: Sequence[JournalEntry], now: datetime) -> WeekSummary:
         (e for e in entries if e.kind == "reframe" and person_text(e.data.get("reframe"))),
         key=lambda e: e.at,
     )
+    first = utc_day(now) - timedelta(days=days - 1) if days is not None else None
+    measured = sorted(
+        ((e.at, score) for e in entries
+         if e.kind == MEASURE_KIND
+         and (score := measure_score(e.data.get("scs_total"))) is not None
+         and (first is None or first <= utc_day(e.at) <= utc_day(now))),
+        key=lambda pair: pair[0],
+    )
     return WeekSummary(
         checkins=checkins,
         rated=len(changes),
         mean_change=fmean(changes) if changes else None,
         last_reframe=person_text(reframes[-1].data.get("reframe")) if reframes else None,
+        measures=len(measured),
+        last_measure=measured[-1][1] if measured else None,
     )
 
 
 def summary_segments(
     summary: WeekSummary, lines: LineBook, seed: int, quote_chars: int = QUOTE_CHARS
 ) -> tuple[Segment, ...]:
-    """The summary in words: check-ins, the average change, the newest reframe."""
+    """The summary in words: check-ins, the average change, the latest
+    self-compassion score, the newest reframe."""
     parts: list[tuple[Segment, ...]] = []
     count = {0: "progress_checkins_none", 1: "progress_checkins_one"}
     name = count.get(summary.checkins, "progress_checkins_many")
@@ -126,6 +160,12 @@ def summary_segments(
         name = ("progress_change_same" if abs(change) < SAME
                 else "progress_change_eased" if change > 0 else "progress_change_rose")
         parts.append(_say(lines, name, seed, ours={"change": _number(abs(change))}))
+    if summary.last_measure is not None:
+        ours = {"score": _score(summary.last_measure)}
+        # A single measure is said by the wording without a count ("1 of them" reads oddly).
+        if summary.measures > 1:
+            ours["count"] = str(summary.measures)
+        parts.append(_say(lines, "progress_measure", seed, ours=ours))
     if summary.last_reframe is not None:
         parts.append(_say(lines, "progress_reframe", seed,
                           theirs={"reframe": summary.last_reframe}, quote_chars=quote_chars))
@@ -149,7 +189,7 @@ def render_progress(
     png = draw_chart(data, chart_labels(lines))
     caption = "".join(s.text for s in _say(lines, "progress_caption", seed,
                                               ours={"days": str(days)}))
-    summary = summary_segments(week_summary(entries, now), lines, seed)
+    summary = summary_segments(week_summary(entries, now, days), lines, seed)
     return [SendImage(png, caption), SendText(summary)]
 
 
@@ -166,6 +206,8 @@ def chart_labels(lines: LineBook) -> ChartLabels:
         before=first("progress_chart_before"),
         after=first("progress_chart_after"),
         no_ratings=first("progress_chart_no_ratings"),
+        self_compassion=first("progress_chart_self_compassion"),
+        measure_source=first("progress_chart_measure_source"),
         date=lambda day: short_date(day, lines),
     )
 
@@ -197,3 +239,8 @@ def _rated(entry: JournalEntry) -> Rated | None:
 def _number(value: float) -> str:
     """1.5 -> "1.5", 2.0 -> "2": one decimal at most."""
     return f"{value:.1f}".removesuffix(".0")
+
+
+def _score(value: float) -> str:
+    """3.25 -> "3.25", 3.5 -> "3.5", 4.0 -> "4": two decimals at most, as scored."""
+    return f"{value:.2f}".rstrip("0").removesuffix(".")

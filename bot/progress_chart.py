@@ -3,7 +3,11 @@
 One job: :class:`~bot.progress.ProgressData` in, PNG bytes out.  Two panels,
 1080 x 1350 pixels (portrait, 4:5, which Telegram and Discord show whole):
 mood 0-10 over the days, with the days that had an exercise shaded, and the
-intensity before and after each recent rated exercise.
+intensity before and after each recent rated exercise.  When the person has
+taken the self-compassion measure (SCS-SF) in these days, a third panel shows
+its score 1-5 over the same days, with the items' source in small print under
+it; the three are about the same height, so the first two are shorter than
+alone.  Without a measure the chart is exactly the two-panel one, byte for byte.
 
 Drawn with Pillow straight onto a palette image.  Two small panels need lines,
 discs and a few words, not a plotting library: matplotlib took about 120 ms of
@@ -43,7 +47,17 @@ TITLE_SIZE, TEXT_SIZE, TICK_SIZE = 17, 14, 13
 # Panels as (left, bottom, width, height), fractions of the image from its lower left.
 MOOD_PANEL = (0.11, 0.57, 0.83, 0.35)
 RATED_PANEL = (0.11, 0.09, 0.83, 0.35)
+# With the self-compassion panel: three panels, room for the source under the last.
+MOOD_PANEL_3 = (0.11, 0.74, 0.83, 0.205)
+RATED_PANEL_3 = (0.11, 0.44, 0.83, 0.205)
+MEASURE_PANEL = (0.11, 0.115, 0.83, 0.19)
 Y_LOW, Y_HIGH = -0.4, 10.9
+SCALE_TICKS = range(0, 11, 2)
+# The SCS-SF mean score runs from 1 to 5; a little room below and above for the discs.
+MEASURE_LOW, MEASURE_HIGH = 1, 5
+MEASURE_Y_LOW, MEASURE_Y_HIGH = 0.8, 5.3
+# The source under the self-compassion panel: small print, at most this many lines.
+SOURCE_SIZE, SOURCE_LINES = 11, 3
 # Shades from white to each ink, for smooth edges on a palette image.
 RAMP = 8
 INKS = {
@@ -57,6 +71,9 @@ INKS = {
     "after": "#3a7d44",
     "link": "#999999",
 }
+# Only on charts with the self-compassion panel: a palette of its own, so that a
+# chart without it keeps exactly the palette (and the bytes) it always had.
+MEASURE_INKS = {**INKS, "measure": "#6a4c93"}
 WHITE = 0
 """Palette index of the background."""
 
@@ -69,17 +86,19 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def _palette() -> list[int]:
+def _palette(inks: dict[str, str]) -> list[int]:
     """White, then ``RAMP`` shades of each ink, the ink itself last."""
     palette = [255, 255, 255]
-    for ink in INKS.values():
+    for ink in inks.values():
         for k in range(1, RAMP + 1):
             palette.extend(255 + (channel - 255) * k // RAMP for channel in _rgb(ink))
     return palette
 
 
-PALETTE = _palette()
-INK_INDEX = {name: 1 + n * RAMP + RAMP - 1 for n, name in enumerate(INKS)}
+PALETTE = _palette(INKS)
+MEASURE_PALETTE = _palette(MEASURE_INKS)
+# MEASURE_INKS starts with INKS, so an ink has the same index in both palettes.
+INK_INDEX = {name: 1 + n * RAMP + RAMP - 1 for n, name in enumerate(MEASURE_INKS)}
 # Coverage 0-255 -> shade 0 (none) .. RAMP (full ink).  Byte tables for
 # bytes.translate: Image.point rounds every entry of its table on each call.
 _SHADE = [(v * RAMP + 127) // 255 for v in range(256)]
@@ -101,6 +120,10 @@ class ChartLabels:
     before: str
     after: str
     no_ratings: str
+    self_compassion: str
+    """The self-compassion panel's title."""
+    measure_source: str
+    """Where the measure's items come from, in small print under that panel."""
     date: Callable[[date], str]
     """A day as shown under the axes ("26 Nov")."""
 
@@ -114,9 +137,9 @@ Pillow's built-in face has no accented letters.  Subset to 100 KB; licence besid
 class _Canvas:
     """A palette image with smooth words and discs; coordinates in pixels from the top left."""
 
-    def __init__(self) -> None:
+    def __init__(self, palette: list[int] = PALETTE) -> None:
         self.image = Image.new("P", (WIDTH_PX, HEIGHT_PX), WHITE)
-        self.image.putpalette(PALETTE)
+        self.image.putpalette(palette)
         self.draw = ImageDraw.Draw(self.image)
         # Loaded per chart (a fraction of a millisecond): a FreeType face is not
         # safe to share between threads drawing at once.
@@ -180,7 +203,7 @@ def _disc_coverage(diameter: int) -> Image.Image:
 
 @dataclass(frozen=True, slots=True)
 class _Panel:
-    """One panel's box in pixels and its x range in data units."""
+    """One panel's box in pixels and its x and y ranges in data units."""
 
     left: int
     top: int
@@ -188,33 +211,43 @@ class _Panel:
     bottom: int
     x_low: float
     x_high: float
+    y_low: float = Y_LOW
+    y_high: float = Y_HIGH
 
     @classmethod
-    def at(cls, box: tuple[float, float, float, float], x_low: float, x_high: float
-           ) -> _Panel:
+    def at(cls, box: tuple[float, float, float, float], x_low: float, x_high: float,
+           y_low: float = Y_LOW, y_high: float = Y_HIGH) -> _Panel:
         left, bottom, width, height = box
         return cls(round(left * WIDTH_PX), round((1 - bottom - height) * HEIGHT_PX),
                    round((left + width) * WIDTH_PX), round((1 - bottom) * HEIGHT_PX),
-                   x_low, x_high)
+                   x_low, x_high, y_low, y_high)
 
     def x(self, value: float) -> float:
         return self.left + (value - self.x_low) / (self.x_high - self.x_low) * (
             self.right - self.left)
 
     def y(self, value: float) -> float:
-        return self.bottom - (value - Y_LOW) / (Y_HIGH - Y_LOW) * (self.bottom - self.top)
+        return self.bottom - (value - self.y_low) / (self.y_high - self.y_low) * (
+            self.bottom - self.top)
 
 
 def draw_chart(data: ProgressData, labels: ChartLabels) -> bytes:
     """The chart of ``data`` as PNG bytes, ``WIDTH_PX`` x ``HEIGHT_PX``."""
-    canvas = _Canvas()
-    _draw_mood(canvas, data, labels)
-    _draw_rated(canvas, data, labels)
+    if not data.self_compassion:
+        canvas = _Canvas()
+        _draw_mood(canvas, data, labels, MOOD_PANEL)
+        _draw_rated(canvas, data, labels, RATED_PANEL)
+        return canvas.png()
+    canvas = _Canvas(MEASURE_PALETTE)
+    _draw_mood(canvas, data, labels, MOOD_PANEL_3)
+    _draw_rated(canvas, data, labels, RATED_PANEL_3)
+    _draw_measure(canvas, data, labels)
     return canvas.png()
 
 
-def _draw_mood(canvas: _Canvas, data: ProgressData, labels: ChartLabels) -> None:
-    panel = _Panel.at(MOOD_PANEL, -0.6, data.days - 0.4)
+def _draw_mood(canvas: _Canvas, data: ProgressData, labels: ChartLabels,
+               box: tuple[float, float, float, float]) -> None:
+    panel = _Panel.at(box, -0.6, data.days - 0.4)
 
     def x(day: date) -> float:
         return panel.x((day - data.start).days)
@@ -235,6 +268,12 @@ def _draw_mood(canvas: _Canvas, data: ProgressData, labels: ChartLabels) -> None
             canvas.disc(px, py, _px(8), "mood")
     else:
         _centred(canvas, panel, labels.no_mood)
+    _day_ticks(canvas, panel, data, labels)
+
+
+def _day_ticks(canvas: _Canvas, panel: _Panel, data: ProgressData, labels: ChartLabels
+               ) -> None:
+    """A few dates under a panel whose x axis is the chart's days."""
     step = max(1, -(-(data.days - 1) // (MAX_DATE_TICKS - 1)))
     # Counted back from today, so the newest day always has its label.
     ticks = sorted(range(data.days - 1, -1, -step))
@@ -242,9 +281,10 @@ def _draw_mood(canvas: _Canvas, data: ProgressData, labels: ChartLabels) -> None
                              for t in ticks], turned=False)
 
 
-def _draw_rated(canvas: _Canvas, data: ProgressData, labels: ChartLabels) -> None:
+def _draw_rated(canvas: _Canvas, data: ProgressData, labels: ChartLabels,
+                box: tuple[float, float, float, float]) -> None:
     shown = data.rated[-MAX_RATED:]
-    panel = _Panel.at(RATED_PANEL, -0.6, max(len(shown), 4) - 0.4)
+    panel = _Panel.at(box, -0.6, max(len(shown), 4) - 0.4)
     _frame(canvas, panel, labels.intensity)
     if not shown:
         _centred(canvas, panel, labels.no_ratings)
@@ -261,9 +301,42 @@ def _draw_rated(canvas: _Canvas, data: ProgressData, labels: ChartLabels) -> Non
     _legend(canvas, panel, [("before", labels.before), ("after", labels.after)])
 
 
-def _frame(canvas: _Canvas, panel: _Panel, title: str) -> None:
-    """Title, grid, the left and bottom axes, and the 0-10 scale."""
-    for value in range(0, 11, 2):
+def _draw_measure(canvas: _Canvas, data: ProgressData, labels: ChartLabels) -> None:
+    """The self-compassion score 1-5 over the chart's days, and the items' source."""
+    panel = _Panel.at(MEASURE_PANEL, -0.6, data.days - 0.4, MEASURE_Y_LOW, MEASURE_Y_HIGH)
+    _frame(canvas, panel, labels.self_compassion,
+           range(MEASURE_LOW, MEASURE_HIGH + 1))
+    points = [(panel.x((day - data.start).days), panel.y(value))
+              for day, value in data.self_compassion]
+    if len(points) > 1:
+        canvas.draw.line(points, fill=INK_INDEX["measure"], width=_px(2.5), joint="curve")
+    for px, py in points:
+        canvas.disc(px, py, _px(8), "measure")
+    _day_ticks(canvas, panel, data, labels)
+    # Under the dates, as wide as the panel, in as many lines as it takes (a few).
+    small = ImageFont.truetype(FONT_PATH, size=_px(SOURCE_SIZE))
+    top = panel.bottom + _px(6) + _px(TICK_SIZE) + _px(7)
+    step = round(_px(SOURCE_SIZE) * 1.3)
+    for n, line in enumerate(_wrapped(labels.measure_source, small,
+                                      panel.right - panel.left)[:SOURCE_LINES]):
+        canvas.words(panel.left, top + n * step, line, small, ink="muted")
+
+
+def _wrapped(text: str, font: Font, width: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` (a word longer than that has its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _frame(canvas: _Canvas, panel: _Panel, title: str,
+           ticks: Sequence[int] = SCALE_TICKS) -> None:
+    """Title, grid, the left and bottom axes, and the scale (0-10 unless ``ticks``)."""
+    for value in ticks:
         y = round(panel.y(value))
         canvas.draw.line((panel.left, y, panel.right, y), fill=INK_INDEX["grid"], width=2)
         canvas.draw.line((panel.left - _px(3.5), y, panel.left, y), fill=INK_INDEX["text"],

@@ -35,6 +35,9 @@ class ProgressData:
     """Days with at least one exercise, oldest first."""
     rated: tuple[Rated, ...]
     """Exercises rated before and after, oldest first."""
+    self_compassion: tuple[tuple[date, float], ...] = ()
+    """Each day with a self-compassion measure (SCS-SF), and that day's mean score
+    1-5 (higher is kinder to oneself), oldest first."""
 
     @property
     def days(self) -> int:
@@ -42,4 +45,4 @@ class ProgressData:
 
     @property
     def empty(self) -> bool:
-        return not (self.mood or self.exercise_days or self.rated)
+        return not (self.mood or self.exercise_days or self.rated or self.self_compassion)

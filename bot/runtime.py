@@ -23,6 +23,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -55,6 +56,7 @@ from bot.store.base import (
     Timer,
 )
 from bot.store.fields import merge_profile
+from bot.summary import summary_file
 from bot.text import clean_input
 from bot.types import (
     GROUP_SELF,
@@ -66,6 +68,7 @@ from bot.types import (
     ChatOpened,
     CommandMessage,
     ConversationKey,
+    CountSafety,
     ForgetUser,
     FromGroup,
     GroupDue,
@@ -77,6 +80,7 @@ from bot.types import (
     ReachOut,
     RecordJournal,
     RequestExport,
+    RequestSummary,
     ScheduleWake,
     Segment,
     SendFile,
@@ -338,8 +342,11 @@ class Runtime:
         timers: list[Timer] = []
         wins: list[str] = []
         reach: list[ReachOut] = []
+        counts: Counter[str] = Counter()
         for action in actions:
-            if isinstance(action, UpdateProfile):
+            if isinstance(action, CountSafety):
+                counts[action.kind] += 1
+            elif isinstance(action, UpdateProfile):
                 profile_changes.update(action.changes)
             elif isinstance(action, RecordJournal):
                 journal.append(JournalEntry(action.kind, action.data, now))
@@ -354,6 +361,11 @@ class Runtime:
                 language = merge_profile(profile, profile_changes).get("locale")
                 lines = self.engine.dialogues_for(language if isinstance(language, str) else None)
                 outbound.extend(await self._show(event, action, now, journal, lines))
+            elif isinstance(action, RequestSummary):
+                merged = merge_profile(profile, profile_changes)
+                language = merged.get("locale")
+                lines = self.engine.dialogues_for(language if isinstance(language, str) else None)
+                outbound.append(await self._summary(event, action, now, journal, merged, lines))
             elif isinstance(action, RequestExport):
                 language = merge_profile(profile, profile_changes).get("locale")
                 lines = self.engine.dialogues_for(language if isinstance(language, str) else None)
@@ -386,6 +398,7 @@ class Runtime:
             # drain in another worker must not send them at the same time.
             outbox_claimed_until=self.dispatcher.claim_until(event.key.platform, now),
             outbox_priority=priority,
+            safety_counts=dict(counts),
         )
         return commit, outbound, reach
 
@@ -429,7 +442,8 @@ class Runtime:
             stored = await self.store.journal(event.key.user, kinds=action.kinds,
                                               limit=action.limit)
             fresh = [e for e in reversed(this_turn) if not action.kinds or e.kind in action.kinds]
-            return [render_journal((fresh + stored)[: action.limit], action.empty, lines)]
+            return [render_journal((fresh + stored)[: action.limit], action.empty, lines,
+                                   header=action.header)]
         since = now - timedelta(days=action.days)
         stored = await self.store.journal(event.key.user, since=since)
         # Drawing a chart takes milliseconds of CPU (bot.progress_chart): off the
@@ -437,6 +451,23 @@ class Runtime:
         return await asyncio.to_thread(
             render_progress, list(reversed(this_turn)) + stored, now, action.days, lines
         )
+
+    async def _summary(
+        self, event: Inbound, action: RequestSummary, now: datetime,
+        this_turn: list[JournalEntry], profile: Mapping[str, Any], lines: DialogueSet,
+    ) -> Outbound:
+        """The one-page PDF summary, in the person's language."""
+        since = now - timedelta(days=action.days)
+        stored = await self.store.journal(event.key.user, since=since)
+
+        def title(dialogue: str) -> str:
+            found = lines.dialogues.get(dialogue)
+            return found.title if found is not None else dialogue
+
+        # A page takes milliseconds to lay out: off the event loop all the same.
+        return await asyncio.to_thread(
+            summary_file, list(reversed(this_turn)) + stored, profile, now, action.days,
+            lines, title, action.include_plan)
 
     async def _export(self, event: Inbound, state: ConversationState, forgotten: bool,
                       lines: DialogueSet) -> Outbound:

@@ -67,6 +67,11 @@ class ConversationState(BaseModel):
     the safety layer's context (see :mod:`bot.safety.context`)."""
     recent_at: datetime | None = None
     """When the last of ``recent`` was written; an old window is forgotten."""
+    session_at: datetime | None = None
+    """When this stretch of use began (a gap of half an hour starts a new one): after
+    three hours of it, the person is reminded that they are talking to a bot."""
+    notice_at: datetime | None = None
+    """When the person was last told that they are talking to a bot, not a person."""
 
     def context_window(self, now: datetime) -> list[str]:
         """The earlier messages the safety layer reads with the next one, if they
@@ -92,6 +97,8 @@ class ConversationState(BaseModel):
             active_at=self.active_at,
             recent=list(self.recent),
             recent_at=self.recent_at,
+            session_at=self.session_at,
+            notice_at=self.notice_at,
         )
 
 
@@ -115,7 +122,19 @@ class Profile(BaseModel):
     unreachable: bool = False
     """The platform refused delivery for good (blocked); nothing is scheduled meanwhile."""
     follow_up_at: str | None = None
-    """ISO time of the check-in the person asked for after a crisis (sent by the scheduler)."""
+    """ISO time of the first check-in the person asked for after a crisis (sent by the
+    scheduler)."""
+    follow_ups: list[str] | None = None
+    """ISO times of every check-in agreed to after the last crisis (about a day, three
+    days and a week); ``None`` once the person said they are fine."""
+    under_age: bool = False
+    """They told us they are younger than the bot's minimum age: only the safety
+    dialogues and lines for young people are open to them."""
+    measured_at: str | None = None
+    """ISO time of the last self-compassion measure, so that the offer of the next
+    comes two weeks later, not sooner."""
+    measure_offers: str | None = None
+    """``"off"``: the person asked never to be offered the measure again."""
     safe_said_at: str | None = None
     """ISO time the person last answered "yes" to "are you safe right now?": for a
     while after it, the learned layers' concern alone does not ask again."""

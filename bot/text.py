@@ -46,6 +46,20 @@ SKIP_ANSWERS = frozenset(
 )
 STOP_ANSWERS = frozenset({"stop", "quit", "exit", "cancel", "stop please", "please stop"})
 HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
+HUMAN_QUESTIONS = frozenset({
+    "are you human", "are you a human", "are you real", "are you a real person",
+    "are you a person", "are you a real human", "is this a real person", "is this a person",
+    "is this a human", "is this a bot", "are you a bot", "are you just a bot", "r u a bot",
+    "r u real", "am i talking to a bot", "am i talking to a real person",
+    "am i talking to a person", "am i talking to a human", "am i talking to someone",
+    "are you ai", "are you an ai", "is this ai", "is this an ai", "are you a robot",
+    "are you a machine", "is this automated", "is someone reading this",
+    "is anyone reading this", "is a person reading this", "is there a person there",
+    "is there a real person", "who am i talking to", "are you a therapist",
+    "are you a counsellor", "are you a counselor",
+})
+"""Asking whether a person is writing (answer keys, apostrophes dropped): answered
+anywhere with the reminder that this is a bot, as the law of several places asks."""
 
 
 def primary_language(code: str) -> str:

@@ -347,6 +347,25 @@ class RequestExport:
 
 
 @dataclass(frozen=True, slots=True)
+class CountSafety:
+    """One more crisis response, concern check or view of the crisis lines today,
+    for the operator's report: a count per day, with nothing about who."""
+
+    kind: Literal["crisis", "concern", "resources"]
+    type: Literal["count_safety"] = "count_safety"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSummary:
+    """Send the one-page PDF summary (measures, exercises, moods over ``days``); the
+    runtime reads the store and draws it."""
+
+    days: int
+    include_plan: bool
+    type: Literal["request_summary"] = "request_summary"
+
+
+@dataclass(frozen=True, slots=True)
 class ForgetUser:
     """Delete everything stored about the person (after they confirmed)."""
 
@@ -375,6 +394,8 @@ class ShowJournal:
     kinds: tuple[str, ...]
     limit: int
     empty: tuple[Segment, ...]
+    header: tuple[Segment, ...] = ()
+    """Said above the entries instead of the journal's own header (the kit's)."""
     type: Literal["show_journal"] = "show_journal"
 
 
@@ -411,7 +432,7 @@ class KeepWin:
 
 
 Effect: TypeAlias = (
-    UpdateProfile | RecordJournal | RequestExport | ForgetUser | ScheduleWake | ShowJournal
-    | ShowProgress | ReachOut | KeepWin
+    UpdateProfile | RecordJournal | RequestExport | RequestSummary | ForgetUser | ScheduleWake
+    | ShowJournal | ShowProgress | ReachOut | KeepWin | CountSafety
 )
 Action: TypeAlias = Outbound | Effect

@@ -44,7 +44,7 @@ class SimulatedPace:
         return build_limiters(settings, clock=self.clock, sleep=self.sleep)
 
 
-_ENGINES: dict[tuple[Path, int, int], Engine] = {}
+_ENGINES: dict[tuple[Path, int, int, int], Engine] = {}
 
 
 def shared_engine(settings: Settings) -> Engine:
@@ -54,7 +54,7 @@ def shared_engine(settings: Settings) -> Engine:
     changes one of them (its own dialogues folder) gets an engine of its own.
     """
     key = (settings.dialogues_dir.resolve(), settings.max_answer_chars,
-           settings.nudge_grace_minutes)
+           settings.nudge_grace_minutes, settings.min_age)
     if key not in _ENGINES:
         _ENGINES[key] = build_engine(settings)
     return _ENGINES[key]

@@ -11,6 +11,11 @@ from hypothesis import HealthCheck, settings
 
 from tests.harness import Bot
 
+# Onboarding asks for the minimum age (MIN_AGE, 18 by default).  The tests of other
+# features script onboarding without that question, here and in the processes they
+# start; tests/test_age_gate.py sets the age itself and checks the default.
+os.environ.setdefault("MIN_AGE", "0")
+
 # Property tests are pinned: in CI (and by default) every run tries the same
 # examples, so a failure seen once is seen again; HYPOTHESIS_PROFILE=nightly
 # explores ten times as many, freshly drawn, to find what the pinned run misses.

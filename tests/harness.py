@@ -87,14 +87,16 @@ class Bot:
     """The assembled bot on one SQLite file."""
 
     def __init__(
-        self, db: Path, *, assessor: Assessor = assess, encryption_key: str | None = None
+        self, db: Path, *, assessor: Assessor = assess, encryption_key: str | None = None,
+        min_age: int | None = None, start: datetime = START,
     ) -> None:
         self.db = db
         self.assessor = assessor
         self.encryption_key = encryption_key
-        self.clock = FakeClock()
+        self.clock = FakeClock(start)
         self.recorder = Recorder()
-        self.settings = Settings(database_url=f"sqlite:///{db}")
+        overrides = {} if min_age is None else {"min_age": min_age}
+        self.settings = Settings(database_url=f"sqlite:///{db}", **overrides)
         # Immutable, so one per process (tests.assembly): the dialogues are read once.
         self.engine: Engine = shared_engine(self.settings)
         self.store: Store | None = None

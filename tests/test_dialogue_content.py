@@ -405,6 +405,8 @@ def engine(dialogues: DialogueSet) -> Engine:
             crisis_resources=lambda country, topic=None, words=None: (
                 f"RESOURCES-{country or 'INTL'}"),
         ),
+        # The minimum-age question has tests of its own (tests/test_age_gate.py).
+        min_age=0,
     )
 
 
@@ -439,8 +441,12 @@ def test_a_whole_round_of_the_belief_flow(engine: Engine) -> None:
     person.say("Forgetting once doesn't make me a bad friend")
     reply = person.press("5")
     assert "Forgetting once" in reply or "compassion" in reply.casefold()
+    # Their own kind words may go into the compassion kit, for a harder day.
+    assert person.where == ("kit", "offer_ask")
+    person.press("Keep it in my kit")
     assert person.where == ("belief", "offer")
-    assert [j.kind for j in person.journal] == ["reframe"]
+    assert [j.kind for j in person.journal] == ["reframe", "kit"]
+    assert person.journal[1].data["words"] == "Forgetting once doesn't make me a bad friend"
     entry = person.journal[0].data
     assert entry["reframe"] == "Forgetting once doesn't make me a bad friend"
     assert entry["intensity_before"] == 8
@@ -703,6 +709,8 @@ def test_a_kind_sentence_written_is_named_and_thanked(engine: Engine) -> None:
     _belief_until_rate_after(person, skip_compassion=False)
     reply = person.press("4")
     assert "I'm learning, and that's okay" in reply or "What you just wrote to yourself" in reply
+    assert person.where == ("kit", "offer_ask")
+    person.press("No, thanks")
     assert person.where == ("belief", "offer")
 
 

@@ -53,7 +53,8 @@ async def test_what_a_person_writes_is_not_in_the_file_but_export_has_it(
         await bot.stop()
     after_closing = file_bytes(db)
 
-    [entry] = export["journal"]  # type: ignore[misc]
+    entry, kept = export["journal"]  # type: ignore[misc]
+    assert kept["kind"] == "kit"  # the same words, kept in the compassion kit: sealed too
     assert entry["data"]["reframe"] == (
         "I lost my temper, I can say sorry, and I'm still a good brother")
     assert entry["data"]["story"] == "I'm a terrible person and I always ruin things"

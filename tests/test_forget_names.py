@@ -24,7 +24,7 @@ WORDS = {
     "conversations": ("paused exercise",),
     "journal": ("journal", "check-ins", "answers", "letters", "progress chart"),
     "outbox": ("messages not yet sent",),
-    "timers": ("reminders", "check-in we agreed"),
+    "timers": ("reminders", "check-ins we agreed"),
     "subscriptions": ("nudges",),
     "group_wins": ("wins you shared in a group",),
     "group_channels": ("alert contact",),

@@ -31,7 +31,8 @@ async def test_a_year_later_the_words_are_gone_and_the_settings_stay(bot: Bot) -
     bot.clock.now += YEAR + timedelta(days=1)
     counts = await housekeeper.run_once()
 
-    assert (counts["journal"], counts["conversations"], counts["profiles"]) == (1, 1, 1)
+    # The journal held the reframe and the same words kept in the compassion kit.
+    assert (counts["journal"], counts["conversations"], counts["profiles"]) == (2, 1, 1)
     assert counts["processed_events"] > 0 and counts["outbox"] > 0  # sent replies, event ids
     await person.command("export")
     export = person.last_export()

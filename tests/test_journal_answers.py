@@ -20,7 +20,7 @@ import pytest
 from bot.config import Settings
 from bot.dialogue.loader import DialogueSet, load_dialogues
 from bot.dialogue.spec import AskChoiceStep, AskTextStep, Dialogue, JournalStep
-from bot.journal_view import KINDS, render_journal
+from bot.journal_view import HIDDEN_FIELDS, KINDS, LINE_ONLY, render_journal
 from bot.store.base import JournalEntry
 from bot.types import Segment
 from tests.harness import Bot, Person
@@ -37,10 +37,13 @@ KEEPS_NOTHING = {
     "which_tool": "the words are handed to the chosen exercise as its message",
     "menu": "the words are handed on to the exercise they lead to",
     "concern": "a safety check: the worrying message is read, not kept",
+    "too_young": "the country goes to the profile (someone under the minimum age)",
 }
 """Dialogues that keep no journal, and why."""
 NOT_AN_ANSWER = {
     ("compassion_log", "message"): "offered to be kept as the kind act itself, or rewritten",
+    ("measure", "phq9_9"): "words typed at the self-harm question lead straight to the "
+                           "crisis conversation, which keeps nothing",
 }
 """Single variables that are not kept as such, and why."""
 
@@ -97,7 +100,10 @@ def test_every_journal_kind_and_answer_can_be_shown(dialogues: DialogueSet) -> N
                 continue
             if step.entry not in KINDS:
                 problems.append(f"{d.id}.{step_id}: /journal cannot show '{step.entry}' entries")
-            in_line = KINDS[step.entry][1] if step.entry in KINDS else ()
+            if step.entry in LINE_ONLY:
+                continue  # its line says it all; no field is listed as an answer
+            in_line = (*KINDS[step.entry][1], *HIDDEN_FIELDS.get(step.entry, ())) \
+                if step.entry in KINDS else ()
             for name in set(step.fields) - set(in_line):
                 labels = (f"journal_answer_{d.id}_{name}", f"journal_answer_{name}")
                 if not any(label in dialogues["system"].lines for label in labels) and name not in (

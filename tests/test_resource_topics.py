@@ -29,7 +29,8 @@ def book() -> ResourceBook:
 
 
 def test_topic_names() -> None:
-    assert set(get_args(Topic)) == {"suicide", "self_harm", "abuse", "eating_disorder", "overdose"}
+    assert set(get_args(Topic)) == {"suicide", "self_harm", "abuse", "eating_disorder", "overdose",
+                                    "young_people"}
     assert set(TOPICS) == set(get_args(Topic))
 
 

@@ -132,6 +132,7 @@ async def test_export_holds_the_journal_after_a_whole_flow(bot: Bot) -> None:
     await person.say("that one slip doesn't undo years of love")
     await person.say("I forgot, and I still love her")
     await person.press("3")
+    await person.press("No, thanks")  # not into the compassion kit
     await person.press("That's enough for now")
     await person.command("export")
     journal = person.last_export()["journal"]

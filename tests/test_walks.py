@@ -54,6 +54,11 @@ STARTS["which_tool"] = [("choice", launcher("which_tool", "walk"), "none")]
 for _exercise in ("checkin", "breathing", "compassion_log"):
     STARTS[_exercise] = [("choice", launcher(_exercise, "nudge"), "none")]
 STARTS["follow_up"] = [("wake", f"{START_TOKEN}:follow_up", "none")]
+# The measure's offer comes by timer (a launcher here: the walker has written nothing
+# before, and an offer to someone gone quiet is not sent); what someone under the
+# minimum age hears is reached from onboarding, and again from anything they try.
+STARTS["measure_offer"] = [("choice", launcher("measure_offer", "walk"), "none")]
+STARTS["too_young"] = [("choice", launcher("too_young", "walk"), "none")]
 
 
 def test_every_dialogue_a_person_can_reach_is_walked() -> None:
@@ -123,7 +128,8 @@ def test_any_walk_through_a_dialogue_is_answered_and_stop_ends_it(
         assert walker.send(kind, value, risk)
     # The dialogue is running (help, stop, export and the lists of exercises, journal
     # entries and progress, and /wellness outside a group, say their piece and end).
-    if dialogue_id not in {"help", "stop", "export", "tools", "journal", "progress", "wellness"}:
+    if dialogue_id not in {"help", "stop", "export", "tools", "journal", "progress", "wellness",
+                           "summary", "too_young"}:
         assert walker.state.current is not None
         assert walker.state.current.dialogue == dialogue_id
     for move in walk:

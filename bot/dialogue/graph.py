@@ -136,8 +136,11 @@ def _step_edges(step: Step) -> Iterator[tuple[str, str, bool]]:
         case LaunchStep():
             for item in step.items:
                 yield item.dialogue, f"button: {item.label}", True
-        case RemindStep() | FollowUpStep():
+        case RemindStep():
             yield step.dialogue, f"in {step.after_hours:g}h", True
+        case FollowUpStep():
+            hours = ", ".join(f"{h}h" for h in step.after_hours)
+            yield step.dialogue, f"in {hours}", True
     covered = {target for target, _ in labelled}
     # Whatever successors() knows that no label above covers is drawn unlabelled,
     # so the picture never misses a way the engine can go.

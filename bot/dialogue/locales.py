@@ -41,6 +41,7 @@ from bot.text import answer_key, primary_language
 __all__ = [
     "ENGLISH",
     "HELP_MEANING",
+    "HUMAN_MEANING",
     "LOCALES_DIR",
     "LOCALE_FILE",
     "SKIP_MEANING",
@@ -63,7 +64,8 @@ LOCALE_FILE = "locale.yaml"
 
 # The keys whose values are what a person reads.
 _TEXT_KEYS = frozenset(
-    {"title", "description", "say", "invalid", "stuck", "empty", "label", "private_button"}
+    {"title", "description", "say", "invalid", "stuck", "empty", "header", "label",
+     "private_button"}
 )
 # Words people type, given by each locale for itself: a button's synonyms, and the
 # words a branch listens for ("fracaso", "Versager" for "failure").
@@ -86,6 +88,9 @@ class LocaleWords(BaseModel):
     yes: tuple[Word, ...] = ()
     no: tuple[Word, ...] = ()
     greetings: tuple[Word, ...] = ()
+    human: tuple[Word, ...] = ()
+    """Asking whether a person is writing ("¿eres una persona real?"): answered,
+    anywhere, with the reminder that this is a bot."""
 
 
 class LocaleInfo(BaseModel):
@@ -259,8 +264,9 @@ def pick_locale(platform_language: str | None, text: str,
 # The English word each of a locale's control words stands for: the engine reads
 # "skip", "stop", "I don't know" and "help" in English, whatever the language.
 SKIP_MEANING, STOP_MEANING, UNSURE_MEANING, HELP_MEANING = "skip", "stop", "i dont know", "help"
+HUMAN_MEANING = "are you human"
 _CONTROL_MEANINGS = {"skip": SKIP_MEANING, "stop": STOP_MEANING, "unsure": UNSURE_MEANING,
-                     "help": HELP_MEANING}
+                     "help": HELP_MEANING, "human": HUMAN_MEANING}
 
 
 def plain_key(text: str) -> str:

@@ -166,10 +166,13 @@ class Condition(_Model):
     below: VarName | None = None
     """The value is a number smaller than another variable's (a feeling that eased)."""
     capture: VarName | None = None
+    within_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    """The value is a time (ISO 8601) less than this many days before the turn (a
+    measure taken lately)."""
 
     def operators(self) -> list[str]:
         ops = ("is_set", "equals", "one_of", "contains_word", "at_least", "at_most",
-               "above", "below")
+               "above", "below", "within_days")
         return [op for op in ops if getattr(self, op) is not None]
 
 
@@ -219,29 +222,88 @@ class SetProfileStep(_Model):
 
 
 class JournalStep(_Model):
-    """Record the named variables in the person's journal, if they consented."""
+    """Record the named variables in the person's journal, if they consented.
+
+    ``on_request``: the person asked to keep this one thing (a sentence for their
+    compassion kit), which is consent for it alone: it is kept even when they
+    chose not to have their answers kept in general.
+    """
 
     kind: Literal["journal"]
     entry: VarName
     fields: Annotated[tuple[VarName, ...], Field(min_length=1)]
     next: StepId
+    on_request: bool = False
 
 
 class ResourcesStep(_Model):
-    """Show crisis resources for the person's country, after ``say``."""
+    """Show crisis resources for the person's country, after ``say``.
+
+    The lines for a ``topic`` come first: this step's own (``young_people`` for
+    someone under the bot's minimum age), else the dialogue's ``topic`` variable
+    (what a crisis was about)."""
 
     kind: Literal["resources"]
     say: Variants | None = None
+    topic: VarName | None = None
     next: StepId
 
 
+
+
+class ScoreStep(_Model):
+    """Score a questionnaire from the answers saved as ``<prefix><n>`` (``scs_1``...):
+    the scores are saved as variables the scale names (``scs_total``...), or
+    nothing when too many items were skipped to score it."""
+
+    kind: Literal["score"]
+    scale: Annotated[str, Field(pattern=IDENT)]
+    prefix: VarName
+    next: StepId
+
+
+class SummaryStep(_Model):
+    """Send a one-page PDF summary to share with a clinician: measures, exercises,
+    check-in moods over ``days``, and the safety plan when ``plan`` is "yes"."""
+
+    kind: Literal["summary"]
+    days: Annotated[int, Field(ge=7, le=365)] = 90
+    plan: VarName | None = None
+    """A variable holding "yes" when the person chose to include their safety plan."""
+    next: StepId
+
+
+def _as_hours(value: Any) -> Any:
+    """Accept a single number of hours where a schedule is expected."""
+    if isinstance(value, int):
+        return (value,)
+    return value
+
+
+FollowUpHours = Annotated[
+    tuple[Annotated[int, Field(ge=1, le=24 * 14)], ...],
+    BeforeValidator(_as_hours),
+    Field(min_length=1, max_length=5),
+]
+
+
 class FollowUpStep(_Model):
-    """The person would like a gentle check-in after ``after_hours``: remember it in
-    the profile and set a timer that starts ``dialogue`` then."""
+    """The person would like gentle check-ins after a crisis, ``after_hours`` after
+    now (24, 72 and 168 hours: a day, three days and a week): remember them in the
+    profile and set one timer each that starts ``dialogue`` with its ``round``
+    (1, 2, ...).  Agreeing again replaces the earlier schedule, and the dialogue
+    can stop the rest (``stop_follow_ups``), so there are never more than these."""
 
     kind: Literal["follow_up"]
-    after_hours: Annotated[int, Field(ge=1, le=24 * 14)] = 24
+    after_hours: FollowUpHours = (24,)
     dialogue: Annotated[str, Field(pattern=IDENT, max_length=MAX_DIALOGUE_ID)] = "follow_up"
+    next: StepId
+
+
+class StopFollowUpsStep(_Model):
+    """The person said they are fine: the check-ins still to come are not sent."""
+
+    kind: Literal["stop_follow_ups"]
     next: StepId
 
 
@@ -296,6 +358,8 @@ class ShowJournalStep(_Model):
     limit: Annotated[int, Field(ge=1, le=20)] = 5
     empty: Variants
     """Said when there is nothing to show."""
+    header: Variants | None = None
+    """Said above the entries (the journal's own header when not given)."""
     next: StepId
 
 
@@ -342,7 +406,10 @@ Step = Annotated[
     | SetProfileStep
     | JournalStep
     | ResourcesStep
+    | ScoreStep
+    | SummaryStep
     | FollowUpStep
+    | StopFollowUpsStep
     | PauseStep
     | RemindStep
     | LaunchStep
@@ -394,6 +461,10 @@ class Dialogue(_Model):
     away"), so only the rule tables' verdict, not the learned layers', restarts it."""
     audience: Literal["private", "group"] = "private"
     """``group`` dialogues are said in a shared channel: they never quote anyone."""
+    counts_as: Literal["crisis", "concern"] | None = None
+    """Starting it from its start is a crisis response (or a concern check) in the
+    operator's aggregate report (``compassion-bot report``); a crisis response also
+    marks the crisis moment, however it was reached (a mood screen's answer)."""
     start: StepId | None = None
     steps: dict[StepId, Step] = Field(default_factory=dict)
     lines: dict[VarName, Variants] = Field(default_factory=dict)

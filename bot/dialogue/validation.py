@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.dialogue.claims import therapy_claim
 from bot.dialogue.spec import (
     COUNTERS,
     PARSERS,
@@ -34,11 +35,15 @@ from bot.dialogue.spec import (
     RemindStep,
     ResourcesStep,
     SayStep,
+    ScoreStep,
     SetProfileStep,
     ShowJournalStep,
     Step,
+    StopFollowUpsStep,
+    SummaryStep,
     placeholders,
 )
+from bot.measures import SCALES, variable_names
 from bot.types import MessageLimits
 
 NO_LIMITS = MessageLimits()
@@ -112,7 +117,10 @@ def successors(step: Step) -> list[str]:
             | SetProfileStep()
             | JournalStep()
             | ResourcesStep()
+            | ScoreStep()
+            | SummaryStep()
             | FollowUpStep()
+            | StopFollowUpsStep()
             | PauseStep()
             | RemindStep()
             | LaunchStep()
@@ -153,6 +161,8 @@ def texts_of(step: Step) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "other.say", step.other.say
     if isinstance(step, ShowJournalStep):
         yield "empty", step.empty
+        if step.header is not None:
+            yield "header", step.header
 
 
 def _problem(item: LoadedDialogue, step: str, rule: str, message: str) -> Problem:
@@ -278,11 +288,63 @@ def rule_known_parsers(
                            f"no parser named '{step.parse}' (known: {known})")
 
 
-def rule_reachable(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+def rule_known_scales(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    for step_id, step in item.dialogue.steps.items():
+        if isinstance(step, ScoreStep) and step.scale not in SCALES:
+            known = ", ".join(sorted(SCALES))
+            yield _problem(item, step_id, "known_scales",
+                           f"no questionnaire named '{step.scale}' (known: {known})")
+
+
+def rule_never_therapy(
+    item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    """Nothing the bot says calls it a therapist or what it does therapy
+    (:mod:`bot.dialogue.claims`)."""
+    for step_id, field_name, text in every_text(item.dialogue):
+        claim = therapy_claim(text)
+        if claim is not None:
+            yield _problem(item, step_id, "never_therapy",
+                           f"'{field_name}' presents the bot as therapy (“{claim}”): it is a "
+                           "self-help bot, never a therapist, counsellor or therapy")
+
+
+def every_text(d: Dialogue) -> Iterator[tuple[str, str, str]]:
+    """Every ``(step, field, text)`` a person can read: titles, lines, buttons."""
+    yield "", "title", d.title
+    yield "", "description", d.description
+    for name, variants in d.lines.items():
+        for text in variants:
+            yield "", f"lines.{name}", text
+    for step_id, step in d.steps.items():
+        for field_name, variants in texts_of(step):
+            for text in variants:
+                yield step_id, field_name, text
+        if isinstance(step, AskChoiceStep):
+            for option in step.choices:
+                yield step_id, f"choices.{option.id}", option.label
+            if step.other is not None:
+                yield step_id, "other.label", step.other.label
+        if isinstance(step, LaunchStep):
+            for launcher in step.items:
+                yield step_id, f"items.{launcher.dialogue}", launcher.label
+
+
+def rule_reachable(
+    item: LoadedDialogue, others: Mapping[str, LoadedDialogue]
+) -> Iterator[Problem]:
+    """Every step can be reached: from the start, or from a step that another
+    dialogue (or this one) goes to by name (the kit's "keep this?" offer)."""
     d = item.dialogue
     if d.start is None or d.start not in d.steps:
         return
     seen = _reach(d, d.start)
+    for other in others.values():
+        for step in other.dialogue.steps.values():
+            if isinstance(step, GotoStep) and step.dialogue == d.id and step.step is not None:
+                seen |= _reach(d, step.step)
     for step_id in d.steps:
         if step_id not in seen:
             yield _problem(item, step_id, "reachable", "no path from the start reaches this step")
@@ -465,6 +527,8 @@ RULES: dict[str, Rule] = {
     "unique_ids": rule_unique_choice_ids,
     "conditions": rule_conditions,
     "known_parsers": rule_known_parsers,
+    "known_scales": rule_known_scales,
+    "never_therapy": rule_never_therapy,
     "reachable": rule_reachable,
     "paths_end": rule_paths_end,
     "vars_saved_before_use": rule_vars_saved_before_use,
@@ -547,6 +611,8 @@ def _saves(step: Step) -> set[str]:
         saved.add(step.save)
     if isinstance(step, BranchStep):
         saved |= {c.when.capture for c in step.cases if c.when.capture is not None}
+    if isinstance(step, ScoreStep) and step.scale in SCALES:
+        saved |= set(variable_names(step.scale, step.prefix))
     return saved
 
 

@@ -11,10 +11,12 @@ plain-text block for a phone screen, emergency number first.
 
 A crisis may carry a :data:`Topic`: what the person disclosed.  ``suicide`` is
 the default and is answered by a country's ``lines``; the other topics
-(``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``) may have their own
-lines under a country's ``topics``, which :func:`format_resources` puts first
-when given that topic.  An overdose always opens with "call the emergency number
-now", whatever the country.
+(``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``, ``young_people``)
+may have their own lines under a country's ``topics``, which
+:func:`format_resources` puts first when given that topic.  An overdose always
+opens with "call the emergency number now", whatever the country.
+``young_people`` is not something disclosed but who is asking: lines made for
+children and young people, for someone under the bot's minimum age.
 
 The data file is found next to this module, so an installed package works too.
 Nothing here keeps state between calls: pass a loaded book around rather than
@@ -64,7 +66,8 @@ __all__ = [
     "shipped_resource_phrases",
 ]
 
-Topic = Literal["suicide", "self_harm", "abuse", "eating_disorder", "overdose"]
+Topic = Literal["suicide", "self_harm", "abuse", "eating_disorder", "overdose",
+                "young_people"]
 """What a crisis is about.  ``suicide`` is the default; its lines are ``lines``."""
 TOPICS: tuple[Topic, ...] = get_args(Topic)
 # The topics a country may list lines for (suicide lines are the country's ``lines``).
@@ -303,6 +306,7 @@ _TOPIC_HEADINGS: dict[Topic, str] = {
     "abuse": "If someone is hurting you, or a child is being hurt:",
     "eating_disorder": "Support with eating and food:",
     "overdose": "More medical help:",
+    "young_people": "Lines for children and young people:",
 }
 
 
@@ -332,7 +336,8 @@ class ResourceWords:
 
     def phrase(self, english: str) -> str:
         return self.phrases.get(english, english)
-    """Topic (``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``) -> heading."""
+    """Topic (``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``,
+    ``young_people``) -> heading."""
 
 
 ENGLISH_WORDS = ResourceWords()

@@ -107,6 +107,12 @@ class EngineParts(Protocol):
     def quote_chars(self) -> int: ...
     @property
     def max_answer_chars(self) -> int: ...
+    @property
+    def min_age(self) -> int:
+        """Onboarding asks whether the person is at least this old (0: never asks)."""
+    @property
+    def human_questions(self) -> frozenset[str]:
+        """"Are you a real person?" in every language (answer keys, accents dropped)."""
 
 
 class TurnContext(Protocol):

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from bot.dialogue.loader import RESUME_COMMAND
-from bot.dialogue.locales import HELP_MEANING, STOP_MEANING, pick_locale
+from bot.dialogue.locales import HELP_MEANING, STOP_MEANING, pick_locale, plain_key
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
@@ -45,6 +45,15 @@ GROUP_ALERT = "group_alert"
 # this long: asked three times in one conversation, people stop answering.  Rule
 # verdicts and any crisis verdict still act at once.
 SAFE_FOR = timedelta(hours=1)
+# "You are talking to a bot, not a person" (New York's and California's rules for
+# companion bots): after this long away, after this long of use, and a gap longer
+# than this starts a new stretch of use.
+AWAY = timedelta(days=7)
+LONG_USE = timedelta(hours=3)
+SESSION_GAP = timedelta(minutes=30)
+# Only a short message is searched for "are you a real person?" inside it: in a
+# long one those words are part of a story ("my boss asked me, are you real?").
+HUMAN_QUESTION_CHARS = 60
 # Events a person makes (the others come from the scheduler or the runtime).
 PERSON_EVENTS = (TextMessage, CommandMessage, ButtonPress)
 ASSESSED_EVENTS = (TextMessage, CommandMessage)
@@ -59,6 +68,8 @@ class Run(Answering, Timers):
     def handle(self) -> None:
         event = self.turn.event
         if isinstance(event, PERSON_EVENTS):
+            if event.chat_kind == "private":
+                self.remind_bot()
             self.state.active_at = self.turn.now
         if (self.engine.locales and isinstance(event, TextMessage | CommandMessage)
                 and event.chat_kind == "private"
@@ -95,6 +106,34 @@ class Run(Answering, Timers):
             case _:
                 assert_never(event)
         self.run()
+
+    def remind_bot(self) -> None:
+        """Say that this is a bot, not a person, after a week away and after three
+        hours of use (and at first use, which onboarding does).  Never before crisis
+        lines: then it waits for the next message."""
+        now, state = self.turn.now, self.state
+        last = state.active_at
+        if last is None or now - last > SESSION_GAP:
+            state.session_at = now
+        if not self.profile.onboarded or self.turn.risk.level != "none":
+            return
+        away = last is not None and now - last >= AWAY
+        long_use = (state.session_at is not None and now - state.session_at >= LONG_USE
+                    and (state.notice_at is None or now - state.notice_at >= LONG_USE))
+        if away or long_use:
+            self.say_line("bot_notice")
+            state.notice_at = now
+
+    def asks_if_human(self, text: str) -> bool:
+        """Whether the message asks if a person is writing ("are you a real person?"),
+        in any language the bot speaks, alone or in a short message."""
+        key = plain_key(text)
+        if key in self.engine.human_questions:
+            return True
+        if len(key) > HUMAN_QUESTION_CHARS:
+            return False
+        padded = f" {key} "
+        return any(f" {question} " in padded for question in self.engine.human_questions)
 
     def from_group(self, event: FromGroup) -> None:
         """A private turn that follows a group turn (see :class:`bot.types.ReachOut`)."""
@@ -152,6 +191,13 @@ class Run(Answering, Timers):
             return
         # "parar" and "ayuda" work anywhere, as "stop" and "help" do.  (Skip, "no sé"
         # and numbers are read where an answer is read: a button's own words first.)
+        if self.asks_if_human(text):
+            self.say_line("bot_notice_asked")
+            self.state.notice_at = self.turn.now
+            if current is not None:
+                self.say_line("back_to_question")
+                self.reprompt()
+            return
         meant = self.meaning(text)
         if meant in (STOP_MEANING, HELP_MEANING):
             text = meant

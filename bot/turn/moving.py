@@ -11,6 +11,7 @@ from bot.dialogue.spec import AskStep, Dialogue, GotoStep
 from bot.state import Frame, Value
 from bot.turn.context import EngineError
 from bot.turn.saying import Saying
+from bot.types import CountSafety
 
 ONBOARDING = "onboarding"
 # A dialogue asked for before onboarding (a first message "/checkin"): onboarding
@@ -19,6 +20,10 @@ ASKED_FOR = "asked_for"
 # What /resume would bring back (the title of the exercise put aside), given to a
 # dialogue that declares this input, so that it promises /resume only when true.
 PAUSED = "paused"
+# The operator's minimum age, given to a dialogue that declares it as an input.
+MIN_AGE = "min_age"
+# What someone under the minimum age gets instead of an exercise.
+TOO_YOUNG = "too_young"
 
 
 class Moving(Saying):
@@ -28,6 +33,8 @@ class Moving(Saying):
         self, dialogue_id: str, *, mode: str | None = None, inputs: dict[str, Value] | None = None
     ) -> None:
         """Start a dialogue, doing to the running one what its ``interrupt`` says."""
+        if self.profile.under_age and not self.open_to_young(dialogue_id):
+            dialogue_id, inputs = TOO_YOUNG, None
         dialogue = self.dialogues[dialogue_id]
         mode = mode or dialogue.interrupt
         if mode == "discard":
@@ -39,6 +46,14 @@ class Moving(Saying):
             paused = self.dialogues[self.state.suspended[0].dialogue].title
             inputs = {**(inputs or {}), PAUSED: paused}
         self.push(dialogue, inputs or {})
+
+    def open_to_young(self, dialogue_id: str) -> bool:
+        """Whether someone under the minimum age may use this dialogue: the safety
+        flows, and what works before onboarding (crisis lines, help, export,
+        forget), but not onboarding itself or any exercise."""
+        return dialogue_id != ONBOARDING and (
+            dialogue_id in self.dialogues.safety
+            or dialogue_id in self.dialogues.before_onboarding)
 
     def suspend_running(self) -> None:
         kept_aside = self.dialogues.not_resumable
@@ -53,7 +68,13 @@ class Moving(Saying):
         step = at_step or dialogue.start
         if step is None:
             raise EngineError(f"dialogue {dialogue.id} cannot be started")
+        if dialogue.counts_as is not None and step == dialogue.start:
+            self.actions.append(CountSafety(dialogue.counts_as))
+            if dialogue.counts_as == "crisis":
+                self.state.crisis_at = self.turn.now
         accepted = {k: v for k, v in inputs.items() if k in dialogue.inputs}
+        if MIN_AGE in dialogue.inputs:
+            accepted[MIN_AGE] = self.engine.min_age
         for name in dialogue.from_profile:
             value = getattr(self.profile, name, None)
             if isinstance(value, bool):

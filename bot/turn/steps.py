@@ -4,7 +4,7 @@ or ends: the steps that need no answer (say, branch, journal, set a timer, ...).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.choices import launcher
 from bot.dialogue.spec import (
@@ -24,10 +24,14 @@ from bot.dialogue.spec import (
     RemindStep,
     ResourcesStep,
     SayStep,
+    ScoreStep,
     SetProfileStep,
     ShowJournalStep,
     Step,
+    StopFollowUpsStep,
+    SummaryStep,
 )
+from bot.measures import SCALES, answers_from, score
 from bot.safety.resources import resource_words
 from bot.state import Frame, Profile, Value
 from bot.text import words
@@ -35,9 +39,11 @@ from bot.turn.context import EngineError
 from bot.turn.moving import Moving
 from bot.types import (
     Choice,
+    CountSafety,
     ForgetUser,
     RecordJournal,
     RequestExport,
+    RequestSummary,
     ScheduleWake,
     Segment,
     SendText,
@@ -51,6 +57,10 @@ PRIVATE_CHAT_PAYLOAD = "from_group"
 # Timer tokens: a pause ending ("pause:dialogue:step"), a dialogue to start ("start:dialogue").
 PAUSE_TOKEN = "pause"  # noqa: S105 - a timer's name, not a secret
 START_TOKEN = "start"  # noqa: S105
+# A check-in after a crisis: "follow:<dialogue>:<series>:<round>".  The series is
+# the agreement's own stamp, kept in the profile: a newer agreement, or "I'm fine,
+# no more", makes the older timers stale, so there are never more than agreed.
+FOLLOW_TOKEN = "follow"  # noqa: S105
 # A dialogue set that passes validation cannot loop; this guards the engine
 # against a bug anyway, so one broken turn never hangs a worker.
 MAX_STEPS_PER_TURN = 200
@@ -101,11 +111,18 @@ class Steps(Moving):
                 self.actions.append(SendText(segments, private_link=link))
                 self.goto(frame, step.next)
             case FollowUpStep():
-                due = self.turn.now + timedelta(hours=step.after_hours)
-                self.set_profile_values({"follow_up_at": due.isoformat()})
-                self.actions.append(
-                    ScheduleWake(step.after_hours * 3600.0, f"{START_TOKEN}:{step.dialogue}")
-                )
+                self.follow_ups(step)
+                self.goto(frame, step.next)
+            case StopFollowUpsStep():
+                if self.profile.follow_ups:
+                    self.set_profile_values({"follow_ups": None, "follow_up_at": None})
+                self.goto(frame, step.next)
+            case ScoreStep():
+                self.score(frame, step)
+                self.goto(frame, step.next)
+            case SummaryStep():
+                include_plan = step.plan is not None and frame.vars.get(step.plan) == "yes"
+                self.actions.append(RequestSummary(step.days, include_plan))
                 self.goto(frame, step.next)
             case RemindStep():
                 self.actions.append(
@@ -119,7 +136,9 @@ class Steps(Moving):
                 self.goto(frame, step.next)
             case ShowJournalStep():
                 empty = self.render(step.empty, f"{key}.empty", frame.vars)
-                self.actions.append(ShowJournal(step.entries, step.limit, empty))
+                header = (() if step.header is None
+                          else self.render(step.header, f"{key}.header", frame.vars))
+                self.actions.append(ShowJournal(step.entries, step.limit, empty, header))
                 self.goto(frame, step.next)
             case ProgressStep():
                 self.actions.append(ShowProgress(step.days))
@@ -136,7 +155,7 @@ class Steps(Moving):
                 data: dict[str, Value] = {
                     name: frame.vars[name] for name in step.fields if name in frame.vars
                 }
-                if self.profile.consent and data:
+                if (self.profile.consent or step.on_request) and data:
                     # Which exercise wrote it: the progress chart marks exercise days.
                     self.actions.append(RecordJournal(step.entry, {**data,
                                                                    "dialogue": frame.dialogue}))
@@ -144,7 +163,8 @@ class Steps(Moving):
             case ResourcesStep():
                 if step.say is not None:
                     self.say(step.say, key=key, frame=frame)
-                topic = frame.vars.get("topic")
+                self.actions.append(CountSafety("resources"))
+                topic = step.topic or frame.vars.get("topic")
                 block = self.engine.services.crisis_resources(
                     self.profile.country, topic if isinstance(topic, str) else None,
                     resource_words(self.dialogues["system"].lines, self.locale))
@@ -163,9 +183,30 @@ class Steps(Moving):
             case _:
                 raise EngineError(f"step kind {type(step).__name__} cannot run unattended")
 
+    def follow_ups(self, step: FollowUpStep) -> None:
+        """Remember the check-ins agreed to and set a timer for each; an earlier
+        agreement's timers become stale (see :data:`FOLLOW_TOKEN`)."""
+        due = [(self.turn.now + timedelta(hours=hours)).isoformat()
+               for hours in step.after_hours]
+        self.set_profile_values({"follow_up_at": due[0], "follow_ups": due})
+        series = follow_up_series(due)
+        for number, hours in enumerate(step.after_hours, start=1):
+            token = f"{FOLLOW_TOKEN}:{step.dialogue}:{series}:{number}"
+            self.actions.append(ScheduleWake(hours * 3600.0, token))
+
+    def score(self, frame: Frame, step: ScoreStep) -> None:
+        """Score the answers; the scores become variables, or stay unset."""
+        scale = SCALES[step.scale]
+        scores = score(step.scale, answers_from(step.prefix, frame.vars))
+        if scores is None:
+            return
+        for name, value in scores.items():
+            frame.vars[f"{step.prefix}{name}"] = (
+                f"{value:.2f}" if scale.total == "mean" else int(value))
+
     def branch(self, frame: Frame, step: BranchStep) -> str:
         for case in step.cases:
-            if _holds(case.when, frame):
+            if _holds(case.when, frame, self.turn.now):
                 return case.next
         return step.default
 
@@ -200,12 +241,29 @@ class Steps(Moving):
         self.state.said = {}
 
 
-def _holds(condition: Condition, frame: Frame) -> bool:
+def follow_up_series(agreed: list[str] | None) -> str | None:
+    """Which agreement a check-in timer belongs to: the stamp of its first check-in
+    (``None`` when no check-ins stand)."""
+    if not agreed:
+        return None
+    try:
+        return str(int(datetime.fromisoformat(agreed[0]).timestamp()))
+    except ValueError:
+        return None
+
+
+def _holds(condition: Condition, frame: Frame, now: datetime) -> bool:
     value = frame.value(condition.var)
     if condition.is_set is not None:
         return (value is not None) == condition.is_set
     if value is None:
         return False
+    if condition.within_days is not None:
+        try:
+            at = datetime.fromisoformat(str(value))
+        except ValueError:
+            return False
+        return timedelta(0) <= now - at < timedelta(days=condition.within_days)
     if condition.equals is not None:
         return str(value) == condition.equals
     if condition.one_of is not None:

@@ -73,6 +73,7 @@ async def test_whole_belief_flow_in_a_dm(world: DiscordWorld) -> None:
     assert is_text_question(asking(out))  # the reframe
     out = await ana.say_dm("I matter too")
     _, out = await ana.press(asking(out), "3")
+    _, out = await ana.press(asking(out), "No, thanks")  # not into the compassion kit
     offer = asking(out)
     assert {"That's enough for now", "Another round"} <= set(offer.buttons)
     _, out = await ana.press(offer, "That's enough for now")

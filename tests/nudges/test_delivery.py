@@ -123,7 +123,7 @@ async def test_nudges_quote_the_persons_own_reframe(bot: Bot) -> None:
                  "My dad used to say I ruin everything", "It was trying to keep me safe",
                  "I hide from people", "[Not today]", "[No, not really]",
                  "I'd tell them one bad evening doesn't make them a bad person",
-                 reframe, "[5]", "[That's enough for now]"):
+                 reframe, "[5]", "[No, thanks]", "[That's enough for now]"):
         await ana.send(line)
     assert (await profile_of(bot, ana))["last_reframe"] == reframe
     await subscribe(ana, "7pm")

@@ -47,6 +47,7 @@ async def test_the_whole_belief_flow_with_buttons(person: Person, api: FakeBotAP
     await person.say("I'd tell them that one bad evening doesn't make them a bad person")
     await person.say(REFRAME)
     await person.press("5")
+    await person.press("No, thanks")  # not into the compassion kit
     goodbye = await person.press("That's enough for now")
     assert goodbye
     assert not goodbye[-1].buttons()

@@ -1,0 +1,98 @@
+"""The operator's minimum age: asked at onboarding, a kind refusal with lines for
+young people, and the crisis lines still open to them.
+
+The other tests run with MIN_AGE=0 (tests/conftest.py); these set it themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from tests.harness import Bot, Person, texts
+
+
+@pytest.fixture
+async def adults_only(tmp_path: Path) -> AsyncIterator[Bot]:
+    bot = Bot(tmp_path / "bot.db", min_age=18)
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+async def onboard_to_age(person: Person) -> list[str]:
+    return texts(await person.send("/start"))
+
+
+def test_the_default_minimum_age_is_eighteen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MIN_AGE", raising=False)
+    assert Settings(_env_file=None).min_age == 18  # type: ignore[call-arg]
+    monkeypatch.setenv("MIN_AGE", "16")
+    assert Settings(_env_file=None).min_age == 16  # type: ignore[call-arg]
+
+
+async def test_an_adult_says_yes_and_goes_on(adults_only: Bot) -> None:
+    ana = adults_only.person("ana")
+    replies = await onboard_to_age(ana)
+    assert any("Are you 18 or older?" in r for r in replies)
+    assert set(ana.buttons()) == {"Yes", "No"}
+    replies = texts(await ana.send("[Yes]"))
+    assert any("May I keep your answers" in r or "keep what you write" in r for r in replies)
+
+
+async def test_someone_younger_is_refused_kindly_with_lines_for_young_people(
+    adults_only: Bot,
+) -> None:
+    ben = adults_only.person("ben")
+    await onboard_to_age(ben)
+    replies = texts(await ben.send("[No]"))
+    assert any("only made for people aged 18" in r for r in replies)
+    replies = texts(await ben.send("United Kingdom"))
+    assert any("Childline" in r and "0800 1111" in r for r in replies)
+    assert any("/sos" in r for r in replies)
+
+
+async def test_someone_younger_gets_no_exercise_later_but_crisis_lines_still_work(
+    adults_only: Bot,
+) -> None:
+    ben = adults_only.person("ben")
+    await onboard_to_age(ben)
+    await ben.send("[No]")
+    await ben.send("Skip")
+    for attempt in ("/checkin", "/start", "I feel sad today", "/breathe"):
+        replies = texts(await ben.send(attempt))
+        assert any("only made for people aged 18" in r for r in replies), \
+            attempt
+        assert not any("Are you 18" in r for r in replies), "never asked again"
+    sos = " ".join(texts(await ben.send("/sos")))
+    assert "988" in sos or "findahelpline" in sos.casefold() or "112" in sos
+    crisis = " ".join(await ben.say("I want to kill myself"))
+    assert "Thank you for telling me" in crisis or "Thank you for trusting me" in crisis
+
+
+async def test_a_typed_answer_counts_and_skipping_asks_again(adults_only: Bot) -> None:
+    ana = adults_only.person("ana")
+    await onboard_to_age(ana)
+    replies = await ana.say("skip")
+    assert any("yes or a no" in r.casefold() for r in replies)
+    assert any("Are you 18 or older?" in r or "aged 18 and over" in r for r in replies)
+    replies = await ana.say("yes i am")
+    assert any("keep" in r for r in replies)
+
+
+async def test_another_minimum_age_is_said_as_set(tmp_path: Path) -> None:
+    bot = Bot(tmp_path / "bot.db", min_age=16)
+    await bot.start()
+    try:
+        replies = texts(await bot.person("ana").send("/start"))
+        assert any("16 or older" in r for r in replies)
+    finally:
+        await bot.stop()
+
+
+async def test_without_a_minimum_age_nobody_is_asked(bot: Bot) -> None:
+    replies = texts(await bot.person("ana").send("/start"))
+    assert not any("or older" in r for r in replies)
