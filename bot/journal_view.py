@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.state import Value
@@ -40,6 +40,7 @@ __all__ = [
     "scale_value",
     "short_date",
     "utc_day",
+    "window",
 ]
 
 QUOTE_CHARS = 120
@@ -230,6 +231,17 @@ def exercise_name(dialogue: str, lines: LineBook) -> str:
         return lines.line(f"journal_ex_{dialogue}")[0]
     except KeyError:
         return lines.line("journal_ex_other")[0]
+
+
+def window(entries: Iterable[JournalEntry], now: datetime,
+           days: int) -> tuple[date, date, list[tuple[date, JournalEntry]]]:
+    """The ``days`` UTC days up to and including ``now``'s (first and last), and the
+    entries that fall in them, oldest first, each with its day."""
+    end = utc_day(now)
+    start = end - timedelta(days=days - 1)
+    inside = [(day, entry) for entry in sorted(entries, key=lambda e: e.at)
+              if start <= (day := utc_day(entry.at)) <= end]
+    return start, end, inside
 
 
 def utc_day(at: datetime) -> date:

@@ -33,6 +33,7 @@ from bot.journal_view import (
     scale_value,
     short_date,
     utc_day,
+    window,
 )
 from bot.progress_chart import ChartLabels, draw_chart
 from bot.progress_data import ProgressData, Rated
@@ -79,16 +80,12 @@ class WeekSummary:
 
 def progress_series(entries: Sequence[JournalEntry], now: datetime, days: int) -> ProgressData:
     """The chart's data: ``days`` days up to and including ``now``'s day."""
-    end = utc_day(now)
-    start = end - timedelta(days=days - 1)
+    start, end, inside = window(entries, now, days)
     moods: dict[date, list[int]] = {}
     exercise_days: set[date] = set()
     rated: list[Rated] = []
     measures: dict[date, list[float]] = {}
-    for entry in sorted(entries, key=lambda e: e.at):
-        day = utc_day(entry.at)
-        if not start <= day <= end:
-            continue
+    for day, entry in inside:
         if entry.kind == "checkin":
             mood = scale_value(entry.data.get("mood"))
             if mood is not None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from bot.journal_view import measure_score, person_text, scale_value, utc_day
+from bot.journal_view import measure_score, person_text, scale_value, window
 from bot.store.base import JournalEntry
 from bot.summary_pdf import SummaryData, SummaryLabels, render_summary
 from bot.types import SendFile
@@ -39,17 +39,13 @@ def summary_data(
 ) -> SummaryData:
     """The page's data over the ``days`` days up to ``now``; ``titles`` names a
     dialogue in the person's language."""
-    end = utc_day(now)
-    start = end - timedelta(days=days - 1)
+    start, end, inside = window(entries, now, days)
     scs: list[tuple[date, float]] = []
     phq2: list[tuple[date, int]] = []
     gad2: list[tuple[date, int]] = []
     moods: list[tuple[date, int]] = []
     done: Counter[str] = Counter()
-    for entry in sorted(entries, key=lambda e: e.at):
-        day = utc_day(entry.at)
-        if not start <= day <= end:
-            continue
+    for day, entry in inside:
         if entry.kind == "measure":
             total = measure_score(entry.data.get("scs_total"))
             if total is not None:

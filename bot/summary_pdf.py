@@ -152,14 +152,18 @@ def render_summary(data: SummaryData, labels: SummaryLabels) -> bytes:
     return bytes(page.pdf.output())
 
 
+def _headings(page: _Page, y: float, left_text: str, right_text: str) -> float:
+    """Two column headings side by side at ``y``; where the columns begin under them."""
+    heads = [page.wrap(text, COL_W, HEADING_PT, HEADING_LINES) for text in (left_text, right_text)]
+    for x, head in zip((MARGIN, MARGIN + COL_W + GUTTER), heads, strict=True):
+        page.lines(x, y, head, HEADING_PT, HEADING_LH)
+    return y + max(len(head) for head in heads) * HEADING_LH + 1
+
+
 def _charts(page: _Page, y: float, data: SummaryData, labels: SummaryLabels) -> float:
     """Self-compassion beside the moods, the measures' source under both; its bottom."""
     left, right = MARGIN, MARGIN + COL_W + GUTTER
-    heads = [page.wrap(text, COL_W, HEADING_PT, HEADING_LINES)
-             for text in (labels.measures, labels.moods)]
-    top = y + max(len(head) for head in heads) * HEADING_LH + 1
-    page.lines(left, y, heads[0], HEADING_PT, HEADING_LH)
-    page.lines(right, y, heads[1], HEADING_PT, HEADING_LH)
+    top = _headings(page, y, labels.measures, labels.moods)
 
     scores = [(day, float(score)) for day, score in data.self_compassion]
     left_bottom = page.chart(left, top, scores, (1, 5), range(1, 6), data,
@@ -176,11 +180,7 @@ def _charts(page: _Page, y: float, data: SummaryData, labels: SummaryLabels) -> 
 def _lists(page: _Page, y: float, data: SummaryData, labels: SummaryLabels) -> float:
     """The mood screen beside the exercises done; the bottom of the longer."""
     left, right = MARGIN, MARGIN + COL_W + GUTTER
-    heads = [page.wrap(text, COL_W, HEADING_PT, HEADING_LINES)
-             for text in (labels.mood_screen, labels.exercises)]
-    top = y + max(len(head) for head in heads) * HEADING_LH + 1
-    page.lines(left, y, heads[0], HEADING_PT, HEADING_LH)
-    page.lines(right, y, heads[1], HEADING_PT, HEADING_LH)
+    top = _headings(page, y, labels.mood_screen, labels.exercises)
 
     screens = [_score_row(day, scs, phq, gad)
                for day, scs, phq, gad in _scores(data.self_compassion, data.phq2, data.gad2)]

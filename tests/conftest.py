@@ -28,6 +28,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 
 @pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """DATABASE_URL points at a fresh SQLite file, for the command-line tools; no
+    encryption key unless a test sets one."""
+    path = tmp_path / "bot.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.delenv("ENCRYPTION_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env file from the checkout
+    return path
+
+
+@pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     """The whole bot on a fresh SQLite file, started, and stopped afterwards."""
     bot = Bot(tmp_path / "bot.db")

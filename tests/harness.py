@@ -252,5 +252,12 @@ class Member(Person):
         return super()._event(kind, **fields)
 
 
+async def onboard(person: Person, consent: str = "[Yes, keep them]",
+                  country: str = "United Kingdom") -> None:
+    """Someone new goes through onboarding: /start, consent (the button given), country."""
+    for line in ("/start", consent, country):
+        await person.send(line)
+
+
 def texts(actions: list[Outbound]) -> list[str]:
     return [plain(a.segments) for a in actions if isinstance(a, SendText)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import Bot, Person, texts
+from tests.harness import Bot, onboard, texts
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -13,11 +13,6 @@ DAY = 24 * HOUR
 
 def notices(replies: list[str]) -> list[str]:
     return [r for r in replies if "not a person" in r or "not a human" in r]
-
-
-async def onboard(person: Person) -> None:
-    for line in ("/start", "[Yes, keep them]", "United Kingdom"):
-        await person.send(line)
 
 
 async def test_first_use_says_it_is_a_bot(bot: Bot) -> None:

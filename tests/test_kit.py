@@ -3,14 +3,17 @@ an exercise, in the crisis conversation, after a concern check and in the safety
 
 from __future__ import annotations
 
-from tests.harness import Bot, Person, texts
+from tests.harness import Bot, Person, onboard, texts
 
 KIND = "This is hard, and I'm doing what I can"
 
 
-async def onboard(person: Person, consent: str = "[Yes, keep them]") -> None:
-    for line in ("/start", consent, "United Kingdom"):
-        await person.send(line)
+async def keep_in_kit(person: Person, button: str, words: str) -> None:
+    """/kit, one item of the kind ``button`` names, and nothing more."""
+    await person.send("/kit")
+    await person.send(f"[{button}]")
+    await person.say(words)
+    await person.send("[That's all for now]")
 
 
 async def test_kit_keeps_a_sentence_and_shows_it(bot: Bot) -> None:
@@ -29,10 +32,7 @@ async def test_kit_keeps_a_sentence_and_shows_it(bot: Bot) -> None:
 async def test_kit_keeps_what_was_asked_for_even_without_consent(bot: Bot) -> None:
     ana = bot.person("ana")
     await onboard(ana, consent="[No, thanks]")
-    await ana.send("/kit")
-    await ana.send("[A reason to keep going]")
-    await ana.say("my little sister")
-    await ana.send("[That's all for now]")
+    await keep_in_kit(ana, "A reason to keep going", "my little sister")
     assert "my little sister" in " ".join(texts(await ana.send("/kit")))
     await ana.send("/forget")
     await ana.send("[Yes, delete everything]")
@@ -67,10 +67,7 @@ async def test_an_exercise_offers_to_keep_the_persons_own_words(bot: Bot) -> Non
 async def test_the_crisis_conversation_offers_the_kit(bot: Bot) -> None:
     ana = bot.person("ana")
     await onboard(ana)
-    await ana.send("/kit")
-    await ana.send("[A reason to keep going]")
-    await ana.say("my dog Pixel")
-    await ana.send("[That's all for now]")
+    await keep_in_kit(ana, "A reason to keep going", "my dog Pixel")
     for line in ("I want to kill myself", "[Yes]", "[No]", "[No]"):
         await ana.send(line)
     assert "Look at my compassion kit" in ana.buttons()
@@ -82,10 +79,7 @@ async def test_the_crisis_conversation_offers_the_kit(bot: Bot) -> None:
 async def test_the_safety_plan_shows_the_kit_before_step_two(bot: Bot) -> None:
     ana = bot.person("ana")
     await onboard(ana)
-    await ana.send("/kit")
-    await ana.send("[A kind sentence]")
-    await ana.say(KIND)
-    await ana.send("[That's all for now]")
+    await keep_in_kit(ana, "A kind sentence", KIND)
     await ana.send("/plan")
     replies: list[str] = []
     for _ in range(4):

@@ -31,16 +31,6 @@ DASH_KEY = base64.urlsafe_b64encode(b"\xf8" + bytes(range(31))).decode()
 """A valid key that begins with ``-``, as 1 in 64 generated keys used to."""
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """DATABASE_URL points at a fresh file; no key unless a test sets one."""
-    path = tmp_path / "bot.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    monkeypatch.delenv("ENCRYPTION_KEY", raising=False)
-    monkeypatch.chdir(tmp_path)  # no .env file from the checkout
-    return path
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     status = main(list(argv))
     out, err = capsys.readouterr()

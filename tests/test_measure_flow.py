@@ -4,16 +4,11 @@ conversation, and the offer a week after onboarding and then every two weeks."""
 
 from __future__ import annotations
 
-from tests.harness import Bot, Person, texts
+from tests.harness import Bot, Person, onboard, texts
 
 DAY = 24 * 3600
 # Items 1..12; hand-scored in tests/test_measures.py: total 3.58.
 ANSWERS = [2, 4, 3, 5, 4, 3, 4, 2, 3, 4, 1, 2]
-
-
-async def onboard(person: Person, consent: str = "[Yes, keep them]") -> None:
-    for line in ("/start", consent, "United Kingdom"):
-        await person.send(line)
 
 
 async def answer_items(person: Person, answers: list[int]) -> list[str]:

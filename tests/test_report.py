@@ -25,14 +25,10 @@ TODAY = date(2024, 5, 10)
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """DATABASE_URL points at a fresh file, no key; the report's today is :data:`TODAY`."""
-    path = tmp_path / "bot.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    monkeypatch.delenv("ENCRYPTION_KEY", raising=False)
-    monkeypatch.chdir(tmp_path)  # no .env file from the checkout
+def db(db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared fresh database (tests/conftest.py); the report's today is :data:`TODAY`."""
     monkeypatch.setattr(report, "utc_today", lambda: TODAY)
-    return path
+    return db
 
 
 def at(days_ago: int, hour: int = 12) -> datetime:

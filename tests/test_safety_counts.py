@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.harness import Bot, Person
+from tests.harness import Bot, onboard
 
 DAY = 24 * 3600
 
@@ -14,11 +14,6 @@ DAY = 24 * 3600
 async def counts(bot: Bot) -> dict[tuple[str, str], int]:
     assert bot.store is not None
     return {(c.day.isoformat(), c.kind): c.count for c in await bot.store.safety_report()}
-
-
-async def onboard(person: Person) -> None:
-    for line in ("/start", "[Yes, keep them]", "United Kingdom"):
-        await person.send(line)
 
 
 async def test_crisis_concern_and_lines_are_counted_by_day(bot: Bot) -> None:

@@ -8,14 +8,9 @@ import io
 from pypdf import PdfReader
 
 from bot.types import SendFile
-from tests.harness import Bot, Person
+from tests.harness import Bot, Person, onboard
 
 PLAN_WORDS = "walk the dog around the lake"
-
-
-async def onboard(person: Person) -> None:
-    for line in ("/start", "[Yes, keep them]", "United Kingdom"):
-        await person.send(line)
 
 
 def last_pdf(person: Person) -> PdfReader:

@@ -281,21 +281,27 @@ def rule_conditions(item: LoadedDialogue, _: Mapping[str, LoadedDialogue]) -> It
 def rule_known_parsers(
     item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
 ) -> Iterator[Problem]:
-    for step_id, step in item.dialogue.steps.items():
-        if isinstance(step, AskTextStep) and step.parse is not None and step.parse not in PARSERS:
-            known = ", ".join(sorted(PARSERS))
-            yield _problem(item, step_id, "known_parsers",
-                           f"no parser named '{step.parse}' (known: {known})")
+    named = ((step_id, step.parse) for step_id, step in item.dialogue.steps.items()
+             if isinstance(step, AskTextStep) and step.parse is not None)
+    yield from _unknown(item, named, PARSERS, "known_parsers", "parser")
 
 
 def rule_known_scales(
     item: LoadedDialogue, _: Mapping[str, LoadedDialogue]
 ) -> Iterator[Problem]:
-    for step_id, step in item.dialogue.steps.items():
-        if isinstance(step, ScoreStep) and step.scale not in SCALES:
-            known = ", ".join(sorted(SCALES))
-            yield _problem(item, step_id, "known_scales",
-                           f"no questionnaire named '{step.scale}' (known: {known})")
+    named = ((step_id, step.scale) for step_id, step in item.dialogue.steps.items()
+             if isinstance(step, ScoreStep))
+    yield from _unknown(item, named, SCALES, "known_scales", "questionnaire")
+
+
+def _unknown(item: LoadedDialogue, named: Iterable[tuple[str, str]], known: Iterable[str],
+             rule: str, what: str) -> Iterator[Problem]:
+    """A problem for each step naming a ``what`` (a parser...) that is not ``known``."""
+    names = sorted(known)
+    for step_id, name in named:
+        if name not in names:
+            yield _problem(item, step_id, rule,
+                           f"no {what} named '{name}' (known: {', '.join(names)})")
 
 
 def rule_never_therapy(
