@@ -60,6 +60,11 @@ KNOWN_MISSES = {
     "I feel like nobody cares about me",
     # Negated anxiety next to "flat": sc_break, reset and checkin all come up.
     "I don't feel anxious today, just flat",
+    # Asked about since the fourth round of the corpus (more stories of a slip that
+    # end in a verdict, more kind acts told plainly, more voices that are beliefs):
+    # each now sits just under the threshold, asked about rather than misrouted.
+    "I called my gran because I knew she was lonely",
+    "there's a voice that tells me I'm rubbish and it's been there forever",
 }
 router = Router()
 
