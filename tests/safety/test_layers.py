@@ -32,6 +32,9 @@ EVERYDAY = [
     "this traffic is killing me",
     "lol I'm dead 💀 that meme",
     "I'm not suicidal, just really tired",
+    # Idioms of the exercises themselves (a person trying the bot read both as crisis).
+    "I cut myself some slack today",
+    "i want to write a goodbye letter to the old me who always put herself down",
 ]
 
 # Wordings the first-wave rules never saw (from the issue).
