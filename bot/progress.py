@@ -13,7 +13,7 @@ both are there, the intensity ``before`` and ``after``; ``reframe`` entries
 entries (the self-compassion questionnaire, SCS-SF, see :mod:`bot.measures`)
 give ``scs_total``, the mean score 1.00-5.00 stored as text ("3.25"), drawn
 as a line of its own and said as the latest score (its subscales and any
-``phq2``/``gad2`` are not shown here).  Anything missing or out of range is
+``phq2_total``/``gad2_total`` are not shown here).  Anything missing or out of range is
 left out; unknown kinds are ignored.
 
 Days are UTC days, as the store keeps them (see :mod:`bot.journal_view`).

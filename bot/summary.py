@@ -3,7 +3,8 @@
 One job: journal entries and the profile in, :class:`~bot.summary_pdf.SummaryData`
 and its words out; drawing the page is :mod:`bot.summary_pdf`'s job.  The
 journal contract is :mod:`bot.progress`'s (``checkin`` moods, exercises with
-their ``dialogue``) plus ``measure`` entries (``scs_total``, ``phq2``, ``gad2``).
+their ``dialogue``) plus ``measure`` entries (``scs_total``, ``phq2_total``,
+``gad2_total``: the variables ``dialogues/measure.yaml`` keeps).
 The safety plan is only read when the person chose to include it.
 """
 
@@ -50,9 +51,9 @@ def summary_data(
             total = measure_score(entry.data.get("scs_total"))
             if total is not None:
                 scs.append((day, total))
-            phq, gad = _screen(entry.data.get("phq2")), _screen(entry.data.get("gad2"))
-            if phq is not None and gad is not None:
+            if (phq := _screen(entry.data.get("phq2_total"))) is not None:
                 phq2.append((day, phq))
+            if (gad := _screen(entry.data.get("gad2_total"))) is not None:
                 gad2.append((day, gad))
             continue
         if entry.kind == "checkin" and (mood := scale_value(entry.data.get("mood"))) is not None:

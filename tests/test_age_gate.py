@@ -96,3 +96,15 @@ async def test_another_minimum_age_is_said_as_set(tmp_path: Path) -> None:
 async def test_without_a_minimum_age_nobody_is_asked(bot: Bot) -> None:
     replies = texts(await bot.person("ana").send("/start"))
     assert not any("or older" in r for r in replies)
+
+
+async def test_someone_younger_in_crisis_gets_lines_for_young_people_first(
+    adults_only: Bot,
+) -> None:
+    ben = adults_only.person("ben")
+    await onboard_to_age(ben)
+    await ben.send("[No]")
+    await ben.send("United Kingdom")
+    lines = " ".join(await ben.say("I want to kill myself"))
+    assert "Childline" in lines and "Samaritans" in lines
+    assert lines.index("Childline") < lines.index("Samaritans")

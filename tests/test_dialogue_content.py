@@ -613,7 +613,11 @@ def test_without_a_country_the_crisis_response_asks_for_one_once(engine: Engine)
     assert "RESOURCES-DE" in reply
     assert person.profile.country == "DE"
     assert person.where == ("crisis", "ask_direct")
-    # Known from now on: not asked again.
+    # Said again in answer to the direct question: heard as its answer, not a new start.
+    person.say("I want to die", risk="crisis")
+    assert person.where == ("crisis", "ask_plan")
+    # Known from now on: a later crisis does not ask for the country again.
+    person.cmd("stop")
     person.say("I want to die", risk="crisis")
     assert person.where == ("crisis", "ask_direct")
 

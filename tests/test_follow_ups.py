@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.render import plain
 from bot.types import SendText
-from tests.harness import Bot, Person, texts
+from tests.harness import Bot, Person, onboard, texts
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -144,3 +144,25 @@ async def test_check_ins_keep_their_hours_across_a_daylight_saving_change(
         assert timedelta(hours=24) <= bot.clock() - agreed < timedelta(hours=24, minutes=2)
     finally:
         await bot.stop()
+
+
+async def test_talking_in_the_crisis_conversation_does_not_start_it_again(bot: Bot) -> None:
+    cara = bot.person("cara")
+    for line in ("/start", "[Yes, keep them]", "United Kingdom", "I don't want to be alive anymore",
+                 "[Yes]", "[Yes]", "[Yes]", "[Okay, I'll do that]", "[Stay and talk]"):
+        await cara.send(line)
+    replies = await cara.say("I just feel like nobody would notice if I was gone")
+    assert not any("killing yourself" in r or "Samaritans" in r for r in replies)
+    assert any("Thank you" in r for r in replies)
+    # A plan told in the middle of it: the lines again, at once.
+    replies = await cara.say("I have the pills right here and I'm going to take them tonight")
+    assert any("Samaritans" in r for r in replies)
+
+
+async def test_i_am_fine_to_the_direct_question_is_a_no(bot: Bot) -> None:
+    cara = bot.person("cara")
+    await onboard(cara)
+    await cara.send("I don't want to be alive anymore")
+    replies = await cara.say("I'm fine")
+    assert not any("plan" in r for r in replies)
+    assert any("Thank you for" in r for r in replies)

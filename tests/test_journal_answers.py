@@ -42,8 +42,6 @@ KEEPS_NOTHING = {
 """Dialogues that keep no journal, and why."""
 NOT_AN_ANSWER = {
     ("compassion_log", "message"): "offered to be kept as the kind act itself, or rewritten",
-    ("measure", "phq9_9"): "words typed at the self-harm question lead straight to the "
-                           "crisis conversation, which keeps nothing",
 }
 """Single variables that are not kept as such, and why."""
 

@@ -45,13 +45,17 @@ async def test_summary_is_one_page_with_measures_and_moods(bot: Bot) -> None:
     await ana.send("[Let's start]")
     for answer in [2, 4, 3, 5, 4, 3, 4, 2, 3, 4, 1, 2]:
         await ana.say(str(answer))
-    await ana.send("[Not now]")
+    await ana.send("[Yes]")  # the mood screen too
+    for label in ("[Several days]", "[More than half the days]", "[Not at all]",
+                  "[Several days]", "[Not at all]"):
+        await ana.send(label)
     await ana.send("/summary")
     reader = last_pdf(ana)
     assert len(reader.pages) == 1
     text = text_of(reader)
     assert "summary" in text.casefold()
-    assert "3.58" in text or "3.6" in text
+    assert "3.58" in text
+    assert "PHQ-2 3, GAD-2 1" in text, "the mood screen a doctor would look for"
     assert "Raes" in text, "the items' source is cited"
 
 

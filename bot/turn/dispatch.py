@@ -45,6 +45,14 @@ GROUP_ALERT = "group_alert"
 # this long: asked three times in one conversation, people stop answering.  Rule
 # verdicts and any crisis verdict still act at once.
 SAFE_FOR = timedelta(hours=1)
+# A crisis verdict within this long of the last, while the crisis conversation is
+# still running about the same thing, is answered by that conversation itself.
+CRISIS_RUNNING = timedelta(hours=1)
+SUICIDE = "suicide"
+# Rule families that say the danger is near (a plan, the means, an act already
+# taken): told in the middle of the crisis conversation, they start it again, lines
+# first, rather than be heard as more of the same.
+IMMINENT = frozenset({"plan", "means", "act_taken"})
 # "You are talking to a bot, not a person" (New York's and California's rules for
 # companion bots): after this long away, after this long of use, and a gap longer
 # than this starts a new stretch of use.
@@ -153,6 +161,12 @@ class Run(Answering, Timers):
         if (current is not None and any(f.dialogue in safety for f in self.state.stack)
                 and risk.learned_only):
             return False
+        if (risk.level == "crisis" and self.in_crisis_about(risk.topic)
+                and not IMMINENT.intersection(risk.reasons)):
+            # Already talking about exactly this: the lines and the direct questions
+            # again would only repeat them ("yes, I told you already").
+            self.state.crisis_at = self.turn.now
+            return False
         if risk.level == "crisis":
             self.state.crisis_at = self.turn.now
             self.start(CRISIS, inputs={"topic": risk.topic} if risk.topic else None)
@@ -168,6 +182,17 @@ class Run(Answering, Timers):
             self.start(CONCERN, mode="call", inputs=inputs)
             return True
         return False
+
+    def in_crisis_about(self, topic: str | None) -> bool:
+        """Whether the crisis conversation is running, begun within the hour, about the
+        same thing (suicide, unless a topic was named): a new disclosure of another
+        kind (an overdose taken, abuse) starts it again with its own lines first."""
+        running = next((f for f in self.state.stack if f.dialogue == CRISIS), None)
+        if running is None or self.state.crisis_at is None:
+            return False
+        if self.turn.now - self.state.crisis_at > CRISIS_RUNNING:
+            return False
+        return (topic or SUICIDE) == (running.vars.get("topic") or SUICIDE)
 
     def said_safe_lately(self) -> bool:
         """Whether the person told us they are safe within the last ``SAFE_FOR``."""

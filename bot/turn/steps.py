@@ -61,6 +61,8 @@ START_TOKEN = "start"  # noqa: S105
 # the agreement's own stamp, kept in the profile: a newer agreement, or "I'm fine,
 # no more", makes the older timers stale, so there are never more than agreed.
 FOLLOW_TOKEN = "follow"  # noqa: S105
+# The resources' topic for children and young people (someone under the minimum age).
+YOUNG_PEOPLE = "young_people"
 # A dialogue set that passes validation cannot loop; this guards the engine
 # against a bug anyway, so one broken turn never hangs a worker.
 MAX_STEPS_PER_TURN = 200
@@ -165,6 +167,8 @@ class Steps(Moving):
                     self.say(step.say, key=key, frame=frame)
                 self.actions.append(CountSafety("resources"))
                 topic = step.topic or frame.vars.get("topic")
+                if topic in (None, "suicide") and self.profile.under_age:
+                    topic = YOUNG_PEOPLE  # their own lines first, then the usual ones
                 block = self.engine.services.crisis_resources(
                     self.profile.country, topic if isinstance(topic, str) else None,
                     resource_words(self.dialogues["system"].lines, self.locale))
