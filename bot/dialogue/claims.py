@@ -53,9 +53,17 @@ _SENTENCE_END = re.compile(r"[.!?;:]")
 _NEGATION_REACH = 30
 
 
+# Every claim names one of these; the few texts that do are searched in full (the
+# dialogues are checked at every start, and most of their two thousand texts name none).
+_ROLE_STEM = re.compile(r"therap|counsel|psycho|terapeut|terapia|berater|consejer|conselheir",
+                        re.IGNORECASE)
+
+
 def therapy_claim(text: str) -> str | None:
     """The words of ``text`` that present the bot as a therapist, counsellor or
     therapy, or ``None`` when there are none."""
+    if _ROLE_STEM.search(text) is None:
+        return None
     for claim in _CLAIMS:
         for found in claim.finditer(text):
             before = text[max(0, found.start() - _NEGATION_REACH):found.start()]

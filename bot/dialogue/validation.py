@@ -338,19 +338,35 @@ def every_text(d: Dialogue) -> Iterator[tuple[str, str, str]]:
                 yield step_id, f"items.{launcher.dialogue}", launcher.label
 
 
-def rule_reachable(
-    item: LoadedDialogue, others: Mapping[str, LoadedDialogue]
-) -> Iterator[Problem]:
-    """Every step can be reached: from the start, or from a step that another
-    dialogue (or this one) goes to by name (the kit's "keep this?" offer)."""
+def reachable(entries: Mapping[str, set[str]]) -> Rule:
+    """The rule that every step can be reached: from the start, or from a step that
+    a dialogue goes to by name (``entries``: dialogue -> such steps; the kit's "keep
+    this?" offer), found once for the whole set by :func:`goto_entries`."""
+
+    def rule_reachable(item: LoadedDialogue,
+                       _: Mapping[str, LoadedDialogue]) -> Iterator[Problem]:
+        yield from _unreachable(item, entries.get(item.dialogue.id, set()))
+
+    return rule_reachable
+
+
+def goto_entries(items: Iterable[LoadedDialogue]) -> dict[str, set[str]]:
+    """Per dialogue, the steps other dialogues (or itself) go to by name."""
+    entries: dict[str, set[str]] = {}
+    for item in items:
+        for step in item.dialogue.steps.values():
+            if isinstance(step, GotoStep) and step.step is not None:
+                entries.setdefault(step.dialogue, set()).add(step.step)
+    return entries
+
+
+def _unreachable(item: LoadedDialogue, entries: set[str]) -> Iterator[Problem]:
     d = item.dialogue
     if d.start is None or d.start not in d.steps:
         return
     seen = _reach(d, d.start)
-    for other in others.values():
-        for step in other.dialogue.steps.values():
-            if isinstance(step, GotoStep) and step.dialogue == d.id and step.step is not None:
-                seen |= _reach(d, step.step)
+    for entry in entries - seen:
+        seen |= _reach(d, entry)
     for step_id in d.steps:
         if step_id not in seen:
             yield _problem(item, step_id, "reachable", "no path from the start reaches this step")
@@ -535,7 +551,6 @@ RULES: dict[str, Rule] = {
     "known_parsers": rule_known_parsers,
     "known_scales": rule_known_scales,
     "never_therapy": rule_never_therapy,
-    "reachable": rule_reachable,
     "paths_end": rule_paths_end,
     "vars_saved_before_use": rule_vars_saved_before_use,
 }
@@ -564,7 +579,7 @@ def validate_set(items: Iterable[LoadedDialogue],
                     _problem(item, "", "unique_ids", f"command /{d.command} also used in {other}")
                 )
             commands[d.command] = item
-    rules = [*RULES.values(), text_limits(limits)]
+    rules = [*RULES.values(), text_limits(limits), reachable(goto_entries(by_id.values()))]
     for item in by_id.values():
         for rule in rules:
             problems.extend(rule(item, by_id))
