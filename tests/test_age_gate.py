@@ -62,7 +62,7 @@ async def test_someone_younger_gets_no_exercise_later_but_crisis_lines_still_wor
     await onboard_to_age(ben)
     await ben.send("[No]")
     await ben.send("Skip")
-    for attempt in ("/checkin", "/start", "I feel sad today", "/breathe"):
+    for attempt in ("/checkin", "/start", "I feel sad today", "/mistake"):
         replies = texts(await ben.send(attempt))
         assert any("only made for people aged 18" in r for r in replies), \
             attempt
@@ -108,3 +108,19 @@ async def test_someone_younger_in_crisis_gets_lines_for_young_people_first(
     lines = " ".join(await ben.say("I want to kill myself"))
     assert "Childline" in lines and "Samaritans" in lines
     assert lines.index("Childline") < lines.index("Samaritans")
+
+
+async def test_someone_younger_is_offered_breathing_in_a_hard_moment_and_it_opens(
+    adults_only: Bot,
+) -> None:
+    ben = adults_only.person("ben")
+    await onboard_to_age(ben)
+    await ben.send("[No]")
+    await ben.send("United Kingdom")
+    await ben.say("I can't do this anymore, everything is too much")
+    await ben.send("[Yes]")  # safe right now
+    await ben.send("[Not now]")  # not looking at it together
+    assert set(ben.buttons()) == {"Soothing breathing"}, "only what is open to them"
+    replies = " ".join(await ben.press("Soothing breathing"))
+    assert "only made for people aged 18" not in replies
+    assert "slow moment" in replies  # soothing breathing has begun

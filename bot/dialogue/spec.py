@@ -456,6 +456,9 @@ class Dialogue(_Model):
     any other leads to onboarding first, and runs when onboarding ends."""
     in_groups: bool = False
     """Its command is answered in a group chat; the others are offered in private."""
+    all_ages: bool = False
+    """Open to someone under the operator's minimum age too (soothing breathing: it
+    keeps nothing and helps in a hard moment), like the safety flows."""
     safety: bool = False
     """Part of the safety flow: answers here are about staying safe ("put the pills
     away"), so only the rule tables' verdict, not the learned layers', restarts it."""

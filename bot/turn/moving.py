@@ -51,9 +51,11 @@ class Moving(Saying):
         """Whether someone under the minimum age may use this dialogue: the safety
         flows, and what works before onboarding (crisis lines, help, export,
         forget), but not onboarding itself or any exercise."""
+        dialogue = self.dialogues.dialogues.get(dialogue_id)
         return dialogue_id != ONBOARDING and (
             dialogue_id in self.dialogues.safety
-            or dialogue_id in self.dialogues.before_onboarding)
+            or dialogue_id in self.dialogues.before_onboarding
+            or (dialogue is not None and dialogue.all_ages))
 
     def suspend_running(self) -> None:
         kept_aside = self.dialogues.not_resumable
@@ -108,6 +110,8 @@ class Moving(Saying):
         needs it; what they asked for starts when onboarding ends.  Whether it did."""
         if self.profile.onboarded or dialogue_id in self.dialogues.before_onboarding:
             return False
+        if self.profile.under_age and self.open_to_young(dialogue_id):
+            return False  # never onboarded, and never will be: what is open to them opens
         # The welcome comes first; what they asked for follows it.
         self.start(ONBOARDING, inputs={ASKED_FOR: dialogue_id})
         return True
