@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import zip_longest
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 __all__ = ["SummaryData", "SummaryLabels", "render_summary"]
 
@@ -297,6 +299,10 @@ class _Page:
     """One A4 page of one render, and the text helpers that keep to its font."""
 
     def __init__(self, created: datetime) -> None:
+        # Imported on the first summary, not at start: fpdf2 brings fontTools and
+        # costs about 60 MB and half a second, for a page few people ask for.
+        from fpdf import FPDF
+
         pdf = FPDF(orientation="P", unit="mm", format="A4")
         pdf.set_creation_date(created)
         pdf.set_creator("compassion-bot")
