@@ -96,7 +96,7 @@ async def test_a_full_disk_gets_crisis_lines_out_and_every_reply_once_it_has_roo
     async with telegram_bot(api, tmp_path, url, tmpfs_kb=8192) as bot:
         ledger = Ledger(api)
         ledger.marker(601)
-        await eventually(ledger.answered, 10, "the reply before the disk fills")
+        await eventually(ledger.answered, 30, "the reply before the disk fills")
         filler = bot.fill()
         await while_down(ledger, writer=603, crisis=602)
         bot.free(filler)
@@ -150,7 +150,7 @@ async def test_postgres_killed_mid_run(api: FakeBotAPI, tmp_path: Path) -> None:
     async with postgres_behind_proxy() as pg, telegram_bot(api, tmp_path, pg.url):
         ledger = Ledger(api)
         ledger.marker(641)
-        await eventually(ledger.answered, 10, "the reply before the server dies")
+        await eventually(ledger.answered, 30, "the reply before the server dies")
         await pg.proxy.cut()
         await while_down(ledger, writer=643, crisis=642)
         await pg.proxy.restore()
@@ -164,7 +164,7 @@ async def test_sigkill_during_a_burst_loses_nothing(api: FakeBotAPI, tmp_path: P
         for _ in range(8):
             ledger.marker(651)
         # Some replies out, most still paced at one a second for this chat.
-        await eventually(lambda: len(ledger.received(651)) >= 4, 10, "the first replies")
+        await eventually(lambda: len(ledger.received(651)) >= 4, 30, "the first replies")
         bot.kill()
         await bot.stop()
     since = len(api.calls)

@@ -59,7 +59,8 @@ class Terminal:
         assert self.process.process is not None and self.process.process.stdin is not None
         self.process.process.stdin.write(data + b"\n")
 
-    async def shows(self, text: str, seconds: float = 10.0) -> None:
+    # Upper bounds, not waits: a loaded CI machine takes seconds to start the bot.
+    async def shows(self, text: str, seconds: float = 30.0) -> None:
         await eventually(lambda: text in self.output, seconds, repr(text))
 
     async def leave(self) -> int:
@@ -68,7 +69,7 @@ class Terminal:
         assert process is not None and process.stdin is not None
         process.stdin.close()
         try:
-            status = await asyncio.wait_for(process.wait(), 20)
+            status = await asyncio.wait_for(process.wait(), 60)
         finally:
             if self._reader is not None:
                 with contextlib.suppress(asyncio.CancelledError):
