@@ -27,6 +27,15 @@ async def onboard_to_age(person: Person) -> list[str]:
     return texts(await person.send("/start"))
 
 
+async def too_young(bot: Bot, country: str = "United Kingdom") -> Person:
+    """Ben, who said he is younger than the minimum age, and gave his country."""
+    ben = bot.person("ben")
+    await onboard_to_age(ben)
+    await ben.send("[No]")
+    await ben.send(country)
+    return ben
+
+
 def test_the_default_minimum_age_is_eighteen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MIN_AGE", raising=False)
     assert Settings(_env_file=None).min_age == 18  # type: ignore[call-arg]
@@ -58,10 +67,7 @@ async def test_someone_younger_is_refused_kindly_with_lines_for_young_people(
 async def test_someone_younger_gets_no_exercise_later_but_crisis_lines_still_work(
     adults_only: Bot,
 ) -> None:
-    ben = adults_only.person("ben")
-    await onboard_to_age(ben)
-    await ben.send("[No]")
-    await ben.send("Skip")
+    ben = await too_young(adults_only, country="Skip")
     for attempt in ("/checkin", "/start", "I feel sad today", "/mistake"):
         replies = texts(await ben.send(attempt))
         assert any("only made for people aged 18" in r for r in replies), \
@@ -101,10 +107,7 @@ async def test_without_a_minimum_age_nobody_is_asked(bot: Bot) -> None:
 async def test_someone_younger_in_crisis_gets_lines_for_young_people_first(
     adults_only: Bot,
 ) -> None:
-    ben = adults_only.person("ben")
-    await onboard_to_age(ben)
-    await ben.send("[No]")
-    await ben.send("United Kingdom")
+    ben = await too_young(adults_only)
     lines = " ".join(await ben.say("I want to kill myself"))
     assert "Childline" in lines and "Samaritans" in lines
     assert lines.index("Childline") < lines.index("Samaritans")
@@ -113,10 +116,7 @@ async def test_someone_younger_in_crisis_gets_lines_for_young_people_first(
 async def test_someone_younger_is_offered_breathing_in_a_hard_moment_and_it_opens(
     adults_only: Bot,
 ) -> None:
-    ben = adults_only.person("ben")
-    await onboard_to_age(ben)
-    await ben.send("[No]")
-    await ben.send("United Kingdom")
+    ben = await too_young(adults_only)
     await ben.say("I can't do this anymore, everything is too much")
     await ben.send("[Yes]")  # safe right now
     await ben.send("[Not now]")  # not looking at it together
