@@ -154,3 +154,18 @@ async def test_an_offer_due_weeks_after_the_last_message_is_not_sent(bot: Bot) -
     # The bot was down for three weeks: the week's offer is found long after
     # anyone last wrote, and would come out of nowhere.
     assert texts(await ana.wait(21 * DAY)) == []
+
+
+async def test_answers_in_words_work_in_the_languages_that_meet_the_english_items(
+    bot: Bot,
+) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/language")
+    await ana.send("[Español]")
+    await ana.send("/measure")
+    await ana.send("[Let's start]")
+    for answer, next_item in (("casi nunca", "2 of 12"), ("four", "3 of 12"),
+                              ("siempre", "4 of 12"), ("fast nie", "5 of 12")):
+        replies = await ana.say(answer)
+        assert replies[-1].startswith(next_item), answer
