@@ -10,6 +10,7 @@ The safety plan is only read when the person chose to include it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -101,17 +102,11 @@ def summary_file(
 
 def _with_plan_labels(data: SummaryData, lines: LineBook) -> SummaryData:
     named = [(lines.line(f"summary_{name}")[0], text) for name, text in data.plan or ()]
-    return SummaryData(
-        start=data.start, end=data.end, self_compassion=data.self_compassion, phq2=data.phq2,
-        gad2=data.gad2, moods=data.moods, exercises=data.exercises, plan=named)
+    return dataclasses.replace(data, plan=named)
 
 
 def _screen(value: object) -> int | None:
-    """A PHQ-2 or GAD-2 sum (0-6) as stored, else ``None``."""
-    if isinstance(value, bool):
-        return None
-    text = str(value).strip()
-    if not (text.isdecimal() and text.isascii()):
-        return None
-    number = int(text)
-    return number if 0 <= number <= _SCREEN_MAX else None
+    """A PHQ-2 or GAD-2 sum (0-6) as stored, else ``None`` (read as the journal reads
+    any small score: :func:`~bot.journal_view.scale_value`)."""
+    number = scale_value(value)
+    return number if number is not None and number <= _SCREEN_MAX else None

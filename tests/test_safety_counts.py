@@ -4,6 +4,7 @@ counts outlive /forget (they belong to no one)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import timedelta
 
 from tests.harness import Bot, onboard
@@ -49,6 +50,9 @@ async def test_the_counts_outlive_forget_and_name_nobody(bot: Bot) -> None:
     await ana.send("[Yes, delete everything]")
     report = await counts(bot)
     assert report[(bot.clock().date().isoformat(), "crisis")] == 1
+    # Nobody is named: the rows are a day, a kind and a number, and nothing else
+    # (tests/store/test_schema.py checks the table's columns on both backends).
     assert bot.store is not None
-    for row in await bot.store.safety_report(since=bot.clock().date() - timedelta(days=1)):
-        assert "ana" not in repr(row)
+    rows = await bot.store.safety_report(since=bot.clock().date() - timedelta(days=1))
+    assert rows
+    assert {tuple(f.name for f in fields(row)) for row in rows} == {("day", "kind", "count")}
