@@ -144,9 +144,11 @@ class Engine:
         """The nudges in ``locale``'s words (English where it has none)."""
         return self.locale_nudges.get(locale or "", self.nudges)
 
-    def step(self, state: ConversationState, turn: Turn) -> Outcome:
-        """Apply one turn.  ``state`` is not modified; the new state is returned."""
-        run = Run(self, state.clone(), turn)
+    def step(self, state: ConversationState, turn: Turn, *, owned: bool = False) -> Outcome:
+        """Apply one turn.  ``state`` is not modified unless the caller ``owned`` it
+        (a state it decoded for this turn alone and will not read again: then the
+        copy, a twentieth of a turn's time, is skipped); the new state is returned."""
+        run = Run(self, state if owned else state.clone(), turn)
         run.handle()
         group = run.group if run.group is not None and run.group != turn.group else None
         return Outcome(run.state, run.actions, group, tuple(run.drop_wins))

@@ -275,10 +275,12 @@ class Runtime:
         wins = group_row.wins if group_row is not None else ()
         turn = Turn(event=event, now=now, profile=profile, risk=risk, group=group, wins=wins)
         try:
-            outcome = self.engine.step(state, turn)
+            outcome = self.engine.step(state, turn, owned=True)
         except (EngineError, KeyError, ValueError) as exc:
             # A bug must not trap the person in a broken conversation: say so
-            # kindly, drop the running dialogue, keep everything else.
+            # kindly, drop the running dialogue, keep everything else.  The engine
+            # owned (and may have half changed) the state: start again from storage.
+            state = self._decode_state(state_json)
             log.exception("engine failed (%s) in %s", type(exc).__name__, _position(state))
             outcome = Outcome(state.model_copy(update={"stack": []}),
                               [SendText((Segment(self.engine.dialogues_for(

@@ -6,6 +6,7 @@ that "skip" or a typed button label means the same on every platform.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -74,6 +75,10 @@ def clean_input(text: str) -> str:
     return _SURROGATE.sub(REPLACEMENT, _CONTROL.sub("", text))
 
 
+# Cached: one turn asks it of the same answer several times (skip? unsure? which
+# button?) and of every button label; a bounded cache of recent texts (1,024 at
+# most a few MB) keeps a burst of long messages from growing it.
+@functools.lru_cache(maxsize=1024)
 def answer_key(text: str) -> str:
     """A forgiving form of a short answer, for matching against labels and keywords.
 
