@@ -160,3 +160,23 @@ async def test_without_consent_nothing_written_is_kept(bot: Bot) -> None:
         await person.send(line)
     await person.command("export")
     assert person.last_export()["journal"] == []
+
+
+@pytest.mark.parametrize("reply", ["no", "ok", "7"])
+async def test_a_nod_or_a_refusal_where_own_words_are_welcome_is_not_kept_as_words(
+    bot: Bot, reply: str
+) -> None:
+    """ "no" typed at "bring something to mind" (buttons, or write it down) moves on
+    like a skip: nothing is kept as the situation, and the break goes on."""
+    person = bot.person("cleo")
+    await onboard(person)
+    for line in ("/break", "6"):
+        await person.send(line)
+    answered = "\n".join(await person.say(reply))
+    assert reply not in answered.split()  # not quoted back as their words
+    for line in ("[Next step]", "[Next step]", "may I be patient with myself", "5"):
+        await person.send(line)
+    await person.command("export")
+    breaks = [e["data"] for e in person.last_export()["journal"]
+              if e["data"].get("dialogue") == "sc_break"]
+    assert breaks and all(data.get("situation") is None for data in breaks), breaks

@@ -99,7 +99,10 @@ class Answering(Moving):
             if index is not None:
                 self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, labels[index].id))
                 return
-        if self.is_skip(text) or self.is_unsure(text):
+        if (self.is_skip(text) or self.is_unsure(text)
+                or (step.other is not None and is_empty_answer(text))):
+            # "no", "ok" or a stray "7" where the person's own words are welcome
+            # say nothing to keep: moved past like a skip, never saved as words.
             self.skip(frame, step)
         elif step.other is not None:
             typed = None if frame.other_pending else step.other.typed
