@@ -48,7 +48,6 @@ HELD_OUT = "heldout"
 # the belief flow, the one wrong exercise of the set.
 KNOWN_MISSES = {
     # An act plus a verdict on the self: the model sees both routes.
-    "I messed up at work and now I feel like a complete failure",
     "I don't think I'm a failure, but I did mess up",
     # "always" speaks for belief about as loudly as the rest for their routes.
     "why am I always so harsh with myself",
@@ -63,8 +62,13 @@ KNOWN_MISSES = {
     # Asked about since the fourth round of the corpus (more stories of a slip that
     # end in a verdict, more kind acts told plainly, more voices that are beliefs):
     # each now sits just under the threshold, asked about rather than misrouted.
-    "I called my gran because I knew she was lonely",
     "there's a voice that tells me I'm rubbish and it's been there forever",
+    # Asked about since the fifth round (long venting and other languages added;
+    # "I messed up at work and now I feel like a complete failure" and "I called
+    # my gran" are routed right since): each sits just under the threshold.
+    "everyone thinks I'm annoying",
+    "I feel guilty for cancelling on my friend",
+    "I haven't slept properly in a week, my brain just keeps going",
 }
 router = Router()
 
