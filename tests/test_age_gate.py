@@ -6,6 +6,8 @@ The other tests run with MIN_AGE=0 (tests/conftest.py); these set it themselves.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -77,6 +79,18 @@ async def test_someone_younger_gets_no_exercise_later_but_crisis_lines_still_wor
     assert "988" in sos or "findahelpline" in sos.casefold() or "112" in sos
     crisis = " ".join(await ben.say("I want to kill myself"))
     assert "Thank you for telling me" in crisis or "Thank you for trusting me" in crisis
+
+
+async def test_help_lists_only_what_is_open_to_someone_younger(adults_only: Bot) -> None:
+    ben = await too_young(adults_only, country="Skip")
+    shown = "\n".join(await ben.command("help"))
+    commands = set(re.findall(r"^(/[a-z]+) –", shown, flags=re.MULTILINE))
+    assert {"/sos", "/breathe", "/plan", "/forget"} <= commands
+    assert not commands & {"/talk", "/tools", "/checkin", "/journal", "/nudges"}, commands
+    for command in sorted(commands):  # each one listed opens for him
+        replies = " ".join(texts(await ben.send(command)))
+        assert "only made for people aged 18" not in replies, command
+        await ben.send("/stop")
 
 
 async def test_a_typed_answer_counts_and_skipping_asks_again(adults_only: Bot) -> None:
