@@ -70,22 +70,32 @@ def _normal_words(phrase: str) -> list[tuple[str, bool]]:
 Kind = Literal["crisis", "concern", "safe"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Phrase:
     kind: Kind
     lang: str
-    pattern: re.Pattern[str]
+    source: str
+    """The phrase's regular expression, compiled the first time a message could
+    hold the phrase (:attr:`pattern`): most of the thousands of phrases are never
+    tried in a process's life, and compiling all of them took a second at start."""
     second: str | None = None
     """The phrase's second word, when the pattern can match only where the next
     word of the text is that word (``second_open``: begins with it)."""
     second_open: bool = False
+    _compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
 
 
-def _compile(words: list[tuple[str, bool]], unspaced: bool) -> re.Pattern[str]:
+def _expression(words: list[tuple[str, bool]], unspaced: bool) -> str:
     joiner = r"\s*" if unspaced else r"\s+"
     body = joiner.join(re.escape(w) + (f"[{WORD_CHARS}]*" if open_ else "")
                        for w, open_ in words)
-    return re.compile(body if unspaced else body + f"(?![{WORD_CHARS}])")
+    return body if unspaced else body + f"(?![{WORD_CHARS}])"
 
 
 class Lexicon:
@@ -116,7 +126,7 @@ class Lexicon:
                 second = words[1] if len(words) > 1 and not unspaced else None
                 if second is not None and not all(_WORD.fullmatch(w) for w, _ in words[:2]):
                     second = None
-                entry = _Phrase(kind, lang, _compile(words, unspaced),
+                entry = _Phrase(kind, lang, _expression(words, unspaced),
                                 *(second or (None, False)))
                 first, open_ = words[0]
                 if unspaced:
