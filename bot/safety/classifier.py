@@ -56,10 +56,26 @@ class ModelError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Probabilities at which a score becomes a verdict."""
+    """Probabilities at which a score becomes a verdict.
+
+    A window of several messages read as one (the context layer) is its own kind
+    of text, with its own safe scores (a run of sad but safe answers reads
+    riskier than any one of them), so it has its own pair, chosen on the corpus's
+    conversations as the first pair is on its single messages.  A model written
+    before the pair existed uses the first pair for both."""
 
     concern: float
     crisis: float
+    context_concern: float | None = None
+    context_crisis: float | None = None
+
+    @property
+    def window_concern(self) -> float:
+        return self.concern if self.context_concern is None else self.context_concern
+
+    @property
+    def window_crisis(self) -> float:
+        return self.crisis if self.context_crisis is None else self.context_crisis
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +121,14 @@ class Classifier:
             with np.load(path, allow_pickle=False) as data:
                 weights = data["weights"].astype(np.float32)
                 bias = data["bias"].astype(np.float32)
-                thresholds = data["thresholds"].astype(float)
+                thresholds = [float(t) for t in data["thresholds"].astype(float)]
                 meta = json.loads(str(data["meta"]))
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the crisis classifier {path}: {exc}") from exc
-        return cls(weights, bias, Thresholds(float(thresholds[0]), float(thresholds[1])), meta)
+        if len(thresholds) not in (2, 4):
+            raise ModelError(f"cannot read the crisis classifier {path}: "
+                             f"{len(thresholds)} thresholds, expected 2 or 4")
+        return cls(weights, bias, Thresholds(*thresholds), meta)
 
     def save(self, path: Path) -> None:
         """Write the model compactly: float16 weights, compressed."""
@@ -119,7 +138,9 @@ class Classifier:
                 handle,
                 weights=self.weights.astype(np.float16),
                 bias=self.bias.astype(np.float32),
-                thresholds=np.array([self.thresholds.concern, self.thresholds.crisis]),
+                thresholds=np.array([self.thresholds.concern, self.thresholds.crisis,
+                                     self.thresholds.window_concern,
+                                     self.thresholds.window_crisis]),
                 meta=np.array(json.dumps(self.meta, sort_keys=True)),
             )
 

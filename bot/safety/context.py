@@ -12,8 +12,10 @@ the window starts afresh, so one disclosure is answered once, not again with
 every "ok" that follows it.
 
 Only the learned model reads the joined window (the rules read one message at a
-time).  Context can raise a verdict, never lower one below what the message earns
-alone.
+time), against thresholds of its own, chosen on the corpus's conversations
+(:class:`bot.safety.classifier.Thresholds`): a run of sad but safe answers scores
+higher than any one of them.  Context can raise a verdict, never lower one below
+what the message earns alone.
 """
 
 from __future__ import annotations

@@ -109,9 +109,9 @@ class Detector:
         risk of its own, so that a harmless reply after a sad hour stays a concern."""
         assert self.classifier is not None
         thresholds = self.classifier.thresholds
-        if window.crisis >= thresholds.crisis and alone.risk >= thresholds.concern / 2:
+        if window.crisis >= thresholds.window_crisis and alone.risk >= thresholds.concern / 2:
             return "crisis"
-        if window.risk >= thresholds.concern:
+        if window.risk >= thresholds.window_concern:
             return "concern"
         return "none"
 

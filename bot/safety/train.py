@@ -52,6 +52,8 @@ __all__ = [
 
 MAX_FALSE_CRISIS = 0.005
 MAX_FALSE_CONCERN = 0.03
+# The lowest a threshold may go, however few safe examples score high.
+_FLOOR_CONCERN, _FLOOR_CRISIS = 0.3, 0.5
 _HEADS = 2 + len(TOPICS)
 
 FloatArray = npt.NDArray[np.float32]
@@ -268,20 +270,30 @@ def cross_validate_detectors(
 
 def choose_thresholds(examples: Sequence[Example], scores: Sequence[Scores]) -> Thresholds:
     """The lowest thresholds whose false-verdict rates on the safe examples stay
-    within :data:`MAX_FALSE_CRISIS` and :data:`MAX_FALSE_CONCERN`."""
-    safe_crisis = sorted((s.crisis for e, s in zip(examples, scores, strict=True)
-                          if e.label == "safe"), reverse=True)
-    safe_risk = sorted((s.risk for e, s in zip(examples, scores, strict=True)
-                        if e.label == "safe"), reverse=True)
+    within :data:`MAX_FALSE_CRISIS` and :data:`MAX_FALSE_CONCERN`: one pair from
+    the single messages, for a message read alone, and one from the
+    conversations, for the context layer's window (the two score differently:
+    with one pair for both, safe conversations got a concern seven times as
+    often as safe single messages)."""
+    pairs = list(zip(examples, scores, strict=True))
+    single = (_pair([s for e, s in pairs if e.label == "safe" and len(e.messages) == 1])
+              or (_FLOOR_CONCERN, _FLOOR_CRISIS))
+    window = _pair([s for e, s in pairs if e.label == "safe" and len(e.messages) > 1])
+    return Thresholds(*single, *(window or single))
+
+
+def _pair(safe: list[Scores]) -> tuple[float, float] | None:
+    """(concern, crisis) for one kind of text, from its safe examples' scores."""
+    if not safe:
+        return None
 
     def above(values: list[float], rate: float, floor: float) -> float:
-        if not values:
-            return floor
+        values = sorted(values, reverse=True)
         allowed = int(rate * len(values))
         return max(floor, min(0.99, values[allowed] + 1e-6))
 
-    return Thresholds(concern=above(safe_risk, MAX_FALSE_CONCERN, 0.3),
-                      crisis=above(safe_crisis, MAX_FALSE_CRISIS, 0.5))
+    return (above([s.risk for s in safe], MAX_FALSE_CONCERN, _FLOOR_CONCERN),
+            above([s.crisis for s in safe], MAX_FALSE_CRISIS, _FLOOR_CRISIS))
 
 
 def fingerprint(lines: Iterable[str]) -> str:

@@ -133,13 +133,13 @@ class Saying(Memory):
         days = values.get(SHOWN_DAYS)
         if isinstance(days, str) and (named := self.day_names(days)) is not None:
             values = {**values, SHOWN_DAYS: named}
+        if len(variants) == 1:
+            return self.fill(variants[0], values)
         # Prefer wordings whose quotes all have an answer; a fallback ("{story|it}")
         # reads worse than a wording written for the skipped case.
         usable = [i for i, text in enumerate(variants) if fillable(text, values, strict=True)]
         usable = usable or [i for i, text in enumerate(variants) if fillable(text, values)]
         usable = usable or list(range(len(variants)))
-        if len(variants) == 1:
-            return self.fill(variants[0], values)
         count = self.state.said.get(key, 0)
         if again and count:
             count -= 1

@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.safety import Detector, assess
-from bot.safety.classifier import Classifier
+from bot.safety.classifier import Classifier, Scores, Thresholds
+from bot.safety.corpus import Example
+from bot.safety.train import choose_thresholds
 from bot.types import NO_RISK, Assessment
 from tests.harness import Bot
 from tests.test_runtime import onboarded
@@ -87,6 +90,48 @@ def test_context_raises_risk_that_no_single_message_shows() -> None:
 def test_context_is_harmless_after_an_ordinary_chat() -> None:
     assert assess("anyway what's for dinner", ["work was long", "the bus was late"]).level \
         == "none"
+
+
+def test_a_window_of_messages_is_judged_by_its_own_thresholds() -> None:
+    """The context layer's window has its own thresholds: a concern from a window
+    needs the window's risk to reach them, not the single messages' ones."""
+    shipped = Classifier.load()
+    first, second = "Im tired of being a burden", "I wrote everyone a letter tonight"
+    strict = Classifier(shipped.weights, shipped.bias,
+                        Thresholds(shipped.thresholds.concern, shipped.thresholds.crisis,
+                                   0.999, 0.999))
+    lenient = Classifier(shipped.weights, shipped.bias,
+                         Thresholds(0.999, 0.999, 0.01, 0.999))
+    assert Detector(strict).assess(second, [first]).level == "none"
+    assert Detector(lenient).assess(second, [first]).level == "concern"
+
+
+def test_thresholds_are_chosen_apart_for_single_messages_and_for_windows() -> None:
+    def example(label: str, *messages: str) -> Example:
+        return Example(label, "x", "en", messages, "test")  # type: ignore[arg-type]
+
+    examples = [example("safe", f"m{i}") for i in range(100)]
+    examples += [example("safe", "a", f"w{i}") for i in range(100)]
+    # Safe single messages score low and safe windows high, as in the real corpus.
+    scores = [Scores(risk=i / 1000, crisis=i / 2000, topic="suicide") for i in range(100)]
+    scores += [Scores(risk=0.5 + i / 250, crisis=0.5 + i / 250, topic="suicide")
+               for i in range(100)]
+    chosen = choose_thresholds(examples, scores)
+    assert chosen.concern < 0.31 < chosen.window_concern  # each within 3 % of its own
+    assert chosen.window_concern > 0.88 and chosen.window_crisis > 0.89
+
+
+def test_a_model_keeps_its_four_thresholds_and_an_older_one_its_two(tmp_path: Path) -> None:
+    shipped = Classifier.load()
+    four = Classifier(shipped.weights, shipped.bias, Thresholds(0.6, 0.9, 0.7, 0.95))
+    four.save(tmp_path / "four.npz")
+    assert Classifier.load(tmp_path / "four.npz").thresholds == Thresholds(0.6, 0.9, 0.7, 0.95)
+    with np.load(tmp_path / "four.npz") as data:
+        older = {name: data[name] for name in data.files}
+    older["thresholds"] = older["thresholds"][:2]
+    np.savez(tmp_path / "two.npz", **older)
+    two = Classifier.load(tmp_path / "two.npz").thresholds
+    assert (two.window_concern, two.window_crisis) == (0.6, 0.9)
 
 
 def test_without_a_model_the_rules_alone_decide() -> None:
