@@ -7,7 +7,6 @@ The other tests run with MIN_AGE=0 (tests/conftest.py); these set it themselves.
 from __future__ import annotations
 
 import re
-
 from collections.abc import AsyncIterator
 from pathlib import Path
 
