@@ -118,7 +118,8 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
                                   for t in label.texts):
             return index
     partial = [index for index, label in enumerate(labels)
-               if any(typed <= _label_words(t) for t in label.texts)]
+               if any(typed <= _label_words(t) and not (_label_words(t) & _NEGATORS) - typed
+                      for t in label.texts)]
     if len(partial) == 1:
         return partial[0]
     return _match_polarity(labels, text) if not partial else None
@@ -129,7 +130,15 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay",
                         "definitely", "absolutely"})
 _NO_WORDS = frozenset({"no", "nope", "nah", "not", "never"})
-_LEADING_HEDGES = frozenset({"um", "umm", "uh", "erm", "hmm", "well", "honestly", "tbh", "oh"})
+_LEADING_HEDGES = frozenset({"um", "umm", "uh", "erm", "hmm", "well", "honestly", "tbh", "oh",
+                             "what", "huh"})
+# A label's own negation must be typed for a part of it to select it: "suicidal"
+# alone is never the option "I'm not suicidal".
+_NEGATORS = frozenset({"not", "no", "never", "nothing", "dont", "isnt", "arent", "wasnt"})
+# Plain yes and no said in more than one word ("of course not" is a no).
+_NO_PHRASES = (("of", "course", "not"), ("definitely", "not"), ("absolutely", "not"),
+               ("not", "at", "all"), ("no", "way"), ("hell", "no"))
+_YES_PHRASES = (("of", "course"), ("for", "sure"))
 # Words that make a yes or a no partial ("not actively, but sometimes"): such an
 # answer is listened to as words, never taken as a plain no, least of all in the
 # crisis questions.
@@ -148,6 +157,12 @@ def polarity(text: str) -> str | None:
     if (not found or found[:2] in (["no", "idea"], ["not", "sure"])
             or len(found) > _MAX_POLARITY_WORDS or _QUALIFIERS.intersection(found)):
         return None
+    for phrase in _NO_PHRASES:
+        if tuple(found[:len(phrase)]) == phrase:
+            return "no"
+    for phrase in _YES_PHRASES:
+        if tuple(found[:len(phrase)]) == phrase:
+            return "yes"
     if _YES_WORDS.intersection(found) and _NO_WORDS.intersection(found):
         return None  # "yes and no"
     first = found[0]

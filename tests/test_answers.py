@@ -109,6 +109,12 @@ ARE_YOU_SAFE = [Label("safe", ("Yes, I'm safe",)), Label("unsafe", ("No",)),
     (ARE_YOU_SAFE, "yeah im fine, i just meant he used to say i ruin things", "safe"),
     (ARE_YOU_SAFE, "nah", "unsafe"),
     (ARE_YOU_SAFE, "not safe", "unsafe"),
+    # A plain no or yes in more than one word, after a startled "what?".
+    (CRISIS_QUESTION, "of course not", "no"),
+    (CRISIS_QUESTION, "what? no, it's an exam", "no"),
+    (CRISIS_QUESTION, "definitely not", "no"),
+    (ARE_YOU_SAFE, "of course", "safe"),
+    (ARE_YOU_SAFE, "of course not", "unsafe"),
 ])
 def test_a_sentence_that_opens_with_yes_or_no_answers_a_yes_no_question(
     labels: list[Label], typed: str, meant: str
@@ -139,3 +145,12 @@ def test_a_nod_a_refusal_or_a_stray_key_answers_no_open_question(typed: str) -> 
                                    "2 hours of sleep"])
 def test_feelings_emoji_and_any_other_words_are_answers(typed: str) -> None:
     assert not is_empty_answer(typed)
+
+
+def test_a_part_of_a_negated_label_never_selects_it() -> None:
+    """ "suicidal" typed alone is never the option whose words are "I'm not suicidal"."""
+    labels = [Label("yes", ("Yes",)), Label("no", ("No", "i'm not suicidal", "not in danger"))]
+    assert match_label(labels, "suicidal") is None
+    assert match_label(labels, "danger") is None
+    assert match_label(labels, "I'm not suicidal") == 1
+    assert match_label(labels, "not suicidal") == 1

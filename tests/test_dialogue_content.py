@@ -529,6 +529,29 @@ def test_not_sure_in_the_safety_check_shows_resources(engine: Engine) -> None:
     assert person.where == ("belief", "name_feeling")
 
 
+@pytest.mark.parametrize("typed", ["I'm fine", "i'm safe", "of course", "safe"])
+def test_a_typed_yes_to_are_you_safe_is_heard_as_safe(engine: Engine, typed: str) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("I can't do this anymore", risk="concern")
+    reply = person.say(typed)
+    assert "RESOURCES-" not in reply
+    assert person.where != ("concern", "ask_direct")
+
+
+@pytest.mark.parametrize("typed", ["I'm not suicidal", "of course not", "what? no, it's an exam",
+                                   "not suicidal"])
+def test_a_typed_denial_of_suicidal_thoughts_is_heard_as_no(engine: Engine, typed: str) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("I can't do this anymore", risk="concern")
+    person.say("not sure")
+    assert person.where == ("concern", "ask_direct")
+    reply = person.say(typed)
+    assert "plan" not in reply.casefold(), reply  # not asked about a plan after a no
+    assert person.where[0] == "belief"  # back to the exercise
+
+
 def test_no_in_the_safety_check_leads_to_crisis_and_puts_the_exercise_aside(
     engine: Engine,
 ) -> None:
