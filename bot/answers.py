@@ -144,7 +144,8 @@ _YES_PHRASES = (("of", "course"), ("for", "sure"))
 # crisis questions.
 _QUALIFIERS = frozenset({"but", "sometimes", "maybe", "kind", "sort", "bit", "little",
                          "actively", "except", "though", "although", "partly", "unless",
-                         "yet", "mostly", "sometime", "often", "lately"})
+                         "yet", "mostly", "sometime", "often", "lately", "guess", "suppose",
+                         "idk"})
 _MAX_POLARITY_WORDS = 16
 
 

@@ -154,3 +154,10 @@ def test_a_part_of_a_negated_label_never_selects_it() -> None:
     assert match_label(labels, "danger") is None
     assert match_label(labels, "I'm not suicidal") == 1
     assert match_label(labels, "not suicidal") == 1
+
+
+@pytest.mark.parametrize("typed", ["yeah I guess. just tired of everything", "yes i suppose",
+                                   "idk yeah"])
+def test_a_hedged_yes_to_are_you_safe_is_not_taken_as_safe(typed: str) -> None:
+    index = match_label(ARE_YOU_SAFE, typed)
+    assert index is None or ARE_YOU_SAFE[index].id != "safe"

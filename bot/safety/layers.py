@@ -105,11 +105,13 @@ class Detector:
         return Assessment(level=level, reasons=reasons)
 
     def _from_context(self, window: Scores, alone: Scores) -> RiskLevel:
-        """The verdict the window earns.  A crisis needs this message to carry some
-        risk of its own, so that a harmless reply after a sad hour stays a concern."""
+        """The verdict the window earns.  A crisis needs this message to carry
+        enough risk of its own to be asked about alone: evidence spread over
+        several messages is weaker, and a harmless reply after a sad hour ("loads
+        of people fail exams") must not bring crisis lines, only the question."""
         assert self.classifier is not None
         thresholds = self.classifier.thresholds
-        if window.crisis >= thresholds.window_crisis and alone.risk >= thresholds.concern / 2:
+        if window.crisis >= thresholds.window_crisis and alone.risk >= thresholds.concern:
             return "crisis"
         if window.risk >= thresholds.window_concern:
             return "concern"

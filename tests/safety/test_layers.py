@@ -87,6 +87,16 @@ def test_context_raises_risk_that_no_single_message_shows() -> None:
     assert assess("I want to die", ["I had a lovely day"]).level == "crisis"
 
 
+def test_context_alone_asks_but_never_brings_crisis_lines_for_a_harmless_reply() -> None:
+    """Evidence spread over messages is weaker: a crisis from context needs the
+    message itself to be worth asking about (a new-user trial got crisis lines for
+    the second answer of a break about a failed exam)."""
+    hurt = "Ouch. This really hurts. I wanted this so badly."
+    reply = "Loads of people fail exams and retake them. I'm not the only one who got a bad result."
+    assert assess(reply).level == "none"
+    assert assess(reply, [hurt]).level != "crisis"
+
+
 def test_context_is_harmless_after_an_ordinary_chat() -> None:
     assert assess("anyway what's for dinner", ["work was long", "the bus was late"]).level \
         == "none"
