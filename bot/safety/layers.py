@@ -35,8 +35,10 @@ from bot.types import NO_RISK, Assessment, RiskLevel
 
 __all__ = ["Detector", "default_detector"]
 
-# The rule reasons that name a topic other than suicide.
+# The rule reasons that name a topic other than suicide, most specific first: making
+# oneself sick is self-harm too, but the eating-disorder lines are the ones for it.
 _RULE_TOPICS = {
+    "eating_distress": "eating_disorder",
     "self_harm": "self_harm",
     "danger_from_other": "abuse",
 }
@@ -129,9 +131,9 @@ def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:
     with pills is an overdose), else the model's topic head, else suicide."""
     if "act_taken" in ruled.reasons and _SWALLOWED.search(text):
         return "overdose"
-    for reason in ruled.reasons:
-        if reason in _RULE_TOPICS:
-            return _RULE_TOPICS[reason]
+    for reason, topic in _RULE_TOPICS.items():
+        if reason in ruled.reasons:
+            return topic
     if scores is None or "ideation" in ruled.reasons:
         return "suicide"
     return scores.topic

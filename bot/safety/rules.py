@@ -973,7 +973,10 @@ _SELF_HARM: tuple[Rule, ...] = (
     K("self_harm", r"(?:deserve|need) to (?:suffer|be punished|hurt|be hurt)"),
     K("self_harm eating_distress", r"(?:starving|starve|starved) myself|(?:make|making|made)"
       r" myself (?:sick|throw up|vomit|puke)|(?:not eating|stopped eating) (?:on purpose|to"
-      r" punish)|purging (?:again|every)"),
+      r" punish)|purging (?:again|every)|(?:binge|binging|bingeing|binged) (?:\w+ ){0,2}?(?:and"
+      r"|then|n) (?:\w+ ){0,2}?(?:purge|purging|purged|throw up|vomit|puke)|(?:purge|purging"
+      r"|purged) (?:\w+ ){0,2}?after (?:eating|every meal|meals?|dinner|lunch|breakfast|food"
+      r"|i eat)"),
     K("self_harm", r"(?:self harm|self harming|self injury|self mutilation|self harmed|self"
       r" injuring)"),
     K("past_self_harm", r"(?:self harm|sh|cutting|old) scars|scars from (?:self harm|cutting|sh"

@@ -75,6 +75,19 @@ def test_the_disclosure_names_its_topic_so_the_right_lines_come_first() -> None:
     assert assess("my dad hits me every night and I'm scared to go home").topic == "abuse"
     assert assess("I cut myself again last night").topic == "self_harm"
     assert assess("I want to kill myself").topic == "suicide"
+    # Making oneself sick is answered with the eating-disorder lines, not suicide's.
+    for purging in ("I made myself throw up after dinner",
+                    "I binge and then purge most nights and I hate myself for it",
+                    "purging after every meal again"):
+        found = assess(purging)
+        assert found.level != "none" and found.topic == "eating_disorder", purging
+
+
+@pytest.mark.parametrize("text", ["the company will purge old accounts every month",
+                                  "I purged my inbox after the holidays",
+                                  "binge watched a show and then threw up from food poisoning"])
+def test_purge_in_everyday_senses_is_no_risk(text: str) -> None:
+    assert assess(text).level == "none"
 
 
 def test_context_raises_risk_that_no_single_message_shows() -> None:
