@@ -685,7 +685,8 @@ def test_other_crisis_topics_keep_their_lines_and_are_asked_what_helps(
         TextMessage(person.key, "t", NOW, "worrying"), NOW, person.profile,
         Assessment("crisis", ("test",), topic)))  # type: ignore[arg-type]
     person.state = outcome.state
-    assert person.where == ("crisis", "choose")
+    # An overdose taken first hears, once more, that it is an emergency, and who is near.
+    assert person.where == ("crisis", "overdose_now" if topic == "overdose" else "choose")
 
 
 # --- earned reinforcement ---------------------------------------------------------

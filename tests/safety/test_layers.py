@@ -232,6 +232,26 @@ async def test_abuse_and_overdose_get_their_own_lines_first(bot: Bot) -> None:
     assert "999" in lines and "even if you feel fine" in lines, lines
 
 
+@pytest.mark.parametrize(("answer", "said"), [
+    ("I don't want to call", "call the emergency number"),
+    ("I just feel sleepy", "call the emergency number"),
+    ("no", "call the emergency number"),
+    ("Someone is with me", "call the emergency number with you"),
+    ("I'll call now", "you took"),
+])
+async def test_after_an_overdose_the_bot_says_again_it_is_an_emergency_and_asks_who_is_near(
+    bot: Bot, answer: str, said: str
+) -> None:
+    """Not a safety plan first: the emergency, once more, and who is with them."""
+    ben = await onboarded(bot, "ben")
+    lines = "\n".join(await ben.say("I took a whole box of paracetamol an hour ago"))
+    assert "harm" in lines and ("Is anyone with you?" in lines or "Is someone with you" in lines)
+    assert "safety plan" not in lines.casefold()
+    reply = "\n".join(await ben.say(answer))
+    assert said in reply, reply
+    assert "What would help most" in reply or "What would feel most helpful" in reply
+
+
 async def test_answers_inside_the_safety_plan_are_about_staying_safe(bot: Bot) -> None:
     ana = await onboarded(bot, "ana")
     await ana.command("plan")
