@@ -666,6 +666,21 @@ def test_the_crisis_conversation_asks_directly_about_a_plan_and_means(engine: En
     assert "Stay and talk" in person.buttons()
 
 
+@pytest.mark.parametrize("refusal", ["I don't want to", "nope", "I won't"])
+def test_a_refusal_to_move_the_means_is_not_thanked_as_if_agreed(
+    engine: Engine, refusal: str
+) -> None:
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.press("Yes")
+    person.press("No")
+    person.press("Yes")
+    assert person.where == ("crisis", "means_safety")
+    reply = person.say(refusal)
+    assert "lines above now" in reply, reply  # reach a person now, not "thank you"
+    assert "Thank you for doing that" not in reply
+
+
 def test_the_crisis_questions_never_ask_which_method(dialogues: DialogueSet) -> None:
     for dialogue_id in ("crisis", "concern", "follow_up"):
         for where, text in all_texts(dialogues[dialogue_id]):
