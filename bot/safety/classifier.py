@@ -61,21 +61,12 @@ class Thresholds:
     A window of several messages read as one (the context layer) is its own kind
     of text, with its own safe scores (a run of sad but safe answers reads
     riskier than any one of them), so it has its own pair, chosen on the corpus's
-    conversations as the first pair is on its single messages.  A model written
-    before the pair existed uses the first pair for both."""
+    conversations as the first pair is on its single messages."""
 
     concern: float
     crisis: float
-    context_concern: float | None = None
-    context_crisis: float | None = None
-
-    @property
-    def window_concern(self) -> float:
-        return self.concern if self.context_concern is None else self.context_concern
-
-    @property
-    def window_crisis(self) -> float:
-        return self.crisis if self.context_crisis is None else self.context_crisis
+    window_concern: float
+    window_crisis: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +116,9 @@ class Classifier:
                 meta = json.loads(str(data["meta"]))
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the crisis classifier {path}: {exc}") from exc
-        if len(thresholds) not in (2, 4):
+        if len(thresholds) == 2:
+            thresholds *= 2  # written before windows had their own pair: the same for both
+        if len(thresholds) != 4:
             raise ModelError(f"cannot read the crisis classifier {path}: "
                              f"{len(thresholds)} thresholds, expected 2 or 4")
         return cls(weights, bias, Thresholds(*thresholds), meta)

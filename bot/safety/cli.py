@@ -125,7 +125,7 @@ def _train(out: Path) -> int:
     model, examples, _ = train_and_save(out, progress=_progress)
     print(f"trained on {len(examples)} examples; thresholds: concern "
           f"{model.thresholds.concern:.3f}, crisis {model.thresholds.crisis:.3f}, "
-          f"in context concern {model.thresholds.window_concern:.3f}, "
+          f"in a window concern {model.thresholds.window_concern:.3f}, "
           f"crisis {model.thresholds.window_crisis:.3f}; "
           f"written to {out}")
     return 0

@@ -183,7 +183,7 @@ def fit(examples: Sequence[Example], settings: TrainingSettings = TrainingSettin
             np.sqrt(v_w / correction2) + eps)
         bias -= settings.learning_rate * (m_b / correction1) / (np.sqrt(v_b / correction2) + eps)
     return Classifier((weights * scale).astype(np.float32), bias.astype(np.float32),
-                      Thresholds(0.5, 0.5))
+                      Thresholds(0.5, 0.5, 0.5, 0.5))
 
 
 def _nb_ratios(matrix: _Matrix, y: FloatArray, w: FloatArray, alpha: float = 1.0) -> FloatArray:
