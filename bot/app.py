@@ -94,8 +94,9 @@ def build_services(book: ResourceBook, words: ParseWords | None = None, *,
         return country_from_text(text, book)
 
     def crisis_resources(country: str | None, topic: str | None = None,
-                         words: ResourceWords = ENGLISH_WORDS) -> str:
-        return format_resources(book.for_country(country), topic=topic, words=words)
+                         words: ResourceWords = ENGLISH_WORDS, adult: bool = False) -> str:
+        return format_resources(book.for_country(country), topic=topic, words=words,
+                                adult=adult)
 
     def parsers_with(chosen: ParseWords | None) -> dict[str, Callable[[str], str | None]]:
         return {

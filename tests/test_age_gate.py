@@ -137,3 +137,34 @@ async def test_someone_younger_is_offered_breathing_in_a_hard_moment_and_it_open
     replies = " ".join(await ben.press("Soothing breathing"))
     assert "only made for people aged 18" not in replies
     assert "slow moment" in replies  # soothing breathing has begun
+
+
+async def test_someone_younger_in_crisis_is_offered_a_trusted_adult_and_never_the_kit(
+    adults_only: Bot,
+) -> None:
+    """The kit is closed to someone under the minimum age, so the crisis menu does
+    not offer it; telling an adult they trust is offered first."""
+    ben = await too_young(adults_only)
+    await ben.say("I want to kill myself")
+    await ben.press("No")  # not thinking of it right now: straight to the menu
+    assert "Look at my compassion kit" not in ben.buttons()
+    assert next(iter(ben.buttons())) == "Who could I tell?"
+    told = " ".join(await ben.say("who can i tell"))
+    assert "adult you trust" in told or "grown-up on your side" in told
+    assert "only made for people aged 18" not in told
+    assert "Who could I tell?" in ben.buttons(), "the menu comes back"
+
+
+async def test_an_adult_in_crisis_is_not_shown_lines_for_children(adults_only: Bot) -> None:
+    """Childline is "for under-19s": someone who said they are 18 or over gets the
+    adult lines; the kit is offered to them as before."""
+    ana = adults_only.person("ana")
+    await onboard_to_age(ana)
+    for line in ("[Yes]", "[Yes, keep them]", "United Kingdom"):
+        await ana.send(line)
+    lines = " ".join(await ana.say("I want to kill myself"))
+    assert "Samaritans" in lines and "999" in lines
+    assert "Childline" not in lines
+    await ana.press("No")
+    assert "Look at my compassion kit" in ana.buttons()
+    assert "Who could I tell?" not in ana.buttons()

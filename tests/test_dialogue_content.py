@@ -402,7 +402,7 @@ def engine(dialogues: DialogueSet) -> Engine:
         dialogues,
         Services(
             parsers={"country": lambda t: {"uk": "GB", "germany": "DE"}.get(t.strip().lower())},
-            crisis_resources=lambda country, topic=None, words=None: (
+            crisis_resources=lambda country, topic=None, words=None, adult=False: (
                 f"RESOURCES-{country or 'INTL'}"),
         ),
         # The minimum-age question has tests of its own (tests/test_age_gate.py).
@@ -563,7 +563,7 @@ def test_no_in_the_safety_check_leads_to_crisis_and_puts_the_exercise_aside(
     assert person.where == ("crisis", "ask_direct")
     assert [f.dialogue for f in person.state.suspended] == ["belief"]
     person.press("No")
-    assert person.where == ("crisis", "choose")
+    assert person.where == ("crisis", "choose_adult")
     reply = person.press("Make a small safety plan")
     assert person.where == ("plan", "signs")
     for answer in ("no sleep", "a walk", "the library", "my sister", "my GP"):
@@ -588,7 +588,7 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
     assert reply.index("Thank you") < reply.index("RESOURCES-")
     assert person.where == ("crisis", "ask_direct")
     person.press("No")
-    assert person.where == ("crisis", "choose")
+    assert person.where == ("crisis", "choose_adult")
     reply = person.press("I'm safe for now")
     assert person.where == ("crisis", "check_in")
     person.press("Yes, please")
@@ -662,7 +662,7 @@ def test_the_crisis_conversation_asks_directly_about_a_plan_and_means(engine: En
     reply = person.press("Okay, I'll do that")
     # The means near: reach a person now; and the conversation goes on.
     assert "now" in reply
-    assert person.where == ("crisis", "choose")
+    assert person.where == ("crisis", "choose_adult")
     assert "Stay and talk" in person.buttons()
 
 
@@ -701,7 +701,7 @@ def test_other_crisis_topics_keep_their_lines_and_are_asked_what_helps(
         Assessment("crisis", ("test",), topic)))  # type: ignore[arg-type]
     person.state = outcome.state
     # An overdose taken first hears, once more, that it is an emergency, and who is near.
-    assert person.where == ("crisis", "overdose_now" if topic == "overdose" else "choose")
+    assert person.where == ("crisis", "overdose_now" if topic == "overdose" else "choose_adult")
 
 
 # --- earned reinforcement ---------------------------------------------------------

@@ -36,7 +36,8 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 def fake_services() -> Services:
     return Services(
         parsers={"country": lambda t: {"uk": "GB", "germany": "DE"}.get(t.strip().lower())},
-        crisis_resources=lambda country, topic=None, words=None: f"RESOURCES-{country or 'INTL'}",
+        crisis_resources=lambda country, topic=None, words=None, adult=False: (
+            f"RESOURCES-{country or 'INTL'}"),
     )
 
 

@@ -146,3 +146,29 @@ def test_the_english_dialogue_says_the_same_heading_as_the_code() -> None:
     block = format_resources(load_resources().for_country("GB"), topic="young_people",
                              words=resource_words(_system_lines(None)))
     assert block.splitlines()[0] == HEADING
+
+
+def test_a_known_adult_is_not_shown_lines_made_only_for_children(book: ResourceBook) -> None:
+    """An adult in the UK with suicidal thoughts gets Samaritans and Shout, not
+    Childline ("for under-19s"); someone whose age is unknown still sees it."""
+    adult = format_resources(book.for_country("GB"), adult=True)
+    unknown = format_resources(book.for_country("GB"))
+    assert "Childline" not in adult and "Samaritans" in adult and "999" in adult
+    assert "Childline" in unknown
+
+
+@pytest.mark.parametrize("code", ["CA", "GB", "AU", "DE", "AT", "CH", "PL", "CZ"])
+def test_every_line_marked_young_only_is_also_a_young_people_line(
+        book: ResourceBook, code: str) -> None:
+    """The mark hides a line from adults only; young people are shown it first,
+    under their own heading, so nothing is lost for them."""
+    marked = [line.name for line in book.for_country(code).lines if line.young_only]
+    young = [line.name for line in book.topic_lines(code, "young_people")]
+    assert marked and set(marked) <= set(young)
+    adult = format_resources(book.for_country(code), adult=True)
+    assert not any(name in adult for name in marked)
+
+
+def test_a_line_for_every_age_stays_for_adults(book: ResourceBook) -> None:
+    """988 serves young people too, but it is everyone's line."""
+    assert "988" in format_resources(book.for_country("US"), adult=True)

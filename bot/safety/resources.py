@@ -93,6 +93,8 @@ class Line(_Model):
     hours: str | None = None
     note: str | None = None
     source: str = Field(min_length=1)
+    young_only: bool = False
+    """Made only for children and young people: left out for a known adult."""
 
     @model_validator(mode="after")
     def _reachable(self) -> Line:
@@ -421,7 +423,7 @@ def _entry(res: CountryResources, line: Line, words: ResourceWords) -> str:
 
 
 def format_resources(res: CountryResources, topic: Topic | str | None = None,
-                     words: ResourceWords = ENGLISH_WORDS) -> str:
+                     words: ResourceWords = ENGLISH_WORDS, *, adult: bool = False) -> str:
     """A short plain-text block: the emergency number first, then the lines.
 
     With a ``topic`` (what the person disclosed) the country's lines for it come
@@ -430,7 +432,9 @@ def format_resources(res: CountryResources, topic: Topic | str | None = None,
     (or go to an emergency department), known country or not.  ``None`` and
     ``suicide`` give the usual block; so does a topic this module does not know,
     because a crisis reply must never fail over a label.  ``words`` are the
-    words around the numbers, in the person's language."""
+    words around the numbers, in the person's language.  ``adult``: the person
+    told us they are 18 or over, so a line made only for children (Childline) is
+    left out of the usual lines; someone whose age is unknown still sees it."""
     chosen = next((known for known in _TOPIC_HEADINGS if known == topic), None)
     out: list[str] = []
     if chosen == "overdose":
@@ -450,5 +454,6 @@ def format_resources(res: CountryResources, topic: Topic | str | None = None,
     shown = {line.name for line in own}
     if chosen == "overdose":
         out.append(words.talk)
-    out.extend(_entry(res, line, words) for line in res.lines if line.name not in shown)
+    out.extend(_entry(res, line, words) for line in res.lines
+               if line.name not in shown and not (adult and line.young_only))
     return "\n".join(out)

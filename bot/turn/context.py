@@ -53,9 +53,9 @@ class Services:
     """The parsers ``ask_text`` steps name, by name: what a person typed -> the value
     to save, or None when it cannot be read ("country": "UK" -> "GB"; the names
     are listed in :data:`bot.dialogue.spec.PARSERS`)."""
-    crisis_resources: Callable[[str | None, str | None, ResourceWords], str]
-    """Country code (or None), topic and the words of the person's language -> a
-    short block of emergency numbers and lines."""
+    crisis_resources: Callable[[str | None, str | None, ResourceWords, bool], str]
+    """Country code (or None), topic, the words of the person's language and whether
+    they told us they are an adult -> a short block of emergency numbers and lines."""
     locale_parsers: Mapping[str, Mapping[str, Callable[[str], str | None]]] = field(
         default_factory=dict)
     """Per language (beside English), the parsers reading that language's words

@@ -169,9 +169,12 @@ class Steps(Moving):
                 topic = step.topic or frame.vars.get("topic")
                 if topic in (None, "suicide") and self.profile.under_age:
                     topic = YOUNG_PEOPLE  # their own lines first, then the usual ones
+                # Children's lines (Childline) are for whoever might be young: all
+                # but a person who said at onboarding that they are an adult.
+                adult = self.profile.onboarded and not self.profile.under_age
                 block = self.engine.services.crisis_resources(
                     self.profile.country, topic if isinstance(topic, str) else None,
-                    resource_words(self.dialogues["system"].lines, self.locale))
+                    resource_words(self.dialogues["system"].lines, self.locale), adult)
                 self.emit((Segment(block),))
                 self.goto(frame, step.next)
             case ExportStep():

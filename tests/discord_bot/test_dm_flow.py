@@ -10,6 +10,7 @@ import discord.ext.test as dpytest
 import pytest
 
 from bot.render import escape_markdown
+from bot.safety.resources import ENGLISH_WORDS
 from tests.discord_bot.support import DiscordWorld, Person, Sent, asking, plain, server_error
 
 FEELING_BUTTONS = {"Sad", "Anxious", "Angry", "Ashamed", "Guilty", "Lonely", "Overwhelmed",
@@ -119,7 +120,8 @@ async def test_crisis_message_stops_the_exercise_and_gives_resources(
     out = await ana.say_dm("I want to kill myself")
     # The crisis lines for her country come first, before anything else is asked.
     country = (await world.profile(ana)).get("country")
-    lines = world.app.engine.services.crisis_resources(country)
+    # She is onboarded as an adult: no lines made only for children.
+    lines = world.app.engine.services.crisis_resources(country, None, ENGLISH_WORDS, True)
     text = "\n".join(plain(m.content) for m in out)
     assert lines.strip() in text
     assert not any(set(m.buttons) >= SCALE_BUTTONS for m in out)  # the exercise is over

@@ -92,7 +92,7 @@ def test_a_concern_gets_the_lines_with_the_gentler_words(floor: SafetyFloor) -> 
 def test_everyday_words_buttons_and_idioms_get_nothing(floor: SafetyFloor) -> None:
     assert floor.reply_for(text("I had a nice walk today")) is None
     assert floor.reply_for(text("this traffic is killing me")) is None
-    assert floor.reply_for(ButtonPress(KEY, "e", AT, "crisis:choose:plan")) is None
+    assert floor.reply_for(ButtonPress(KEY, "e", AT, "crisis:choose_adult:plan")) is None
 
 
 def test_a_locale_with_a_region_adds_that_countrys_emergency_number(floor: SafetyFloor) -> None:

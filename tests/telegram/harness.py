@@ -26,7 +26,7 @@ from adapters.telegram_ptb import PLATFORM, Limits, TelegramPlatform
 from benchmarks.fake_bot_api import Call, FakeBotAPI
 from bot.app import App, build_services, open_app, serve_platform
 from bot.config import Settings
-from bot.safety.resources import load_resources
+from bot.safety.resources import ENGLISH_WORDS, load_resources
 from bot.types import Assessor, ConversationKey
 from tests.assembly import SimulatedPace, shared_engine
 
@@ -54,9 +54,11 @@ def key_of(update: dict[str, Any]) -> ConversationKey:
     return ConversationKey(PLATFORM, str(message["chat"]["id"]), str(message["from"]["id"]))
 
 
-def crisis_lines(country: str | None) -> str:
-    """The block of crisis lines the bot shows for ``country``, as the engine builds it."""
-    return build_services(load_resources()).crisis_resources(country)
+def crisis_lines(country: str | None, *, adult: bool = False) -> str:
+    """The block of crisis lines the bot shows for ``country``, as the engine builds it
+    (``adult``: for someone onboarded as 18 or over, who is not shown children's lines)."""
+    return build_services(load_resources()).crisis_resources(country, None, ENGLISH_WORDS,
+                                                              adult)
 
 
 def shown(call: Call) -> str:

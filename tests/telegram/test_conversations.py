@@ -101,7 +101,7 @@ async def test_a_crisis_stops_the_exercise(person: Person) -> None:
     replies = await person.say("I want to kill myself")
     # The crisis lines for their country come first, before any question...
     first_question = next(n for n, c in enumerate(replies) if c.buttons())
-    assert crisis_lines("GB") in "\n".join(texts(replies[:first_question]))
+    assert crisis_lines("GB", adult=True) in "\n".join(texts(replies[:first_question]))
     # ...and the exercise is not what comes next.
     assert "Skip" not in person.buttons()
     # After the lines it asks, directly and kindly, about thoughts of suicide.
