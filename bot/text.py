@@ -45,7 +45,14 @@ SKIP_ANSWERS = frozenset(
         "skip it",
     }
 )
-STOP_ANSWERS = frozenset({"stop", "quit", "exit", "cancel", "stop please", "please stop"})
+# A goodbye is a stop: "bye" at the menu or mid-question means the person is
+# leaving, not that "bye" is what is on their mind (a trial got the belief flow).
+STOP_ANSWERS = frozenset({
+    "stop", "quit", "exit", "cancel", "stop please", "please stop",
+    "bye", "bye bye", "goodbye", "good bye", "bye for now", "gotta go", "got to go",
+    "i have to go", "i need to go", "i gotta go", "see you", "see ya", "cya", "ttyl",
+    "talk later", "good night", "goodnight", "night night", "thats all", "thats all for now",
+})
 HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
 HUMAN_QUESTIONS = frozenset({
     "are you human", "are you a human", "are you real", "are you a real person",

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.codec import decode_state
-from tests.harness import Bot, texts
+from tests.harness import Bot, Person, onboard, texts
 
 ODD_MESSAGES = {
     "empty": "",
@@ -114,3 +114,37 @@ def test_any_sequence_of_input_gets_answers_and_leaves_a_readable_state(
             await bot.stop()
 
     asyncio.run(run())
+
+
+async def running(bot: Bot, person: Person) -> list[str]:
+    """The dialogues on this person's stack."""
+    assert bot.store is not None
+    state = decode_state((await bot.store.load(person.key)).state_json)
+    return [frame.dialogue for frame in state.stack] if state else []
+
+
+@pytest.mark.parametrize("goodbye", ["bye", "Goodbye!", "gotta go", "good night", "that's all"])
+async def test_a_goodbye_at_the_menu_ends_kindly_and_starts_nothing(bot: Bot, goodbye: str) -> None:
+    """A trial typed "bye" at the main menu and was walked into the belief flow,
+    as if "bye" were what was on their mind."""
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/start")
+    replies = " ".join(await ana.say(goodbye))
+    assert "Come back any time" in replies or "whenever you" in replies
+    assert await running(bot, ana) == [], "nothing is left running"
+
+
+@pytest.mark.parametrize(("language", "goodbye"), [("Español", "hasta luego"),
+                                                    ("Deutsch", "tschüss"),
+                                                    ("Português", "tchau")])
+async def test_a_goodbye_in_another_language_stops_too(
+        bot: Bot, language: str, goodbye: str) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/language")
+    await ana.send(f"[{language}]")
+    await ana.send("/talk")
+    assert await running(bot, ana)
+    await ana.say(goodbye)
+    assert await running(bot, ana) == []
