@@ -91,6 +91,8 @@ class Label:
 
     id: str
     texts: tuple[str, ...]
+    openers: tuple[str, ...] = ()
+    """Words that select it when an answer opens with them (see ``Option.opens``)."""
 
 
 @lru_cache(maxsize=4096)
@@ -117,12 +119,25 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
         if key == label.id or any(typed == _label_words(t) or key == answer_key(t)
                                   for t in label.texts):
             return index
+    opened = _opened(labels, key)
+    if opened is not None:
+        return opened
     partial = [index for index, label in enumerate(labels)
                if any(typed <= _label_words(t) and not (_label_words(t) & _NEGATORS) - typed
                       for t in label.texts)]
     if len(partial) == 1:
         return partial[0]
     return _match_polarity(labels, text) if not partial else None
+
+
+def _opened(labels: Sequence[Label], key: str) -> int | None:
+    """The one label whose opening words begin the answer, with nothing after them
+    that qualifies it ("it was a joke, but..." is listened to as words)."""
+    if _QUALIFIERS.intersection(key.split()):
+        return None
+    found = {index for index, label in enumerate(labels) for opener in label.openers
+             if key == (start := answer_key(opener)) or key.startswith(start + " ")}
+    return found.pop() if len(found) == 1 else None
 
 
 # How people answer a yes/no question in a sentence: "no its just work stuff",

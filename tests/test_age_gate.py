@@ -146,7 +146,8 @@ async def test_someone_younger_in_crisis_is_offered_a_trusted_adult_and_never_th
     not offer it; telling an adult they trust is offered first."""
     ben = await too_young(adults_only)
     await ben.say("I want to kill myself")
-    await ben.press("No")  # not thinking of it right now: straight to the menu
+    await ben.press("No")  # not thinking of it right now
+    await ben.press("Some support would help")
     assert "Look at my compassion kit" not in ben.buttons()
     assert next(iter(ben.buttons())) == "Who could I tell?"
     told = " ".join(await ben.say("who can i tell"))
@@ -166,5 +167,6 @@ async def test_an_adult_in_crisis_is_not_shown_lines_for_children(adults_only: B
     assert "Samaritans" in lines and "999" in lines
     assert "Childline" not in lines
     await ana.press("No")
+    await ana.press("Some support would help")
     assert "Look at my compassion kit" in ana.buttons()
     assert "Who could I tell?" not in ana.buttons()

@@ -161,3 +161,17 @@ def test_a_part_of_a_negated_label_never_selects_it() -> None:
 def test_a_hedged_yes_to_are_you_safe_is_not_taken_as_safe(typed: str) -> None:
     index = match_label(ARE_YOU_SAFE, typed)
     assert index is None or ARE_YOU_SAFE[index].id != "safe"
+
+
+def test_opening_words_select_an_option_unless_qualified_or_shared() -> None:
+    okay = Label("okay", ("I'm okay, carry on",), ("it was a joke", "i meant"))
+    support = Label("support", ("Some support would help",))
+    assert match_label([okay, support], "It was a joke about my exam!") == 0
+    assert match_label([okay, support], "i meant the deadline not me") == 0
+    # What follows qualifies it: listened to as words, not taken as "okay".
+    assert match_label([okay, support], "it was a joke but sometimes I mean it") is None
+    # The opening must be whole words: "i meantime..." opens with no opener.
+    assert match_label([okay, support], "i meantime") is None
+    # Two options opened by the same words: neither is guessed.
+    both = Label("both", ("Other",), ("it was a joke",))
+    assert match_label([okay, both], "it was a joke really") is None

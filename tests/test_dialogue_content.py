@@ -563,6 +563,8 @@ def test_no_in_the_safety_check_leads_to_crisis_and_puts_the_exercise_aside(
     assert person.where == ("crisis", "ask_direct")
     assert [f.dialogue for f in person.state.suspended] == ["belief"]
     person.press("No")
+    assert person.where == ("crisis", "after_no")
+    person.press("Some support would help")
     assert person.where == ("crisis", "choose_adult")
     reply = person.press("Make a small safety plan")
     assert person.where == ("plan", "signs")
@@ -588,6 +590,7 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
     assert reply.index("Thank you") < reply.index("RESOURCES-")
     assert person.where == ("crisis", "ask_direct")
     person.press("No")
+    person.press("Some support would help")
     assert person.where == ("crisis", "choose_adult")
     reply = person.press("I'm safe for now")
     assert person.where == ("crisis", "check_in")
@@ -596,10 +599,40 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
     assert person.profile.follow_up_at is not None
 
 
+@pytest.mark.parametrize("cleared", ["[I'm okay, carry on]", "it was a joke about my exam",
+                                     "I meant the deadline, not me", "false alarm haha"])
+def test_a_cleared_false_alarm_ends_the_crisis_and_offers_the_paused_exercise(
+    engine: Engine, cleared: str,
+) -> None:
+    """A trial cleared a misread ("this exam is killing me") and was kept in the
+    crisis menu, its explanation answered as pain ("That sounds so hard to carry")."""
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("this exam is killing me, I want to die lol", risk="crisis")
+    person.press("No")
+    assert person.where == ("crisis", "after_no")
+    reply = person.press(cleared[1:-1]) if cleared.startswith("[") else person.say(cleared)
+    assert person.where is None, "nothing left running but the paused exercise"
+    assert "sorry if I jumped in" in reply or "ask once too often" in reply
+    assert "/resume" in reply and "/sos" in reply
+    assert "so hard to carry" not in reply
+    assert [f.dialogue for f in person.state.suspended] == ["belief"]
+
+
+def test_an_explanation_with_a_but_is_listened_to_not_taken_as_okay(engine: Engine) -> None:
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
+    person.say("it was a joke but honestly things are bad")
+    assert person.where != ("crisis", "misread")
+    assert person.where is not None and person.where[0] == "crisis"
+
+
 def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
     person = Person(engine)
     person.say("I don't want to be here anymore", risk="crisis")
     person.press("No")
+    person.press("Some support would help")
     person.press("Stay and talk")
     assert person.where == ("crisis", "talk")
     person.say("everything is too much")

@@ -108,6 +108,10 @@ class Option(_Model):
     """What is saved; the option id when omitted."""
     also: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     """Other words that mean this option when typed ("yeah", "sure" for "Yes")."""
+    opens: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    """Words that mean this option when an answer opens with them, whatever follows
+    ("it was a joke about my exam" for "I'm okay"), unless what follows qualifies it
+    ("..., but sometimes"); for a question whose options people explain."""
     saves: bool = True
     """``False``: choosing it saves nothing in the step's ``save`` (a "Next step"
     beside "My own words" is no answer to keep)."""

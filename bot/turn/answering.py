@@ -86,7 +86,7 @@ class Answering(Moving):
         if not frame.other_pending:
             # A button label typed out wins over the skip words: "Not sure" is
             # an answer to "are you safe?", not a wish to skip it.
-            labels = [Label(o.id, (o.label, *o.also)) for o in step.choices]
+            labels = [Label(o.id, (o.label, *o.also), o.opens) for o in step.choices]
             if step.other is not None:
                 labels.append(Label(OTHER_OPTION, (step.other.label,)))
             index = match_label(labels, text)
