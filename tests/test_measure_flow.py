@@ -4,6 +4,8 @@ conversation, and the offer a week after onboarding and then every two weeks."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.harness import Bot, Person, onboard, texts
 
 DAY = 24 * 3600
@@ -163,9 +165,25 @@ async def test_answers_in_words_work_in_the_languages_that_meet_the_english_item
     await onboard(ana)
     await ana.send("/language")
     await ana.send("[Español]")
-    await ana.send("/measure")
-    await ana.send("[Let's start]")
+    intro = " ".join(texts(await ana.send("/measure")))
+    # Told in Spanish why the statements that follow are in English.
+    assert "en inglés" in intro and "validada" in intro
+    await ana.send("[Empecemos]")
     for answer, next_item in (("casi nunca", "2 of 12"), ("four", "3 of 12"),
                               ("siempre", "4 of 12"), ("fast nie", "5 of 12")):
         replies = await ana.say(answer)
         assert replies[-1].startswith(next_item), answer
+
+
+@pytest.mark.parametrize(("language", "said"), [("Deutsch", "auf Englisch"),
+                                                ("Português", "em inglês")])
+async def test_the_measure_says_in_each_language_why_its_items_are_english(
+    bot: Bot, language: str, said: str,
+) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/language")
+    await ana.send(f"[{language}]")
+    intro = " ".join(texts(await ana.send("/measure")))
+    assert said in intro
+    assert "1 of 12" in " ".join(texts(await ana.send("1")))
