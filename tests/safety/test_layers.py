@@ -310,3 +310,13 @@ async def test_after_yes_im_safe_the_model_alone_does_not_ask_again_for_an_hour(
         assert "are you safe" in "\n".join(await ana.say("model worries later")).casefold()
     finally:
         await bot.stop()
+
+
+@pytest.mark.parametrize("goodbye", [
+    "adiós", "bye bye", "ciao", "au revoir", "tschüss", "tchau", "see you later",
+    "hasta pronto", "à bientôt", "bis bald", "até breve", "do zobaczenia", "пока",
+    "またね", "مع السلامة", "ok bye now",
+])
+def test_a_bare_goodbye_is_no_crisis(goodbye: str) -> None:
+    """A trial's "adiós", typed to leave, brought crisis lines (the model alone)."""
+    assert assess(goodbye).level == "none"
