@@ -135,7 +135,7 @@ async def test_a_goodbye_at_the_menu_ends_kindly_and_starts_nothing(bot: Bot, go
     assert await running(bot, ana) == [], "nothing is left running"
 
 
-@pytest.mark.parametrize(("language", "goodbye"), [("Español", "hasta luego"),
+@pytest.mark.parametrize(("language", "goodbye"), [("Español", "adiós"),
                                                     ("Deutsch", "tschüss"),
                                                     ("Português", "tchau")])
 async def test_a_goodbye_in_another_language_stops_too(
