@@ -152,6 +152,33 @@ async def test_mistake_and_break_answers_are_in_the_journal_and_the_export(bot: 
     assert "what it can teach you: to say when I'm tired" in mistake["shown"]
 
 
+async def test_a_repair_typed_at_the_repair_question_is_heard_and_kept(bot: Bot) -> None:
+    """A trial typed its repair plan where the buttons were and was told "a button
+    works best"; the words are the repair, kept, and the friend question follows."""
+    person = bot.person("ana")
+    await onboard(person)
+    for line in ("/mistake", "7", "I snapped at my sister", "[A bit of both]", "I was tired",
+                 "[Yes, someone else]", "she looked so hurt", "to say when I'm tired"):
+        await person.send(line)
+    replies = " ".join(await person.say("I'll call her tomorrow and say sorry properly"))
+    assert "button" not in replies
+    assert "good place to start" in replies or "take that step" in replies
+    assert "friend" in replies  # the next question
+    for line in ("everyone gets short sometimes", "4"):
+        await person.send(line)
+    shown = "\n".join(await person.command("journal"))
+    assert "what you'd like to put right: I'll call her tomorrow and say sorry properly" in shown
+    # A button's choice is no words of theirs: nothing shown for it.
+    await person.send("/mistake")
+    for line in ("5", "I forgot a deadline", "[A bit of both]", "rushed", "[Mostly just me]",
+                 "plan better", "[Nothing to repair]", "it happens", "3"):
+        await person.send(line)
+    await person.command("export")
+    entries = [e for e in person.last_export()["journal"] if e["data"].get("dialogue") == "mistake"]
+    assert [e["data"].get("repair") for e in entries] == [
+        "I'll call her tomorrow and say sorry properly", None]
+
+
 async def test_without_consent_nothing_written_is_kept(bot: Bot) -> None:
     person = bot.person("ben")
     await onboard(person, "No, thanks")
