@@ -119,7 +119,7 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
         if key == label.id or any(typed == _label_words(t) or key == answer_key(t)
                                   for t in label.texts):
             return index
-    opened = _opened(labels, key)
+    opened = _opened(labels, text)
     if opened is not None:
         return opened
     partial = [index for index, label in enumerate(labels)
@@ -130,14 +130,23 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
     return _match_polarity(labels, text) if not partial else None
 
 
-def _opened(labels: Sequence[Label], key: str) -> int | None:
+def _opened(labels: Sequence[Label], text: str) -> int | None:
     """The one label whose opening words begin the answer, with nothing after them
     that qualifies it ("it was a joke, but..." is listened to as words)."""
-    if _QUALIFIERS.intersection(key.split()):
+    spoken = words(text)
+    if _QUALIFIERS.intersection(spoken):
         return None
+    # Laughter or a hedge first ("lol no, I was joking") opens nothing.
+    while spoken and spoken[0] in _LEADING_HEDGES:
+        spoken.pop(0)
     found = {index for index, label in enumerate(labels) for opener in label.openers
-             if key == (start := answer_key(opener)) or key.startswith(start + " ")}
+             if (start := _opener_words(opener)) and tuple(spoken[:len(start)]) == start}
     return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1024)
+def _opener_words(opener: str) -> tuple[str, ...]:
+    return tuple(words(opener))
 
 
 # How people answer a yes/no question in a sentence: "no its just work stuff",
@@ -146,7 +155,7 @@ _YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", 
                         "definitely", "absolutely"})
 _NO_WORDS = frozenset({"no", "nope", "nah", "not", "never"})
 _LEADING_HEDGES = frozenset({"um", "umm", "uh", "erm", "hmm", "well", "honestly", "tbh", "oh",
-                             "what", "huh"})
+                             "what", "huh", "lol", "haha", "hahaha", "lmao", "jaja", "kkk"})
 # A label's own negation must be typed for a part of it to select it: "suicidal"
 # alone is never the option "I'm not suicidal".
 _NEGATORS = frozenset({"not", "no", "never", "nothing", "dont", "isnt", "arent", "wasnt"})

@@ -600,7 +600,7 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("cleared", ["[I'm okay, carry on]", "it was a joke about my exam",
-                                     "I meant the deadline, not me", "false alarm haha"])
+                                     "lol it was a figure of speech", "false alarm haha"])
 def test_a_cleared_false_alarm_ends_the_crisis_and_offers_the_paused_exercise(
     engine: Engine, cleared: str,
 ) -> None:
@@ -617,6 +617,41 @@ def test_a_cleared_false_alarm_ends_the_crisis_and_offers_the_paused_exercise(
     assert "/resume" in reply and "/sos" in reply
     assert "so hard to carry" not in reply
     assert [f.dialogue for f in person.state.suspended] == ["belief"]
+
+
+@pytest.mark.parametrize("typed", ["it was a joke about my exam", "lol no I was joking",
+                                   "haha no", "i was joking", "it was a figure of speech",
+                                   "it was just an expression"])
+def test_a_typed_misread_at_the_direct_question_is_a_no(engine: Engine, typed: str) -> None:
+    """A trial's "it was a joke about my exam" at "are you thinking about killing
+    yourself?" was met with "that took courage... have you made a plan?"."""
+    person = Person(engine)
+    person.say("this exam is killing me, I want to die lol", risk="crisis")
+    assert person.where == ("crisis", "ask_direct")
+    person.say(typed)
+    assert person.where == ("crisis", "after_no")
+
+
+@pytest.mark.parametrize("typed", ["i meant it", "it was a joke but not really",
+                                   "i was joking, sometimes"])
+def test_words_that_only_look_like_a_misread_are_not_a_no(engine: Engine, typed: str) -> None:
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.say(typed)
+    assert person.where == ("crisis", "ask_plan")
+
+
+@pytest.mark.parametrize("typed", ["lol no im fine, i meant the workload",
+                                   "i'm fine, it was a joke", "it was just an expression"])
+def test_a_typed_misread_at_are_you_safe_is_safe(engine: Engine, typed: str) -> None:
+    """A trial's "lol no im fine, i meant the workload" at "are you safe right
+    now?" was answered with "not being sure is reason enough" and the suicide question."""
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("I can't go on", risk="concern")
+    reply = person.say(typed)
+    assert "Not being sure" not in reply
+    assert person.where is None or person.where[0] != "crisis"
 
 
 def test_an_explanation_with_a_but_is_listened_to_not_taken_as_okay(engine: Engine) -> None:
