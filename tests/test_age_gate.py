@@ -170,3 +170,29 @@ async def test_an_adult_in_crisis_is_not_shown_lines_for_children(adults_only: B
     await ana.press("Some support would help")
     assert "Look at my compassion kit" in ana.buttons()
     assert "Who could I tell?" not in ana.buttons()
+
+
+async def test_someone_younger_is_listened_to_after_a_crisis_not_refused(
+    adults_only: Bot,
+) -> None:
+    """A trial's 15-year-old wrote "i still feel awful and i dont know what to do"
+    minutes after a crisis and was told "I can't do this with you... Take good care"."""
+    ben = await too_young(adults_only)
+    await ben.say("I want to kill myself")
+    await ben.send("/stop")
+    replies = " ".join(await ben.say("i still feel awful and i dont know what to do"))
+    assert "only made for people aged 18" not in replies
+    assert "What would help" in replies or "What would feel right" in replies
+    assert set(ben.buttons()) == {"Just keep writing", "Show the crisis lines"}
+    replies = " ".join(await ben.press("Just keep writing"))
+    assert "listening" in replies.casefold()
+
+
+async def test_a_later_refusal_names_a_trusted_adult_and_no_way_to_start_over(
+    adults_only: Bot,
+) -> None:
+    ben = await too_young(adults_only)
+    replies = " ".join(texts(await ben.send("/checkin")))
+    assert "only made for people aged 18" in replies
+    assert "/forget" not in replies
+    assert "adult you trust" in replies or "/sos" in replies
