@@ -14,6 +14,7 @@ from typing import assert_never
 
 from bot.dialogue.loader import RESUME_COMMAND
 from bot.dialogue.locales import HELP_MEANING, STOP_MEANING, pick_locale, plain_key
+from bot.dialogue.spec import AskChoiceStep
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
@@ -162,9 +163,12 @@ class Run(Answering, Timers):
                 and risk.learned_only):
             return False
         if (risk.level == "crisis" and self.in_crisis_about(risk.topic)
-                and not IMMINENT.intersection(risk.reasons)):
+                and (not IMMINENT.intersection(risk.reasons) or self.asked_in_crisis())):
             # Already talking about exactly this: the lines and the direct questions
-            # again would only repeat them ("yes, I told you already").
+            # again would only repeat them ("yes, I told you already").  A plan or
+            # means told in answer to the crisis conversation's own question ("yeah,
+            # all my tablets tonight" to "have you made a plan?") is that answer:
+            # the questions go on to means and the plea to reach someone now.
             self.state.crisis_at = self.turn.now
             return False
         if risk.level == "crisis":
@@ -182,6 +186,16 @@ class Run(Answering, Timers):
             self.start(CONCERN, mode="call", inputs=inputs)
             return True
         return False
+
+    def asked_in_crisis(self) -> bool:
+        """Whether the crisis conversation is at one of its own screening questions
+        (a choice whose answer it keeps: thoughts, a plan, means near), rather than
+        at its menu, its free writing or an exercise it called."""
+        current = self.state.current
+        if current is None or current.dialogue != CRISIS:
+            return False
+        step = self.step_of(current)
+        return isinstance(step, AskChoiceStep) and step.save is not None
 
     def in_crisis_about(self, topic: str | None) -> bool:
         """Whether the crisis conversation is running, begun within the hour, about the
