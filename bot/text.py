@@ -54,6 +54,36 @@ STOP_ANSWERS = frozenset({
     "talk later", "good night", "goodnight", "night night", "thats all", "thats all for now",
 })
 HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
+# A goodbye said in a few more words ("ok thanks bye!", "i have to go now, sorry",
+# "gn"): one of these, with nothing but small words around it, is a stop too.
+# Not "later" or "night" alone: they answer "when?" questions.
+_GOODBYE_WORDS = frozenset({
+    "bye", "byee", "byeee", "byebye", "goodbye", "goodnight", "gn", "cya", "ttyl", "gtg",
+    "g2g", "adios", "adiós", "ciao", "chao", "chau", "tschüss", "tschuss", "tschüs", "tchau",
+})
+_GOODBYE_PHRASES = (("good", "night"), ("see", "you"), ("see", "ya"), ("gotta", "go"),
+                    ("got", "to", "go"), ("have", "to", "go"), ("need", "to", "go"),
+                    ("talk", "later"), ("take", "care"), ("signing", "off"))
+_AROUND_GOODBYE = frozenset({
+    "ok", "okay", "k", "thanks", "thank", "you", "ty", "thx", "now", "sorry", "i", "im",
+    "have", "need", "to", "go", "gotta", "got", "must", "for", "all", "thats", "that",
+    "it", "see", "ya", "good", "night", "take", "care", "talk", "later", "soon",
+    "tomorrow", "again", "so", "well", "anyway", "then", "off", "signing", "x", "xx",
+    "really", "bye", "a", "lot", "much", "and", "byee",
+})
+_MAX_GOODBYE_WORDS = 8
+
+
+def is_goodbye(text: str) -> bool:
+    """Whether a message only says goodbye ("ok thanks bye!", "gotta go, sorry")."""
+    said = words(text)
+    if not said or len(said) > _MAX_GOODBYE_WORDS:
+        return False
+    if not set(said) <= _AROUND_GOODBYE | _GOODBYE_WORDS:
+        return False
+    return bool(_GOODBYE_WORDS.intersection(said)) or any(
+        tuple(said[i:i + len(p)]) == p for p in _GOODBYE_PHRASES for i in range(len(said)))
+
 HUMAN_QUESTIONS = frozenset({
     "are you human", "are you a human", "are you real", "are you a real person",
     "are you a person", "are you a real human", "is this a real person", "is this a person",

@@ -123,7 +123,9 @@ async def running(bot: Bot, person: Person) -> list[str]:
     return [frame.dialogue for frame in state.stack] if state else []
 
 
-@pytest.mark.parametrize("goodbye", ["bye", "Goodbye!", "gotta go", "good night", "that's all"])
+@pytest.mark.parametrize("goodbye", ["bye", "Goodbye!", "gotta go", "good night", "that's all",
+                                     "ok thanks bye!", "i have to go now, thanks", "gn",
+                                     "gotta go, sorry", "tchau"])
 async def test_a_goodbye_at_the_menu_ends_kindly_and_starts_nothing(bot: Bot, goodbye: str) -> None:
     """A trial typed "bye" at the main menu and was walked into the belief flow,
     as if "bye" were what was on their mind."""
@@ -148,3 +150,26 @@ async def test_a_goodbye_in_another_language_stops_too(
     assert await running(bot, ana)
     await ana.say(goodbye)
     assert await running(bot, ana) == []
+
+
+@pytest.mark.parametrize("goodbye", ["i have to go now, thanks", "gn", "ok bye"])
+async def test_a_goodbye_mid_question_ends_kindly(bot: Bot, goodbye: str) -> None:
+    """A trial's "i have to go now, thanks" at a 0-10 question got "a number from
+    0 to 10 works here"."""
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/checkin")
+    assert await running(bot, ana)
+    replies = " ".join(await ana.say(goodbye))
+    assert "works here" not in replies
+    assert await running(bot, ana) == []
+
+
+@pytest.mark.parametrize("words", ["i have to go to the doctor tomorrow and im scared",
+                                   "later", "thanks"])
+async def test_words_that_are_not_only_a_goodbye_do_not_stop(bot: Bot, words: str) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/talk")
+    await ana.say(words)
+    assert await running(bot, ana)

@@ -19,7 +19,7 @@ from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
 from bot.state import Value
-from bot.text import HELP_ANSWERS, STOP_ANSWERS, answer_key, shorten
+from bot.text import HELP_ANSWERS, STOP_ANSWERS, answer_key, is_goodbye, shorten
 from bot.turn.answering import Answering
 from bot.turn.steps import PRIVATE_CHAT_PAYLOAD
 from bot.turn.timers import Timers
@@ -241,7 +241,7 @@ class Run(Answering, Timers):
         if meant in (STOP_MEANING, HELP_MEANING):
             text = meant
         key = answer_key(text)
-        if key in STOP_ANSWERS:
+        if key in STOP_ANSWERS or is_goodbye(text):
             self.command(STOP, "")
             return
         if key in HELP_ANSWERS:
