@@ -72,6 +72,9 @@ class ConversationState(BaseModel):
     three hours of it, the person is reminded that they are talking to a bot."""
     notice_at: datetime | None = None
     """When the person was last told that they are talking to a bot, not a person."""
+    offered: dict[str, str] = Field(default_factory=dict)
+    """The buttons of the last message that offered exercises once nothing else was
+    running (label -> launcher payload): typing one's number or name next presses it."""
 
     def context_window(self, now: datetime) -> list[str]:
         """The earlier messages the safety layer reads with the next one, if they
@@ -99,6 +102,7 @@ class ConversationState(BaseModel):
             recent_at=self.recent_at,
             session_at=self.session_at,
             notice_at=self.notice_at,
+            offered=dict(self.offered),
         )
 
 

@@ -173,3 +173,19 @@ async def test_words_that_are_not_only_a_goodbye_do_not_stop(bot: Bot, words: st
     await ana.send("/talk")
     await ana.say(words)
     assert await running(bot, ana)
+
+
+@pytest.mark.parametrize(("typed", "started"), [("2", "sc_break"), ("3", "breathing"),
+                                                ("soothing breathing", "breathing")])
+async def test_a_number_or_name_typed_under_the_list_of_exercises_starts_it(
+        bot: Bot, typed: str, started: str) -> None:
+    """A trial typed "2" under the list of exercises and was walked into a check-in
+    ("You wrote: '2'")."""
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/start")
+    await ana.send("[Try a short exercise]")
+    assert "Self-compassion break" in ana.buttons()
+    replies = " ".join(await ana.say(typed))
+    assert "You wrote" not in replies
+    assert await running(bot, ana) == [started]

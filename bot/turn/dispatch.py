@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import assert_never
 
+from bot.answers import Label, match_label
 from bot.dialogue.loader import RESUME_COMMAND
 from bot.dialogue.locales import HELP_MEANING, STOP_MEANING, pick_locale, plain_key
 from bot.dialogue.spec import AskChoiceStep
@@ -76,6 +77,8 @@ class Run(Answering, Timers):
 
     def handle(self) -> None:
         event = self.turn.event
+        # Launcher buttons can be typed only in the very next message.
+        offered, self.state.offered = self.state.offered, {}
         if isinstance(event, PERSON_EVENTS):
             if event.chat_kind == "private":
                 self.remind_bot()
@@ -111,7 +114,7 @@ class Run(Answering, Timers):
             case ButtonPress():
                 self.press(event.choice)
             case TextMessage():
-                self.text(event.text)
+                self.text(event.text, offered)
             case _:
                 assert_never(event)
         self.run()
@@ -219,10 +222,18 @@ class Run(Answering, Timers):
             return False
         return timedelta(0) <= self.turn.now - at < SAFE_FOR
 
-    def text(self, raw: str) -> None:
+    def text(self, raw: str, offered: dict[str, str] | None = None) -> None:
+        """``offered``: the launcher buttons shown last, when nothing runs since."""
         current = self.state.current
         if self.answer_risk(raw):
             return
+        if current is None and offered:
+            # "2" or "breathing" typed under a list of exercises is that button.
+            labels = [Label(payload, (label,)) for label, payload in offered.items()]
+            index = match_label(labels, raw)
+            if index is not None:
+                self.press(labels[index].id)
+                return
         text = raw.strip()
         if not text:
             self.say_line("empty_message")

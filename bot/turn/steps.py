@@ -135,6 +135,7 @@ class Steps(Moving):
                 choices = tuple(Choice(launcher(item.dialogue, frame.dialogue), item.label)
                                 for item in step.items)
                 self.emit(self.render(step.say, key, frame.vars), choices)
+                self.state.offered = {choice.label: choice.id for choice in choices}
                 self.goto(frame, step.next)
             case ShowJournalStep():
                 empty = self.render(step.empty, f"{key}.empty", frame.vars)
