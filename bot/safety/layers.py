@@ -126,6 +126,13 @@ _SWALLOWED = re.compile(
     r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison)\b")
 
 
+# "I took some of the pills" read as crisis by the model alone: swallowed already,
+# so the emergency number comes first too (a trial got the suicide questions).
+_TOOK_PILLS = re.compile(r"\b(?:took|taken|swallowed|downed|tok)\b(?:\s+\w+){0,4}?\s+"
+                         + _SWALLOWED.pattern)
+_TAKEN_AWAY = re.compile(r"\b(?:took|taken)\b.*\baway\b")
+
+
 def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:
     """What the disclosure is about: the rules' named signal first (an act taken
     with pills is an overdose), else the model's topic head, else suicide."""
@@ -136,6 +143,8 @@ def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:
             return topic
     if scores is None or "ideation" in ruled.reasons:
         return "suicide"
+    if _TOOK_PILLS.search(text) and not _TAKEN_AWAY.search(text):
+        return "overdose"
     return scores.topic
 
 
