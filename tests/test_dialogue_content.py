@@ -730,8 +730,35 @@ def test_the_crisis_conversation_asks_directly_about_a_plan_and_means(engine: En
     reply = person.press("Okay, I'll do that")
     # The means near: reach a person now; and the conversation goes on.
     assert "now" in reply
-    assert person.where == ("crisis", "choose_adult")
+    assert person.where == ("crisis", "choose_urgent")
     assert "Stay and talk" in person.buttons()
+    # Right after "something is near", never "I'm safe for now" or the kit.
+    assert "I'm safe for now" not in person.buttons()
+    assert "Look at my compassion kit" not in person.buttons()
+    reply = person.press("I'll reach out to someone now")
+    assert "brave" in reply or "right step" in reply
+    assert person.where == ("crisis", "check_in")
+
+
+def test_means_that_cannot_be_moved_lead_to_the_urgent_menu(engine: Engine) -> None:
+    """A trial said it could not move the tablets and was offered "I'm safe for now"."""
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.press("Yes")
+    person.press("Yes")
+    person.press("Yes")
+    person.press("I can't right now")
+    assert person.where == ("crisis", "choose_urgent")
+    assert "I'm safe for now" not in person.buttons()
+
+
+def test_without_a_plan_the_usual_menu_stays(engine: Engine) -> None:
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.press("Yes")
+    person.press("No")
+    person.press("No")
+    assert "I'm safe for now" in person.buttons()
 
 
 @pytest.mark.parametrize("refusal", ["I don't want to", "nope", "I won't"])

@@ -249,7 +249,9 @@ async def test_after_an_overdose_the_bot_says_again_it_is_an_emergency_and_asks_
     assert "safety plan" not in lines.casefold()
     reply = "\n".join(await ben.say(answer))
     assert said in reply, reply
-    assert "What would help most" in reply or "What would feel most helpful" in reply
+    assert "What would help most" in reply or "What would help you most" in reply
+    assert "I'm safe for now" not in ben.buttons(), "not straight after an overdose"
+    assert "I'll reach out to someone now" in ben.buttons()
 
 
 async def test_answers_inside_the_safety_plan_are_about_staying_safe(bot: Bot) -> None:
