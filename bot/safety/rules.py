@@ -1507,8 +1507,9 @@ _GERMAN: tuple[Rule, ...] = (
       r"|scham)"),
     C("ideation lang_de", r"(?:ich )?(?:will|mochte|moechte|wurde gerne|wuerde gerne|wurde lieber"
       r"|wuerde lieber|mochte lieber|muss|sollte|wurde am liebsten"
-      r"|wuerde am liebsten) (?:(?:einfach"
-      r"|nur|noch|lieber|endlich|jetzt|so|gerne|bald) )*(?:sterben|tot sein|nicht mehr leben"
+      r"|wuerde am liebsten)(?: ich)? (?:(?:einfach"
+      r"|nur|noch|lieber|endlich|jetzt|so|gerne|bald|manchmal|echt|wirklich|oft|gerade|halt"
+      r"|eigentlich) )*(?:sterben|tot sein|nicht mehr leben"
       r"|nicht mehr da sein"
       r"|nicht mehr aufwachen|nicht mehr existieren|einschlafen und nicht mehr aufwachen)"),
     C("ideation lang_de", r"ich (?:bringe?|werde|will|mochte|moechte|muss|sollte|wurde|wuerde)"

@@ -303,6 +303,9 @@ def test_faint_farewells_combine_with_distress() -> None:
         ("quiero morir", {"ideation", "lang_es"}),
         ("je veux mourir", {"ideation", "lang_fr"}),
         ("ich will sterben", {"ideation", "lang_de"}),
+        # Verb second, with the hedges people use (a trial got only "are you safe?").
+        ("ehrlich gesagt will ich manchmal einfach nicht mehr leben", {"ideation", "lang_de"}),
+        ("ich möchte manchmal einfach nicht mehr leben", {"ideation", "lang_de"}),
         ("quero morrer", {"ideation", "lang_pt"}),
     ],
 )
