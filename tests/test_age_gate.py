@@ -153,6 +153,10 @@ async def test_someone_younger_in_crisis_is_offered_a_trusted_adult_and_never_th
     told = " ".join(await ben.say("who can i tell"))
     assert "adult you trust" in told or "grown-up on your side" in told
     assert "only made for people aged 18" not in told
+    # "i cant tell my parents" (a trial's words) is met with other adults to tell.
+    replies = " ".join(await ben.say("i cant tell my parents theyd be so angry"))
+    assert "doesn't have to be a parent" in replies or "don't have to start with them" in replies
+    assert "teacher" in replies
     assert "Who could I tell?" in ben.buttons(), "the menu comes back"
 
 
