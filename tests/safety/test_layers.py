@@ -360,3 +360,14 @@ def test_pills_swallowed_read_by_the_model_alone_are_an_overdose(text: str) -> N
                                   "she took all my pills away and I want to die"])
 def test_pills_taken_as_prescribed_or_away_are_not_an_overdose(text: str) -> None:
     assert assess(text).topic == "suicide"
+
+
+async def test_self_harm_is_met_with_care_for_the_body_before_the_direct_question(
+        bot: Bot) -> None:
+    """A trial's "i cut myself pretty deep" got no word about the wound."""
+    ana = await onboarded(bot, "ana")
+    lines = "\n".join(await ana.say("i cut myself pretty deep"))
+    care = max(lines.find("emergency department"), lines.find("medical help"))
+    assert care > 0, lines
+    asked = max(lines.find("killing yourself"), lines.find("ending your life"))
+    assert care < asked
