@@ -57,14 +57,15 @@ UNSURE_ANSWERS = frozenset({
 """Answers that mean "I can't find the words": help first, then let them skip."""
 
 # Words that carry no choice: hesitation, politeness, and the small words that
-# join a label together ("a", "to").  "no", "not" and "yes" are never filler.
+# join a label together ("a", "to").  "no", "not" and "yes" are never filler, nor
+# "guess": "I'm fine I guess" is not the button "I'm fine".
 _FILLER = frozenset({
     "um", "umm", "uh", "uhm", "er", "erm", "hmm", "hm", "ah", "oh", "well", "so", "ok", "okay",
     "please", "pls", "plz", "thanks", "thank", "ty", "just", "i", "im", "ive", "id",
-    "think", "guess", "like", "a", "an", "the", "to", "of", "on", "in", "for", "it",
+    "think", "like", "a", "an", "the", "to", "of", "on", "in", "for", "it",
     "its", "my", "me", "and", "with", "at", "is", "be", "that", "this", "one", "option",
     "lets", "let", "us", "would", "say", "probably", "about", "around", "roughly",
-    "perhaps", "really", "quite", "pretty",
+    "perhaps", "really", "quite", "pretty", "honestly", "tbh", "ngl",
 })
 # "go" and "maybe" are not filler: "go on" and "maybe later" are answers.
 _NUMBER_WORDS = {
@@ -134,10 +135,11 @@ def _opened(labels: Sequence[Label], text: str) -> int | None:
     """The one label whose opening words begin the answer, with nothing after them
     that qualifies it ("it was a joke, but..." is listened to as words)."""
     spoken = words(text)
-    if _QUALIFIERS.intersection(spoken):
+    if _OPENER_QUALIFIERS.intersection(spoken):
         return None
-    # Laughter or a hedge first ("lol no, I was joking") opens nothing.
-    while spoken and spoken[0] in _LEADING_HEDGES:
+    # Laughter, a hedge or an "ok" first ("lol no, I was joking", "ok ill text
+    # them") opens nothing.
+    while spoken and spoken[0] in _OPENER_LEADS:
         spoken.pop(0)
     found = {index for index, label in enumerate(labels) for opener in label.openers
              if (start := _opener_words(opener)) and tuple(spoken[:len(start)]) == start}
@@ -171,6 +173,12 @@ _QUALIFIERS = frozenset({"but", "sometimes", "maybe", "kind", "sort", "bit", "li
                          "yet", "mostly", "sometime", "often", "lately", "guess", "suppose",
                          "idk"})
 _MAX_POLARITY_WORDS = 16
+# What turns an opening into something else ("it was a joke, but..."); "a bit" is
+# no such word after opening words ("can you stay with me for a bit").
+_OPENER_QUALIFIERS = frozenset({"but", "though", "although", "except", "unless",
+                                "sometimes", "partly", "kind", "sort", "guess", "suppose",
+                                "idk", "maybe", "mostly"})
+_OPENER_LEADS = _LEADING_HEDGES | {"ok", "okay", "alright", "so", "yeah", "right", "sure"}
 
 
 def polarity(text: str) -> str | None:

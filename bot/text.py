@@ -63,15 +63,18 @@ _GOODBYE_WORDS = frozenset({
 })
 _GOODBYE_PHRASES = (("good", "night"), ("see", "you"), ("see", "ya"), ("gotta", "go"),
                     ("got", "to", "go"), ("have", "to", "go"), ("need", "to", "go"),
-                    ("talk", "later"), ("take", "care"), ("signing", "off"))
+                    ("talk", "later"), ("take", "care"), ("signing", "off"),
+                    ("thats", "all", "for", "today"), ("thats", "all", "for", "now"))
 _AROUND_GOODBYE = frozenset({
     "ok", "okay", "k", "thanks", "thank", "you", "ty", "thx", "now", "sorry", "i", "im",
     "have", "need", "to", "go", "gotta", "got", "must", "for", "all", "thats", "that",
     "it", "see", "ya", "good", "night", "take", "care", "talk", "later", "soon",
     "tomorrow", "again", "so", "well", "anyway", "then", "off", "signing", "x", "xx",
-    "really", "bye", "a", "lot", "much", "and", "byee",
+    "really", "bye", "a", "lot", "much", "and", "byee", "going", "gonna", "try", "sleep",
+    "bed", "head", "think", "actually", "cheers", "today", "ill", "be", "back", "the",
+    "get", "some", "rest",
 })
-_MAX_GOODBYE_WORDS = 8
+_MAX_GOODBYE_WORDS = 12
 
 
 def is_goodbye(text: str) -> bool:

@@ -981,3 +981,66 @@ def test_a_safety_plan_mostly_skipped_is_not_praised(
         person.say(answer)
     person.press("No, just show it")
     assert _praised(dialogues, person, "plan") == ["unkept_done"]
+
+
+def _to_means_safety(person: Person) -> None:
+    person.say("I want to die", risk="crisis")
+    person.press("Yes")
+    person.press("Yes")
+    person.press("Yes")
+    assert person.where == ("crisis", "means_safety")
+
+
+@pytest.mark.parametrize("typed", ["no i cant", "no i cant, theyre in the bathroom cabinet",
+                                   "i don't want to"])
+def test_a_typed_refusal_to_move_the_means_is_heard_as_one(engine: Engine, typed: str) -> None:
+    """A trial typed "no i cant" and was thanked: "putting it further away really helps"."""
+    person = Person(engine)
+    _to_means_safety(person)
+    reply = person.say(typed)
+    assert "really does help" not in reply and "Thank you for doing that" not in reply
+    assert "lines above" in reply
+    assert person.where == ("crisis", "choose_urgent")
+
+
+def test_where_the_means_are_is_not_thanked_as_if_moved(engine: Engine) -> None:
+    person = Person(engine)
+    _to_means_safety(person)
+    reply = person.say("theyre in the bathroom cabinet and i live alone")
+    assert "lines above now" in reply
+    assert "really does help" not in reply
+
+
+@pytest.mark.parametrize(("typed", "step"), [("ok ill text pieta", "check_in"),
+                                             ("im going to call my brother", "check_in"),
+                                             ("can you stay with me for a bit", "talk")])
+def test_steps_towards_help_are_noticed_in_the_urgent_menu(
+        engine: Engine, typed: str, step: str) -> None:
+    """A trial's "ok ill text pieta" got "I hear you. That sounds so hard to carry"."""
+    person = Person(engine)
+    _to_means_safety(person)
+    person.press("I can't right now")
+    reply = person.say(typed)
+    assert "so hard to carry" not in reply
+    assert person.where == ("crisis", step)
+
+
+def test_im_good_can_we_get_back_after_a_no_is_believed(engine: Engine) -> None:
+    person = Person(engine)
+    person.cmd("checkin")
+    person.say("work is killing me, i want to die lol", risk="crisis")
+    person.say("no no sorry, its just a figure of speech")
+    reply = person.say("nah im good, can we get back to the check in")
+    assert person.where is None
+    assert "/resume" in reply
+
+
+@pytest.mark.parametrize("typed", ["im fine i guess", "i'm fine, maybe",
+                                   "im fine but tired of it all"])
+def test_a_hedged_fine_at_are_you_safe_is_not_taken_as_safe(engine: Engine, typed: str) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("I can't go on", risk="concern")
+    person.say(typed)
+    assert person.where is not None and person.where[0] in ("concern", "crisis")
+    assert person.where != ("concern", "safe_noted")
