@@ -200,3 +200,22 @@ async def test_a_later_refusal_names_a_trusted_adult_and_no_way_to_start_over(
     assert "only made for people aged 18" in replies
     assert "/forget" not in replies
     assert "adult you trust" in replies or "/sos" in replies
+
+
+async def test_nothing_offered_to_someone_younger_is_then_refused(adults_only: Bot) -> None:
+    """A trial's 15-year-old was offered "Self-compassion break" after breathing and,
+    pressing it, told "I'm only made for people aged 18 and over"."""
+    ben = await too_young(adults_only)
+    await ben.send("/breathe")
+    await ben.say("5")
+    await ben.press("Slow breathing")
+    for _ in range(40):  # the paced breaths, to "how would you like to go on?"
+        if "That's enough" in ben.buttons():
+            break
+        await ben.wait(15)
+    assert "That's enough" in ben.buttons()
+    await ben.press("That's enough")
+    closing = " ".join(await ben.say("2"))
+    assert "compassion" in closing.casefold() or "kind" in closing.casefold(), closing
+    assert "other exercises" not in closing and "pick one here" not in closing
+    assert not {"Self-compassion break", "Compassionate imagery"} & set(ben.buttons())

@@ -132,10 +132,15 @@ class Steps(Moving):
                 )
                 self.goto(frame, step.next)
             case LaunchStep():
+                # Nothing is offered that would then be refused: someone under the
+                # minimum age sees only what is open to them.
                 choices = tuple(Choice(launcher(item.dialogue, frame.dialogue), item.label)
-                                for item in step.items)
-                self.emit(self.render(step.say, key, frame.vars), choices)
-                self.state.offered = {choice.label: choice.id for choice in choices}
+                                for item in step.items
+                                if not self.profile.under_age
+                                or self.open_to_young(item.dialogue))
+                if choices:  # an offer of nothing is not made at all
+                    self.emit(self.render(step.say, key, frame.vars), choices)
+                    self.state.offered = {choice.label: choice.id for choice in choices}
                 self.goto(frame, step.next)
             case ShowJournalStep():
                 empty = self.render(step.empty, f"{key}.empty", frame.vars)
