@@ -219,3 +219,18 @@ async def test_nothing_offered_to_someone_younger_is_then_refused(adults_only: B
     assert "compassion" in closing.casefold() or "kind" in closing.casefold(), closing
     assert "other exercises" not in closing and "pick one here" not in closing
     assert not {"Self-compassion break", "Compassionate imagery"} & set(ben.buttons())
+
+
+async def test_someone_younger_with_a_plan_is_offered_an_adult_to_tell_too(
+    adults_only: Bot,
+) -> None:
+    """A second trial's 16-year-old with a plan and means near was offered reaching
+    out, staying and a plan, but never help to find an adult to tell."""
+    ben = await too_young(adults_only)
+    await ben.say("I want to kill myself")
+    for answer in ("Yes", "Yes", "Yes", "I can't right now"):
+        await ben.press(answer)
+    assert "I'm safe for now" not in ben.buttons()
+    assert "Who could I tell?" in ben.buttons()
+    told = " ".join(await ben.say("who am i supposed to tell if i cant tell my parents"))
+    assert "adult you trust" in told or "grown-up on your side" in told
