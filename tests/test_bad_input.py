@@ -189,3 +189,25 @@ async def test_a_number_or_name_typed_under_the_list_of_exercises_starts_it(
     replies = " ".join(await ana.say(typed))
     assert "You wrote" not in replies
     assert await running(bot, ana) == [started]
+
+
+@pytest.mark.parametrize("hello", ["good morning!", "im back", "hey", "morning"])
+async def test_a_greeting_where_a_question_waits_is_a_hello_not_a_refusal(
+        bot: Bot, hello: str) -> None:
+    """A trial came back with "good morning!" to an open question and got "I didn't
+    quite catch which one you meant"."""
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/start")
+    replies = " ".join(await ana.say(hello))
+    assert "didn't quite catch" not in replies and "works best" not in replies
+    assert "where we were" in replies or "left off" in replies
+    assert "Try a short exercise" in ana.buttons(), "the question is asked again"
+
+
+async def test_ok_where_a_question_waits_is_not_taken_for_a_hello(bot: Bot) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/start")
+    replies = " ".join(await ana.say("ok"))
+    assert "Hello again" not in replies and "Welcome back" not in replies

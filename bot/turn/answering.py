@@ -29,6 +29,14 @@ from bot.turn.saying import OTHER_OPTION, SKIP_OPTION, UNSURE_OPTION
 from bot.types import Choice
 
 UNSURE_BUTTONS = ("unsure", "sometimes")
+# Said on coming back, beside the routing file's greetings.
+BACK = frozenset({"im back", "i am back", "back again", "hey im back", "hi im back", "morning",
+                  "good morning", "evening", "hello again", "hi again"})
+# Words the routing files list as openers of the menu that are no hello where a
+# question waits: thanks and okays.
+NOT_A_HELLO = frozenset({"ok", "okay", "okey", "thanks", "thank you", "start", "menu",
+                         "gracias", "muchas gracias", "mil gracias", "vale", "danke",
+                         "danke schon", "vielen dank", "obrigado", "obrigada", "valeu"})
 """Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
 "Sometimes, or I'm not sure"): the crisis and concern questions use them."""
 MAX_YES_NO_WORDS = 4
@@ -82,6 +90,14 @@ class Answering(Moving):
         else:
             raise EngineError(f"conversation rests on a step that asks nothing: {frame.step}")
 
+    def greets(self, text: str) -> bool:
+        """Whether ``text`` is only a greeting (the routing file's, in the person's
+        language), or "im back"."""
+        key = answer_key(text)
+        if plain_key(text) in NOT_A_HELLO:
+            return False
+        return key in self.engine.router_for(self.locale).greetings or key in BACK
+
     def answer_choice(self, frame: Frame, step: AskChoiceStep, text: str) -> None:
         if not frame.other_pending:
             # A button label typed out wins over the skip words: "Not sure" is
@@ -104,6 +120,11 @@ class Answering(Moving):
             # "no", "ok" or a stray "7" where the person's own words are welcome
             # say nothing to keep: moved past like a skip, never saved as words.
             self.skip(frame, step)
+        elif self.greets(text) and not frame.other_pending:
+            # "good morning!" or "im back" where a question waits: a hello, and the
+            # question again (never taken as what is on their mind).
+            self.say_line("greeted_back")
+            self.reprompt()
         elif step.other is not None:
             typed = None if frame.other_pending else step.other.typed
             target = typed or step.other.next or step.next
@@ -125,6 +146,9 @@ class Answering(Moving):
             self.goto(frame, step.next)
         elif self.is_skip(text) or self.is_unsure(text):
             self.skip(frame, step)
+        elif self.greets(text):
+            self.say_line("greeted_back")
+            self.reprompt()
         else:
             self.say_line("scale_please", low=str(step.min), high=str(step.max))
 
