@@ -743,10 +743,7 @@ def test_the_crisis_conversation_asks_directly_about_a_plan_and_means(engine: En
 def test_means_that_cannot_be_moved_lead_to_the_urgent_menu(engine: Engine) -> None:
     """A trial said it could not move the tablets and was offered "I'm safe for now"."""
     person = Person(engine)
-    person.say("I want to die", risk="crisis")
-    person.press("Yes")
-    person.press("Yes")
-    person.press("Yes")
+    _to_means_safety(person)
     person.press("I can't right now")
     assert person.where == ("crisis", "choose_urgent")
     assert "I'm safe for now" not in person.buttons()
