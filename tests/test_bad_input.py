@@ -211,3 +211,15 @@ async def test_ok_where_a_question_waits_is_not_taken_for_a_hello(bot: Bot) -> N
     await ana.send("/start")
     replies = " ".join(await ana.say("ok"))
     assert "Hello again" not in replies and "Welcome back" not in replies
+
+
+async def test_hi_coming_back_to_an_open_question_is_a_hello_not_the_answer(bot: Bot) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/letter")
+    for _ in range(6):  # to the first question that takes words
+        if not ana.buttons() or set(ana.buttons()) <= {"Skip", "I'm not sure"}:
+            break
+        await ana.press(next(iter(ana.buttons())))
+    replies = " ".join(await ana.say("hi"))
+    assert "where we were" in replies or "left off" in replies, replies

@@ -163,6 +163,11 @@ class Answering(Moving):
             self.skip(frame, step)
         elif self.is_unsure(text):
             self.unsure(frame, step)
+        elif step.parse is None and self.greets(text):
+            # "hi" coming back to an open question is a hello, not the answer (a
+            # trial's "hi" was met with "that sounds so hard to carry").
+            self.say_line("greeted_back")
+            self.reprompt()
         elif step.parse is None and is_empty_answer(text):
             # "ok", "no", "2" to an open question: moved past like a skip, so it
             # is neither kept in the journal nor praised as something written.
