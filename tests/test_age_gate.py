@@ -234,3 +234,6 @@ async def test_someone_younger_with_a_plan_is_offered_an_adult_to_tell_too(
     assert "Who could I tell?" in ben.buttons()
     told = " ".join(await ben.say("who am i supposed to tell if i cant tell my parents"))
     assert "adult you trust" in told or "grown-up on your side" in told
+    await ben.press("There's no one")
+    assert "I'm safe for now" not in ben.buttons(), "back to the urgent menu"
+    assert "I'll reach out to someone now" in ben.buttons()
