@@ -223,3 +223,14 @@ async def test_hi_coming_back_to_an_open_question_is_a_hello_not_the_answer(bot:
         await ana.press(next(iter(ana.buttons())))
     replies = " ".join(await ana.say("hi"))
     assert "where we were" in replies or "left off" in replies, replies
+
+
+@pytest.mark.parametrize(("guess", "shown"), [("/menu", "What would"),
+                                              ("/exercises", "exercises"),
+                                              ("/crisis", "Samaritans")])
+async def test_a_guessed_command_reaches_the_one_meant(bot: Bot, guess: str, shown: str) -> None:
+    ana = bot.person("ana")
+    await onboard(ana)
+    replies = " ".join(texts(await ana.send(guess)))
+    assert "know that command" not in replies.casefold()
+    assert shown in replies or shown in ana.buttons()

@@ -55,6 +55,9 @@ SUICIDE = "suicide"
 # taken): told in the middle of the crisis conversation, they start it again, lines
 # first, rather than be heard as more of the same.
 IMMINENT = frozenset({"plan", "means", "act_taken"})
+# Commands people guess (a trial typed /menu): the command they mean.
+COMMAND_ALIASES = {"menu": "start", "home": "start", "exercises": "tools",
+                   "quit": "stop", "cancel": "stop", "crisis": "sos"}
 # "You are talking to a bot, not a person" (New York's and California's rules for
 # companion bots): after this long away, after this long of use, and a gap longer
 # than this starts a new stretch of use.
@@ -267,7 +270,7 @@ class Run(Answering, Timers):
             self.answer(current, text)
 
     def command(self, name: str, args: str) -> None:
-        name = name.casefold()
+        name = COMMAND_ALIASES.get(name.casefold(), name.casefold())
         if name == RESUME_COMMAND:
             self.resume()
             return
