@@ -971,7 +971,9 @@ _SELF_HARM: tuple[Rule, ...] = (
     C("self_harm", r"(?:deserve|need|want) to (?:bleed|feel pain|be in pain|hurt myself|be"
       r" punished physically)"),
     K("self_harm", r"(?:deserve|need) to (?:suffer|be punished|hurt|be hurt)"),
-    K("self_harm eating_distress", r"(?:starving|starve|starved) myself|(?:make|making|made)"
+    # Eating-disorder behaviour is answered with the crisis lines, its own first
+    # (issue 13 and CONTENT.md), not only with "are you safe?".
+    C("self_harm eating_distress", r"(?:starving|starve|starved) myself|(?:make|making|made)"
       r" myself (?:sick|throw up|vomit|puke)|(?:not eating|stopped eating) (?:on purpose|to"
       r" punish)|purging (?:again|every)|(?:binge|binging|bingeing|binged) (?:\w+ ){0,2}?(?:and"
       r"|then|n) (?:\w+ ){0,2}?(?:purge|purging|purged|throw up|vomit|puke)|(?:purge|purging"
@@ -1447,6 +1449,13 @@ _SPANISH: tuple[Rule, ...] = (
     C("passive_wish lang_es", r"(?:harto|harta|cansado|cansada|agotado|agotada) de (?:vivir|la vida"
       r"|existir|estar viv[oa])|nadie me (?:va a extranar|extranaria|echaria de menos|echara de"
       r" menos)"),
+    # Eating-disorder behaviour, said plainly: purging, laxatives to lose weight,
+    # days without food (the eating-disorder lines come first).
+    C("eating_distress lang_es", r"(?:me )?(?:hago|hice|obligo a|obligue a) vomitar|vomito"
+      r" (?:despues de|tras) (?:comer|cada comida|las comidas)|laxantes (?:para|pa) (?:adelgazar"
+      r"|no engordar|bajar de peso)|(?:no (?:he comido|como|comi) nada|llevo (?:\w+ )?dias sin"
+      r" comer) (?:desde hace|en) (?:\w+ )?dias"),
+    C("eating_distress lang_es", r"llevo (?:\w+ )?dias sin comer"),
 )
 
 _FRENCH: tuple[Rule, ...] = (
@@ -1559,6 +1568,10 @@ _GERMAN: tuple[Rule, ...] = (
     K("hopelessness lang_de", r"(?:ich )?(?:will|kann) nicht mehr<EOC>|ich halte (?:es|das) nicht"
       r" mehr aus|(?:es )?hat (?:alles )?keinen sinn mehr|ich sehe keinen ausweg|alles ist"
       r" hoffnungslos"),
+    C("eating_distress lang_de", r"(?:erbreche|kotze|ubergebe) (?:mich )?(?:nach (?:jedem|dem)"
+      r" (?:esen|mahlzeit)|absichtlich)|bringe mich (?:absichtlich )?zum (?:erbrechen|kotzen)"
+      r"|abfuhrmitel (?:um|zum) (?:abzunehmen|abnehmen)|hungere mich (?:aus|runter|absichtlich)"
+      r"|seit (?:\w+ )?tagen nichts (?:mehr )?gegesen"),
 )
 
 _PORTUGUESE: tuple[Rule, ...] = (
@@ -1606,6 +1619,11 @@ _PORTUGUESE: tuple[Rule, ...] = (
       shadows=True),
     K("hopelessness lang_pt", r"nao (?:aguento|suporto|consigo) mais|(?:quero|queria) (?:sumir"
       r"|desaparecer)|(?:nao|sem) (?:tem|ha) saida|nao vejo saida|perdi (?:toda )?a esperanca"),
+    C("eating_distress lang_pt", r"me (?:forco|forcei|faco|fiz|obrigo|obriguei) (?:a )?vomitar"
+      r"|(?:forco|forcei|obrigo|obriguei)(?:-me)? a vomitar"
+      r"|vomito depois de (?:comer|cada refeicao|todas as refeicoes)|laxantes? (?:para|pra)"
+      r" (?:emagrecer|nao engordar|perder peso)|(?:nao como|nao comi) (?:nada )?(?:ha|faz)"
+      r" (?:\w+ )?dias"),
 )
 
 

@@ -407,3 +407,26 @@ def test_stable_under_surrounding_whitespace(text: str, pad: str) -> None:
 def test_ascii_letters_alone_are_harmless() -> None:
     # a keyboard mash must not trip anything
     assert assess(string.ascii_lowercase * 3).level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "i binged then made myself sick", "im starving myself on purpose",
+    "llevo cuatro días sin comer", "me hago vomitar después de cenar",
+    "tomo laxantes para no engordar", "ich übergebe mich nach jedem Essen",
+    "ich hungere mich runter", "me forcei a vomitar depois do jantar",
+    "não como nada há três dias",
+])
+def test_eating_disorder_behaviour_brings_its_own_lines(text: str) -> None:
+    """Eating-disorder behaviour is answered with the crisis lines, the
+    eating-disorder ones first, in the languages the rules read in depth."""
+    verdict = assess(text)
+    assert verdict.level == "crisis" and "eating_distress" in verdict.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "no he comido nada desde hace dos horas", "me muero de hambre",
+    "ich habe mich übergeben, magen-darm grippe", "fiz vomitar o cachorro? não",
+    "i used to make myself sick but im 2 years in recovery now",
+])
+def test_hunger_illness_and_recovery_are_not_eating_disorder_crises(text: str) -> None:
+    assert assess(text).level != "crisis"
