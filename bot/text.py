@@ -64,7 +64,8 @@ _GOODBYE_WORDS = frozenset({
 _GOODBYE_PHRASES = (("good", "night"), ("see", "you"), ("see", "ya"), ("gotta", "go"),
                     ("got", "to", "go"), ("have", "to", "go"), ("need", "to", "go"),
                     ("talk", "later"), ("take", "care"), ("signing", "off"),
-                    ("thats", "all", "for", "today"), ("thats", "all", "for", "now"))
+                    ("thats", "all", "for", "today"), ("thats", "all", "for", "now"),
+                    ("to", "bed"), ("to", "sleep"), ("go", "sleep"))
 _AROUND_GOODBYE = frozenset({
     "ok", "okay", "k", "thanks", "thank", "you", "ty", "thx", "now", "sorry", "i", "im",
     "have", "need", "to", "go", "gotta", "got", "must", "for", "all", "thats", "that",

@@ -727,7 +727,7 @@ def test_the_crisis_conversation_asks_directly_about_a_plan_and_means(engine: En
     # Means safety, right then, in general words: never which means.
     assert person.where == ("crisis", "means_safety")
     assert "harder to reach" in reply or "out of reach" in reply
-    reply = person.press("Okay, I'll do that")
+    reply = person.press("I'll move it now")
     # The means near: reach a person now; and the conversation goes on.
     assert "now" in reply
     assert person.where == ("crisis", "choose_urgent")
@@ -1041,3 +1041,52 @@ def test_a_hedged_fine_at_are_you_safe_is_not_taken_as_safe(engine: Engine, type
     person.say(typed)
     assert person.where is not None and person.where[0] in ("concern", "crisis")
     assert person.where != ("concern", "safe_noted")
+
+
+@pytest.mark.parametrize("typed", ["haha no its just an expression",
+                                   "no no im fine its a figure of speech"])
+def test_no_meaning_fine_at_are_you_safe_is_safe(engine: Engine, typed: str) -> None:
+    """A third trial's "haha no its just an expression" at "are you safe right now?"
+    brought the crisis lines."""
+    person = Person(engine)
+    person.cmd("checkin")
+    person.say("this deadline is killing me i want to die lol", risk="concern")
+    person.say(typed)
+    assert person.where is None or person.where[0] != "crisis"
+
+
+@pytest.mark.parametrize("typed", ["no its just that i cant go on", "no it's just too much"])
+def test_a_no_that_goes_on_to_pain_at_are_you_safe_is_not_safe(
+        engine: Engine, typed: str) -> None:
+    person = Person(engine)
+    person.cmd("talk")
+    person.say("I can't go on", risk="concern")
+    person.say(typed)
+    assert person.where is not None and person.where[0] in ("crisis", "concern")
+    assert person.where != ("concern", "safe_noted")
+
+
+def test_where_the_means_are_with_a_yes_is_not_thanked_as_moved(engine: Engine) -> None:
+    """A third trial's "yes theyre right here" to "could you move it?" was thanked
+    for the distance."""
+    person = Person(engine)
+    _to_means_safety(person)
+    reply = person.say("yes theyre right here")
+    assert "can make tonight safer, and that matters" not in reply
+    assert "Thank you for doing that" not in reply
+    assert person.where is not None and person.where[1] in ("choose_urgent", "choose_urgent_young")
+
+
+@pytest.mark.parametrize("goodbye", ["thanks. im going to try and sleep now. goodnight",
+                                     "ok thanks bye"])
+def test_a_goodbye_inside_the_crisis_conversation_is_listened_to_not_a_stop(
+        engine: Engine, goodbye: str) -> None:
+    """A third trial's "goodnight" after a plan for tonight got only "Okay, we've
+    stopped", and the check-ins it was being offered were lost."""
+    person = Person(engine)
+    _to_means_safety(person)
+    person.press("I can't right now")
+    person.say(goodbye)
+    assert person.where is not None and person.where[0] == "crisis"
+    reply = person.say("stop")
+    assert person.where is None and "/sos" in reply

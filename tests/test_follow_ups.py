@@ -149,7 +149,7 @@ async def test_check_ins_keep_their_hours_across_a_daylight_saving_change(
 async def test_talking_in_the_crisis_conversation_does_not_start_it_again(bot: Bot) -> None:
     cara = bot.person("cara")
     for line in ("/start", "[Yes, keep them]", "United Kingdom", "I don't want to be alive anymore",
-                 "[Yes]", "[Yes]", "[Yes]", "[Okay, I'll do that]", "[Stay and talk]"):
+                 "[Yes]", "[Yes]", "[Yes]", "[I'll move it now]", "[Stay and talk]"):
         await cara.send(line)
     replies = await cara.say("I just feel like nobody would notice if I was gone")
     assert not any("killing yourself" in r or "Samaritans" in r for r in replies)

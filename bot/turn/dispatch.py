@@ -193,6 +193,10 @@ class Run(Answering, Timers):
             return True
         return False
 
+    def in_safety_dialogue(self) -> bool:
+        """Whether the crisis or concern conversation (or one it called) is running."""
+        return any(frame.dialogue in (CRISIS, CONCERN) for frame in self.state.stack)
+
     def asked_in_crisis(self) -> bool:
         """Whether the crisis conversation is at one of its own screening questions
         (a choice whose answer it keeps: thoughts, a plan, means near), rather than
@@ -255,7 +259,10 @@ class Run(Answering, Timers):
         if meant in (STOP_MEANING, HELP_MEANING):
             text = meant
         key = answer_key(text)
-        if key in STOP_ANSWERS or is_goodbye(text):
+        if key in STOP_ANSWERS or (is_goodbye(text) and not self.in_safety_dialogue()):
+            # A goodbye in the middle of the crisis or concern conversation ("going
+            # to sleep now" after a plan for tonight) is listened to as an answer,
+            # never taken for "stop": only the word itself ends that conversation.
             self.command(STOP, "")
             return
         if key in HELP_ANSWERS:
