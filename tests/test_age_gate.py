@@ -237,3 +237,13 @@ async def test_someone_younger_with_a_plan_is_offered_an_adult_to_tell_too(
     await ben.press("There's no one")
     assert "I'm safe for now" not in ben.buttons(), "back to the urgent menu"
     assert "I'll reach out to someone now" in ben.buttons()
+
+
+async def test_the_safety_plan_does_not_point_someone_younger_to_the_kit(
+    adults_only: Bot,
+) -> None:
+    ben = await too_young(adults_only)
+    await ben.send("/plan")
+    replies = " ".join(await ben.say("when i stop talking to people"))
+    assert "/kit" not in replies and "compassion kit" not in replies
+    assert "2 of 6" in replies
