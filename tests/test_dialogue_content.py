@@ -1090,3 +1090,12 @@ def test_a_goodbye_inside_the_crisis_conversation_is_listened_to_not_a_stop(
     assert person.where is not None and person.where[0] == "crisis"
     reply = person.say("stop")
     assert person.where is None and "/sos" in reply
+
+
+def test_a_goodbye_after_a_clear_no_ends_kindly(engine: Engine) -> None:
+    person = Person(engine)
+    person.say("this exam is killing me, I want to die lol", risk="crisis")
+    person.press("No")
+    reply = person.say("ok thanks bye")
+    assert person.where is None
+    assert "/sos" in reply and "so hard to carry" not in reply
