@@ -173,11 +173,11 @@ _QUALIFIERS = frozenset({"but", "sometimes", "maybe", "kind", "sort", "bit", "li
                          "yet", "mostly", "sometime", "often", "lately", "guess", "suppose",
                          "idk"})
 _MAX_POLARITY_WORDS = 16
-# What turns an opening into something else ("it was a joke, but..."); "a bit" is
-# no such word after opening words ("can you stay with me for a bit").
-_OPENER_QUALIFIERS = frozenset({"but", "though", "although", "except", "unless",
-                                "sometimes", "partly", "kind", "sort", "guess", "suppose",
-                                "idk", "maybe", "mostly"})
+# What turns an opening into something else ("it was a joke, but..."): the
+# qualifiers, but for words that only measure or date what follows an opening
+# ("can you stay with me for a bit", "i was joking, i often do").
+_OPENER_QUALIFIERS = _QUALIFIERS - {"bit", "little", "actively", "yet", "sometime", "often",
+                                    "lately"}
 _OPENER_LEADS = _LEADING_HEDGES | {"ok", "okay", "alright", "so", "yeah", "right", "sure"}
 
 

@@ -45,17 +45,12 @@ SKIP_ANSWERS = frozenset(
         "skip it",
     }
 )
-# A goodbye is a stop: "bye" at the menu or mid-question means the person is
-# leaving, not that "bye" is what is on their mind (a trial got the belief flow).
-STOP_ANSWERS = frozenset({
-    "stop", "quit", "exit", "cancel", "stop please", "please stop",
-    "bye", "bye bye", "goodbye", "good bye", "bye for now", "gotta go", "got to go",
-    "i have to go", "i need to go", "i gotta go", "see you", "see ya", "cya", "ttyl",
-    "talk later", "good night", "goodnight", "night night", "thats all", "thats all for now",
-})
+STOP_ANSWERS = frozenset({"stop", "quit", "exit", "cancel", "stop please", "please stop"})
 HELP_ANSWERS = frozenset({"help", "sos", "help me", "i need help"})
-# A goodbye said in a few more words ("ok thanks bye!", "i have to go now, sorry",
-# "gn"): one of these, with nothing but small words around it, is a stop too.
+# A goodbye ("bye", "ok thanks bye!", "i have to go now, sorry", "gn"): one of
+# these, with nothing but small words around it, is a stop too (outside the crisis
+# conversation; bot/turn/dispatch.py).  "bye" at the menu or mid-question means the
+# person is leaving, not that "bye" is what is on their mind.
 # Not "later" or "night" alone: they answer "when?" questions.
 _GOODBYE_WORDS = frozenset({
     "bye", "byee", "byeee", "byebye", "goodbye", "goodnight", "gn", "cya", "ttyl", "gtg",
@@ -65,7 +60,8 @@ _GOODBYE_PHRASES = (("good", "night"), ("see", "you"), ("see", "ya"), ("gotta", 
                     ("got", "to", "go"), ("have", "to", "go"), ("need", "to", "go"),
                     ("talk", "later"), ("take", "care"), ("signing", "off"),
                     ("thats", "all", "for", "today"), ("thats", "all", "for", "now"),
-                    ("to", "bed"), ("to", "sleep"), ("go", "sleep"))
+                    ("to", "bed"), ("to", "sleep"), ("go", "sleep"), ("thats", "all"),
+                    ("night", "night"))
 _AROUND_GOODBYE = frozenset({
     "ok", "okay", "k", "thanks", "thank", "you", "ty", "thx", "now", "sorry", "i", "im",
     "have", "need", "to", "go", "gotta", "got", "must", "for", "all", "thats", "that",

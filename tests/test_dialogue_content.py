@@ -1078,7 +1078,7 @@ def test_where_the_means_are_with_a_yes_is_not_thanked_as_moved(engine: Engine) 
 
 
 @pytest.mark.parametrize("goodbye", ["thanks. im going to try and sleep now. goodnight",
-                                     "ok thanks bye"])
+                                     "ok thanks bye", "bye", "goodnight"])
 def test_a_goodbye_inside_the_crisis_conversation_is_listened_to_not_a_stop(
         engine: Engine, goodbye: str) -> None:
     """A third trial's "goodnight" after a plan for tonight got only "Okay, we've

@@ -83,6 +83,9 @@ class LocaleWords(BaseModel):
 
     skip: tuple[Word, ...] = ()
     stop: tuple[Word, ...] = ()
+    goodbye: tuple[Word, ...] = ()
+    """Leaving ("hasta luego", "tschüss"): a stop, except inside the crisis and
+    concern conversations, where it is listened to as an answer."""
     unsure: tuple[Word, ...] = ()
     help: tuple[Word, ...] = ()
     yes: tuple[Word, ...] = ()
@@ -265,8 +268,9 @@ def pick_locale(platform_language: str | None, text: str,
 # "skip", "stop", "I don't know" and "help" in English, whatever the language.
 SKIP_MEANING, STOP_MEANING, UNSURE_MEANING, HELP_MEANING = "skip", "stop", "i dont know", "help"
 HUMAN_MEANING = "are you human"
+GOODBYE_MEANING = "bye"
 _CONTROL_MEANINGS = {"skip": SKIP_MEANING, "stop": STOP_MEANING, "unsure": UNSURE_MEANING,
-                     "help": HELP_MEANING, "human": HUMAN_MEANING}
+                     "help": HELP_MEANING, "human": HUMAN_MEANING, "goodbye": GOODBYE_MEANING}
 
 
 def plain_key(text: str) -> str:

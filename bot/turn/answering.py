@@ -29,16 +29,13 @@ from bot.turn.saying import OTHER_OPTION, SKIP_OPTION, UNSURE_OPTION
 from bot.types import Choice
 
 UNSURE_BUTTONS = ("unsure", "sometimes")
-# Said on coming back, beside the routing file's greetings.
-BACK = frozenset({"im back", "i am back", "back again", "hey im back", "hi im back", "morning",
-                  "good morning", "evening", "hello again", "hi again"})
-# Words the routing files list as openers of the menu that are no hello where a
-# question waits: thanks and okays.
+"""Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
+"Sometimes, or I'm not sure"): the crisis and concern questions use them."""
 NOT_A_HELLO = frozenset({"ok", "okay", "okey", "thanks", "thank you", "start", "menu",
                          "gracias", "muchas gracias", "mil gracias", "vale", "danke",
                          "danke schon", "vielen dank", "obrigado", "obrigada", "valeu"})
-"""Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
-"Sometimes, or I'm not sure"): the crisis and concern questions use them."""
+"""Words the routing files list as openers of the menu that are no hello where a
+question waits: thanks and okays."""
 MAX_YES_NO_WORDS = 4
 """Longest answer read as a plain yes or no by its first word, in other languages."""
 
@@ -92,11 +89,10 @@ class Answering(Moving):
 
     def greets(self, text: str) -> bool:
         """Whether ``text`` is only a greeting (the routing file's, in the person's
-        language), or "im back"."""
-        key = answer_key(text)
+        language: "good morning", "im back")."""
         if plain_key(text) in NOT_A_HELLO:
             return False
-        return key in self.engine.router_for(self.locale).greetings or key in BACK
+        return answer_key(text) in self.engine.router_for(self.locale).greetings
 
     def answer_choice(self, frame: Frame, step: AskChoiceStep, text: str) -> None:
         if not frame.other_pending:

@@ -14,7 +14,13 @@ from typing import assert_never
 
 from bot.answers import Label, match_label
 from bot.dialogue.loader import RESUME_COMMAND
-from bot.dialogue.locales import HELP_MEANING, STOP_MEANING, pick_locale, plain_key
+from bot.dialogue.locales import (
+    GOODBYE_MEANING,
+    HELP_MEANING,
+    STOP_MEANING,
+    pick_locale,
+    plain_key,
+)
 from bot.dialogue.spec import AskChoiceStep
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
@@ -256,7 +262,7 @@ class Run(Answering, Timers):
                 self.reprompt()
             return
         meant = self.meaning(text)
-        if meant in (STOP_MEANING, HELP_MEANING):
+        if meant in (STOP_MEANING, HELP_MEANING, GOODBYE_MEANING):
             text = meant
         key = answer_key(text)
         if key in STOP_ANSWERS or (is_goodbye(text) and not self.in_safety_dialogue()):
