@@ -355,8 +355,9 @@ class Person:
         self.journal: list[RecordJournal] = []
         self.n = 0
 
-    def _turn(self, event: Inbound, risk: str = "none") -> str:
-        assessment = Assessment(risk, ("test",)) if risk != "none" else Assessment()  # type: ignore[arg-type]
+    def _turn(self, event: Inbound, risk: str = "none",
+              reasons: tuple[str, ...] = ("test",)) -> str:
+        assessment = Assessment(risk, reasons) if risk != "none" else Assessment()  # type: ignore[arg-type]
         outcome = self.engine.step(self.state, Turn(event, NOW, self.profile, assessment))
         self.state = outcome.state
         self.actions = list(outcome.actions)
@@ -375,8 +376,8 @@ class Person:
         self.n += 1
         return make_event(self.key, str(self.n), NOW, kind, **fields)
 
-    def say(self, text: str, risk: str = "none") -> str:
-        return self._turn(self._event("text", text=text), risk)
+    def say(self, text: str, risk: str = "none", reasons: tuple[str, ...] = ("test",)) -> str:
+        return self._turn(self._event("text", text=text), risk, reasons)
 
     def cmd(self, name: str) -> str:
         return self._turn(self._event("command", command=name))
@@ -630,6 +631,29 @@ def test_a_typed_misread_at_the_direct_question_is_a_no(engine: Engine, typed: s
     assert person.where == ("crisis", "ask_direct")
     person.say(typed)
     assert person.where == ("crisis", "after_no")
+
+
+def test_a_stated_wish_to_kill_oneself_is_checked_not_asked_as_if_unheard(
+    engine: Engine,
+) -> None:
+    """A trial wrote "I want to kill myself" and was asked "are you thinking about
+    killing yourself?" as if it had not been said."""
+    person = Person(engine)
+    reply = person.say("I want to kill myself", risk="crisis", reasons=("ideation",))
+    assert person.where == ("crisis", "ask_stated")
+    question = reply[reply.index("RESOURCES-GB"):]
+    assert "understand" in question and "Can I ask you plainly" not in question
+    person.press("Yes")
+    assert person.where == ("crisis", "ask_plan")
+    # The same answers: a misread is still cleared with a word.
+    person = Person(engine)
+    person.say("this exam, I want to kill myself lol", risk="crisis", reasons=("ideation",))
+    person.say("no it was a joke about my exam")
+    assert person.where == ("crisis", "after_no")
+    # Risk the rules did not hear as said outright is asked about plainly.
+    person = Person(engine)
+    person.say("nobody would even notice", risk="crisis", reasons=("burden",))
+    assert person.where == ("crisis", "ask_direct")
 
 
 @pytest.mark.parametrize("typed", ["i meant it", "it was a joke but not really",

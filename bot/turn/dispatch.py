@@ -61,6 +61,11 @@ SUICIDE = "suicide"
 # taken): told in the middle of the crisis conversation, they start it again, lines
 # first, rather than be heard as more of the same.
 IMMINENT = frozenset({"plan", "means", "act_taken"})
+# Rule families that say the person already told us they think of killing
+# themselves: the crisis conversation does not ask it again as if unheard; it
+# checks it understood (a trial's "I want to kill myself" was asked "are you
+# thinking about killing yourself?").
+STATED = frozenset({"ideation"})
 # Commands people guess (a trial typed /menu): the command they mean.
 COMMAND_ALIASES = {"menu": "start", "home": "start", "exercises": "tools",
                    "quit": "stop", "cancel": "stop", "crisis": "sos"}
@@ -185,7 +190,10 @@ class Run(Answering, Timers):
             return False
         if risk.level == "crisis":
             self.state.crisis_at = self.turn.now
-            self.start(CRISIS, inputs={"topic": risk.topic} if risk.topic else None)
+            crisis_inputs: dict[str, Value] = {"topic": risk.topic} if risk.topic else {}
+            if STATED.intersection(risk.reasons):
+                crisis_inputs["stated"] = "yes"
+            self.start(CRISIS, inputs=crisis_inputs)
             return True
         if risk.level == "concern" and risk.learned_only and self.said_safe_lately():
             return False
