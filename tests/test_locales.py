@@ -268,6 +268,12 @@ def test_spanish_german_and_portuguese_are_installed_and_complete(shipped: Engin
         # the self-compassion measure, locale.yaml's english_files) is untranslated.
         said_in_english = {file.rsplit("/", 1)[-1] for file, _, _ in locale.coverage.missing}
         assert said_in_english == {"measure.yaml"}
+        # Within it, only the questionnaires' items: what the bot says around them
+        # (scores, the offer of more questions, goodbye) is in the person's language.
+        # A trial in Spanish got "Thank you. Your self-compassion score today...".
+        steps = {step for _, step, _ in locale.coverage.missing}
+        questionnaire = {s for s in steps if s.startswith(("scs_item_", "phq_", "gad_"))}
+        assert steps - questionnaire == {"self_harm"}
         assert set(locale.info.english_files) == {"measure.yaml"}
         assert locale.dialogues.commands == shipped.dialogues.commands
 
