@@ -191,6 +191,21 @@ async def test_a_number_or_name_typed_under_the_list_of_exercises_starts_it(
     assert await running(bot, ana) == [started]
 
 
+@pytest.mark.parametrize("hub", ["/start"])
+async def test_a_number_typed_under_tools_over_the_menu_picks_from_the_tools(
+        bot: Bot, hub: str) -> None:
+    """A trial opened /tools from the menu: the menu was asked again under the list,
+    so "2" answered the menu ("A slower moment first"), not "Self-compassion break"."""
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send(hub)
+    replies = " ".join(await ana.command("tools"))
+    assert "where we were" not in replies
+    assert "Self-compassion break" in ana.buttons()
+    await ana.say("2")
+    assert await running(bot, ana) == ["sc_break"]
+
+
 @pytest.mark.parametrize("hello", ["good morning!", "im back", "hey", "morning"])
 async def test_a_greeting_where_a_question_waits_is_a_hello_not_a_refusal(
         bot: Bot, hello: str) -> None:

@@ -64,6 +64,8 @@ class DialogueSet:
     """Dialogues answered when asked for in a group chat."""
     safety: frozenset[str] = field(init=False)
     """The safety flow: only the rule tables' verdict restarts the crisis in it."""
+    hubs: frozenset[str] = field(init=False)
+    """Places to choose what to do (``hub: true``)."""
 
     def __post_init__(self) -> None:
         every = self.dialogues.values()
@@ -72,6 +74,7 @@ class DialogueSet:
             ("before_onboarding", {d.id for d in every if d.before_onboarding}),
             ("in_groups", {d.id for d in every if d.in_groups}),
             ("safety", {d.id for d in every if d.safety}),
+            ("hubs", {d.id for d in every if d.hub}),
         ):
             object.__setattr__(self, name, frozenset(ids))
 

@@ -455,6 +455,10 @@ class Dialogue(_Model):
     resumable: bool = True
     """``False``: never put aside for ``/resume``; started afresh instead (safety
     flows, menus, one-off views: choosing what to do is not work to come back to)."""
+    hub: bool = False
+    """A place to choose what to do (the menu, "which tool?"): when a list of
+    exercises is shown while it waits (``/tools``), the list takes its place rather
+    than it being asked again, so a number typed next picks from the list."""
     before_onboarding: bool = False
     """Its command works before onboarding (crisis lines, help, forget, export);
     any other leads to onboarding first, and runs when onboarding ends."""

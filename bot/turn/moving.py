@@ -139,6 +139,11 @@ class Moving(Saying):
         caller = self.state.current
         if caller is None:
             return
+        if self.state.offered and caller.dialogue in self.dialogues.hubs:
+            # A list of exercises shown over the menu is the question now: asking the
+            # menu again under it made a trial's "2" answer the menu, not the list.
+            self.state.stack.pop()
+            return
         step = self.step_of(caller)
         if isinstance(step, GotoStep) and step.next is not None:
             self.goto(caller, step.next)
