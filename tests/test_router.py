@@ -53,16 +53,10 @@ KNOWN_MISSES = {
     "why am I always so harsh with myself",
     # A mood word next to the moment of kindness.
     "Feeling good today, was gentle with myself",
-    # Clear, but below the threshold.
-    "I think I'm burnt out",
     # "nobody cares" is a belief; the model hears loneliness as well.
     "I feel like nobody cares about me",
     # Negated anxiety next to "flat": sc_break, reset and checkin all come up.
     "I don't feel anxious today, just flat",
-    # Asked about since the fourth round of the corpus (more stories of a slip that
-    # end in a verdict, more kind acts told plainly, more voices that are beliefs):
-    # each now sits just under the threshold, asked about rather than misrouted.
-    "there's a voice that tells me I'm rubbish and it's been there forever",
     # Asked about since the fifth round (long venting and other languages added;
     # "I messed up at work and now I feel like a complete failure" and "I called
     # my gran" are routed right since): each sits just under the threshold.
@@ -73,6 +67,12 @@ KNOWN_MISSES = {
     # right since): two kind acts told plainly now sit just under the threshold.
     "I was proud of how I handled the argument",
     "I called my gran because I knew she was lonely",
+    # Asked about since the eighth and ninth rounds (vague lines and lines where two
+    # exercises fit equally added, so "which tool?" is likelier for short messages;
+    # "I think I'm burnt out" and "there's a voice that tells me I'm rubbish" are
+    # routed right since): each is just under the threshold, asked, not misrouted.
+    "My heart is racing",
+    "I'm struggling a lot this week",
 }
 router = Router()
 
