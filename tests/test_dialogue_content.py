@@ -687,6 +687,33 @@ def test_an_explanation_with_a_but_is_listened_to_not_taken_as_okay(engine: Engi
     assert person.where is not None and person.where[0] == "crisis"
 
 
+@pytest.mark.parametrize(("typed", "heard"), [
+    ("i dont want to be a burden to anyone anymore", "burden"),
+    ("i just feel so alone with all of it", "alone|no one is there"),
+    ("everything is too much", None),
+])
+def test_staying_to_talk_answers_a_burden_or_loneliness_for_what_it_is(
+    engine: Engine, typed: str, heard: str | None,
+) -> None:
+    """A trial wrote "i dont want to be a burden" and got "that sounds so hard to
+    carry", one of three stock lines."""
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
+    person.press("Some support would help")
+    person.press("Stay and talk")
+    reply = person.say(typed)
+    assert person.where == ("crisis", "talk_more")
+    if heard is None:
+        assert "burden" not in reply and "alone" not in reply
+    else:
+        assert any(words in reply for words in heard.split("|"))
+    # Typed instead of a button at the next question: listened to the same way.
+    reply = person.say("i'm such a burden on my family")
+    assert person.where == ("crisis", "talk_more")
+    assert "burden" in reply
+
+
 def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
     person = Person(engine)
     person.say("I don't want to be here anymore", risk="crisis")

@@ -213,13 +213,15 @@ class Run(Answering, Timers):
 
     def asked_in_crisis(self) -> bool:
         """Whether the crisis conversation is at one of its own screening questions
-        (a choice whose answer it keeps: thoughts, a plan, means near), rather than
-        at its menu, its free writing or an exercise it called."""
+        (a choice whose buttons are answers it keeps: thoughts, a plan, means near),
+        rather than at its menu, its free writing (which keeps only typed words, to
+        listen to them) or an exercise it called."""
         current = self.state.current
         if current is None or current.dialogue != CRISIS:
             return False
         step = self.step_of(current)
-        return isinstance(step, AskChoiceStep) and step.save is not None
+        return (isinstance(step, AskChoiceStep) and step.save is not None
+                and any(option.saves for option in step.choices))
 
     def in_crisis_about(self, topic: str | None) -> bool:
         """Whether the crisis conversation is running, begun within the hour, about the
