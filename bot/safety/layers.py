@@ -2,7 +2,10 @@
 
 One job: combine the layers into one verdict for one message.
 
-1. **normalise** (:mod:`bot.safety.normalise`): one canonical spelling.
+1. **normalise** (:mod:`bot.safety.normalise`): one canonical spelling.  A
+   recovery milestone (:mod:`bot.safety.milestones`: "a year clean of self-harm
+   today", with nothing saying the danger is back) is no risk, whatever the
+   layers below read in it.
 2. **rules** (:mod:`bot.safety.detector`): high-precision phrases, with negation,
    idiom, media and accident vetoes, in depth for English, Spanish, French,
    German and Portuguese; phrase lexicons (:mod:`bot.safety.lexicon`) for the
@@ -30,6 +33,7 @@ from functools import cache, lru_cache
 from bot.safety.classifier import Classifier, Scores
 from bot.safety.detector import about_media, assess_normalised
 from bot.safety.lexicon import Lexicon, load_lexicons
+from bot.safety.milestones import is_milestone
 from bot.safety.normalise import Normalised, normalise, normalise_detail
 from bot.types import NO_RISK, Assessment, RiskLevel
 
@@ -66,8 +70,8 @@ class Detector:
         model = self.classifier
         if model is None or not _has_letters(norm.text, MIN_LETTERS):
             # "ok", "7", "I": too little for a model to read; the rules have spoken
-            if ruled.level == "none":
-                return ruled
+            if ruled.level == "none" or is_milestone(norm.text):
+                return NO_RISK
             return Assessment(ruled.level, ruled.reasons, _topic(ruled, norm.text))
         scores = model.score(norm.text)
         level = ruled.level
@@ -87,7 +91,10 @@ class Detector:
             if _RANK[raised] > _RANK[level]:
                 level = raised
                 reasons.append("context")
-        if level == "none":
+        if level == "none" or is_milestone(norm.text):
+            # A recovery milestone ("a year clean of self-harm today") is good news
+            # in the words of risk.  Checked only once a layer saw risk: it reads
+            # the whole text against many phrasings, too slow for every message.
             return NO_RISK
         return Assessment(level=level, reasons=tuple(dict.fromkeys(reasons)),
                           topic=_topic(ruled, norm.text, scores))
