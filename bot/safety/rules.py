@@ -1394,6 +1394,20 @@ _HOPELESS: tuple[Rule, ...] = (
       r"|paperwork|emails|homework|laundry|assignments))"),
 )
 
+# A farewell letter or a gift in Spanish or Portuguese that belongs to work, a
+# story, or a past the person has come through.
+_FAREWELL_VETO_ES_PT = (
+    r"\b(?:trabajo|empresa|jefe|jefa|companeros|oficina|equipo|jubilacion|mudanza|renuncia"
+    r"|trabalho|chefe|colegas|escritorio|equipe|aposentadoria|mudanca|demissao|libro|novela"
+    r"|pelicula|serie|protagonista|personaje|cancion|livro|filme|personagem|musica"
+    r"|a los \d+|aos \d+|cuando tenia|quando eu tinha|hace anos|faz anos|anos atras)\b"
+)
+# A rope bought for climbing, camping or the washing line.
+_ROPE_IN_LIFE_ES_PT = (
+    r"\b(?:escalada|escalar|rapel|rappel|camping|acampar|acampamento|varal|tender|tendedero"
+    r"|gimnasio|academia|crossfit|saltar|pular|barco|velero|mudanza|mudanca|perro|cachorro)\b"
+)
+
 _SPANISH: tuple[Rule, ...] = (
     N(r"(?:me )?(?:quiero |voy a |me voy a |quisiera )?morir(?:me)? de (?:la )?(?:verguenza|risa"
       r"|aburrimiento|ganas|amor|calor|frio|hambre|sueno|sed|envidia|cansancio|miedo|nervios)"),
@@ -1456,6 +1470,24 @@ _SPANISH: tuple[Rule, ...] = (
       r"|no engordar|bajar de peso)|(?:no (?:he comido|como|comi) nada|llevo (?:\w+ )?dias sin"
       r" comer) (?:desde hace|en) (?:\w+ )?dias"),
     C("eating_distress lang_es", r"llevo (?:\w+ )?dias sin comer"),
+    C("eating_distress lang_es", r"vomito (?:todo )?lo que (?:como|comi)|me meto los dedos"
+      r"(?: en la garganta)?"),
+    # Means kept, a moment named, a farewell written: said plainly in Spanish they
+    # were only a concern for the model ("tengo guardadas las pastillas").
+    C("plan lang_es", r"(?:tengo|llevo|he) (?:\w+ )?(?:guardad[oa]s|juntad[oa]s|acumulad[oa]s"
+      r"|escondid[oa]s|ahorrad[oa]s|juntando|guardando) (?:\w+ ){0,3}?(?:pastillas|pildoras"
+      r"|medicamentos|somniferos|calmantes|tabletas)|(?:ya )?(?:tengo|compre|consegui) (?:la|una)"
+      r" (?:soga|cuerda)|(?:ya )?(?:se|decidi) (?:como|donde|cuando) (?:lo voy a hacer|hacerlo"
+      r"|matarme)", veto=_ROPE_IN_LIFE_ES_PT, veto_message=True),
+    C("plan lang_es", r"(?:esta noche|hoy|manana|este fin de semana|el viernes) (?:\w+ ){0,2}?"
+      r"(?:se acaba todo|acabo con todo|termino con todo|lo termino todo|me mato|me suicido)"
+      r"(?! (?:el|la|lo|los|las|mi|mis|este|esta|eso|esto|de)\b)"
+      r"|(?:se acaba|acabo con|termino con) todo (?:esta noche|hoy|manana)"),
+    C("farewell lang_es", r"(?:ya )?(?:escribi|deje|termine) (?:la|una|mi|las|unas|mis) cartas?"
+      r" (?:de despedida|para (?:mi|mis|cuando|que))|carta de despedida|(?:regale|le di|le deje"
+      r"|voy a regalar|estoy regalando) (?:\w+,? ){0,6}?(?:ya no (?:lo|la|los|las) (?:voy a )?"
+      r"necesit\w*|no (?:lo|la|los|las) voy a necesitar)",
+      veto=_FAREWELL_VETO_ES_PT, veto_message=True),
 )
 
 _FRENCH: tuple[Rule, ...] = (
@@ -1624,6 +1656,21 @@ _PORTUGUESE: tuple[Rule, ...] = (
       r"|vomito depois de (?:comer|cada refeicao|todas as refeicoes)|laxantes? (?:para|pra)"
       r" (?:emagrecer|nao engordar|perder peso)|(?:nao como|nao comi) (?:nada )?(?:ha|faz)"
       r" (?:\w+ )?dias"),
+    C("eating_distress lang_pt", r"vomito tudo (?:o )?que (?:como|comi)|enfio o dedo na garganta"),
+    C("plan lang_pt", r"(?:tenho|to|estou) (?:\w+ )?(?:guardad[oa]s?|juntand[oa]|juntad[oa]s?"
+      r"|escondid[oa]s?|acumulad[oa]s?|guardando) (?:\w+ ){0,3}?(?:remedios|comprimidos|pilulas"
+      r"|calmantes|medicamentos)|(?:ja )?(?:tenho|comprei|consegui) (?:a|uma) corda|(?:ja )?"
+      r"(?:sei|decidi) (?:como|onde|quando) (?:vou fazer|fazer isso|me matar)",
+      veto=_ROPE_IN_LIFE_ES_PT, veto_message=True),
+    C("plan lang_pt", r"(?:hoje a noite|hoje|amanha|esse fim de semana|sexta) (?:\w+ ){0,2}?"
+      r"(?:acaba tudo|acabo com tudo|termino com tudo|me mato|vou me matar)"
+      r"(?! (?:o|a|os|as|isso|isto|meu|minha|de|do|da)\b)"
+      r"|(?:acaba|acabo com|termino com) tudo (?:hoje|amanha)"),
+    C("farewell lang_pt", r"(?:ja )?(?:escrevi|deixei|terminei) (?:a|uma|minha|as|umas|minhas)"
+      r" cartas? (?:de despedida|para (?:minha|meu|meus|minhas|quando))|carta de despedida"
+      r"|(?:dei|doei|vou dar|to dando|estou dando) (?:\w+,? ){0,6}?(?:nao vou (?:mais )?precisar"
+      r"|ja nao (?:vou )?precis\w*)",
+      veto=_FAREWELL_VETO_ES_PT, veto_message=True),
 )
 
 

@@ -332,6 +332,17 @@ def test_a_third_party_wish_is_not_read_as_the_writers() -> None:
         "ich möchte nicht mehr leben",
         "to pensando em me matar",
         "vou acabar com tudo",
+        # Means kept, a moment named, a farewell, purging: once only a concern.
+        "tengo guardadas las pastillas de mi abuela",
+        "no aguanto más, esta noche se acaba todo",
+        "ya escribí la carta para mi mamá",
+        "le regalé mi perro a mi prima, ya no lo voy a necesitar",
+        "vomito todo lo que como desde hace semanas",
+        "tenho guardado uns remédios",
+        "hoje à noite eu acabo com tudo",
+        "já escrevi a carta de despedida pra minha mãe",
+        "dei meu violão pro meu primo, não vou mais precisar",
+        "vomito tudo que como",
     ],
 )
 def test_common_phrases_in_other_languages(text: str) -> None:
@@ -349,6 +360,11 @@ def test_common_phrases_in_other_languages(text: str) -> None:
         "ich sterbe vor Hunger",
         "morri de rir",
         "vou me matar de estudar",
+        "hoy termino con todo el papeleo",
+        "compré una cuerda de escalada para ir a la sierra el domingo",
+        "escribí la carta de despedida para mis compañeros de trabajo",
+        "en el libro el protagonista deja una carta de despedida",
+        "comprei uma corda nova pro rapel no feriado",
     ],
 )
 def test_idioms_in_other_languages(text: str) -> None:
