@@ -186,6 +186,8 @@ async def test_someone_younger_is_listened_to_after_a_crisis_not_refused(
     await ben.send("/stop")
     replies = " ".join(await ben.say("i still feel awful and i dont know what to do"))
     assert "only made for people aged 18" not in replies
+    assert "are you safe right now" in replies  # first, within a day of the crisis
+    replies = " ".join(await ben.press("Yes, I'm safe"))
     assert "What would help" in replies or "What would feel right" in replies
     assert set(ben.buttons()) == {"Just keep writing", "Show the crisis lines"}
     replies = " ".join(await ben.press("Just keep writing"))

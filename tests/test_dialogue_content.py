@@ -1150,3 +1150,102 @@ def test_a_goodbye_after_a_clear_no_ends_kindly(engine: Engine) -> None:
     reply = person.say("ok thanks bye")
     assert person.where is None
     assert "/sos" in reply and "so hard to carry" not in reply
+
+
+def test_means_named_in_the_first_message_are_not_asked_about_as_if_unread(
+    engine: Engine,
+) -> None:
+    """A trial wrote "Ive got pills saved up" and was later asked "Is there anything
+    near you...?" as if it had not been said."""
+    person = Person(engine)
+    person.say("Ive got pills saved up", risk="crisis")
+    person.press("Yes")
+    reply = person.press("No")
+    assert person.where == ("crisis", "ask_means_told")
+    assert "You mentioned" in reply or "You told me" in reply
+    person.press("Yes")
+    assert person.where == ("crisis", "means_safety")
+
+
+def test_an_answer_about_something_else_at_the_means_question_is_heard_and_asked_again(
+    engine: Engine,
+) -> None:
+    """A trial answered "is anything near you?" with grief and was asked to put "it"
+    somewhere harder to reach; then "yeah" (to moving it) was not understood."""
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.press("Yes")
+    person.press("Yes")
+    assert person.where == ("crisis", "ask_means")
+    reply = person.say("my mum died last year and everything feels grey")
+    assert person.where == ("crisis", "ask_means_again")
+    assert "harder to reach" not in reply and "out of reach" not in reply
+    person.say("yeah")
+    assert person.where == ("crisis", "means_safety")
+    reply = person.say("yeah")
+    assert "Thank you" in reply  # heard as "I'll move it now"
+    # Means named in the words themselves go straight to keeping them away.
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.press("Yes")
+    person.press("Yes")
+    person.say("there are tablets in the bathroom")
+    assert person.where == ("crisis", "means_safety")
+
+
+def test_not_knowing_what_would_help_keeps_the_crisis_conversation_open(
+    engine: Engine,
+) -> None:
+    """A trial's "I dont know" at "What would help now?" ended the conversation, and
+    the "1" typed next started a mood check-in."""
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
+    person.press("Some support would help")
+    person.press("Stay and talk")
+    person.say("everything is too much")
+    assert person.where == ("crisis", "talk_more")
+    person.say("I dont know")
+    assert person.where == ("crisis", "talk")
+
+
+def test_sos_in_the_crisis_conversation_shows_the_lines_and_comes_back_to_it(
+    engine: Engine,
+) -> None:
+    """A trial typed /sos at the direct question: the conversation was dropped, and
+    /resume brought back the check-in it had paused, not the question."""
+    person = Person(engine)
+    person.cmd("checkin")
+    person.say("I want to kill myself", risk="crisis", reasons=("ideation",))
+    assert person.where == ("crisis", "ask_stated")
+    reply = person.cmd("sos")
+    assert "RESOURCES-" in reply
+    assert "/resume" not in reply
+    assert person.where == ("crisis", "ask_stated")
+    assert [f.dialogue for f in person.state.suspended] == ["checkin"]
+
+
+def test_coming_back_within_a_day_of_a_crisis_asks_first_whether_they_are_safe(
+    engine: Engine,
+) -> None:
+    """A trial came back after means that stayed near, wrote "still feel awful",
+    and was only thanked."""
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.cmd("stop")
+    reply = person.say("still feel awful")
+    assert person.where == ("listen", "safe_now")
+    assert "are you safe right now" in reply
+    reply = person.press("No, or I'm not sure")
+    assert "RESOURCES-" in reply
+    assert person.where is not None and person.where[0] == "crisis"
+    # Said safe once that day, it is not asked again each time they write.
+    person = Person(engine)
+    person.say("I want to die", risk="crisis")
+    person.cmd("stop")
+    person.say("still feel awful")
+    person.press("Yes, I'm safe")
+    assert person.where == ("listen", "heard")
+    person.cmd("stop")
+    person.say("thanks for earlier")
+    assert person.where == ("listen", "heard")

@@ -82,6 +82,11 @@ from bot.store.values import utc_text as _ts
 from bot.types import ConversationKey, UserKey
 
 log = logging.getLogger(__name__)
+# aiosqlite logs every call with its arguments at DEBUG: conversation states,
+# answers and journal text.  Unless the host application sets its level itself,
+# that log stays off, even under a root logger at DEBUG (the command line quiets
+# it too).
+_DRIVER_LOG = logging.getLogger("aiosqlite")
 
 DEFAULT_MAX_BATCH = 256
 """Turns per group commit: large enough to amortise the fsync under load, small
@@ -605,6 +610,8 @@ class SqliteStore:
         if self._writer is not None:
             raise StoreError("store is already open")
         create_private(self._path)
+        if _DRIVER_LOG.level == logging.NOTSET:  # not to inherit a later DEBUG from root
+            _DRIVER_LOG.setLevel(logging.INFO)
         writer = await aiosqlite.connect(self._path, isolation_level=None)
         reader: aiosqlite.Connection | None = None
         try:

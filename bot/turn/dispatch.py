@@ -190,7 +190,9 @@ class Run(Answering, Timers):
             return False
         if risk.level == "crisis":
             self.state.crisis_at = self.turn.now
-            crisis_inputs: dict[str, Value] = {"topic": risk.topic} if risk.topic else {}
+            crisis_inputs: dict[str, Value] = {"message": raw.strip()}
+            if risk.topic:
+                crisis_inputs["topic"] = risk.topic
             if STATED.intersection(risk.reasons):
                 crisis_inputs["stated"] = "yes"
             self.start(CRISIS, inputs=crisis_inputs)

@@ -37,15 +37,30 @@ class Moving(Saying):
             dialogue_id, inputs = TOO_YOUNG, None
         dialogue = self.dialogues[dialogue_id]
         mode = mode or dialogue.interrupt
+        aside = mode == "suspend" and self.safety_aside(dialogue)
+        if aside:
+            # /sos or /plan in the middle of the crisis conversation is part of it:
+            # the lines, then its question again (no word of /resume meanwhile).
+            # Suspended, the conversation (never resumable) was lost, and /resume
+            # brought back a check-in.
+            mode = "call"
         if mode == "discard":
             self.state.stack.clear()
             self.state.suspended.clear()
         elif mode == "suspend":
             self.suspend_running()
-        if PAUSED in dialogue.inputs and self.state.suspended:
+        if PAUSED in dialogue.inputs and self.state.suspended and not aside:
             paused = self.dialogues[self.state.suspended[0].dialogue].title
             inputs = {**(inputs or {}), PAUSED: paused}
         self.push(dialogue, inputs or {})
+
+    def safety_aside(self, dialogue: Dialogue) -> bool:
+        """Whether ``dialogue`` is a safety flow of its own (the lines, a safety plan)
+        asked for while a safety conversation (one the operator's report counts:
+        crisis, concern) is running."""
+        return (dialogue.id in self.dialogues.safety and dialogue.counts_as is None
+                and any(self.dialogues[f.dialogue].counts_as is not None
+                        for f in self.state.stack))
 
     def open_to_young(self, dialogue_id: str) -> bool:
         """Whether someone under the minimum age may use this dialogue: the safety
