@@ -206,6 +206,23 @@ async def test_a_number_typed_under_tools_over_the_menu_picks_from_the_tools(
     assert await running(bot, ana) == ["sc_break"]
 
 
+@pytest.mark.parametrize(("typed", "started"), [
+    ("exam in an hour and im panicking", "breathing"),
+    ("breathing exercise please", "breathing"),
+    ("I want to write something kind to myself", "letter"),
+])
+async def test_words_typed_at_the_menu_go_where_they_would_without_it(
+        bot: Bot, typed: str, started: str) -> None:
+    """A trial typed an exam panic, "breathing exercise please" and a wish to write
+    kindly at the menu; each went to "talk it through" (""breathing exercise
+    please". That sounds like a lot.")."""
+    ana = bot.person("ana")
+    await onboard(ana)
+    await ana.send("/start")
+    await ana.say(typed)
+    assert await running(bot, ana) == [started]
+
+
 @pytest.mark.parametrize("hello", ["good morning!", "im back", "hey", "morning"])
 async def test_a_greeting_where_a_question_waits_is_a_hello_not_a_refusal(
         bot: Bot, hello: str) -> None:

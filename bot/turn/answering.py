@@ -121,6 +121,9 @@ class Answering(Moving):
             # question again (never taken as what is on their mind).
             self.say_line("greeted_back")
             self.reprompt()
+        elif step.other is not None and not frame.other_pending and self.routed_from_hub(
+                frame, text):
+            return
         elif step.other is not None:
             typed = None if frame.other_pending else step.other.typed
             target = typed or step.other.next or step.next
@@ -133,6 +136,23 @@ class Answering(Moving):
         else:
             # A short hint: the question and its buttons are still on screen.
             self.say_line("choose_please", count=str(len(step.choices)))
+
+    def routed_from_hub(self, frame: Frame, text: str) -> bool:
+        """Words typed at the menu (a hub) instead of a button are free text, routed
+        as they would be with no menu showing; whether they were.  A trial's exam
+        panic, kind deed and "breathing exercise please" typed at the menu all went
+        to "talk it through".  Words written after pressing "Something else" were
+        asked for as what is on their mind, and go where that button leads; so do
+        words the router would only bring back here ("which tool?")."""
+        if frame.dialogue not in self.dialogues.hubs:
+            return False
+        route = self.engine.router_for(self.locale).route(
+            text, self.profile, recent_crisis=self.recent_crisis())
+        if route.dialogue == frame.dialogue:
+            return False
+        self.state.stack.remove(frame)
+        self.start(route.dialogue, inputs=route.inputs)
+        return True
 
     def answer_scale(self, frame: Frame, step: AskScaleStep, text: str) -> None:
         number = parse_number(self.with_digits(text), step.min, step.max)
