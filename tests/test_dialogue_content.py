@@ -1251,3 +1251,17 @@ def test_coming_back_within_a_day_of_a_crisis_asks_first_whether_they_are_safe(
     person.cmd("stop")
     person.say("thanks for earlier")
     assert person.where == ("listen", "heard")
+
+
+@pytest.mark.parametrize(("typed", "mood"), [("4", 4), ("mood 7/10 today", 7)])
+def test_a_mood_given_before_the_check_in_is_not_asked_for_again(
+    engine: Engine, typed: str, mood: int,
+) -> None:
+    """A trial typed "4" and was answered "You wrote: “4”... where is your mood today?"."""
+    person = Person(engine)
+    reply = person.say(typed)
+    assert person.where == ("checkin", "word")
+    assert "from 0" not in reply  # the scale is not asked
+    if typed.isdigit():
+        assert f"“{typed}”" not in reply  # a bare number is not quoted back
+    assert person.state.current is not None and person.state.current.vars["mood"] == mood

@@ -152,6 +152,10 @@ class AskScaleStep(_Model):
     skip: StepId | None = None
     min: int = 0
     max: int = 10
+    answered_by: VarName | None = None
+    """A variable that may hold the answer already (the message that started the
+    dialogue: "4", "mood 7/10 today"): a number within the scale in it is taken as
+    the answer, and the question is not asked again."""
 
 
 class Condition(_Model):

@@ -15,6 +15,7 @@ from bot.dialogue.spec import (
     COUNTERS,
     AskChoiceStep,
     AskScaleStep,
+    AskStep,
     AskTextStep,
     EndStep,
     PauseStep,
@@ -152,6 +153,20 @@ class Answering(Moving):
             return False
         self.state.stack.remove(frame)
         self.start(route.dialogue, inputs=route.inputs)
+        return True
+
+    def answered_already(self, frame: Frame, step: AskStep) -> bool:
+        if not isinstance(step, AskScaleStep) or step.answered_by is None:
+            return False
+        said = frame.vars.get(step.answered_by)
+        if not isinstance(said, str):
+            return False
+        number = parse_number(self.with_digits(said), step.min, step.max)
+        if number is None:
+            return False
+        self.save(frame, step.save, number)
+        self.count(frame, ANSWERED)
+        self.goto(frame, step.next)
         return True
 
     def answer_scale(self, frame: Frame, step: AskScaleStep, text: str) -> None:

@@ -83,10 +83,18 @@ class Steps(Moving):
                     self.pause(frame, step)
                 return
             if isinstance(step, AskStep):
-                if not frame.asked:
-                    self.prompt(frame, step)
+                if frame.asked:
+                    return
+                if self.answered_already(frame, step):
+                    continue
+                self.prompt(frame, step)
                 return
             self.execute(frame, step)
+
+    def answered_already(self, frame: Frame, step: AskStep) -> bool:
+        """Whether what the person said before answers this question (see
+        :attr:`AskScaleStep.answered_by`); answering reads it."""
+        return False
 
     def pause(self, frame: Frame, step: PauseStep) -> None:
         frame.asked = True
@@ -294,8 +302,8 @@ def _holds(condition: Condition, frame: Frame, now: datetime) -> bool:
                     frame.vars[condition.capture] = word
                 return True
         return False
-    if isinstance(value, str) and not value.lstrip("-").isdigit():
-        return False
+    if isinstance(value, str) and not (value.lstrip("-").isdecimal() and value.isascii()):
+        return False  # words, or digits int() cannot read ("²")
     number = int(value)
     if condition.at_least is not None:
         return number >= condition.at_least
