@@ -124,11 +124,27 @@ def match_label(labels: Sequence[Label], text: str) -> int | None:
     if opened is not None:
         return opened
     partial = [index for index, label in enumerate(labels)
-               if any(typed <= _label_words(t) and not (_label_words(t) & _NEGATORS) - typed
+               if any(typed <= _label_words(t) and not _negated_in(t, typed)
                       for t in label.texts)]
     if len(partial) == 1:
         return partial[0]
     return _match_polarity(labels, text) if not partial else None
+
+
+@lru_cache(maxsize=4096)
+def _label_order(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+def _negated_in(label: str, typed: frozenset[str]) -> bool:
+    """Whether part of a label that a negator the person did not type turns around
+    holds a typed word: "sure" is not "Not sure", nor "verdict" "A mistake, not a
+    verdict"; "mistake" is (it comes before the "not")."""
+    order = _label_order(label)
+    for at, word in enumerate(order):
+        if word in _NEGATORS and word not in typed:
+            return any(later in typed for later in order[at + 1:])
+    return False
 
 
 def _opened(labels: Sequence[Label], text: str) -> int | None:

@@ -175,3 +175,15 @@ def test_opening_words_select_an_option_unless_qualified_or_shared() -> None:
     # Two options opened by the same words: neither is guessed.
     both = Label("both", ("Other",), ("it was a joke",))
     assert match_label([okay, both], "it was a joke really") is None
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("mistake", 1), ("a mistake", 1), ("verdict", None), ("sure", 3), ("not sure", 2),
+])
+def test_a_word_before_a_labels_not_still_chooses_it(typed: str, expected: int | None) -> None:
+    """A trial typed "mistake" under the list of exercises; "A mistake, not a verdict"
+    was passed over because of its "not", kept there so "sure" is never "Not sure"."""
+    labels = [Label("talk", ("Talk something through",)),
+              Label("mistake", ("A mistake, not a verdict",)),
+              Label("unsure", ("Not sure",)), Label("sure", ("Sure",))]
+    assert match_label(labels, typed) == expected
