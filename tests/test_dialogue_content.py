@@ -1265,3 +1265,21 @@ def test_a_mood_given_before_the_check_in_is_not_asked_for_again(
     if typed.isdigit():
         assert f"“{typed}”" not in reply  # a bare number is not quoted back
     assert person.state.current is not None and person.state.current.vars["mood"] == mood
+
+
+def test_not_knowing_how_to_begin_a_letter_asks_for_a_way_in(engine: Engine) -> None:
+    """A trial's "I dont know" at "if starting is hard, I can suggest some first
+    lines" got "The letter can wait for another day"."""
+    person = Person(engine)
+    person.cmd("letter")
+    if person.where == ("letter", "start_choice"):
+        person.press("Write a new letter")
+    person.say("6")
+    if person.where == ("letter", "what"):
+        person.say("my exam went badly")
+    while person.where is not None and person.where != ("letter", "ready"):
+        person.say("skip")
+    assert person.where == ("letter", "ready")
+    reply = person.say("I dont know")
+    assert "can wait" not in reply
+    assert person.where == ("letter", "write")
