@@ -48,6 +48,12 @@ UNSURE_ANSWERS = frozenset({
     "hmm i dont know", "um i dont know", "idk really", "unsure", "i really dont know",
     "nothing comes to mind", "i cant think", "not a clue", "i dont know honestly",
     "honestly i dont know", "stuck", "im stuck", "i am stuck",
+    # Nothing coming when asked to picture something (a trial's /imagery went on
+    # as if an image had come).
+    "i cant picture anything", "i cant picture it", "i cant imagine anything",
+    "i cant see anything", "nothing comes", "nothing comes up", "my mind is blank",
+    "mind is blank", "its blank", "blank", "i cant picture", "i cant visualise",
+    "i cant visualize", "i cant visualise anything", "i cant visualize anything",
     # Not understanding the question is met the same way: an example, a smaller
     # question.
     "what do you mean", "what does that mean", "i dont understand", "dont understand",

@@ -1283,3 +1283,22 @@ def test_not_knowing_how_to_begin_a_letter_asks_for_a_way_in(engine: Engine) -> 
     reply = person.say("I dont know")
     assert "can wait" not in reply
     assert person.where == ("letter", "write")
+
+
+@pytest.mark.parametrize("typed", ["I cant picture anything", "my mind is blank"])
+def test_nothing_coming_to_mind_in_imagery_gets_a_way_in(engine: Engine, typed: str) -> None:
+    """A trial's "I cant picture anything" was met with "This presence is wise...", as
+    if an image had come."""
+    person = Person(engine)
+    person.cmd("imagery")
+    person.say("5")
+    if person.where == ("imagery", "choose"):
+        person.press(person_first_button(person))
+    assert person.where == ("imagery", "other_image")
+    reply = person.say(typed)
+    assert person.where == ("imagery", "other_image"), "still at the question, with help"
+    assert "wise" not in reply
+
+
+def person_first_button(person: Person) -> str:
+    return next(iter(person.buttons()))
