@@ -1302,3 +1302,12 @@ def test_nothing_coming_to_mind_in_imagery_gets_a_way_in(engine: Engine, typed: 
 
 def person_first_button(person: Person) -> str:
     return next(iter(person.buttons()))
+
+
+def test_a_first_hello_at_a_question_is_not_welcomed_back(engine: Engine) -> None:
+    """A brand-new person's "hi" at the age question got "Hello again"."""
+    person = Person(engine, onboarded=False)
+    person.cmd("start")
+    reply = person.say("hi")
+    assert "again" not in reply and "Welcome back" not in reply
+    assert "Hello" in reply or "Hi there" in reply

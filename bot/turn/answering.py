@@ -25,7 +25,7 @@ from bot.dialogue.spec import (
 from bot.state import Frame, Value
 from bot.text import answer_key, parse_scale
 from bot.turn.context import EngineError
-from bot.turn.moving import Moving
+from bot.turn.moving import ONBOARDING, Moving
 from bot.turn.saying import OTHER_OPTION, SKIP_OPTION, UNSURE_OPTION
 from bot.types import Choice
 
@@ -95,6 +95,14 @@ class Answering(Moving):
             return False
         return answer_key(text) in self.engine.router_for(self.locale).greetings
 
+    def greet_back(self) -> None:
+        """A hello where a question waits: "welcome back" to someone who has been
+        here before, a plain hello to someone still being welcomed (a trial's first
+        "hi" was met with "Hello again")."""
+        welcoming = not self.profile.onboarded or any(
+            frame.dialogue == ONBOARDING for frame in self.state.stack)
+        self.say_line("greeted_first" if welcoming else "greeted_back")
+
     def answer_choice(self, frame: Frame, step: AskChoiceStep, text: str) -> None:
         if not frame.other_pending:
             # A button label typed out wins over the skip words: "Not sure" is
@@ -120,7 +128,7 @@ class Answering(Moving):
         elif self.greets(text) and not frame.other_pending:
             # "good morning!" or "im back" where a question waits: a hello, and the
             # question again (never taken as what is on their mind).
-            self.say_line("greeted_back")
+            self.greet_back()
             self.reprompt()
         elif step.other is not None and not frame.other_pending and self.routed_from_hub(
                 frame, text):
@@ -178,7 +186,7 @@ class Answering(Moving):
         elif self.is_skip(text) or self.is_unsure(text):
             self.skip(frame, step)
         elif self.greets(text):
-            self.say_line("greeted_back")
+            self.greet_back()
             self.reprompt()
         else:
             self.say_line("scale_please", low=str(step.min), high=str(step.max))
@@ -197,7 +205,7 @@ class Answering(Moving):
         elif step.parse is None and self.greets(text):
             # "hi" coming back to an open question is a hello, not the answer (a
             # trial's "hi" was met with "that sounds so hard to carry").
-            self.say_line("greeted_back")
+            self.greet_back()
             self.reprompt()
         elif step.parse is None and is_empty_answer(text):
             # "ok", "no", "2" to an open question: moved past like a skip, so it
