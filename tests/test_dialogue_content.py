@@ -1311,3 +1311,17 @@ def test_a_first_hello_at_a_question_is_not_welcomed_back(engine: Engine) -> Non
     reply = person.say("hi")
     assert "again" not in reply and "Welcome back" not in reply
     assert "Hello" in reply or "Hi there" in reply
+
+
+def test_the_crisis_country_question_is_asked_again_once_never_more(engine: Engine) -> None:
+    """A trial answered "which country are you in?" with "sí", "no", "no" and was told
+    three times "I don't have that country in my list", never reaching the safety
+    questions."""
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True)
+    person.say("quiero suicidarme", risk="crisis")
+    assert person.where == ("crisis", "ask_country")
+    person.say("sí")
+    assert person.where == ("crisis", "ask_country")
+    person.say("narnia")
+    assert person.where == ("crisis", "ask_direct")

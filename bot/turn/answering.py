@@ -217,7 +217,14 @@ class Answering(Moving):
                 raise EngineError(f"no parser named {step.parse}")
             parsed = parser(text)
             if parsed is None:
+                if frame.helped and step.skip is not None:
+                    # Asked again once already: never insist.  A trial's crisis
+                    # conversation asked "which country?" three times ("sí", "no",
+                    # "no") and never reached its safety questions.
+                    self.skip(frame, step)
+                    return
                 # Asked again in other words, with the Skip button again.
+                frame.helped = True
                 self.prompt(frame, step, say=step.invalid,
                             key=f"{frame.dialogue}.{frame.step}.invalid")
                 return
