@@ -356,8 +356,9 @@ class Person:
         self.n = 0
 
     def _turn(self, event: Inbound, risk: str = "none",
-              reasons: tuple[str, ...] = ("test",)) -> str:
-        assessment = Assessment(risk, reasons) if risk != "none" else Assessment()  # type: ignore[arg-type]
+              reasons: tuple[str, ...] = ("test",), topic: str | None = None) -> str:
+        assessment = (Assessment(risk, reasons, topic)  # type: ignore[arg-type]
+                      if risk != "none" else Assessment())
         outcome = self.engine.step(self.state, Turn(event, NOW, self.profile, assessment))
         self.state = outcome.state
         self.actions = list(outcome.actions)
@@ -376,8 +377,9 @@ class Person:
         self.n += 1
         return make_event(self.key, str(self.n), NOW, kind, **fields)
 
-    def say(self, text: str, risk: str = "none", reasons: tuple[str, ...] = ("test",)) -> str:
-        return self._turn(self._event("text", text=text), risk, reasons)
+    def say(self, text: str, risk: str = "none", reasons: tuple[str, ...] = ("test",),
+            topic: str | None = None) -> str:
+        return self._turn(self._event("text", text=text), risk, reasons, topic)
 
     def cmd(self, name: str) -> str:
         return self._turn(self._event("command", command=name))
@@ -1325,3 +1327,38 @@ def test_the_crisis_country_question_is_asked_again_once_never_more(engine: Engi
     assert person.where == ("crisis", "ask_country")
     person.say("narnia")
     assert person.where == ("crisis", "ask_direct")
+
+
+def test_self_harm_without_thoughts_of_suicide_is_not_a_false_alarm_to_clear(
+    engine: Engine,
+) -> None:
+    """A trial's "i keep cutting again", then "No" to the direct question, was offered
+    "I'm okay, carry on"."""
+    person = Person(engine)
+    person.say("i keep cutting again", risk="crisis", reasons=("self_harm",), topic="self_harm")
+    assert person.where == ("crisis", "ask_direct")  # after a word on caring for the wound
+    reply = person.press("No")
+    assert "carry on" not in " ".join(person.buttons()).casefold()
+    assert "support" in reply
+    assert person.where == ("crisis", "choose_adult")
+
+
+
+@pytest.mark.parametrize(("typed", "then"), [
+    ("my mum died last month and I cant stop thinking about her", "ask_direct_again"),
+    ("yeah all the time, I have pills saved", "ask_plan"),
+])
+def test_own_words_at_the_direct_question_are_heard_not_taken_for_a_yes(
+    engine: Engine, typed: str, then: str,
+) -> None:
+    """A trial answered "are you thinking of ending your life?" with grief and was
+    told "That took courage... have you made a plan?"."""
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    assert person.where == ("crisis", "ask_direct")
+    reply = person.say(typed)
+    assert person.where == ("crisis", then)
+    if then == "ask_direct_again":
+        assert "courage" not in reply and "plan" not in reply
+        person.press("No")
+        assert person.where == ("crisis", "after_no")
