@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -345,6 +345,7 @@ class Person:
     def __init__(self, engine: Engine, *, onboarded: bool = True, consent: bool = True) -> None:
         self.engine = engine
         self.key = ConversationKey("test", "chat", "person")
+        self.now = NOW
         self.state = ConversationState()
         self.profile = Profile(
             onboarded=onboarded,
@@ -359,7 +360,7 @@ class Person:
               reasons: tuple[str, ...] = ("test",), topic: str | None = None) -> str:
         assessment = (Assessment(risk, reasons, topic)  # type: ignore[arg-type]
                       if risk != "none" else Assessment())
-        outcome = self.engine.step(self.state, Turn(event, NOW, self.profile, assessment))
+        outcome = self.engine.step(self.state, Turn(event, self.now, self.profile, assessment))
         self.state = outcome.state
         self.actions = list(outcome.actions)
         for action in outcome.actions:
@@ -375,7 +376,7 @@ class Person:
 
     def _event(self, kind: str, **fields: str) -> Inbound:
         self.n += 1
-        return make_event(self.key, str(self.n), NOW, kind, **fields)
+        return make_event(self.key, str(self.n), self.now, kind, **fields)
 
     def say(self, text: str, risk: str = "none", reasons: tuple[str, ...] = ("test",),
             topic: str | None = None) -> str:
@@ -1362,3 +1363,21 @@ def test_own_words_at_the_direct_question_are_heard_not_taken_for_a_yes(
         assert "courage" not in reply and "plan" not in reply
         person.press("No")
         assert person.where == ("crisis", "after_no")
+
+
+def test_a_hello_hours_after_the_crisis_conversation_paused_asks_first_whether_safe(
+    engine: Engine,
+) -> None:
+    """A trial left the crisis conversation at its menu after means that stayed near;
+    "morning" brought back "What would help you most in the next few minutes?"."""
+    person = Person(engine)
+    _to_means_safety(person)
+    person.press("I can't right now")
+    assert person.where is not None and person.where[0] == "crisis"
+    person.now = NOW + timedelta(minutes=20)
+    person.say("hi")
+    assert person.where is not None and person.where[0] == "crisis", "soon after: the same talk"
+    person.now = NOW + timedelta(hours=8)
+    reply = person.say("morning")
+    assert person.where == ("listen", "safe_now")
+    assert "are you safe right now" in reply

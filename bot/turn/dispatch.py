@@ -45,6 +45,8 @@ from bot.types import (
 # Dialogues the engine starts by itself.
 CRISIS = "crisis"
 CONCERN = "concern"
+# Where a person coming back within a day of a crisis is met: first, are they safe.
+LISTEN = "listen"
 STOP = "stop"
 SOS = "sos"
 CRISIS_FROM_GROUP = "crisis_from_group"
@@ -213,6 +215,14 @@ class Run(Answering, Timers):
         """Whether the crisis or concern conversation (or one it called) is running."""
         return any(frame.dialogue in (CRISIS, CONCERN) for frame in self.state.stack)
 
+    def back_after_crisis(self, text: str) -> bool:
+        """Whether ``text`` is a hello to the crisis conversation, waiting since a
+        crisis more than ``CRISIS_RUNNING`` ago."""
+        current = self.state.current
+        crisis_at = self.state.crisis_at
+        return (current is not None and current.dialogue == CRISIS and crisis_at is not None
+                and self.turn.now - crisis_at > CRISIS_RUNNING and self.greets(text))
+
     def asked_in_crisis(self) -> bool:
         """Whether the crisis conversation is at one of its own screening questions
         (a choice whose buttons are answers it keeps: thoughts, a plan, means near),
@@ -291,6 +301,12 @@ class Run(Answering, Timers):
             self.say_line("too_long")
         if current is None:
             self.route(text)
+        elif self.back_after_crisis(text):
+            # "morning" hours after the crisis conversation stopped at its menu: not
+            # its old question again ("What would help you most in the next few
+            # minutes?", a trial), but whether they are safe now.
+            self.state.stack.clear()
+            self.start(LISTEN, inputs={"message": text})
         else:
             self.answer(current, text)
 
