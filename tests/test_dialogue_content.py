@@ -1267,6 +1267,7 @@ def test_a_mood_given_before_the_check_in_is_not_asked_for_again(
     assert "from 0" not in reply  # the scale is not asked
     if typed.isdigit():
         assert f"“{typed}”" not in reply  # a bare number is not quoted back
+        assert f"{typed} out of 10" in reply  # but heard (a trial found it taken silently)
     assert person.state.current is not None and person.state.current.vars["mood"] == mood
 
 
