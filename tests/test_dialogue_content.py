@@ -1382,3 +1382,15 @@ def test_a_hello_hours_after_the_crisis_conversation_paused_asks_first_whether_s
     reply = person.say("morning")
     assert person.where == ("listen", "safe_now")
     assert "are you safe right now" in reply
+
+
+def test_a_story_typed_at_the_first_question_of_talk_it_through_is_kept(engine: Engine) -> None:
+    """A trial typed "my flatmate ignored me..." at "a breath first, or go on?" and was
+    told "I didn't quite catch which one you meant" five times."""
+    person = Person(engine)
+    person.cmd("talk")
+    assert person.where == ("belief", "arrive")
+    person.say("my flatmate ignored me all evening and I feel invisible")
+    assert person.where == ("belief", "name_feeling")
+    assert person.state.current is not None
+    assert person.state.current.vars["what_happened"].startswith("my flatmate")

@@ -152,12 +152,12 @@ class Answering(Moving):
         panic, kind deed and "breathing exercise please" typed at the menu all went
         to "talk it through".  Words written after pressing "Something else" were
         asked for as what is on their mind, and go where that button leads; so do
-        words the router would only bring back here ("which tool?")."""
+        words the router is unsure of (it would only ask "which tool?" again)."""
         if frame.dialogue not in self.dialogues.hubs:
             return False
         route = self.engine.router_for(self.locale).route(
             text, self.profile, recent_crisis=self.recent_crisis())
-        if route.dialogue == frame.dialogue:
+        if route.dialogue in self.dialogues.hubs:
             return False
         self.state.stack.remove(frame)
         self.start(route.dialogue, inputs=route.inputs)
