@@ -703,10 +703,7 @@ def test_staying_to_talk_answers_a_burden_or_loneliness_for_what_it_is(
     """A trial wrote "i dont want to be a burden" and got "that sounds so hard to
     carry", one of three stock lines."""
     person = Person(engine)
-    person.say("I don't want to be here anymore", risk="crisis")
-    person.press("No")
-    person.press("Some support would help")
-    person.press("Stay and talk")
+    _to_stay_and_talk(person)
     reply = person.say(typed)
     assert person.where == ("crisis", "talk_more")
     if heard is None:
@@ -721,10 +718,7 @@ def test_staying_to_talk_answers_a_burden_or_loneliness_for_what_it_is(
 
 def test_staying_to_talk_after_a_crisis_keeps_listening(engine: Engine) -> None:
     person = Person(engine)
-    person.say("I don't want to be here anymore", risk="crisis")
-    person.press("No")
-    person.press("Some support would help")
-    person.press("Stay and talk")
+    _to_stay_and_talk(person)
     assert person.where == ("crisis", "talk")
     person.say("everything is too much")
     assert person.where == ("crisis", "talk_more")
@@ -1036,6 +1030,13 @@ def test_a_safety_plan_mostly_skipped_is_not_praised(
     assert _praised(dialogues, person, "plan") == ["unkept_done"]
 
 
+def _to_stay_and_talk(person: Person) -> None:
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
+    person.press("Some support would help")
+    person.press("Stay and talk")
+
+
 def _to_means_safety(person: Person) -> None:
     person.say("I want to die", risk="crisis")
     person.press("Yes")
@@ -1204,10 +1205,7 @@ def test_not_knowing_what_would_help_keeps_the_crisis_conversation_open(
     """A trial's "I dont know" at "What would help now?" ended the conversation, and
     the "1" typed next started a mood check-in."""
     person = Person(engine)
-    person.say("I don't want to be here anymore", risk="crisis")
-    person.press("No")
-    person.press("Some support would help")
-    person.press("Stay and talk")
+    _to_stay_and_talk(person)
     person.say("everything is too much")
     assert person.where == ("crisis", "talk_more")
     person.say("I dont know")
