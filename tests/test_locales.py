@@ -260,6 +260,19 @@ def shipped() -> Engine:
     return build_engine(Settings(dialogues_dir=ENGLISH))
 
 
+@pytest.mark.parametrize(("opening", "language"), [
+    ("Hola, necesito ayuda", "es"), ("Buenas tardes, estoy fatal", "es"),
+    ("Hallo, mir geht es schlecht", "de"), ("hi i need help", "en"), ("hey whats up", "en"),
+])
+def test_a_greeting_that_opens_the_first_message_decides_its_language(
+        shipped: Engine, opening: str, language: str) -> None:
+    """A trial's "Hola, necesito ayuda" was met in English: only a greeting alone
+    counted.  English greetings decide nothing ("hi" is in every chat)."""
+    newcomer = Newcomer(shipped)
+    newcomer.send("text", text=opening)
+    assert newcomer.profile.locale == language
+
+
 def test_spanish_german_and_portuguese_are_installed_and_complete(shipped: Engine) -> None:
     assert {code: locale.info.name for code, locale in shipped.locales.items()} == {
         "de": "Deutsch", "es": "Español", "pt": "Português"}

@@ -249,19 +249,28 @@ def pick_locale(platform_language: str | None, text: str,
             return primary
     typed = [w.casefold() for w in _WORD.findall(text)]
     folded = plain_key(text)
-    # A greeting of the language ("hola", "guten morgen") is as clear as two words,
-    # unless English says it too ("hi" is in German chat as much as in English).
-    greeted = folded not in _ENGLISH_GREETINGS
+    # A greeting of the language ("hola", "guten morgen"), alone or opening the
+    # message ("Hola, necesito ayuda", a trial met in English), is as clear as two
+    # words, unless English says it too ("hi" is in German chat as much as English).
     scores: dict[str, int] = {}
     for code, info in locales.items():
         common = frozenset(info.common)
-        greeting = greeted and any(plain_key(g) == folded for g in info.words.greetings)
+        greeting = any(_opens_with(folded, plain_key(g)) for g in info.words.greetings
+                       if plain_key(g) not in _ENGLISH_GREETINGS)
         scores[code] = sum(w in common for w in typed) + _MIN_COMMON_WORDS * greeting
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if ranked and ranked[0][1] >= _MIN_COMMON_WORDS and (
             len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
     return ENGLISH
+
+
+def _opens_with(folded: str, greeting: str) -> bool:
+    """Whether a message (as :func:`plain_key` folds it) is, or opens with, a greeting;
+    punctuation aside ("hola, necesito ayuda")."""
+    said = " ".join(_WORD.findall(folded))
+    wanted = " ".join(_WORD.findall(greeting))
+    return bool(wanted) and (said == wanted or said.startswith(wanted + " "))
 
 
 # The English word each of a locale's control words stands for: the engine reads
