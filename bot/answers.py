@@ -175,9 +175,11 @@ def _opener_words(opener: str) -> tuple[str, ...]:
 
 # How people answer a yes/no question in a sentence: "no its just work stuff",
 # "yeah im fine, i just meant...". The first word carries the answer.
+# With the yes and no of the other installed languages: someone met in English by
+# mistake answers in their own (a trial's "sí" to "are you 18 or older?" was refused).
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay",
-                        "definitely", "absolutely"})
-_NO_WORDS = frozenset({"no", "nope", "nah", "not", "never"})
+                        "definitely", "absolutely", "si", "sí", "ja", "sim"})
+_NO_WORDS = frozenset({"no", "nope", "nah", "not", "never", "nein", "não", "nao"})
 _LEADING_HEDGES = frozenset({"um", "umm", "uh", "erm", "hmm", "well", "honestly", "tbh", "oh",
                              "what", "huh", "lol", "haha", "hahaha", "lmao", "jaja", "kkk"})
 # A label's own negation must be typed for a part of it to select it: "suicidal"

@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answers import Label, is_empty_answer, is_skip, is_unsure, match_label, parse_number
+from bot.answers import (
+    Label,
+    is_empty_answer,
+    is_skip,
+    is_unsure,
+    match_label,
+    parse_number,
+    polarity,
+)
 from bot.safety.resources import country_from_text
 
 YES_NO = [Label("yes", ("Yes, please",)), Label("no", ("No, thanks",))]
@@ -188,3 +196,13 @@ def test_a_word_before_a_labels_not_still_chooses_it(typed: str, expected: int |
               Label("mistake", ("A mistake, not a verdict",)),
               Label("unsure", ("Not sure",)), Label("sure", ("Sure",))]
     assert match_label(labels, typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("sí", "yes"), ("Ja", "yes"), ("sim", "yes"),
+                                              ("nein", "no"), ("não", "no")])
+def test_yes_and_no_of_the_installed_languages_are_understood_in_english(
+    typed: str, meant: str,
+) -> None:
+    """A Spanish speaker met in English answered "sí" to "are you 18 or older?" and
+    was told a button works best."""
+    assert polarity(typed) == meant
