@@ -1392,3 +1392,17 @@ def test_a_story_typed_at_the_first_question_of_talk_it_through_is_kept(engine: 
     assert person.where == ("belief", "name_feeling")
     assert person.state.current is not None
     assert person.state.current.vars["what_happened"].startswith("my flatmate")
+
+
+def test_feelings_typed_at_could_you_move_it_are_answered_as_feelings(engine: Engine) -> None:
+    """A trial typed "i feel so alone" at "could you move it out of reach?" and was
+    told "If you can, put even a little distance between you and it"."""
+    person = Person(engine)
+    _to_means_safety(person)
+    reply = person.say("i feel so alone")
+    assert "heavier" in reply or "don't carry this alone" in reply
+    assert person.where is not None and person.where[0] == "crisis"
+    person = Person(engine)
+    _to_means_safety(person)
+    reply = person.say("I put them in the car")
+    assert "distance" in reply
