@@ -223,6 +223,23 @@ async def test_words_typed_at_the_menu_go_where_they_would_without_it(
     assert await running(bot, ana) == [started]
 
 
+@pytest.mark.parametrize(("first", "started"), [
+    ("I'm so proud of myself", "compassion_log"),
+    ("a year clean from self-harm today", "compassion_log"),
+    ("exam in an hour and im panicking", "breathing"),
+    ("my partner says I never listen and I feel like I'm never enough", "belief"),
+])
+async def test_a_first_message_goes_where_it_would_from_someone_known(
+        bot: Bot, first: str, started: str) -> None:
+    """A trial's first message "a year clean from self-harm today" was taken, after
+    onboarding, to "talk it through" ("a breath first?"), as distress."""
+    ana = bot.person("ana")
+    await ana.say(first)
+    for line in ("[Yes, keep them]", "United Kingdom"):
+        await ana.send(line)
+    assert await running(bot, ana) == [started]
+
+
 @pytest.mark.parametrize("hello", ["good morning!", "im back", "hey", "morning"])
 async def test_a_greeting_where_a_question_waits_is_a_hello_not_a_refusal(
         bot: Bot, hello: str) -> None:

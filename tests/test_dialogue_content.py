@@ -1323,9 +1323,24 @@ def test_the_crisis_country_question_is_asked_again_once_never_more(engine: Engi
     person.profile = Profile(onboarded=True, consent=True)
     person.say("quiero suicidarme", risk="crisis")
     assert person.where == ("crisis", "ask_country")
-    person.say("sí")
-    assert person.where == ("crisis", "ask_country")
     person.say("narnia")
+    assert person.where == ("crisis", "ask_country")
+    person.say("atlantis")
+    assert person.where == ("crisis", "ask_direct")
+
+
+@pytest.mark.parametrize("typed", ["my mum died last month", "i dont want to be a burden", "no"])
+def test_words_about_something_else_at_the_country_question_move_on_at_once(
+    engine: Engine, typed: str,
+) -> None:
+    """A third trial's "my mum died last month", typed at "which country are you
+    in?" in the crisis conversation, was met with "I don't have that country"."""
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True)
+    person.say("I want to die", risk="crisis")
+    assert person.where == ("crisis", "ask_country")
+    reply = person.say(typed)
+    assert "that country" not in reply
     assert person.where == ("crisis", "ask_direct")
 
 

@@ -122,12 +122,14 @@ async def test_forget_then_export_shows_nothing(bot: Bot) -> None:
 
 
 async def test_export_holds_the_journal_after_a_whole_flow(bot: Bot) -> None:
-    person = await onboarded(bot, "journal", "I forgot my mum's birthday")
+    person = await onboarded(
+        bot, "journal", "my mum says I never call and I feel like a terrible daughter")
     await person.press("Let's go on")
     await person.press("Guilty")
     await person.press("6")
     for answer in ("I let people down", "my gran", "to make me try harder", "I feel tense"):
         await person.say(answer)
+    await person.press("Not today")  # how it landed for her: another time
     await person.press("Partly")
     await person.say("that one slip doesn't undo years of love")
     await person.say("I forgot, and I still love her")

@@ -29,6 +29,9 @@ from bot.turn.moving import ONBOARDING, Moving
 from bot.turn.saying import OTHER_OPTION, SKIP_OPTION, UNSURE_OPTION
 from bot.types import Choice
 
+# An answer a question reads (a country) is a few words; a longer one that does not
+# read is about something else.
+MAX_PARSED_WORDS = 4
 UNSURE_BUTTONS = ("unsure", "sometimes")
 """Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
 "Sometimes, or I'm not sure"): the crisis and concern questions use them."""
@@ -217,10 +220,13 @@ class Answering(Moving):
                 raise EngineError(f"no parser named {step.parse}")
             parsed = parser(text)
             if parsed is None:
-                if frame.helped and step.skip is not None:
-                    # Asked again once already: never insist.  A trial's crisis
-                    # conversation asked "which country?" three times ("sí", "no",
-                    # "no") and never reached its safety questions.
+                if step.skip is not None and (frame.helped or is_empty_answer(text)
+                                              or len(text.split()) > MAX_PARSED_WORDS):
+                    # Asked again once already, or no attempt at an answer ("no", or
+                    # a sentence about something else): never insist.  A trial's
+                    # crisis conversation asked "which country?" three times ("sí",
+                    # "no", "no"); another met "my mum died last month" with "I don't
+                    # have that country in my list".
                     self.skip(frame, step)
                     return
                 # Asked again in other words, with the Skip button again.

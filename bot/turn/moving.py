@@ -17,6 +17,10 @@ ONBOARDING = "onboarding"
 # A dialogue asked for before onboarding (a first message "/checkin"): onboarding
 # carries it in this variable and it starts when onboarding ends (see finish()).
 ASKED_FOR = "asked_for"
+# Someone's first message, when it was more than a greeting: onboarding keeps it.
+OPENING = "opening"
+# Where an opening the router is unsure of is talked through, with this input.
+TALK_IT_THROUGH, WHAT_HAPPENED = "belief", "what_happened"
 # What /resume would bring back (the title of the exercise put aside), given to a
 # dialogue that declares this input, so that it promises /resume only when true.
 PAUSED = "paused"
@@ -61,6 +65,18 @@ class Moving(Saying):
         return (dialogue.id in self.dialogues.safety and dialogue.counts_as is None
                 and any(self.dialogues[f.dialogue].counts_as is not None
                         for f in self.state.stack))
+
+    def route_opening(self, opening: str) -> None:
+        """Onboarding is over: the first message goes where it would have gone from
+        someone already known (a trial's "a year clean from self-harm today" and "I'm
+        so proud of myself" were taken to "talk it through" as distress).  What the
+        router is unsure of is talked through, as it always was."""
+        route = self.engine.router_for(self.locale).route(
+            opening, self.profile, recent_crisis=self.recent_crisis())
+        if route.dialogue == ONBOARDING or route.dialogue in self.dialogues.hubs:
+            self.start(TALK_IT_THROUGH, inputs={WHAT_HAPPENED: opening})
+        else:
+            self.start(route.dialogue, inputs=route.inputs)
 
     def open_to_young(self, dialogue_id: str) -> bool:
         """Whether someone under the minimum age may use this dialogue: the safety
@@ -150,6 +166,10 @@ class Moving(Saying):
         if isinstance(asked_for, str) and asked_for in self.dialogues.dialogues:
             # Onboarding is over: now what the person asked for in the first place.
             self.start(asked_for)
+            return
+        opening = done.vars.get(OPENING)
+        if done.dialogue == ONBOARDING and isinstance(opening, str):
+            self.route_opening(opening)
             return
         caller = self.state.current
         if caller is None:

@@ -116,7 +116,7 @@ async def test_someone_who_blocked_the_bot_is_unsubscribed(bot: Bot) -> None:
 async def test_nudges_quote_the_persons_own_reframe(bot: Bot) -> None:
     ana = bot.person("ana")
     reframe = "I lost my temper, I can say sorry, and I'm still a good brother"
-    for line in ("I yelled at my brother over nothing and I feel like a terrible person",
+    for line in ("My brother says I ruin everything and I feel like a terrible person",
                  "[Yes, keep them]", "Germany", "[Let's go on]", "[Ashamed]", "[8]",
                  "I'm a terrible person and I always ruin things",
                  "It makes me feel like one bad moment shows who I really am",
