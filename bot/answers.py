@@ -80,8 +80,10 @@ _NUMBER_WORDS = {
     "twelve": 12,
 }
 _DIGITS = re.compile(r"(?<![\w.])(-?\d{1,3})(?!\w|[.,]\d)")
-# "7/10", "7 out of 10", "six out of ten": the second number is the scale, not an answer.
-_OUT_OF = re.compile(r"(?:/|\bout of\b|\bof\b)\s*(?:\d{1,3}|ten\b|five\b)")
+# "7/10", "7 out of 10", "six out of ten", "siete de diez" (its words made digits
+# first): the second number is the scale, not an answer.
+_OUT_OF = re.compile(r"(?:/|\bout of\b|\bof\b|\bde\b|\bvon\b|\bsobre\b)\s*"
+                     r"(?:\d{1,3}|ten\b|five\b)")
 # Answers to a scale are short; a long sentence with a number in it ("I slept 3
 # hours and it's been 10 days") is not a rating.
 _MAX_SCALE_WORDS = 8

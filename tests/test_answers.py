@@ -61,7 +61,7 @@ def test_answers_that_could_mean_another_thing_select_nothing(
 @pytest.mark.parametrize(("typed", "value"), [
     ("7", 7), ("seven", 7), ("7/10", 7), ("7 out of 10", 7), ("about 7 I think", 7),
     ("I'd say a 3", 3), ("7.", 7), ("ten", 10), ("0", 0), ("zero", 0), ("Seven.", 7),
-    ("six out of ten", 6), ("two out of five", 2),
+    ("six out of ten", 6), ("two out of five", 2), ("7 de 10", 7), ("7 von 10", 7),
 ])
 def test_scale_answers_in_words_and_digits(typed: str, value: int) -> None:
     assert parse_number(typed, 0, 10) == value
