@@ -123,6 +123,9 @@ class Answering(Moving):
             if index is not None:
                 self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, labels[index].id))
                 return
+        if (step.other is not None and not frame.other_pending and is_empty_answer(text)
+                and not self.is_skip(text) and self.routed_from_hub(frame, text)):
+            return  # "meh" at the menu is a mood for a check-in, not a skip (a trial)
         if (self.is_skip(text) or self.is_unsure(text)
                 or (step.other is not None and is_empty_answer(text))):
             # "no", "ok" or a stray "7" where the person's own words are welcome
