@@ -1421,3 +1421,20 @@ def test_feelings_typed_at_could_you_move_it_are_answered_as_feelings(engine: En
     _to_means_safety(person)
     reply = person.say("I put them in the car")
     assert "distance" in reply
+
+
+@pytest.mark.parametrize("thanks", ["thanks", "thank you!", "gracias"])
+def test_a_thank_you_in_the_crisis_conversation_is_welcomed_not_heard_as_pain(
+    engine: Engine, thanks: str,
+) -> None:
+    """A third trial's "thanks" at the crisis menu got "I hear you. That sounds so hard
+    to carry."."""
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
+    person.press("Some support would help")
+    where = person.where
+    reply = person.say(thanks)
+    assert "hard to carry" not in reply
+    assert "still here" in reply or "welcome" in reply or "glad" in reply
+    assert person.where == where, "the same question, asked again"

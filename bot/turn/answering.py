@@ -40,6 +40,12 @@ NOT_A_HELLO = frozenset({"ok", "okay", "okey", "thanks", "thank you", "start", "
                          "danke schon", "vielen dank", "obrigado", "obrigada", "valeu"})
 """Words the routing files list as openers of the menu that are no hello where a
 question waits: thanks and okays."""
+THANKS_ONLY = frozenset({"thanks", "thank you", "thank u", "thx", "ty", "thanks a lot",
+                         "thanks so much", "thank you so much", "cheers", "gracias",
+                         "muchas gracias", "mil gracias", "danke", "danke schon", "vielen dank",
+                         "obrigado", "obrigada", "valeu", "muito obrigado", "muito obrigada"})
+"""A thank-you and nothing else: in the safety conversation, welcomed, never listened
+to as pain (a trial's "thanks" got "That sounds so hard to carry")."""
 MAX_YES_NO_WORDS = 4
 """Longest answer read as a plain yes or no by its first word, in other languages."""
 
@@ -135,6 +141,10 @@ class Answering(Moving):
             # "good morning!" or "im back" where a question waits: a hello, and the
             # question again (never taken as what is on their mind).
             self.greet_back()
+            self.reprompt()
+        elif (step.other is not None and frame.dialogue in self.dialogues.safety
+              and plain_key(text).rstrip("!. ") in THANKS_ONLY):
+            self.say_line("thanked")
             self.reprompt()
         elif step.other is not None and not frame.other_pending and self.routed_from_hub(
                 frame, text):
