@@ -1438,3 +1438,20 @@ def test_a_thank_you_in_the_crisis_conversation_is_welcomed_not_heard_as_pain(
     assert "hard to carry" not in reply
     assert "still here" in reply or "welcome" in reply or "glad" in reply
     assert person.where == where, "the same question, asked again"
+
+
+@pytest.mark.parametrize(("typed", "safe"), [
+    ("i think i am ok now", True), ("feeling better, thank you", True),
+    ("i think i'm ok but i still have the pills", False),
+])
+def test_feeling_okay_now_at_the_crisis_menu_is_the_safe_for_now_answer(
+    engine: Engine, typed: str, safe: bool,
+) -> None:
+    """A third trial's "i think i am ok now" got "You deserve real support with this"."""
+    person = Person(engine)
+    person.say("I don't want to be here anymore", risk="crisis")
+    person.press("No")
+    person.press("Some support would help")
+    assert person.where == ("crisis", "choose_adult")
+    person.say(typed)
+    assert (person.where == ("crisis", "check_in")) is safe
