@@ -74,6 +74,11 @@ class Router:
         routed = (*self.scorer.routes, *self.model.routes)
         self.available = frozenset(routed if available is None else available)
 
+    @staticmethod
+    def talk_through(text: str) -> Route:
+        """Free text no exercise is clear enough for, talked through with it."""
+        return Route(BELIEF, {TEXT_INPUT[BELIEF]: text})
+
     def route(self, text: str, profile: Profile, *, recent_crisis: bool = False) -> Route:
         greeting = answer_key(text) in self.greetings
         if recent_crisis:

@@ -1090,7 +1090,9 @@ def test_im_good_can_we_get_back_after_a_no_is_believed(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("typed", ["im fine i guess", "i'm fine, maybe",
-                                   "im fine but tired of it all"])
+                                   "im fine but tired of it all",
+                                   # a no that goes on to pain
+                                   "no its just that i cant go on", "no it's just too much"])
 def test_a_hedged_fine_at_are_you_safe_is_not_taken_as_safe(engine: Engine, typed: str) -> None:
     person = Person(engine)
     person.cmd("talk")
@@ -1110,17 +1112,6 @@ def test_no_meaning_fine_at_are_you_safe_is_safe(engine: Engine, typed: str) -> 
     person.say("this deadline is killing me i want to die lol", risk="concern")
     person.say(typed)
     assert person.where is None or person.where[0] != "crisis"
-
-
-@pytest.mark.parametrize("typed", ["no its just that i cant go on", "no it's just too much"])
-def test_a_no_that_goes_on_to_pain_at_are_you_safe_is_not_safe(
-        engine: Engine, typed: str) -> None:
-    person = Person(engine)
-    person.cmd("talk")
-    person.say("I can't go on", risk="concern")
-    person.say(typed)
-    assert person.where is not None and person.where[0] in ("crisis", "concern")
-    assert person.where != ("concern", "safe_noted")
 
 
 def test_where_the_means_are_with_a_yes_is_not_thanked_as_moved(engine: Engine) -> None:

@@ -35,17 +35,15 @@ MAX_PARSED_WORDS = 4
 UNSURE_BUTTONS = ("unsure", "sometimes")
 """Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
 "Sometimes, or I'm not sure"): the crisis and concern questions use them."""
-NOT_A_HELLO = frozenset({"ok", "okay", "okey", "thanks", "thank you", "start", "menu",
-                         "gracias", "muchas gracias", "mil gracias", "vale", "danke",
-                         "danke schon", "vielen dank", "obrigado", "obrigada", "valeu"})
-"""Words the routing files list as openers of the menu that are no hello where a
-question waits: thanks and okays."""
 THANKS_ONLY = frozenset({"thanks", "thank you", "thank u", "thx", "ty", "thanks a lot",
                          "thanks so much", "thank you so much", "cheers", "gracias",
                          "muchas gracias", "mil gracias", "danke", "danke schon", "vielen dank",
                          "obrigado", "obrigada", "valeu", "muito obrigado", "muito obrigada"})
 """A thank-you and nothing else: in the safety conversation, welcomed, never listened
 to as pain (a trial's "thanks" got "That sounds so hard to carry")."""
+NOT_A_HELLO = THANKS_ONLY | {"ok", "okay", "okey", "start", "menu", "vale"}
+"""Words the routing files list as openers of the menu that are no hello where a
+question waits: thanks and okays."""
 MAX_YES_NO_WORDS = 4
 """Longest answer read as a plain yes or no by its first word, in other languages."""
 
@@ -129,9 +127,9 @@ class Answering(Moving):
             if index is not None:
                 self.choose(frame, step, ChoiceRef(frame.dialogue, frame.step, labels[index].id))
                 return
-        if (step.other is not None and not frame.other_pending and is_empty_answer(text)
-                and not self.is_skip(text) and self.routed_from_hub(frame, text)):
-            return  # "meh" at the menu is a mood for a check-in, not a skip (a trial)
+        if (step.other is not None and not frame.other_pending and not self.is_skip(text)
+                and not self.is_unsure(text) and self.routed_from_hub(frame, text)):
+            return  # "meh" or "exam tomorrow, I'm shaking" typed at the menu
         if (self.is_skip(text) or self.is_unsure(text)
                 or (step.other is not None and is_empty_answer(text))):
             # "no", "ok" or a stray "7" where the person's own words are welcome
@@ -143,12 +141,9 @@ class Answering(Moving):
             self.greet_back()
             self.reprompt()
         elif (step.other is not None and frame.dialogue in self.dialogues.safety
-              and plain_key(text).rstrip("!. ") in THANKS_ONLY):
+              and plain_key(text) in THANKS_ONLY):
             self.say_line("thanked")
             self.reprompt()
-        elif step.other is not None and not frame.other_pending and self.routed_from_hub(
-                frame, text):
-            return
         elif step.other is not None:
             typed = None if frame.other_pending else step.other.typed
             target = typed or step.other.next or step.next
@@ -166,9 +161,10 @@ class Answering(Moving):
         """Words typed at the menu (a hub) instead of a button are free text, routed
         as they would be with no menu showing; whether they were.  A trial's exam
         panic, kind deed and "breathing exercise please" typed at the menu all went
-        to "talk it through".  Words written after pressing "Something else" were
-        asked for as what is on their mind, and go where that button leads; so do
-        words the router is unsure of (it would only ask "which tool?" again)."""
+        to "talk it through", and its "meh" to a dead end.  Words written after
+        pressing "Something else" were asked for as what is on their mind, and go
+        where that button leads; so do words the router is unsure of (it would only
+        ask "which tool?" again), greetings and okays (the router's menu)."""
         if frame.dialogue not in self.dialogues.hubs:
             return False
         route = self.engine.router_for(self.locale).route(

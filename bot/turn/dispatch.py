@@ -211,10 +211,6 @@ class Run(Answering, Timers):
             return True
         return False
 
-    def in_safety_dialogue(self) -> bool:
-        """Whether the crisis or concern conversation (or one it called) is running."""
-        return any(frame.dialogue in (CRISIS, CONCERN) for frame in self.state.stack)
-
     def back_after_crisis(self, text: str) -> bool:
         """Whether ``text`` is a hello to the crisis conversation, waiting since a
         crisis more than ``CRISIS_RUNNING`` ago."""
@@ -287,7 +283,7 @@ class Run(Answering, Timers):
         if meant in (STOP_MEANING, HELP_MEANING, GOODBYE_MEANING):
             text = meant
         key = answer_key(text)
-        if key in STOP_ANSWERS or (is_goodbye(text) and not self.in_safety_dialogue()):
+        if key in STOP_ANSWERS or (is_goodbye(text) and not self.in_safety_conversation()):
             # A goodbye in the middle of the crisis or concern conversation ("going
             # to sleep now" after a plan for tonight) is listened to as an answer,
             # never taken for "stop": only the word itself ends that conversation.

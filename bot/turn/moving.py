@@ -19,8 +19,6 @@ ONBOARDING = "onboarding"
 ASKED_FOR = "asked_for"
 # Someone's first message, when it was more than a greeting: onboarding keeps it.
 OPENING = "opening"
-# Where an opening the router is unsure of is talked through, with this input.
-TALK_IT_THROUGH, WHAT_HAPPENED = "belief", "what_happened"
 # What /resume would bring back (the title of the exercise put aside), given to a
 # dialogue that declares this input, so that it promises /resume only when true.
 PAUSED = "paused"
@@ -60,23 +58,25 @@ class Moving(Saying):
 
     def safety_aside(self, dialogue: Dialogue) -> bool:
         """Whether ``dialogue`` is a safety flow of its own (the lines, a safety plan)
-        asked for while a safety conversation (one the operator's report counts:
-        crisis, concern) is running."""
+        asked for while a safety conversation runs."""
         return (dialogue.id in self.dialogues.safety and dialogue.counts_as is None
-                and any(self.dialogues[f.dialogue].counts_as is not None
-                        for f in self.state.stack))
+                and self.in_safety_conversation())
+
+    def in_safety_conversation(self) -> bool:
+        """Whether a safety conversation (one the operator's report counts: crisis,
+        concern), or something it called, is running."""
+        return any(self.dialogues[f.dialogue].counts_as is not None for f in self.state.stack)
 
     def route_opening(self, opening: str) -> None:
         """Onboarding is over: the first message goes where it would have gone from
         someone already known (a trial's "a year clean from self-harm today" and "I'm
         so proud of myself" were taken to "talk it through" as distress).  What the
         router is unsure of is talked through, as it always was."""
-        route = self.engine.router_for(self.locale).route(
-            opening, self.profile, recent_crisis=self.recent_crisis())
+        router = self.engine.router_for(self.locale)
+        route = router.route(opening, self.profile, recent_crisis=self.recent_crisis())
         if route.dialogue == ONBOARDING or route.dialogue in self.dialogues.hubs:
-            self.start(TALK_IT_THROUGH, inputs={WHAT_HAPPENED: opening})
-        else:
-            self.start(route.dialogue, inputs=route.inputs)
+            route = router.talk_through(opening)
+        self.start(route.dialogue, inputs=route.inputs)
 
     def open_to_young(self, dialogue_id: str) -> bool:
         """Whether someone under the minimum age may use this dialogue: the safety
