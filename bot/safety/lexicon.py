@@ -106,9 +106,10 @@ class Lexicon:
     def __init__(self) -> None:
         self._first: dict[str, list[_Phrase]] = {}
         self._prefix: dict[str, list[_Phrase]] = {}
-        self._prefix_lengths: tuple[int, ...] = ()
-        """The lengths of the stems in ``_prefix``, shortest first: only those
-        prefixes of a word are looked up."""
+        self._stems_by_head: dict[str, list[str]] = {}
+        """The stems of ``_prefix`` by their first two letters, shortest first: a
+        word costs one look-up of its first two letters, and only the few stems
+        that share them are compared with it."""
         self._pairs: dict[str, list[_Phrase]] = {}
         self._negators: dict[str, frozenset[str]] = {}
         self.languages: list[str] = []
@@ -133,9 +134,10 @@ class Lexicon:
                     self._pairs.setdefault(first[:2], []).append(entry)
                 elif open_:
                     self._prefix.setdefault(first, []).append(entry)
-                    if len(first) >= 2:  # a one-letter stem was never looked up
-                        self._prefix_lengths = tuple(sorted({*self._prefix_lengths,
-                                                             len(first)}))
+                    stems = self._stems_by_head.setdefault(first[:2], [])
+                    if len(first) >= 2 and first not in stems:  # one letter is no stem
+                        stems.append(first)
+                        stems.sort(key=len)
                 else:
                     self._first.setdefault(first, []).append(entry)
 
@@ -146,19 +148,23 @@ class Lexicon:
         found: list[tuple[int, _Phrase]] = []
         tokens = list(_WORD.finditer(text))
         for i, match in enumerate(tokens):
-            word, start = match.group(0), match.start()
+            word = match.group(0)
+            exact = self._first.get(word, ())
+            stems = self._stems_by_head.get(word[:2], ())
+            if not exact and not stems:
+                continue  # most words: two look-ups and on
+            start = match.start()
             following = None
             if i + 1 < len(tokens) and _SPACES.fullmatch(text, match.end(), tokens[i + 1].start()):
                 following = tokens[i + 1].group(0)
-            for entry in self._first.get(word, ()):
+            for entry in exact:
                 if _may_follow(entry, following):
                     found.append((start, entry))
-            for length in self._prefix_lengths:
-                if length > len(word):
-                    break
-                for entry in self._prefix.get(word[:length], ()):
-                    if _may_follow(entry, following):
-                        found.append((start, entry))
+            for stem in stems:
+                if word.startswith(stem):
+                    for entry in self._prefix[stem]:
+                        if _may_follow(entry, following):
+                            found.append((start, entry))
         if self._pairs and not text.isascii():
             for i in range(len(text) - 1):
                 for entry in self._pairs.get(text[i:i + 2], ()):
