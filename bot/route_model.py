@@ -102,7 +102,7 @@ def text_ids(text: str) -> tuple[int, ...]:
     word and character n-grams, and :data:`WORD_EMPHASIS` more copies of its word
     n-grams."""
     marked = negation_marked(normalise(text))
-    ids = set(feature_ids(marked))
+    ids = set(feature_ids(marked).tolist())
     tokens = words(marked)
     for copy in range(WORD_EMPHASIS):
         previous = "<s>"

@@ -40,6 +40,7 @@ from bot.safety.normalise import normalise
 
 __all__ = [
     "MAX_FALSE_CONCERN",
+    "MAX_FALSE_CONCERN_WINDOW",
     "MAX_FALSE_CRISIS",
     "TrainingSettings",
     "choose_thresholds",
@@ -51,7 +52,17 @@ __all__ = [
 ]
 
 MAX_FALSE_CRISIS = 0.005
-MAX_FALSE_CONCERN = 0.03
+MAX_FALSE_CONCERN = 0.04
+"""The share of safe single messages the model may ask "are you safe?" about, on
+out-of-fold scores.  The issue allows 5 % on safe lines; the corpus's safe lines
+are mostly hard negatives (idioms, media, recovery), so this budget is spent on
+them.  At 3 % the model alone caught 54.5 % of risky single messages out of
+fold, at 4 % 60.2 %, at 5 % 64.2 % (2026-12-07, 30,785 examples): a question
+costs the person one answer, silence may cost far more."""
+MAX_FALSE_CONCERN_WINDOW = 0.03
+"""The same budget for the context layer's window of several messages: safe
+conversations are long runs of sad but safe talk, and a question after each of
+them would be the bot not listening."""
 # The lowest a threshold may go, however few safe examples score high.
 _FLOOR_CONCERN, _FLOOR_CRISIS = 0.3, 0.5
 _HEADS = 2 + len(TOPICS)
@@ -99,11 +110,12 @@ class _Matrix:
 
     @classmethod
     def build(cls, windows: Sequence[Window]) -> _Matrix:
-        ids = [window_ids(w) or (0,) for w in windows]
+        empty = np.zeros(1, dtype=np.int32)  # a text with no features: one dummy id
+        ids = [window_ids(w) if w else empty for w in windows]
+        ids = [i if len(i) else empty for i in ids]
         counts = np.array([len(i) for i in ids], dtype=np.int64)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        indices = np.fromiter((i for row in ids for i in row), dtype=np.int64,
-                              count=int(indptr[-1]))
+        indices = np.concatenate(ids).astype(np.int64)
         values = np.repeat((1.0 / np.sqrt(counts)).astype(np.float32), counts)
         rows = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
         return cls(indptr, indices, values, rows)
@@ -270,19 +282,21 @@ def cross_validate_detectors(
 
 def choose_thresholds(examples: Sequence[Example], scores: Sequence[Scores]) -> Thresholds:
     """The lowest thresholds whose false-verdict rates on the safe examples stay
-    within :data:`MAX_FALSE_CRISIS` and :data:`MAX_FALSE_CONCERN`: one pair from
+    within :data:`MAX_FALSE_CRISIS` and :data:`MAX_FALSE_CONCERN` (or
+    :data:`MAX_FALSE_CONCERN_WINDOW`): one pair from
     the single messages, for a message read alone, and one from the
     conversations, for the context layer's window (the two score differently:
     with one pair for both, safe conversations got a concern seven times as
     often as safe single messages)."""
     pairs = list(zip(examples, scores, strict=True))
-    single = (_pair([s for e, s in pairs if e.label == "safe" and len(e.messages) == 1])
-              or (_FLOOR_CONCERN, _FLOOR_CRISIS))
-    window = _pair([s for e, s in pairs if e.label == "safe" and len(e.messages) > 1])
+    single = (_pair([s for e, s in pairs if e.label == "safe" and len(e.messages) == 1],
+                    MAX_FALSE_CONCERN) or (_FLOOR_CONCERN, _FLOOR_CRISIS))
+    window = _pair([s for e, s in pairs if e.label == "safe" and len(e.messages) > 1],
+                   MAX_FALSE_CONCERN_WINDOW)
     return Thresholds(*single, *(window or single))
 
 
-def _pair(safe: list[Scores]) -> tuple[float, float] | None:
+def _pair(safe: list[Scores], concern_rate: float) -> tuple[float, float] | None:
     """(concern, crisis) for one kind of text, from its safe examples' scores."""
     if not safe:
         return None
@@ -292,7 +306,7 @@ def _pair(safe: list[Scores]) -> tuple[float, float] | None:
         allowed = int(rate * len(values))
         return max(floor, min(0.99, values[allowed] + 1e-6))
 
-    return (above([s.risk for s in safe], MAX_FALSE_CONCERN, _FLOOR_CONCERN),
+    return (above([s.risk for s in safe], concern_rate, _FLOOR_CONCERN),
             above([s.crisis for s in safe], MAX_FALSE_CRISIS, _FLOOR_CRISIS))
 
 
