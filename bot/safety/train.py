@@ -111,8 +111,7 @@ class _Matrix:
     @classmethod
     def build(cls, windows: Sequence[Window]) -> _Matrix:
         empty = np.zeros(1, dtype=np.int32)  # a text with no features: one dummy id
-        ids = [window_ids(w) if w else empty for w in windows]
-        ids = [i if len(i) else empty for i in ids]
+        ids = [i if len(i) else empty for i in map(window_ids, windows)]
         counts = np.array([len(i) for i in ids], dtype=np.int64)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         indices = np.concatenate(ids).astype(np.int64)
