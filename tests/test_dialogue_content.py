@@ -1103,7 +1103,9 @@ def test_a_hedged_fine_at_are_you_safe_is_not_taken_as_safe(engine: Engine, type
 
 
 @pytest.mark.parametrize("typed", ["haha no its just an expression",
-                                   "no no im fine its a figure of speech"])
+                                   "no no im fine its a figure of speech",
+                                   # a fourth trial's yes, met with the crisis lines
+                                   "ye im good", "yeah i'm fine"])
 def test_no_meaning_fine_at_are_you_safe_is_safe(engine: Engine, typed: str) -> None:
     """A third trial's "haha no its just an expression" at "are you safe right now?"
     brought the crisis lines."""

@@ -130,7 +130,9 @@ class Detector:
 # An act already taken with these is an overdose: the emergency number comes first.
 _SWALLOWED = re.compile(
     r"\b(?:pils?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
-    r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison)\b")
+    r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison"
+    # Spanish and Portuguese, which have rules for acts taken of their own
+    r"|pastillas|pildoras|remedios|comprimidos|pilulas|calmantes|somniferos|medicamentos)\b")
 
 
 # "I took some of the pills" read as crisis by the model alone: swallowed already,

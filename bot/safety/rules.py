@@ -1400,6 +1400,7 @@ _FAREWELL_VETO_ES_PT = (
     r"\b(?:trabajo|empresa|jefe|jefa|companeros|oficina|equipo|jubilacion|mudanza|renuncia"
     r"|trabalho|chefe|colegas|escritorio|equipe|aposentadoria|mudanca|demissao|libro|novela"
     r"|pelicula|serie|protagonista|personaje|cancion|livro|filme|personagem|musica"
+    r"|club|clube|jugador|jugadora|jogador|jogadora|entrenador|treinador|publico|publicou"
     r"|a los \d+|aos \d+|cuando tenia|quando eu tinha|hace anos|faz anos|anos atras)\b"
 )
 # A rope bought for climbing, camping or the washing line.
@@ -1446,6 +1447,17 @@ _SPANISH: tuple[Rule, ...] = (
       r" (?:todas (?:las|mis)|muchas|un monton de|todo el (?:frasco|bote|blister)|un frasco de"
       r"|una caja de|\d+|(?:diez|veinte|treinta|cuarenta|cincuenta)) ?(?:pastillas|pildoras"
       r"|medicamentos|medicinas|remedios|tabletas|somniferos|calmantes)?"),
+    C("act_taken lang_es", r"(?:me tome|me he tomado|me trague) (?:unas |unos |algunas |algunos"
+      r" |varias |varios |mas )?(?:pastillas|pildoras|medicamentos|remedios|somniferos|calmantes)"
+      r"(?: de mas)? (?:para|pa) (?:ver si )?(?:me apago|apagarme|desmayarme|me desmayo|no"
+      r" despertar|dormir para siempre|desaparecer|morirme)"),
+    # Fainting, or nearly, from not eating (a trial: "no tengo que comer si no quiero. hoy me he
+    # mareado en clase y casi me desmayo" was praised as kind words).  A concern: it may be one
+    # skipped breakfast.
+    K("eating_distress lang_es", r"(?:no (?:tengo que|quiero|pienso) comer|sin comer|no (?:he )?"
+      r"comido|dejar de comer|ayun\w+) (?:\w+[,.]? ){0,12}?(?:me (?:he )?mare\w+|casi me desmay\w*"
+      r"|me desmay\w+)|(?:me (?:he )?mare\w+|casi me desmay\w*|me desmay\w+) (?:\w+,? ){0,6}?"
+      r"(?:por no comer|sin comer|de no comer|de hambre)"),
     C("danger_from_other lang_es", r"(?:me pega|me golpea|me pego|me golpeo|me maltrata|me"
       r" amenazo con matarme|amenazo con matarme|me amenaza con matarme|me quiere matar|me va a"
       r" matar si (?:me voy|lo dejo|la dejo|le dejo|se lo digo|le digo a alguien|lo cuento|hablo"
@@ -1484,7 +1496,8 @@ _SPANISH: tuple[Rule, ...] = (
       r"(?! (?:el|la|lo|los|las|mi|mis|este|esta|eso|esto|de)\b)"
       r"|(?:se acaba|acabo con|termino con) todo (?:esta noche|hoy|manana)"),
     C("farewell lang_es", r"(?:ya )?(?:escribi|deje|termine) (?:la|una|mi|las|unas|mis) cartas?"
-      r" (?:de despedida|para (?:mi|mis|cuando|que))|carta de despedida|(?:regale|le di|le deje"
+      r" (?:de despedida|para (?:mi|mis|cuando|que))|cartas? de (?:despedida|adios)"
+      r"|(?:regale|le di|le deje"
       r"|voy a regalar|estoy regalando) (?:\w+,? ){0,6}?(?:ya no (?:lo|la|los|las) (?:voy a )?"
       r"necesit\w*|no (?:lo|la|los|las) voy a necesitar)",
       veto=_FAREWELL_VETO_ES_PT, veto_message=True),
@@ -1641,6 +1654,10 @@ _PORTUGUESE: tuple[Rule, ...] = (
     C("act_taken lang_pt", r"(?:tomei|engoli|acabei de tomar) (?:todos os|todas as|muitos"
       r"|muitas|uma caixa de|uma cartela de|um monte de|\d+) ?(?:meus |minhas )?(?:remedios"
       r"|comprimidos|pilulas|calmantes|medicamentos)?"),
+    C("act_taken lang_pt", r"(?:tomei|engoli) (?:uns |umas |alguns |algumas |varios |varias"
+      r" |mais )?(?:remedios|comprimidos|pilulas|calmantes|medicamentos)(?: a mais)? (?:pra|para)"
+      r" (?:ver se )?"
+      r"(?:apag\w*|desmai\w*|dormir (?:pra|para) sempre|nao acordar|sumir|morrer)"),
     C("danger_from_other lang_pt", r"(?:ele|ela|meu (?:marido|namorado|pai|padrasto|ex|companheiro"
       r")|minha (?:mulher|esposa|namorada|mae|madrasta)) (?:me bate|me bateu|me agride|me agrediu"
       r"|ameacou me matar|disse que vai me matar|vai me matar se|me estuprou|me enforcou)"
@@ -1667,7 +1684,8 @@ _PORTUGUESE: tuple[Rule, ...] = (
       r"(?! (?:o|a|os|as|isso|isto|meu|minha|de|do|da)\b)"
       r"|(?:acaba|acabo com|termino com) tudo (?:hoje|amanha)"),
     C("farewell lang_pt", r"(?:ja )?(?:escrevi|deixei|terminei) (?:a|uma|minha|as|umas|minhas)"
-      r" cartas? (?:de despedida|para (?:minha|meu|meus|minhas|quando))|carta de despedida"
+      r" cartas? (?:de despedida|para (?:minha|meu|meus|minhas|quando))"
+      r"|cartas? de (?:despedida|adeus)"
       r"|(?:dei|doei|vou dar|to dando|estou dando) (?:\w+,? ){0,6}?(?:nao vou (?:mais )?precisar"
       r"|ja nao (?:vou )?precis\w*)",
       veto=_FAREWELL_VETO_ES_PT, veto_message=True),
