@@ -1266,6 +1266,18 @@ _FAREWELL: tuple[Rule, ...] = (
       veto=r"\b(?:moving|move|declutter|decluttering|charity|donate|donating|garage sale|yard sale"
       r"|car boot|spring clean|minimalis[mt]|outgrown|old|baby|kids|to make space|new one"
       r"|upgrading|allergic|allergy|landlord)\b"),
+    # Treasured things handed to someone by name ("gave my guitar to my nephew and my cat
+    # to my sister": a fourth trial, after "tired of everything", got the exercise menu).
+    # Alone it may be kindness or a move, so a question, not the crisis lines.
+    K("farewell", r"(?:gave|given|giving|give|handed|gifted) (?:away )?my (?:\w+ )?(?:cat|dog|pets?"
+      r"|guitar|console|games|collection|jewelry|jewellery|savings|records|plants|art|bunny"
+      r"|rabbit|hamster|bike|books|stuff|things|belongings|possessions) to (?:my|a|the|our|his"
+      r"|her) \w+",
+      veto=r"\b(?:moving|move|declutter|decluttering|charity|donate|donating|garage sale"
+      r"|yard sale|car boot|spring clean|minimalis[mt]|outgrown|old|baby|kids|to make space"
+      r"|new one|upgrading|allergic|allergy|landlord|maternity|expecting|pregnant|while i"
+      r"|travel|travelling|traveling|trip|holiday|vacation|for a (?:week|month|while)"
+      r"|library|school|shop|store|museum|church|shelter)\b"),
     C("farewell", r"(?:because|since|as|cause|cuz) i (?:wont|will not|m not going to|am not going"
       r" to|m not gonna) be (?:around|here|alive|needing them|needing it)(?! (?:for|at|on|this"
       r"|next|tomorrow|to|in|during|over))", veto=_TRAVEL, veto_message=True),

@@ -365,6 +365,18 @@ def test_pills_taken_to_black_out_are_an_overdose(text: str) -> None:
     assert (verdict.level, verdict.topic) == ("crisis", "overdose")
 
 
+def test_treasured_things_handed_to_someone_are_asked_about() -> None:
+    """A fourth trial's "gave my guitar to my nephew and my cat to my sister", after
+    "I'm just tired of everything lately", got the exercise menu."""
+    told = ("I've been sorting out my stuff this week. gave my guitar to my nephew and my cat"
+            " to my sister")
+    assert assess(told).level == "concern"
+    for everyday in ("gave my plants to my neighbour while i'm travelling for a month",
+                     "i gave my books to the library", "gave my old bike to my cousin",
+                     "we gave my daughter's baby clothes to my sister"):
+        assert assess(everyday).level == "none", everyday
+
+
 @pytest.mark.parametrize("text", [
     "que no tengo que comer si no quiero. hoy me he mareado en clase y casi me desmayo",
     "llevo sin comer desde el jueves y hoy casi me desmayo",
