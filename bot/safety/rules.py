@@ -1372,8 +1372,10 @@ _HOPELESS: tuple[Rule, ...] = (
       r"|all of it|the feeling) (?:all )?(?:to )?(?:stop|end|go away|be over)(?!\w)"),
     K("hopelessness", r"(?:want|wish i could|wish to|need|going) (?:to )?(?:just )?(?:disappear"
       r"|vanish|run away and never come back|not be me|not feel anything ever again|fade away)"
-      r"(?! (?:for a (?:bit|while|day|week|weekend)|to (?:a|the|my)|into (?:a|my) (?:book|game"
-      r"|show)|under (?:the|my) (?:duvet|covers|blanket)))"),
+      r"(?! (?:for (?:a|an|one|two|a few|a couple of) (?:bit|while|day|days|week|weeks|weekend"
+      r"|month|months|year|hour|hours)|to (?:a|the|my|an)|into (?:a|my) (?:book|game|show)"
+      r"|under (?:the|my) (?:duvet|covers|blanket)|on (?:a|an|the) (?:beach|island|holiday"
+      r"|vacation|trip|boat|road trip)))"),
     K("hopelessness", r"(?:no one|nobody|noone) (?:needs|wants) me"),
     K("hopelessness", r"(?:no one|nobody|noone) (?:cares|would care|would notice|would even notice"
       r"|cares about me|loves me|would even care|ever notices me|would even notice if i"

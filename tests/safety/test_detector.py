@@ -365,6 +365,17 @@ def test_pills_taken_to_black_out_are_an_overdose(text: str) -> None:
     assert (verdict.level, verdict.topic) == ("crisis", "overdose")
 
 
+@pytest.mark.parametrize("text", [
+    "I'm so burnt out I want to disappear for a month on a beach",
+    "i want to disappear for a couple of weeks",
+])
+def test_a_wish_for_a_break_is_no_question(text: str) -> None:
+    """A fourth trial's burnout ("disappear for a month on a beach"), two turns after
+    "yes I'm fine, just a figure of speech", was asked "are you safe?" again."""
+    assert assess(text).level == "none"
+    assert assess("i just want to disappear").level == "concern"
+
+
 def test_treasured_things_handed_to_someone_are_asked_about() -> None:
     """A fourth trial's "gave my guitar to my nephew and my cat to my sister", after
     "I'm just tired of everything lately", got the exercise menu."""
