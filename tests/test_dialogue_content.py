@@ -1448,3 +1448,31 @@ def test_feeling_okay_now_at_the_crisis_menu_is_the_safe_for_now_answer(
     assert person.where == ("crisis", "choose_adult")
     person.say(typed)
     assert (person.where == ("crisis", "check_in")) is safe
+
+
+_HEARD = ("Thank you for telling me that", "I hear you, and I'm glad you said it",
+          "That matters, thank you for putting it into words")
+
+
+def test_a_sentence_where_a_button_or_number_was_asked_for_is_heard_first(
+    engine: Engine,
+) -> None:
+    """A fourth trial's "I just feel so alone..." at a 0-10 scale and "I'm so lonely
+    it hurts" at a menu met only "any number is fine" and "choose one of the options":
+    a sentence is heard first, and the same question stays open."""
+    person = Person(engine)
+    person.cmd("checkin")
+    asked = person.where
+    reply = person.say("I just feel so alone. sometimes I go the whole weekend without a word")
+    assert any(line in reply for line in _HEARD) and "0 to 10" in reply
+    assert person.where == asked
+    person = Person(engine)
+    person.cmd("breathe")
+    person.say("5")  # how strong it is, then the choice of breathing or grounding
+    asked = person.where
+    reply = person.say("I'm so lonely it hurts, honestly")
+    assert any(line in reply for line in _HEARD) and "(1 to 2)" in reply
+    assert person.where == asked
+    # A stray word is not a sentence to thank anyone for: the plain hint.
+    reply = person.say("banana")
+    assert not any(line in reply for line in _HEARD) and "1 to 2" in reply

@@ -153,6 +153,11 @@ class Answering(Moving):
                 self.save(frame, step.save, text)
             self.count(frame, ANSWERED)
             self.goto(frame, target)
+        elif len(text.split()) > MAX_PARSED_WORDS:
+            # A sentence where a button was asked for ("I'm so lonely it hurts" at a
+            # menu): heard first, then the hint, never a bare "choose one" (a fourth
+            # trial met three of those in a row).
+            self.say_line("choose_please_heard", count=str(len(step.choices)))
         else:
             # A short hint: the question and its buttons are still on screen.
             self.say_line("choose_please", count=str(len(step.choices)))
@@ -200,6 +205,10 @@ class Answering(Moving):
         elif self.greets(text):
             self.greet_back()
             self.reprompt()
+        elif len(text.split()) > MAX_PARSED_WORDS:
+            # "I just feel so alone, whole weekends without a word" where a number
+            # was asked for: heard, then asked for the number.
+            self.say_line("scale_please_heard", low=str(step.min), high=str(step.max))
         else:
             self.say_line("scale_please", low=str(step.min), high=str(step.max))
 
