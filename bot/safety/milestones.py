@@ -153,6 +153,23 @@ _STILL_AT_RISK = _rx(
 )
 
 
+# Harm told as the past with pride in having stopped ("I'm proud of myself. I used to cut
+# almost every day in uni": a fourth trial was asked "are you safe?", then given the crisis
+# lines).  Both halves are needed: "I used to cut" alone still asks.  English only.
+_USED_TO_HARM = _rx(
+    r"\b(?:used to|use to) (?:\w+ ){0,2}?(?:cut|cutting|self harm|selfharm|harm myself|hurt"
+    r" myself|burn myself|purge|make myself (?:sick|throw up)|starve myself)\b"
+)
+_PROUD_TO_HAVE_STOPPED = _rx(
+    r"\b(?:proud|stopped|quit|dont anymore|not anymore|no longer|havent since|recovered"
+    r"|healed)\b"
+)
+
+
 def is_milestone(normalised: str) -> bool:
-    """Whether normalised text marks time since harm and says nothing of it coming back."""
-    return _MILESTONE.search(normalised) is not None and _STILL_AT_RISK.search(normalised) is None
+    """Whether normalised text marks time since harm, or tells harm as a past it is
+    proud to have left, and says nothing of it coming back."""
+    good_news = _MILESTONE.search(normalised) is not None or (
+        _USED_TO_HARM.search(normalised) is not None
+        and _PROUD_TO_HAVE_STOPPED.search(normalised) is not None)
+    return good_news and _STILL_AT_RISK.search(normalised) is None

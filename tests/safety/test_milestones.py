@@ -30,6 +30,10 @@ MILESTONES = [
     "सेल्फ हार्म के बिना एक साल, एक साल से खुद को चोट नहीं पहुँचाई",
     "سنة كاملة بدون إيذاء نفسي",
     "リスカやめて1年たった",
+    # harm told as a past left behind, with pride (a fourth trial was asked "are you
+    # safe?", then shown the crisis lines)
+    "honestly I'm proud of myself. I used to cut almost every day in uni",
+    "i used to self harm, i stopped 2 years ago and i'm proud",
 ]
 
 # The same words when the danger is back or near, and "without" that is itself
@@ -42,6 +46,8 @@ STILL_AT_RISK = [
     "volví a cortarme anoche después de 4 meses limpia",
     "9 mois sans me scarifier et hier j'ai replongé",
     "it's been 4 days without eating and i keep fainting",
+    "i used to cut and im proud i stopped but the urges are back tonight",
+    "I used to cut almost every day in uni",
 ]
 
 
