@@ -348,6 +348,14 @@ def test_a_third_party_wish_is_not_read_as_the_writers() -> None:
         "le he regalado mi perro a mi vecina y he escrito cartas de despedida",
         "escrevi cartas de despedida pra minha família",
         "me tomé unas pastillas de más para ver si me apago",
+        # Spanish the cross-validated corpus showed without any verdict
+        "aguanto hasta cobrar a fin de mes pa dejarle la plata a mi vieja, después me mato",
+        "nomás que mi amá se vaya al turno de las 6 me cuelgo en el patio",
+        "estoy en el puente ahora mismo, del otro lado de la baranda",
+        "mi mejor amiga me acaba de mandar un mensaje diciendo que se va a matar esta noche",
+        "vomité otra vez después de cenar, no puedo parar",
+        "me volví a quemar con el mechero",
+        "voy a s*icidarme",
     ],
 )
 def test_common_phrases_in_other_languages(text: str) -> None:
@@ -417,6 +425,10 @@ def test_fainting_from_not_eating_is_asked_about(text: str) -> None:
         "comprei uma corda nova pro rapel no feriado",
         "el club publicó la carta de despedida del entrenador",
         "me mareé en el gimnasio porque no había comido",
+        "me mato a trabajar y después me mato en el gym",
+        "cuando llegue a casa me mato a estudiar",
+        "resaca del siglo, vomité hasta la primera papilla después de la despedida",
+        "mi madre dice que se va a morir de risa cuando lo vea",
     ],
 )
 def test_idioms_in_other_languages(text: str) -> None:
