@@ -1743,6 +1743,30 @@ _PORTUGUESE: tuple[Rule, ...] = (
       r"|(?:dei|doei|vou dar|to dando|estou dando) (?:\w+,? ){0,6}?(?:nao vou (?:mais )?precisar"
       r"|ja nao (?:vou )?precis\w*)",
       veto=_FAREWELL_VETO_ES_PT, veto_message=True),
+    # What the cross-validated corpus showed Portuguese missing outright, as for Spanish.
+    C("plan lang_pt", r"(?:amanha|hoje|hoje a noite|sexta|sabado|domingo|segunda|antes d\w+"
+      r" (?:\w+ ){1,6}?|quando (?:\w+ ){1,6}?|depois que (?:\w+ ){1,8}?|assim que (?:\w+ ){1,8}?)"
+      r"(?:\w+,? ){0,4}?(?:eu )?me (?:enforco|mato|jogo|atiro)(?! (?:de|a|com|por|trabalhando"
+      r"|estudando|na academia)\b)"),
+    K("plan lang_pt", r"(?:hoje a noite|hoje|amanha|e hoje|quando (?:\w+ ){1,6}?(?:dormir|sair"
+      r"|acordar|embarcar)|depois que (?:\w+ ){1,8}?|assim que (?:\w+ ){1,8}?) (?:\w+,? ){0,2}?"
+      r"eu faco(?! \w)|e hoje\. desculpa"),
+    C("act_taken lang_pt", r"(?:passei|pulei) (?:pro|para o|para) lado de fora da (?:grade|mureta"
+      r"|protecao)|(?:deitad[oa]|sentad[oa]) na linha do trem|(?:to|estou) (?:em cima|no alto) da"
+      r" ponte|enforquei-me|me enforquei (?:mas|e)|(?:saltei|pulei) (?:para o|pro|no) rio"
+      r"|bebi (?:soda caustica|veneno|agua sanitaria|chumbinho)|tentei e nao deu certo"),
+    C("third_party_risk lang_pt", r"(?:disse|falou|postou|mandou|escreveu|ameacou) (?:\w+ ){0,3}?"
+      r"(?:que )?(?:ia|vai|quer) (?:se matar|se jogar|abrir o gas|jogar o carro|se enforcar"
+      r"|se cortar)|(?:esta a cortar-se|ta se cortando|esta se cortando)|falou que tomou"
+      r" (?:alguma coisa|um monte|os remedios|remedio)",
+      veto=r"\b(?:modo de falar|jeito de falar|brincadeira|zoeira|zoando|to bem|estou bem)\b"),
+    C("plan lang_pt", r"(?:pesquisei|pesquisando|quanto|quantos|qual) (?:\w+ ){0,4}?"
+      r"(?:comprimidos|paracetamol|remedio|remedios) (?:\w+ ){0,5}?(?:para|pra) (?:morrer"
+      r"|ser fatal|o coracao parar)|arrumar um (?:revolver|arma) (?:\w+ ){0,3}?(?:pra mim|ate)"
+      r"|ja escolhi o meu jeito|juntar a morfina"),
+    C("self_harm lang_pt", r"(?:me bato|belisco-me|arranho-me|me arranho|me belisco)"
+      r" (?:\w+ ){0,4}?(?:ate|na cara)|cortei (?:a barriga|os bracos|as pernas|o pulso|os pulsos)",
+      veto=r"\b(?:cozinhando|sem querer|por acidente|faca de cozinha|descascando)\b"),
 )
 
 

@@ -356,6 +356,11 @@ def test_a_third_party_wish_is_not_read_as_the_writers() -> None:
         "vomité otra vez después de cenar, no puedo parar",
         "me volví a quemar con el mechero",
         "voy a s*icidarme",
+        # and Portuguese
+        "amanhã antes das 7, antes da minha mãe acordar, eu me enforco",
+        "tô em cima da ponte, já passei pro lado de fora da grade",
+        "meu colega disse que vai jogar o carro debaixo de um caminhão hoje à noite",
+        "me bato na cara quando erro alguma coisa, hoje ficou marca roxa",
     ],
 )
 def test_common_phrases_in_other_languages(text: str) -> None:
@@ -429,6 +434,9 @@ def test_fainting_from_not_eating_is_asked_about(text: str) -> None:
         "cuando llegue a casa me mato a estudiar",
         "resaca del siglo, vomité hasta la primera papilla después de la despedida",
         "mi madre dice que se va a morir de risa cuando lo vea",
+        "quando chegar em casa eu faço o jantar",
+        "quando eu disse que ia morrer era modo de falar, tô bem",
+        "tenho veneno de rato guardado no armário do quintal",
     ],
 )
 def test_idioms_in_other_languages(text: str) -> None:
