@@ -1476,3 +1476,30 @@ def test_a_sentence_where_a_button_or_number_was_asked_for_is_heard_first(
     # A stray word is not a sentence to thank anyone for: the plain hint.
     reply = person.say("banana")
     assert not any(line in reply for line in _HEARD) and "1 to 2" in reply
+
+
+def test_danger_to_someone_else_is_about_them_not_the_writer(engine: Engine) -> None:
+    """A trial's friend sent a goodbye and went silent; the writer was asked about
+    their own thoughts, plan and means, four times, and never told to call for the
+    friend."""
+    person = Person(engine)
+    reply = person.say("my best friend texted me goodbye and says she'll kill herself",
+                       risk="crisis", reasons=("third_party_risk",))
+    assert "RESOURCES-GB" in reply
+    assert "emergency number above, or the police where they are" in reply
+    assert person.where == ("crisis", "someone_else")
+    assert "killing yourself" not in reply.casefold()
+    reply = person.press("How to talk with them")
+    assert "asking" in reply.casefold() and "lines above" in reply
+    assert person.where is not None and person.where[1].startswith("talk")
+    # The writer's own risk, told in the same words, is asked about as always.
+    person = Person(engine)
+    person.say("my friend wants to die and so do i", risk="crisis",
+               reasons=("third_party_risk", "ideation"))
+    assert person.where is not None and person.where[1] != "someone_else"
+    # And "I'm struggling too" goes to the direct question about them.
+    person = Person(engine)
+    person.say("my brother says he is going to kill himself", risk="crisis",
+               reasons=("third_party_risk",))
+    person.press("I'm struggling too")
+    assert person.where == ("crisis", "ask_direct")

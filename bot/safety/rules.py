@@ -1671,6 +1671,14 @@ _GERMAN: tuple[Rule, ...] = (
       r" (?:esen|mahlzeit)|absichtlich)|bringe mich (?:absichtlich )?zum (?:erbrechen|kotzen)"
       r"|abfuhrmitel (?:um|zum) (?:abzunehmen|abnehmen)|hungere mich (?:aus|runter|absichtlich)"
       r"|seit (?:\w+ )?tagen nichts (?:mehr )?gegesen"),
+    # Someone else in danger ("er will sich was antun", "meine Schwester hat geschrieben,
+    # dass sie sich umbringen will"): a trial's friend was asked about as the writer.
+    C("third_party_risk lang_de", r"\b(?:er|sie|mein \w+|meine \w+) (?:\w+,? ){0,8}?"
+      r"(?:will|wil|wollte|mochte|droht|drohte|plant|denkt daran) (?:\w+ ){0,2}?sich (?:\w+ )?"
+      r"(?:umbringen|umzubringen|das leben (?:zu )?nehmen|was antun|etwas antun|toten"
+      r"|erhangen|vor den zug werfen)|\b(?:er|sie) (?:\w+ ){0,2}?sich (?:\w+ )?(?:umbringen"
+      r"|das leben nehmen|was antun|etwas antun) (?:will|wil|wollte|mochte)",
+      veto=r"\b(?:film|serie|buch|roman|nachrichten|news|schauspieler\w*|figur|spiel)\b"),
 )
 
 _PORTUGUESE: tuple[Rule, ...] = (

@@ -356,6 +356,9 @@ def test_a_third_party_wish_is_not_read_as_the_writers() -> None:
         "vomité otra vez después de cenar, no puedo parar",
         "me volví a quemar con el mechero",
         "voy a s*icidarme",
+        # German: someone else in danger (a trial's friend was read as the writer)
+        "ich glaube er will sich was antun",
+        "mein bester freund hat mir geschrieben, dass er sich umbringen will",
         # and Portuguese
         "amanhã antes das 7, antes da minha mãe acordar, eu me enforco",
         "tô em cima da ponte, já passei pro lado de fora da grade",
@@ -437,6 +440,7 @@ def test_fainting_from_not_eating_is_asked_about(text: str) -> None:
         "quando chegar em casa eu faço o jantar",
         "quando eu disse que ia morrer era modo de falar, tô bem",
         "tenho veneno de rato guardado no armário do quintal",
+        "im film will er sich umbringen, aber sie rettet ihn",
     ],
 )
 def test_idioms_in_other_languages(text: str) -> None:
