@@ -180,7 +180,7 @@ def _opener_words(opener: str) -> tuple[str, ...]:
 # With the yes and no of the other installed languages: someone met in English by
 # mistake answers in their own (a trial's "sí" to "are you 18 or older?" was refused).
 _YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "sure", "ok", "okay",
-                        "definitely", "absolutely", "si", "sí", "ja", "sim"})
+                        "definitely", "absolutely", "si", "sí", "sì", "ja", "sim"})
 _NO_WORDS = frozenset({"no", "nope", "nah", "not", "never", "nein", "não", "nao"})
 _LEADING_HEDGES = frozenset({"um", "umm", "uh", "erm", "hmm", "well", "honestly", "tbh", "oh",
                              "what", "huh", "lol", "haha", "hahaha", "lmao", "jaja", "kkk"})

@@ -198,8 +198,8 @@ def test_a_word_before_a_labels_not_still_chooses_it(typed: str, expected: int |
     assert match_label(labels, typed) == expected
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("sí", "yes"), ("Ja", "yes"), ("sim", "yes"),
-                                              ("nein", "no"), ("não", "no")])
+@pytest.mark.parametrize(("typed", "meant"), [("sí", "yes"), ("sì", "yes"), ("Ja", "yes"),
+                                              ("sim", "yes"), ("nein", "no"), ("não", "no")])
 def test_yes_and_no_of_the_installed_languages_are_understood_in_english(
     typed: str, meant: str,
 ) -> None:

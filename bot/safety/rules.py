@@ -1473,8 +1473,11 @@ _SPANISH: tuple[Rule, ...] = (
     # mareado en clase y casi me desmayo" was praised as kind words).  A concern: it may be one
     # skipped breakfast.
     K("eating_distress lang_es", r"(?:no (?:tengo que|quiero|pienso) comer|sin comer|no (?:he )?"
-      r"comido|dejar de comer|ayun\w+) (?:\w+[,.]? ){0,12}?(?:me (?:he )?mare\w+|casi me desmay\w*"
-      r"|me desmay\w+)|(?:me (?:he )?mare\w+|casi me desmay\w*|me desmay\w+) (?:\w+,? ){0,6}?"
+      r"comido|dejar de comer|ayun\w+|(?:comiendo|no como|como|comi|he comido) (?:casi )?nada"
+      r"(?! (?:de|con|picante|frito|dulce|que|raro)\b)|casi no"
+      r" (?:como|comi|he comido)) (?:\w+[,.]? ){0,12}?(?:me (?:he )?mare\w*|casi me desmay\w*"
+      r"|me desmay\w+|casi me caigo)|(?:me (?:he )?mare\w*|casi me desmay\w*|me desmay\w+)"
+      r" (?:\w+,? ){0,6}?"
       r"(?:por no comer|sin comer|de no comer|de hambre)"),
     C("danger_from_other lang_es", r"(?:me pega|me golpea|me pego|me golpeo|me maltrata|me"
       r" amenazo con matarme|amenazo con matarme|me amenaza con matarme|me quiere matar|me va a"

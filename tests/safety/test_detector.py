@@ -407,6 +407,9 @@ def test_treasured_things_handed_to_someone_are_asked_about() -> None:
 @pytest.mark.parametrize("text", [
     "que no tengo que comer si no quiero. hoy me he mareado en clase y casi me desmayo",
     "llevo sin comer desde el jueves y hoy casi me desmayo",
+    # a second trial, minimising
+    "llevo unos días comiendo casi nada para bajar de peso, hoy casi me desmayo en clase jaja",
+    "es que no como casi nada desde el lunes, hoy me mareé y casi me caigo en clase",
 ])
 def test_fainting_from_not_eating_is_asked_about(text: str) -> None:
     """A fourth trial's Spanish "I don't have to eat if I don't want to; I nearly
@@ -441,6 +444,7 @@ def test_fainting_from_not_eating_is_asked_about(text: str) -> None:
         "quando eu disse que ia morrer era modo de falar, tô bem",
         "tenho veneno de rato guardado no armário do quintal",
         "im film will er sich umbringen, aber sie rettet ihn",
+        "no como nada picante porque me mareo",
     ],
 )
 def test_idioms_in_other_languages(text: str) -> None:
