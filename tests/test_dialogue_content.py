@@ -1503,3 +1503,11 @@ def test_danger_to_someone_else_is_about_them_not_the_writer(engine: Engine) -> 
                reasons=("third_party_risk",))
     person.press("I'm struggling too")
     assert person.where == ("crisis", "ask_direct")
+
+
+def test_ciao_with_nothing_running_is_a_hello(engine: Engine) -> None:
+    """A second trial's first message, Italian "ciao", was told "Okay, we've stopped"."""
+    person = Person(engine)
+    assert "we've stopped" not in person.say("ciao").casefold()
+    person = Person(engine)
+    assert "we've stopped" in person.say("bye").casefold()

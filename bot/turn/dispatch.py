@@ -26,7 +26,14 @@ from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
 from bot.state import Value
-from bot.text import HELP_ANSWERS, STOP_ANSWERS, answer_key, is_goodbye, shorten
+from bot.text import (
+    HELLO_AND_GOODBYE,
+    HELP_ANSWERS,
+    STOP_ANSWERS,
+    answer_key,
+    is_goodbye,
+    shorten,
+)
 from bot.turn.answering import Answering
 from bot.turn.steps import PRIVATE_CHAT_PAYLOAD
 from bot.turn.timers import Timers
@@ -290,7 +297,9 @@ class Run(Answering, Timers):
         if meant in (STOP_MEANING, HELP_MEANING, GOODBYE_MEANING):
             text = meant
         key = answer_key(text)
-        if key in STOP_ANSWERS or (is_goodbye(text) and not self.in_safety_conversation()):
+        hello = current is None and key in HELLO_AND_GOODBYE
+        if key in STOP_ANSWERS or (is_goodbye(text) and not hello
+                                   and not self.in_safety_conversation()):
             # A goodbye in the middle of the crisis or concern conversation ("going
             # to sleep now" after a plan for tonight) is listened to as an answer,
             # never taken for "stop": only the word itself ends that conversation.
