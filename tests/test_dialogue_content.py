@@ -1490,7 +1490,7 @@ def test_danger_to_someone_else_is_about_them_not_the_writer(engine: Engine) -> 
     assert person.where == ("crisis", "someone_else")
     assert "killing yourself" not in reply.casefold()
     reply = person.press("How to talk with them")
-    assert "asking" in reply.casefold() and "lines above" in reply
+    assert "asking" in reply.casefold() and "line above" in reply
     assert person.where is not None and person.where[1].startswith("talk")
     # The writer's own risk, told in the same words, is asked about as always.
     person = Person(engine)
