@@ -72,9 +72,9 @@ _AROUND_GOODBYE = frozenset({
     "get", "some", "rest",
 })
 _MAX_GOODBYE_WORDS = 12
-HELLO_AND_GOODBYE = frozenset({"ciao", "ciao ciao", "salut"})
-"""Goodbyes that are hellos too (Italian "ciao", French "salut"): with nothing
-running, a hello (a trial's first "ciao" was told "Okay, we've stopped")."""
+HELLO_AND_GOODBYE = frozenset({"ciao", "ciao ciao"})
+"""Goodbyes that are hellos too (Italian "ciao"): with nothing running, a hello (a
+trial's first "ciao" was told "Okay, we've stopped")."""
 
 
 def is_goodbye(text: str) -> bool:
