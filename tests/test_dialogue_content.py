@@ -1092,7 +1092,8 @@ def test_im_good_can_we_get_back_after_a_no_is_believed(engine: Engine) -> None:
 @pytest.mark.parametrize("typed", ["im fine i guess", "i'm fine, maybe",
                                    "im fine but tired of it all",
                                    # a no that goes on to pain
-                                   "no its just that i cant go on", "no it's just too much"])
+                                   "no its just that i cant go on", "no it's just too much",
+                                   "yes i am safe but i dont trust myself tonight"])
 def test_a_hedged_fine_at_are_you_safe_is_not_taken_as_safe(engine: Engine, typed: str) -> None:
     person = Person(engine)
     person.cmd("talk")
@@ -1105,7 +1106,9 @@ def test_a_hedged_fine_at_are_you_safe_is_not_taken_as_safe(engine: Engine, type
 @pytest.mark.parametrize("typed", ["haha no its just an expression",
                                    "no no im fine its a figure of speech",
                                    # a fourth trial's yes, met with the crisis lines
-                                   "ye im good", "yeah i'm fine"])
+                                   "ye im good", "yeah i'm fine",
+                                   # and a fifth's
+                                   "Oh yes, I am quite safe, dear. I just feel a bit low"])
 def test_no_meaning_fine_at_are_you_safe_is_safe(engine: Engine, typed: str) -> None:
     """A third trial's "haha no its just an expression" at "are you safe right now?"
     brought the crisis lines."""
