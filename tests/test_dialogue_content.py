@@ -606,7 +606,9 @@ def test_crisis_language_stops_the_exercise_at_once(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("cleared", ["[I'm okay, carry on]", "it was a joke about my exam",
-                                     "lol it was a figure of speech", "false alarm haha"])
+                                     "lol it was a figure of speech", "false alarm haha",
+                                     # a second trial's, met with "reach one of the lines"
+                                     "ye carry on", "can we just go back to the exercise"])
 def test_a_cleared_false_alarm_ends_the_crisis_and_offers_the_paused_exercise(
     engine: Engine, cleared: str,
 ) -> None:
