@@ -311,6 +311,8 @@ _CANCELS: tuple[Rule, ...] = (
     # risa" read as a friend at risk): cancelled for every family, not only Spanish.
     N(r"(?:se|te|nos|me) (?:va a |van a |vas a |vamos a |voy a )?morir de (?:la )?(?:risa"
       r"|verguenza|hambre|frio|calor|sueno|aburrimiento|envidia|nervios|vergonha|rir|fome)"),
+    N(r"(?:va|vais|vas|allons|vont|veut) mourir de (?:rire|honte|faim|froid|chaud|ennui|peur"
+      r"|fatigue|envie)"),
     N(r"(?:die|died|dying|dead) (?:laughing|of laughter|from laughing|of laughing|of cringe)"),
     N(r"(?:overdose|overdosed|overdosing|od|od d) on (?:chocolate|sugar|coffee|caffeine|netflix|tv"
       r"|cake|candy"
@@ -1604,8 +1606,9 @@ _FRENCH: tuple[Rule, ...] = (
       r"|me viole|ma etrangle|ma etranglee)|jai peur de rentrer (?:a la maison|chez moi)|je ne"
       r" suis pas en securite"),
     C("third_party_risk lang_fr", r"(?:mon ami|mon amie|ma soeur|mon frere|ma fille|mon fils|ma"
-      r" copine|mon copain|ma mere|mon pere|elle|il) (?:\w+ ){0,3}?(?:veut|va|pense a|a essaye"
-      r" de|parle de) (?:mourir|se suicider|se tuer|en finir)", shadows=True),
+      r" copine|mon copain|ma mere|mon pere|elle|il|quil|quelle) (?:\w+ ){0,3}?(?:veut|va"
+      r"|pense a|a essaye"
+      r" de|parle de) (?:mourir|se suicid\w*|se tuer|en finir)", shadows=True),
     K("hopelessness lang_fr", r"(?:je )?(?:nen peux plus|en peux plus|je suis a bout|suis a bout"
       r"|suis au bout du rouleau)|(?:je )?(?:veux|voudrais) disparaitre|plus aucun espoir|aucun"
       r" espoir|tout est sans espoir|je ne vois pas dissue"),

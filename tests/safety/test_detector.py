@@ -359,6 +359,8 @@ def test_a_third_party_wish_is_not_read_as_the_writers() -> None:
         # German: someone else in danger (a trial's friend was read as the writer)
         "ich glaube er will sich was antun",
         "mein bester freund hat mir geschrieben, dass er sich umbringen will",
+        # French: "qu'il veut se suicider" was read by the model alone, as the writer
+        "mon meilleur ami m'a écrit qu'il veut se suicider et il ne répond plus",
         # and Portuguese
         "amanhã antes das 7, antes da minha mãe acordar, eu me enforco",
         "tô em cima da ponte, já passei pro lado de fora da grade",
@@ -445,6 +447,7 @@ def test_fainting_from_not_eating_is_asked_about(text: str) -> None:
         "tenho veneno de rato guardado no armário do quintal",
         "im film will er sich umbringen, aber sie rettet ihn",
         "no como nada picante porque me mareo",
+        "il dit qu'il va mourir de rire en voyant ça",
     ],
 )
 def test_idioms_in_other_languages(text: str) -> None:
@@ -526,3 +529,15 @@ def test_eating_disorder_behaviour_brings_its_own_lines(text: str) -> None:
 ])
 def test_hunger_illness_and_recovery_are_not_eating_disorder_crises(text: str) -> None:
     assert assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "mon meilleur ami m'a écrit qu'il veut se suicider et il ne répond plus",
+    "ich glaube er will sich was antun",
+    "mi mejor amiga me acaba de mandar un mensaje diciendo que se va a matar esta noche",
+    "meu colega disse que vai jogar o carro debaixo de um caminhão hoje à noite",
+])
+def test_someone_elses_danger_is_named_as_theirs(text: str) -> None:
+    """The crisis conversation asks about the person at risk, not the writer, only
+    when the rules name the danger as someone else's (a trial's German friend)."""
+    assert "third_party_risk" in assess(text).reasons
