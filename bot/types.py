@@ -221,6 +221,15 @@ class Assessment:
         saw risk, and no rule or phrase did."""
         return bool(self.reasons) and all(r in LEARNED_REASONS for r in self.reasons)
 
+    @property
+    def about_someone_else(self) -> bool:
+        """Whether the rules heard danger to someone else and nothing of the writer's
+        own ("my friend sent a goodbye and won't answer").  The learned layers and
+        the language tags cannot tell who is at risk, so they do not count."""
+        signals = {r for r in self.reasons
+                   if r not in LEARNED_REASONS and not r.startswith(LANGUAGE_TAG)}
+        return signals == {THIRD_PARTY_REASON}
+
 
 NO_RISK = Assessment()
 
@@ -232,6 +241,10 @@ class Assessor(Protocol):
     def __call__(self, text: str, context: Sequence[str] = ..., /) -> Assessment: ...
 LEARNED_REASONS = frozenset({"model", "context"})
 """The reasons the learned layers of the safety seam give."""
+THIRD_PARTY_REASON = "third_party_risk"
+"""The rules' reason for danger told about someone else."""
+LANGUAGE_TAG = "lang_"
+"""The prefix of the reasons that only name the language a rule was written for."""
 
 
 # --- outbound ---------------------------------------------------------------

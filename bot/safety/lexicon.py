@@ -134,10 +134,11 @@ class Lexicon:
                     self._pairs.setdefault(first[:2], []).append(entry)
                 elif open_:
                     self._prefix.setdefault(first, []).append(entry)
-                    stems = self._stems_by_head.setdefault(first[:2], [])
-                    if len(first) >= 2 and first not in stems:  # one letter is no stem
-                        stems.append(first)
-                        stems.sort(key=len)
+                    if len(first) >= 2:  # a one-letter stem is never looked up
+                        stems = self._stems_by_head.setdefault(first[:2], [])
+                        if first not in stems:
+                            stems.append(first)
+                            stems.sort(key=len)
                 else:
                     self._first.setdefault(first, []).append(entry)
 

@@ -208,6 +208,23 @@ _CENSORABLE = (
     "hang",
     "rape",
     "raped",
+    # the same words in the languages with rule tables ("s*icidarme", "m*rir")
+    "suicidarme",
+    "suicidarse",
+    "suicidio",
+    "matarme",
+    "morir",
+    "morirme",
+    "cortarme",
+    "suicidar",
+    "suicider",
+    "tuer",
+    "mourir",
+    "umbringen",
+    "selbstmord",
+    "sterben",
+    "morrer",
+    "matar",
 )
 
 # Leetspeak inside a word that starts with a letter (or "$"): "d1e", "k1ll",

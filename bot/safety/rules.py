@@ -1533,8 +1533,7 @@ _SPANISH: tuple[Rule, ...] = (
       r"|(?:cuando|en cuanto|apenas|nomas que|ni bien|antes de que) (?:\w+,? ){1,10}?me (?:mato"
       r"|suicido|cuelgo|ahorco|voy a (?:matar|colgar|ahorcar|suicidar))"
       r"(?! (?:a|de|con|por|del telefono|trabajando|estudiando|entrenando|corriendo"
-      r"|en el (?:gym|gimnasio|trabajo))\b)"
-      r"|(?:me )?(?:voy a|quiero) s icidar\w*"),
+      r"|en el (?:gym|gimnasio|trabajo))\b)"),
     K("plan lang_es", r"(?:esta noche|a las \d+|en una hora|hoy es el dia|cuando"
       r" (?:\w+ ){1,5}?(?:duerma|duerman|se vaya|se vayan|cobre)) (?:\w+ ){0,2}?lo hago"),
     C("act_taken lang_es", r"del otro lado de la (?:baranda|barandilla|valla)|(?:sentad[oa]"

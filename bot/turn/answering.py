@@ -32,6 +32,14 @@ from bot.types import Choice
 # An answer a question reads (a country) is a few words; a longer one that does not
 # read is about something else.
 MAX_PARSED_WORDS = 4
+
+
+def is_sentence(text: str) -> bool:
+    """Whether ``text`` is too long to be an answer a question reads (a number, a
+    button, a country): words about something else."""
+    return len(text.split()) > MAX_PARSED_WORDS
+
+
 UNSURE_BUTTONS = ("unsure", "sometimes")
 """Button ids that answer "I don't know" typed out, in this order ("I'm not sure";
 "Sometimes, or I'm not sure"): the crisis and concern questions use them."""
@@ -153,7 +161,7 @@ class Answering(Moving):
                 self.save(frame, step.save, text)
             self.count(frame, ANSWERED)
             self.goto(frame, target)
-        elif len(text.split()) > MAX_PARSED_WORDS:
+        elif is_sentence(text):
             # A sentence where a button was asked for ("I'm so lonely it hurts" at a
             # menu): heard first, then the hint, never a bare "choose one" (a fourth
             # trial met three of those in a row).
@@ -205,7 +213,7 @@ class Answering(Moving):
         elif self.greets(text):
             self.greet_back()
             self.reprompt()
-        elif len(text.split()) > MAX_PARSED_WORDS:
+        elif is_sentence(text):
             # "I just feel so alone, whole weekends without a word" where a number
             # was asked for: heard, then asked for the number.
             self.say_line("scale_please_heard", low=str(step.min), high=str(step.max))
@@ -239,7 +247,7 @@ class Answering(Moving):
             parsed = parser(text)
             if parsed is None:
                 if step.skip is not None and (frame.helped or is_empty_answer(text)
-                                              or len(text.split()) > MAX_PARSED_WORDS):
+                                              or is_sentence(text)):
                     # Asked again once already, or no attempt at an answer ("no", or
                     # a sentence about something else): never insist.  A trial's
                     # crisis conversation asked "which country?" three times ("sí",

@@ -75,11 +75,6 @@ IMMINENT = frozenset({"plan", "means", "act_taken"})
 # checks it understood (a trial's "I want to kill myself" was asked "are you
 # thinking about killing yourself?").
 STATED = frozenset({"ideation"})
-# The danger told is to someone else ("my friend sent a goodbye and won't answer"),
-# unless the person's own risk is told in the same message.
-THIRD_PARTY = "third_party_risk"
-OWN_RISK = frozenset({"ideation", "plan", "means", "act_taken", "self_harm", "farewell",
-                      "burden", "passive_wish", "hopelessness", "eating_distress"})
 # Commands people guess (a trial typed /menu): the command they mean.
 COMMAND_ALIASES = {"menu": "start", "home": "start", "exercises": "tools",
                    "quit": "stop", "cancel": "stop", "crisis": "sos"}
@@ -209,7 +204,7 @@ class Run(Answering, Timers):
                 crisis_inputs["topic"] = risk.topic
             if STATED.intersection(risk.reasons):
                 crisis_inputs["stated"] = "yes"
-            elif THIRD_PARTY in risk.reasons and not OWN_RISK.intersection(risk.reasons):
+            elif risk.about_someone_else:
                 crisis_inputs["about"] = "other"
             self.start(CRISIS, inputs=crisis_inputs)
             return True

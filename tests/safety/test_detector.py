@@ -540,4 +540,10 @@ def test_hunger_illness_and_recovery_are_not_eating_disorder_crises(text: str) -
 def test_someone_elses_danger_is_named_as_theirs(text: str) -> None:
     """The crisis conversation asks about the person at risk, not the writer, only
     when the rules name the danger as someone else's (a trial's German friend)."""
-    assert "third_party_risk" in assess(text).reasons
+    assert assess(text).about_someone_else
+
+
+def test_the_writers_own_danger_beside_a_friends_is_theirs_too() -> None:
+    told = "my friend wants to kill herself and honestly i want to die too"
+    assert "third_party_risk" in assess(told).reasons
+    assert not assess(told).about_someone_else

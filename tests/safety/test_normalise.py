@@ -25,6 +25,9 @@ from bot.safety.normalise import normalise, normalise_detail, squeeze, squeeze_p
         ("$uicide", "suicide"),
         ("k*ll myself", "kill myself"),  # censored
         ("s**cide", "suicide"),
+        ("voy a s*icidarme", "voy a suicidarme"),  # censored in the other languages too
+        ("quiero m*rir", "quiero morir"),
+        ("je veux me t*er", "je veux me tuer"),
         ("Não quero morrer", "nao quero morrer"),  # accents
         ("Ich möchte sterben", "ich mochte sterben"),
         ("suicde", "suicide"),  # misspellings
