@@ -6,7 +6,10 @@ time whether the event was already processed), assesses the text through the
 single safety seam, runs the engine, commits the new state together with the
 replies (the outbox) in one transaction, and then delivers those replies.
 A redelivered event is dropped; a concurrent writer in another process makes
-the commit fail on its ``version`` and the turn is simply run again.
+the commit fail on its ``version`` and the turn is simply run again.  At most
+:data:`TURNS_AT_ONCE` turns are between their load and their commit at a time,
+so a crowd writing at once costs memory for the turns being worked, not for
+everyone waiting.
 
 The replies are queued for sending in commit order with their chat's other
 replies (:mod:`bot.delivery`), at the turn's priority: a crisis or a safety
@@ -98,6 +101,13 @@ log = logging.getLogger(__name__)
 # Another process committing to the same conversation between our load and our
 # commit is rare; a handful of retries covers it without risking a livelock.
 MAX_CONFLICT_RETRIES = 5
+TURNS_AT_ONCE = 256
+"""Turns loaded and not yet committed at one time, across all conversations.
+
+Beyond it a turn waits before loading anything, holding only its event: ten
+thousand people writing at once otherwise held ten thousand decoded states and
+pending reads (about 9 KB each).  256 keeps the group commit's batches full
+(a batch rarely holds more than a hundred turns) and the reader busy."""
 EXPORT_FILENAME = "compassion-bot-export.json"
 
 
@@ -125,6 +135,7 @@ class Runtime:
         *,
         assess: Assessor,
         clock: Callable[[], datetime] = utc_now,
+        turns_at_once: int = TURNS_AT_ONCE,
     ) -> None:
         self.store = store
         self.engine = engine
@@ -132,6 +143,7 @@ class Runtime:
         self.assess = assess
         self.clock = clock
         self.locks = KeyedLocks()
+        self._turn_slots = asyncio.Semaphore(turns_at_once)
         # The crisis intros of every language, to recognise what the floor already said.
         self._intros = resource_intros(engine.dialogues).union(
             *(resource_intros(locale.dialogues) for locale in engine.locales.values()))
@@ -161,22 +173,26 @@ class Runtime:
         reach: list[ReachOut] = []
         async with self.locks.hold(event.key), self._hold_group(event):
             for _ in range(MAX_CONFLICT_RETRIES):
-                snapshot = await self.store.load(event.key, event.event_id)
-                if snapshot.duplicate:
-                    return Handled("duplicate")
-                group = None
-                if event.chat_kind == "group":
-                    group = await self.store.load_group(event.key.platform, event.key.chat_id,
-                                                        wins=isinstance(event, GroupDue))
-                commit, sent, reach = await self._turn(
-                    event, snapshot.state_json, snapshot.profile, snapshot.version, group,
-                    floor)
-                try:
-                    ids = await self.store.commit(commit)
-                except ConflictError:
-                    continue
-                except DuplicateEventError:
-                    return Handled("duplicate")
+                # A slot from the load to the commit only: delivery (a slow
+                # platform) and waiting for this conversation's lock hold none.
+                async with self._turn_slots:
+                    snapshot = await self.store.load(event.key, event.event_id)
+                    if snapshot.duplicate:
+                        return Handled("duplicate")
+                    group = None
+                    if event.chat_kind == "group":
+                        group = await self.store.load_group(
+                            event.key.platform, event.key.chat_id,
+                            wins=isinstance(event, GroupDue))
+                    commit, sent, reach = await self._turn(
+                        event, snapshot.state_json, snapshot.profile, snapshot.version, group,
+                        floor)
+                    try:
+                        ids = await self.store.commit(commit)
+                    except ConflictError:
+                        continue
+                    except DuplicateEventError:
+                        return Handled("duplicate")
                 rows = [
                     OutboxRow(row_id, event.key, payload, 0, commit.at,
                               commit.outbox_claimed_until, commit.outbox_priority)

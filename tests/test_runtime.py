@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+import pytest
 
 from bot.delivery import PermanentDeliveryError, TransientDeliveryError
+from bot.runtime import Runtime
+from bot.safety import assess
 from bot.store.base import Commit
 from bot.types import Outbound
 from tests.harness import Bot, Person, texts
@@ -142,3 +147,41 @@ async def test_export_holds_the_journal_after_a_whole_flow(bot: Bot) -> None:
     assert journal[0]["data"]["reframe"] == "I forgot, and I still love her"
     assert journal[0]["data"]["intensity_before"] == 6
     assert journal[0]["data"]["intensity_after"] == 3
+
+
+async def test_many_people_at_once_hold_a_bounded_number_of_turns_and_all_are_answered(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Twenty people write at the same moment to a runtime that takes three turns at
+    once: never more than three are loaded and not yet committed (each holds a
+    decoded state), the bound is reached, and every one of them is answered."""
+    assert bot.store is not None and bot.runtime is not None
+    runtime = Runtime(bot.store, bot.engine, bot.runtime.dispatcher, assess=assess,
+                      clock=bot.clock, turns_at_once=3)
+    store = bot.store
+    load, commit = store.load, store.commit
+    open_turns = most = 0
+
+    async def counting_load(*args: Any) -> Any:
+        nonlocal open_turns, most
+        open_turns += 1
+        most = max(most, open_turns)
+        await asyncio.sleep(0)  # give the others every chance to start theirs
+        return await load(*args)
+
+    async def counting_commit(change: Commit) -> Any:
+        nonlocal open_turns
+        try:
+            return await commit(change)
+        finally:
+            open_turns -= 1
+
+    monkeypatch.setattr(store, "load", counting_load)
+    monkeypatch.setattr(store, "commit", counting_commit)
+    people = [bot.person(f"crowd{n}") for n in range(20)]
+    handled = await asyncio.gather(
+        *(runtime.handle(p._event("text", text="hello")) for p in people))
+    await runtime.dispatcher.flush()
+    assert most == 3
+    assert [h.status for h in handled] == ["done"] * 20
+    assert all(texts(p.received()) for p in people)
