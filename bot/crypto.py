@@ -31,9 +31,10 @@ import binascii
 import hashlib
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 PREFIX = "enc:v1:"
 _KEY_BYTES = 32
@@ -103,6 +104,12 @@ class FieldCipher:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError("FieldCipher needs at least one key")
+        # Imported here: the cryptography library is about 8 MB resident, and a
+        # bot without ENCRYPTION_KEY never makes a cipher.
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        self._invalid_tag = InvalidTag
         self._keys = tuple(keys)
         raws = [_key_bytes(key) for key in keys]
         self._primary_id = _key_id(raws[0])
@@ -146,7 +153,7 @@ class FieldCipher:
         for aead in self._by_id.get(key_id, ()):
             try:
                 return aead.decrypt(nonce, raw[_ID_BYTES + _NONCE_BYTES:], key_id).decode("utf-8")
-            except InvalidTag:
+            except self._invalid_tag:
                 continue
         raise EncryptionKeyError(
             "stored text does not decrypt with ENCRYPTION_KEY: it was encrypted "

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import fmean
+from typing import TYPE_CHECKING
 
 from bot.journal_view import (
     QUOTE_CHARS,
@@ -35,11 +36,13 @@ from bot.journal_view import (
     utc_day,
     window,
 )
-from bot.progress_chart import ChartLabels, draw_chart
 from bot.progress_data import ProgressData, Rated
 from bot.store.base import JournalEntry
 from bot.types import Outbound, Segment, SendImage, SendText
 from bot.wording import LineBook, fill, fullest
+
+if TYPE_CHECKING:
+    from bot.progress_chart import ChartLabels
 
 __all__ = [
     "ProgressData",
@@ -183,6 +186,10 @@ def render_progress(
     data = progress_series(entries, now, days)
     if data.empty:
         return [SendText(_say(lines, "progress_empty", seed))]
+    # Imported here: the chart module loads Pillow (about 4 MB resident), which
+    # a process that never draws a chart should not carry.
+    from bot.progress_chart import draw_chart
+
     png = draw_chart(data, chart_labels(lines))
     caption = "".join(s.text for s in _say(lines, "progress_caption", seed,
                                               ours={"days": str(days)}))
@@ -192,6 +199,8 @@ def render_progress(
 
 def chart_labels(lines: LineBook) -> ChartLabels:
     """The chart's words, from the ``progress_chart_`` lines."""
+    from bot.progress_chart import ChartLabels  # see render_progress: Pillow on demand
+
     def first(name: str) -> str:
         return lines.line(name)[0]
 

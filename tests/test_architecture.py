@@ -24,6 +24,8 @@ The rules (see ARCHITECTURE.md):
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -378,3 +380,20 @@ def test_the_checker_reports_a_cycle_with_its_imports(tmp_path: Path) -> None:
     assert _show(module_level) == "bot.a:1 `from bot.b import x` -> bot.b:3 `from bot import a`"
     assert sorted(sorted(_members(c)) for c in cycles(code.edges())) == [
         ["bot.a", "bot.b"], ["bot.c", "bot.d"]]
+
+
+def test_a_bot_without_a_key_or_a_chart_loads_neither_library() -> None:
+    """Pillow and cryptography are about 12 MB resident together: a bot assembled
+    without ``ENCRYPTION_KEY`` that has drawn no chart carries neither."""
+    probe = (
+        "import sys\n"
+        "from bot.app import assemble_runtime, build_services\n"
+        "from bot.config import Settings\n"
+        "from bot.crypto import parse_keys\n"
+        "Settings()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'PIL', 'cryptography'}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ENCRYPTION_KEY"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, env=env, check=True)
+    assert done.stdout.strip() == "[]"

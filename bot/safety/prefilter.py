@@ -35,6 +35,7 @@ import hashlib
 import importlib
 import json
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -449,6 +450,9 @@ class _Chooser:
 
     def __init__(self) -> None:
         self._literals: dict[str, _Literal] = {}
+        # Literals share their word sets and words: 21,000 literals name far fewer
+        # distinct words, and the gate stays in memory for the process's life.
+        self._word_sets: dict[frozenset[str], frozenset[str]] = {}
         self._odds: dict[frozenset[str], float] = {}
         self._word_odds: dict[str, float] = {}
 
@@ -458,7 +462,8 @@ class _Chooser:
         lit = self._literals.get(model)
         if lit is None:
             pieces = _NON_WORD.split(model)
-            whole = frozenset(p for p in pieces[1:-1] if p)
+            whole = frozenset(sys.intern(p) for p in pieces[1:-1] if p)
+            whole = self._word_sets.setdefault(whole, whole)
             key = min(whole, key=self.word_odds) if whole else None
             lit = self._literals[model] = _Literal(whole, key, model.replace(_B, ""))
         return lit
