@@ -166,7 +166,7 @@ async def _worker(args: argparse.Namespace) -> None:
     print(json.dumps({
         "messages": figures.messages, "seconds": figures.seconds,
         "completed_flows": figures.completed_flows, "replies_sent": sender.sent,
-        "latencies_ms": figures.latencies_ms, "started": started, "ended": ended,
+        "latencies_ms": list(figures.latencies_ms), "started": started, "ended": ended,
         "cpu_seconds": cpu,
     }), flush=True)
 
