@@ -137,7 +137,9 @@ _SWALLOWED = re.compile(
 
 # "I took some of the pills" read as crisis by the model alone: swallowed already,
 # so the emergency number comes first too (a trial got the suicide questions).
-_TOOK_PILLS = re.compile(r"\b(?:took|taken|swallowed|downed|tok)\b(?:\s+\w+){0,4}?\s+"
+# Up to six words between: "swallowed like half the bottle of tablets" has five.
+# The text is squeezed as the rules read it: "swallowed" is "swalowed" there.
+_TOOK_PILLS = re.compile(r"\b(?:took|taken|swalowed|downed|tok)\b(?:\s+\w+){0,6}?\s+"
                          + _SWALLOWED.pattern)
 _TAKEN_AWAY = re.compile(r"\b(?:took|taken)\b.*\baway\b")
 

@@ -92,8 +92,10 @@ def test_purge_in_everyday_senses_is_no_risk(text: str) -> None:
 
 def test_context_raises_risk_that_no_single_message_shows() -> None:
     first = "Im tired of being a burden"
-    second = "I wrote everyone a letter tonight"
-    # The letter alone is nothing; after the burden it is a goodbye.
+    second = "anyway I sorted out who takes the dog"
+    # Finding the dog a home is nothing alone; after the burden it is a goodbye.
+    # ("I wrote everyone a letter tonight", the example before, is now a concern
+    # alone: the model learned farewell letters from corpus part 9.)
     assert assess(second).level == "none"
     assert assess(second, [first]).level != "none"
     # context raises, never lowers
@@ -119,7 +121,7 @@ def test_a_window_of_messages_is_judged_by_its_own_thresholds() -> None:
     """The context layer's window has its own thresholds: a concern from a window
     needs the window's risk to reach them, not the single messages' ones."""
     shipped = Classifier.load()
-    first, second = "Im tired of being a burden", "I wrote everyone a letter tonight"
+    first, second = "Im tired of being a burden", "anyway I sorted out who takes the dog"
     strict = Classifier(shipped.weights, shipped.bias,
                         Thresholds(shipped.thresholds.concern, shipped.thresholds.crisis,
                                    0.999, 0.999))
