@@ -131,15 +131,20 @@ class Detector:
 _SWALLOWED = re.compile(
     r"\b(?:pils?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
     r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison"
-    # Spanish and Portuguese, which have rules for acts taken of their own
-    r"|pastillas|pildoras|remedios|comprimidos|pilulas|calmantes|somniferos|medicamentos)\b")
+    r"|medicine|medicines"
+    # Other languages' words, spelt as the text is squeezed ("pastillas" is "pastilas",
+    # "Tabletten" "tableten"): the unsqueezed spellings never matched.
+    r"|pastilas|pildoras|remedios|comprimidos|pilulas|calmantes|somniferos|medicamentos"
+    r"|tableten|schlaftableten|medikamente|pilen|medicijnen|medicaments|comprimes|cachets"
+    r"|pilole|pastiglie|farmaci)\b")
 
 
 # "I took some of the pills" read as crisis by the model alone: swallowed already,
 # so the emergency number comes first too (a trial got the suicide questions).
 # Up to six words between: "swallowed like half the bottle of tablets" has five.
 # The text is squeezed as the rules read it: "swallowed" is "swalowed" there.
-_TOOK_PILLS = re.compile(r"\b(?:took|taken|swalowed|downed|tok)\b(?:\s+\w+){0,6}?\s+"
+_TOOK_PILLS = re.compile(r"\b(?:took|taken|swalowed|downed|tok|tome|tomei|engoli|genomen"
+                         r"|geschluckt|ingenomen|geslikt|avale|pris|preso|ingoiato)\b(?:\s+\w+){0,6}?\s+"
                          + _SWALLOWED.pattern)
 _TAKEN_AWAY = re.compile(r"\b(?:took|taken)\b.*\baway\b")
 

@@ -566,3 +566,36 @@ def test_the_writers_own_danger_beside_a_friends_is_theirs_too() -> None:
     told = "my friend wants to kill herself and honestly i want to die too"
     assert "third_party_risk" in assess(told).reasons
     assert not assess(told).about_someone_else
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Bought a rope today. Tested the beam.", "suicide"),
+    ("Ich habe alle Tabletten genommen, die ich finden konnte", "overdose"),
+    ("Tomé todas las pastillas que tenía, ya no importa", "overdose"),
+    ("J'ai avalé toute la boîte de médicaments", "overdose"),
+    ("I swallowed everything in the medicine cabinet, it's starting to kick in", "overdose"),
+    ("Mi marido me amenazó con un cuchillo", "abuse"),
+    ("Meu namorado me ameaçou de morte", "abuse"),
+])
+def test_a_fifth_trials_disclosures_bring_their_own_lines(text: str, topic: str) -> None:
+    """A new-user trial: a rope tested on a beam was only a question; pills taken in
+    German, Spanish and French got the suicide questions before the emergency number
+    (the pill words were spelt unsqueezed, so they never matched); threats with a
+    knife or of death in Spanish and Portuguese got nothing."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic
+
+
+def test_a_sister_who_said_she_will_kill_herself_is_asked_about_as_someone_else() -> None:
+    verdict = default_detector().assess("Meine Schwester hat gesagt, sie bringt sich um")
+    assert verdict.level == "crisis" and verdict.about_someone_else
+
+
+@pytest.mark.parametrize("text", [
+    "I'm giving away my books because I'm moving to Berlin",
+    "bought a rope for the swing, tested it on the branch",
+])
+def test_a_move_or_a_swing_explains_the_rope_and_the_books(text: str) -> None:
+    """The move was in another clause than the giving away, and the veto read only
+    the clause: a trial got the crisis lines."""
+    assert default_detector().assess(text).level == "none"
