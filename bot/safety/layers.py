@@ -130,7 +130,7 @@ class Detector:
 # An act already taken with these is an overdose: the emergency number comes first.
 _SWALLOWED = re.compile(
     r"\b(?:pils?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
-    r"|sleeping pils|meds|medication|antidepresants?|insulin|bleach|poison"
+    r"|sleping pils|meds|medication|antidepresants?|insulin|bleach|poison"
     r"|medicine|medicines"
     # Other languages' words, spelt as the text is squeezed ("pastillas" is "pastilas",
     # "Tabletten" "tableten"): the unsqueezed spellings never matched.
@@ -146,7 +146,7 @@ _SWALLOWED = re.compile(
 _TOOK_PILLS = re.compile(r"\b(?:took|taken|swalowed|downed|tok|tome|tomei|engoli|genomen"
                          r"|geschluckt|ingenomen|geslikt|avale|pris|preso|ingoiato)\b(?:\s+\w+){0,6}?\s+"
                          + _SWALLOWED.pattern)
-_TAKEN_AWAY = re.compile(r"\b(?:took|taken)\b.*\baway\b")
+_TAKEN_AWAY = re.compile(r"\b(?:tok|taken)\b.*\baway\b")  # "took", squeezed
 
 
 def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:

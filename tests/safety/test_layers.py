@@ -376,3 +376,15 @@ async def test_self_harm_is_met_with_care_for_the_body_before_the_direct_questio
     assert care > 0, lines
     asked = max(lines.find("killing yourself"), lines.find("ending your life"))
     assert care < asked
+
+
+def test_pills_taken_away_by_someone_are_no_overdose_when_the_model_alone_speaks() -> None:
+    """With a model that calls everything a crisis, pills taken are an overdose and pills
+    taken away are not: the pattern for "took ... away" was spelt "took", which the
+    squeezed text never has ("tok")."""
+    shipped = Classifier.load()
+    alarmed = Classifier(shipped.weights, shipped.bias, Thresholds(0.0, 0.0, 0.999, 0.999))
+    taken = Detector(alarmed).assess("i took some of the pills")
+    assert taken.level == "crisis" and taken.topic == "overdose"
+    away = Detector(alarmed).assess("my mum took all my pills away")
+    assert away.level == "crisis" and away.topic != "overdose"
