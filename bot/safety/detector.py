@@ -61,7 +61,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from bot.safety.normalise import Normalised, normalise_detail, squeeze_pattern
+from bot.safety.normalise import Normalised, compile_squeezed, normalise_detail, squeeze_pattern
 from bot.safety.prefilter import cached_gate
 from bot.safety.rules import CANCELS, FAMILIES, HELP_SEEKING, Rule, Strength, expand
 from bot.types import NO_RISK, Assessment, RiskLevel
@@ -81,7 +81,7 @@ __all__ = [
 
 def _rx(pattern: str) -> re.Pattern[str]:
     """Compile an auxiliary pattern the way rules are compiled (expanded, squeezed)."""
-    return re.compile(squeeze_pattern(expand(pattern)))
+    return compile_squeezed(expand(pattern))
 
 
 @dataclass(frozen=True, slots=True)

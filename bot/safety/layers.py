@@ -26,7 +26,6 @@ never logs text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
@@ -34,7 +33,7 @@ from bot.safety.classifier import Classifier, Scores
 from bot.safety.detector import about_media, assess_normalised
 from bot.safety.lexicon import Lexicon, load_lexicons
 from bot.safety.milestones import is_milestone
-from bot.safety.normalise import Normalised, normalise, normalise_detail
+from bot.safety.normalise import Normalised, compile_squeezed, normalise, normalise_detail
 from bot.types import NO_RISK, Assessment, RiskLevel
 
 __all__ = ["Detector", "default_detector"]
@@ -127,26 +126,26 @@ class Detector:
         return "none"
 
 
+# Written in plain spelling and squeezed like the text they read, as the rules are:
+# hand-squeezed spellings ("pils") had let unsqueezed ones in that never matched
+# ("pastillas", "Tabletten", "swallowed", "took ... away").
+_PILLS = (
+    r"\b(?:pills?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
+    r"|sleeping pills|meds|medication|antidepressants?|insulin|bleach|poison|medicines?"
+    r"|pastillas|pildoras|remedios|comprimidos|pilulas|calmantes|somniferos|medicamentos"
+    r"|tabletten|schlaftabletten|medikamente|pillen|medicijnen|medicaments|comprimes|cachets"
+    r"|pillole|pastiglie|farmaci)\b")
 # An act already taken with these is an overdose: the emergency number comes first.
-_SWALLOWED = re.compile(
-    r"\b(?:pils?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
-    r"|sleping pils|meds|medication|antidepresants?|insulin|bleach|poison"
-    r"|medicine|medicines"
-    # Other languages' words, spelt as the text is squeezed ("pastillas" is "pastilas",
-    # "Tabletten" "tableten"): the unsqueezed spellings never matched.
-    r"|pastilas|pildoras|remedios|comprimidos|pilulas|calmantes|somniferos|medicamentos"
-    r"|tableten|schlaftableten|medikamente|pilen|medicijnen|medicaments|comprimes|cachets"
-    r"|pilole|pastiglie|farmaci)\b")
-
-
+_SWALLOWED = compile_squeezed(_PILLS)
 # "I took some of the pills" read as crisis by the model alone: swallowed already,
 # so the emergency number comes first too (a trial got the suicide questions).
 # Up to six words between: "swallowed like half the bottle of tablets" has five.
-# The text is squeezed as the rules read it: "swallowed" is "swalowed" there.
-_TOOK_PILLS = re.compile(r"\b(?:took|taken|swalowed|downed|tok|tome|tomei|engoli|genomen"
-                         r"|geschluckt|ingenomen|geslikt|avale|pris|preso|ingoiato)\b(?:\s+\w+){0,6}?\s+"
-                         + _SWALLOWED.pattern)
-_TAKEN_AWAY = re.compile(r"\b(?:tok|taken)\b.*\baway\b")  # "took", squeezed
+# German and Dutch put the verb last ("alle Tabletten genommen").
+_TOOK_PILLS = compile_squeezed(
+    r"\b(?:took|taken|swallowed|downed|tome|tomei|engoli|avale|pris|preso|ingoiato)\b"
+    r"(?:\s+\w+){0,6}?\s+" + _PILLS
+    + r"|" + _PILLS + r"(?:\s+\w+){0,3}?\s+(?:genommen|geschluckt|ingenomen|geslikt)\b")
+_TAKEN_AWAY = compile_squeezed(r"\b(?:took|taken)\b.*\baway\b")
 
 
 def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:

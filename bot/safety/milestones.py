@@ -22,15 +22,9 @@ Patterns are written in natural spelling and squeezed like the text they read.
 
 from __future__ import annotations
 
-import re
-
-from bot.safety.normalise import squeeze_pattern
+from bot.safety.normalise import compile_squeezed
 
 __all__ = ["is_milestone"]
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(squeeze_pattern(pattern))
 
 
 _SPAN = (
@@ -118,10 +112,10 @@ _OTHERS = (
     r"|(?:やめて|辞めて|止めて|しなくなって|してなくて|せずに)(?:\d+|一|二|三|半)(?:年|ヶ月|か月|カ月|日|週間)"
     r"|(?:\d+|一|二|三|半)(?:年|ヶ月|か月|カ月|日|週間).{0,8}(?:してない|していない|してません|やめてる)"
 )
-_MILESTONE = _rx(rf"(?:{_ENGLISH}{_OTHERS})")
+_MILESTONE = compile_squeezed(rf"(?:{_ENGLISH}{_OTHERS})")
 
 # The danger is back, or near: then it is not a milestone, whatever else is said.
-_STILL_AT_RISK = _rx(
+_STILL_AT_RISK = compile_squeezed(
     r"\b(?:again|relapse|relapsed|relapsing|slipped|slip up|broke (?:my )?streak"
     r"|lost (?:my )?streak"
     r"|urges?|craving|cravings|tempted|want to|wanna|going to|gonna|planning|tonight|right now"
@@ -156,11 +150,11 @@ _STILL_AT_RISK = _rx(
 # Harm told as the past with pride in having stopped ("I'm proud of myself. I used to cut
 # almost every day in uni": a fourth trial was asked "are you safe?", then given the crisis
 # lines).  Both halves are needed: "I used to cut" alone still asks.  English only.
-_USED_TO_HARM = _rx(
+_USED_TO_HARM = compile_squeezed(
     r"\b(?:used to|use to) (?:\w+ ){0,2}?(?:cut|cutting|self harm|selfharm|harm myself|hurt"
     r" myself|burn myself|purge|make myself (?:sick|throw up)|starve myself)\b"
 )
-_PROUD_TO_HAVE_STOPPED = _rx(
+_PROUD_TO_HAVE_STOPPED = compile_squeezed(
     r"\b(?:proud|stopped|quit|dont anymore|not anymore|no longer|havent since|recovered"
     r"|healed)\b"
 )

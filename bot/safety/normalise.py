@@ -40,6 +40,7 @@ from bot.text import one_edit
 __all__ = [
     "WORD_CHARS",
     "Normalised",
+    "compile_squeezed",
     "literal_alternation",
     "normalise",
     "normalise_detail",
@@ -113,6 +114,11 @@ def squeeze_pattern(pattern: str) -> str:
         prev = c if c.isalpha() else ""
         i += 1
     return "".join(out)
+
+
+def compile_squeezed(pattern: str) -> re.Pattern[str]:
+    """A pattern written in plain spelling, compiled to read squeezed text."""
+    return re.compile(squeeze_pattern(pattern))
 
 
 # --- character-level clean-up ---------------------------------------------------
