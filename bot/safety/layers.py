@@ -75,7 +75,11 @@ class Detector:
         scores = model.score(norm.text)
         level = ruled.level
         reasons = list(ruled.reasons)
-        if ruled.level != "crisis":
+        # The model reads pills taken as an overdose; taken for an ailment, in no
+        # amount that says otherwise, they are a remedy.  The context layer below
+        # still reads the message with what came before it.
+        remedy = ruled.level == "none" and _medicine_as_meant(norm.text)
+        if ruled.level != "crisis" and not remedy:
             if scores.crisis >= model.thresholds.crisis:
                 level = "crisis"
                 reasons.append("model")
@@ -132,9 +136,9 @@ class Detector:
 _PILLS = (
     r"\b(?:pills?|tablets?|paracetamol|acetaminophen|tylenol|ibuprofen|aspirin|overdosed?|od|ods"
     r"|sleeping pills|meds|medication|antidepressants?|insulin|bleach|poison|medicines?"
-    r"|pastillas|pildoras|remedios|comprimidos|pilulas|calmantes|somniferos|medicamentos"
-    r"|tabletten|schlaftabletten|medikamente|pillen|medicijnen|medicaments|comprimes|cachets"
-    r"|pillole|pastiglie|farmaci)\b")
+    r"|pastillas?|pildoras?|remedios?|comprimidos?|pilulas?|calmantes?|somniferos?|medicamentos?"
+    r"|tabletten?|schlaftabletten?|medikamente?|pillen?|medicijnen|medicaments?|comprimes?"
+    r"|cachets?|pillole|pillola|pastiglie|pastiglia|farmaci)\b")
 # An act already taken with these is an overdose: the emergency number comes first.
 _SWALLOWED = compile_squeezed(_PILLS)
 # "I took some of the pills" read as crisis by the model alone: swallowed already,
@@ -146,6 +150,31 @@ _TOOK_PILLS = compile_squeezed(
     r"(?:\s+\w+){0,6}?\s+" + _PILLS
     + r"|" + _PILLS + r"(?:\s+\w+){0,3}?\s+(?:genommen|geschluckt|ingenomen|geslikt)\b")
 _TAKEN_AWAY = compile_squeezed(r"\b(?:took|taken)\b.*\baway\b")
+# Medicine taken for an ailment ("two paracetamol for my headache", "Tabletten gegen
+# Kopfschmerzen genommen"): a remedy, unless an amount, a wish or a goodbye says
+# otherwise (a trial's headache tablets got the overdose lines from the model alone).
+_FOR_AN_AILMENT = compile_squeezed(
+    r"\b(?:for|gegen|para|pra|pour|contre|per|contro|voor|tegen)\s+(?:\w+\s+){0,2}?"
+    r"(?:headaches?|migraines?|pain|fever|a cold|the cold|my cold|flu|cramps?|period|back"
+    r"|toothache|allerg\w*|hay fever|cough|sore throat|kopfschmerz\w*|migrane|fieber"
+    r"|schmerz\w*|erkaltung|grippe|regelschmerz\w*|zahnschmerz\w*|husten|halsschmerz\w*"
+    r"|dolor\w*|fiebre|gripe|resfriado|colicos?|alergia|tos|la cabeza|mal de tete|fievre"
+    r"|douleurs?|rhume|mal di testa|emicrania|febbre|dolori?|raffreddore|influenza"
+    r"|dor(?:es)? de cabeca|febre|colica|hoofdpijn|koorts|pijn|verkoudheid|griep)\b")
+_NOT_A_REMEDY = compile_squeezed(
+    r"\b(?:all|whole|entire|box|bottle|packet|pack|strip|dozen|bunch|lot|lots|handful|many"
+    r"|extra|double|overdose|overdosed|od|die|dead|death|kill|end it|wake up|anymore|forever"
+    r"|never|alle|ganze|packung|schachtel|viele|handvoll|sterben|tot|aufwachen|todas|todos"
+    r"|toda|caja|frasco|bote|muchas|monton|morir|muerte|despertar|toutes|tous|boite|flacon"
+    r"|beaucoup|trop|mourir|reveiller|tutte|tutti|scatola|flacone|molte|troppe|morire"
+    r"|svegliarmi|caixa|cartela|muitos|muitas|morrer|acordar|hele|doosje|veel|dood)\b"
+    r"|\d{2,}")
+
+
+def _medicine_as_meant(text: str) -> bool:
+    """Whether the text is medicine taken for an ailment and nothing more."""
+    return bool(_TOOK_PILLS.search(text) and _FOR_AN_AILMENT.search(text)
+                and not _NOT_A_REMEDY.search(text))
 
 
 def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:

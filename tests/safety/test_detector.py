@@ -599,3 +599,48 @@ def test_a_move_or_a_swing_explains_the_rope_and_the_books(text: str) -> None:
     """The move was in another clause than the giving away, and the veto read only
     the clause: a trial got the crisis lines."""
     assert default_detector().assess(text).level == "none"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Heute Nacht mache ich Schluss", "suicide"),
+    ("Das ist mein Abschied. Danke für alles.", "suicide"),
+    ("Ho tagliato di nuovo le braccia", "self_harm"),
+    ("Ya regalé mis cosas, estoy lista para irme", "suicide"),
+])
+def test_a_sixth_trials_farewells_and_self_harm_bring_the_crisis_lines(
+    text: str, topic: str
+) -> None:
+    """A new-user trial: a German night named for the end, a German farewell, an
+    Italian relapse into cutting and Spanish belongings given away 'ready to go'
+    all got no verdict at all."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic
+
+
+def test_a_friend_who_will_take_her_life_is_asked_about_as_someone_else() -> None:
+    verdict = default_detector().assess("Mi amiga me dijo que se va a quitar la vida hoy")
+    assert verdict.level == "crisis" and verdict.about_someone_else
+
+
+@pytest.mark.parametrize("text", [
+    "heute nacht mache ich schluss mit ihm",
+    "Das ist mein Abschied von der Firma, danke für alles",
+    "no aguanto más este calor",
+    "quero sumir depois dessa vergonha",
+    "I wish I could disappear after that presentation",
+    "I feel like a burden to my team when I ask for help",
+])
+def test_break_ups_leaving_work_weather_and_embarrassment_are_no_risk(text: str) -> None:
+    """A trial's everyday complaints got 'are you safe?': the heat, the rain, the
+    noise, a presentation, asking colleagues for help."""
+    assert default_detector().assess(text).level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "no aguanto más, quiero que todo termine",
+    "ich halte das nicht mehr aus",
+    "I wish I could disappear forever",
+    "I feel like a burden to my family",
+])
+def test_the_same_words_without_an_everyday_cause_still_ask(text: str) -> None:
+    assert default_detector().assess(text).level != "none"

@@ -388,3 +388,23 @@ def test_pills_taken_away_by_someone_are_no_overdose_when_the_model_alone_speaks
     assert taken.level == "crisis" and taken.topic == "overdose"
     away = Detector(alarmed).assess("my mum took all my pills away")
     assert away.level == "crisis" and away.topic != "overdose"
+
+
+@pytest.mark.parametrize("text", [
+    "Ich habe Tabletten gegen Kopfschmerzen genommen",
+    "took two paracetamol for my headache",
+    "tomé una pastilla para el dolor de cabeza",
+])
+def test_medicine_taken_for_an_ailment_is_a_remedy(text: str) -> None:
+    """A trial's headache tablets got the overdose lines from the model alone."""
+    assert assess(text).level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "I took all my tablets for the pain",
+    "took pills for the pain so i never wake up",
+    "Ich habe die ganze Packung Tabletten gegen Kopfschmerzen genommen",
+])
+def test_an_amount_or_a_wish_beside_the_ailment_is_still_an_overdose(text: str) -> None:
+    verdict = assess(text)
+    assert verdict.level == "crisis" and verdict.topic == "overdose"
