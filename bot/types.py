@@ -230,6 +230,14 @@ class Assessment:
                    if r not in LEARNED_REASONS and not r.startswith(LANGUAGE_TAG)}
         return signals == {THIRD_PARTY_REASON}
 
+    @property
+    def language(self) -> str | None:
+        """The language the matching rule or phrase was written for ("es" for
+        ``lang_es`` or ``lexicon_es``), when exactly one is named."""
+        named = {r.removeprefix(prefix) for r in self.reasons
+                 for prefix in (LANGUAGE_TAG, LEXICON_TAG) if r.startswith(prefix)}
+        return named.pop() if len(named) == 1 else None
+
 
 NO_RISK = Assessment()
 
@@ -245,6 +253,8 @@ THIRD_PARTY_REASON = "third_party_risk"
 """The rules' reason for danger told about someone else."""
 LANGUAGE_TAG = "lang_"
 """The prefix of the reasons that only name the language a rule was written for."""
+LEXICON_TAG = "lexicon_"
+"""The prefix of the reasons that name the phrase lexicon (by language) that matched."""
 
 
 # --- outbound ---------------------------------------------------------------

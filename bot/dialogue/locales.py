@@ -239,10 +239,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def pick_locale(platform_language: str | None, text: str,
-                locales: Mapping[str, LocaleInfo]) -> str:
+                locales: Mapping[str, LocaleInfo], written_in: str | None = None) -> str:
     """The language to speak with someone new: the one their platform reports
     ("es-419" is Spanish) when it is installed; else the one their first message
-    is written in, when that is clear; else English."""
+    is written in, when that is clear from its common words, or from
+    ``written_in`` (the language of the safety rule or phrase it matched: "me
+    quiero morir" has one common word, and its safety question must not come in
+    English); else English."""
     if platform_language:
         primary = primary_language(platform_language)
         if primary == ENGLISH or primary in locales:
@@ -262,6 +265,8 @@ def pick_locale(platform_language: str | None, text: str,
     if ranked and ranked[0][1] >= _MIN_COMMON_WORDS and (
             len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
+    if written_in is not None and written_in in locales:
+        return written_in
     return ENGLISH
 
 

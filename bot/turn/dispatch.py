@@ -111,7 +111,8 @@ class Run(Answering, Timers):
                 and self.profile.locale is None and not self.profile.onboarded):
             # Someone new: speak their language from the first reply on.
             infos = {code: locale.info for code, locale in self.engine.locales.items()}
-            self.set_profile_values({"locale": pick_locale(event.language, event.text, infos)})
+            self.set_profile_values({"locale": pick_locale(
+                event.language, event.text, infos, self.turn.risk.language)})
         if isinstance(event, ASSESSED_EVENTS) and event.text:
             self.state.recent, self.state.recent_at = remember(
                 self.state.recent, self.state.recent_at, event.text, self.turn.now,

@@ -408,3 +408,20 @@ def test_medicine_taken_for_an_ailment_is_a_remedy(text: str) -> None:
 def test_an_amount_or_a_wish_beside_the_ailment_is_still_an_overdose(text: str) -> None:
     verdict = assess(text)
     assert verdict.level == "crisis" and verdict.topic == "overdose"
+
+
+@pytest.mark.parametrize(("first", "said"), [
+    ("quiero morir", "Gracias por confiarme esto"),
+    ("quero morrer", "Obrigado por confiar isso a mim"),
+    ("ich will sterben", "Danke, dass du mir das anvertraust"),
+    ("no aguanto más", "a salvo ahora mismo?"),
+    ("quero sumir", "em segurança agora?"),
+])
+async def test_a_first_message_of_risk_is_answered_in_its_own_language(
+        bot: Bot, first: str, said: str) -> None:
+    """A trial's short Spanish first message got the safety question in English:
+    too few common words to tell its language, though the rule that matched it was
+    written for Spanish."""
+    person = bot.person("nueva")
+    replies = " ".join(await person.say(first))
+    assert said in replies, replies
