@@ -34,7 +34,14 @@ from bot.safety.detector import about_media, assess_normalised
 from bot.safety.lexicon import Lexicon, load_lexicons
 from bot.safety.milestones import is_milestone
 from bot.safety.normalise import Normalised, compile_squeezed, normalise, normalise_detail
-from bot.types import LEXICON_TAG, NO_RISK, Assessment, RiskLevel
+from bot.types import (
+    LANGUAGE_TAG,
+    LEXICON_TAG,
+    NO_RISK,
+    THIRD_PARTY_REASON,
+    Assessment,
+    RiskLevel,
+)
 
 __all__ = ["Detector", "default_detector"]
 
@@ -113,7 +120,10 @@ class Detector:
         level: RiskLevel = "crisis" if any(h.level == "crisis" for h in hits) else "concern"
         if _RANK[level] <= _RANK[ruled.level]:
             return ruled
-        reasons = (*ruled.reasons, *dict.fromkeys(LEXICON_TAG + h.lang for h in hits))
+        reasons = (*ruled.reasons, *dict.fromkeys(
+            reason for h in hits
+            for reason in ((THIRD_PARTY_REASON, LANGUAGE_TAG + h.lang) if h.someone_else
+                           else (LEXICON_TAG + h.lang,))))
         return Assessment(level=level, reasons=reasons)
 
     def _from_context(self, window: Scores, alone: Scores) -> RiskLevel:

@@ -37,7 +37,7 @@ DEFAULT_LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 _UNSPACED = frozenset({"ja", "zh", "th"})
 _NEGATION_WORDS = 3
 _NEGATION_CHARS_UNSPACED = 4
-_KEYS = frozenset({"lang", "crisis", "concern", "safe", "negators"})
+_KEYS = frozenset({"lang", "crisis", "concern", "someone_else", "safe", "negators"})
 
 Level = Literal["crisis", "concern"]
 
@@ -48,6 +48,9 @@ class LexiconHit:
 
     level: Level
     lang: str
+    someone_else: bool = False
+    """Danger told about another person ("kendini öldüreceğini söyledi": he said he
+    would kill himself): the crisis conversation asks about them, not the writer."""
 
 
 def _normal_words(phrase: str) -> list[tuple[str, bool]]:
@@ -67,7 +70,7 @@ def _normal_words(phrase: str) -> list[tuple[str, bool]]:
     return out
 
 
-Kind = Literal["crisis", "concern", "safe"]
+Kind = Literal["crisis", "concern", "someone_else", "safe"]
 
 
 @dataclass(slots=True)
@@ -181,15 +184,22 @@ class Lexicon:
             if match is not None:
                 spans.append((match.start(), match.end(), entry))
         safe = [(lo, hi) for lo, hi, e in spans if e.kind == "safe"]
+        # Another person's danger covers the writer's words within it ("vuole
+        # uccidersi" holds no wish of the writer's), as a third-party rule does.
+        others = [(lo, hi) for lo, hi, e in spans if e.kind == "someone_else"]
         out: list[LexiconHit] = []
         for lo, hi, entry in spans:
             if entry.kind == "safe":
                 continue
             if any(lo < s_hi and s_lo < hi for s_lo, s_hi in safe):
                 continue
+            if entry.kind != "someone_else" and any(
+                    lo < o_hi and o_lo < hi for o_lo, o_hi in others):
+                continue
             if self._negated(text, lo, entry.lang):
                 continue
-            out.append(LexiconHit("crisis" if entry.kind == "crisis" else "concern", entry.lang))
+            out.append(LexiconHit("concern" if entry.kind == "concern" else "crisis", entry.lang,
+                                  someone_else=entry.kind == "someone_else"))
         return out
 
     def _negated(self, text: str, start: int, lang: str) -> bool:
@@ -245,6 +255,7 @@ def _read(path: Path, lexicon: Lexicon) -> None:
     phrases: dict[Kind, list[str]] = {
         "crisis": _strings(raw.get("crisis"), where, "crisis"),
         "concern": _strings(raw.get("concern"), where, "concern"),
+        "someone_else": _strings(raw.get("someone_else"), where, "someone_else"),
         "safe": _strings(raw.get("safe"), where, "safe"),
     }
     lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"))

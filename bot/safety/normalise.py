@@ -196,6 +196,10 @@ _TYPO_TARGETS = (
     "anymore", "worthless", "hopeless", "goodbye", "everyone", "tonight", "pointless",
 )
 _TYPO_WORD = re.compile(r"\b[a-z]{5,11}\b")
+# Words of the languages with rule tables that are one edit from a target and are
+# no typo: "suicidar" (es, pt) is not "suicidal", and the rules that name it
+# ("se va a suicidar", "quero me suicidar") never matched once it was "corrected".
+_NOT_TYPOS = frozenset({"suicidar", "suicider"})
 
 # Censored words: a token with letters and asterisks.  Each run of stars stands
 # for one to three letters of a word from this short list.
@@ -509,7 +513,7 @@ _TYPO_EXACT = frozenset(squeeze(t) for t in _TYPO_TARGETS)
 @lru_cache(maxsize=16384)
 def _typo_fix(token: str) -> str:
     """The target word ``token`` is a one-edit typo of, or ``token`` itself."""
-    if token in _TYPO_EXACT:
+    if token in _TYPO_EXACT or token in _NOT_TYPOS:
         return token
     candidates = {_TYPO_INDEX[token]} if token in _TYPO_INDEX else set()
     for deleted in _deletes(token):

@@ -333,6 +333,13 @@ _FAREWELL_VETO = (
 # overlaps one of these spans is dropped ("I want to die of embarrassment", "killing
 # myself at the gym").  The concern rules here also speak for themselves.
 _CANCELS: tuple[Rule, ...] = (
+    # Words quoted from a song, a film or a book ('the song goes "i wanna die in your
+    # arms tonight"'): the quote is in its own clause, out of the media check's reach.
+    N(r"(?:song|songs|lyrics?|chorus|verse|line|quote|film|movie|book|poem|meme|caption|title)"
+      r" (?:\w+ ){0,3}?(?:goes|says|said|is|was|reads|called|titled|like)?:? ?[\"“”«]"
+      r"[^\"“”«»]{1,160}[\"“”»]"),
+    N(r"(?:sings|sang|singing|sing|yelled the lyrics|quoted|quoting) (?:\w+ ){0,3}?:? ?"
+      r"[\"“”«][^\"“”«»]{1,160}[\"“”»]"),
     N(r"die (?:of|from) (?:the )?(?:embarrassment|shame|laughter|laughing|cringe|boredom|envy"
       r"|jealousy|cuteness|happiness|heat|cold|hunger|thirst|exhaustion)"),
     N(r"(?:kill|killing) myself laughing"),
@@ -624,6 +631,22 @@ _PLAN: tuple[Rule, ...] = (
       r"|making) (?:a |the |my |out a |out the |out )?(?:plan|method|date|day|time|place|way)"
       r" (?:to|for|of how to|for how to|for when to|for how i|of how i|on how to|of when)"
       r" (?:<SELFACT>|die|do it|end it|go through with it|end things)"),
+    C("plan", r"(?:have|got|made|ve got|ive got) a plan (?:and|,) (?:i )?(?:know|ve picked|picked"
+      r"|chose|ve chosen|set|ve set) (?:when|the date|the day|the time|how|where)<EOC>"),
+    # A jump set for a moment ("i'll jump at 3am when everyone is asleep"), and a
+    # person on a platform waiting for the train that does not stop.
+    C("plan", r"(?:i ll|ill|i will|im going to|i m going to|gonna|going to|about to) jump (?:off )?"
+      r"(?:at \d\w*|tonight|today|tomorrow|when (?:everyone|they|the house|my (?:\w+ )?(?:parents"
+      r"|family|mum|mom|dad|wife|husband|partner))|after (?:everyone|they|my (?:\w+ )?(?:parents"
+      r"|family|mum|mom|dad|shift|exams?)))",
+      veto=r"\b(?:pool|lake|sea|river|trampoline|parachute|skydiv\w*|bungee|queue|shower|call"
+      r"|meeting|zoom|gun|rope|jumping jacks?|puddle|waves?|bed|sofa|couch|train(?:ing)?"
+      r"|game|stream|discord|server|line)\b", veto_message=True),
+    C("plan", r"(?:waiting|wait) for the (?:fast|express|nonstop|non stop|non stopping|freight"
+      r"|high speed) (?:one|train|ones)<EOC>",
+      veto=r"\b(?:late|delayed|delay|commute|ticket|catch|missed|home|work|office|connection"
+      r"|change at|cheaper|quicker|seat)\b", veto_message=True),
+    W("plan", r"(?:ive|i have|i ve) made up my mind<EOC>"),
     C("plan", r"(?:have|got|made|ve got|ive got) a plan (?:and|,) (?:\w+ ){0,3}?(?:going to|gonna"
       r"|will|ll|about to|im|i am|i m) (?:do it|doing it|go through with it|going through with it"
       r"|end it|ending it|use it)"),
@@ -634,7 +657,7 @@ _PLAN: tuple[Rule, ...] = (
       r"|soon"
       r"|this weekend|tomorrow|this time|for real)|(?:<IM>|i am) (?:going to|gonna) do it<EOC>"
       r"|(?:finally|going to|gonna|ready to) do it<EOC>"),
-    W("plan", r"(?:tonight|today) (?:is|s) the (?:night|day)|the time has come|its time<EOC>"),
+    W("plan", r"(?:tonight|today)(?: is| s)? the (?:night|day)|the time has come|its time<EOC>"),
     W("plan", r"i (?:think i |already )?know (?:exactly )?(?:how|where|when)<EOC>|(?:know|picked"
       r"|chosen|chose|found) (?:which|the) (?:tree|beam|bridge|building|branch|spot|cliff)<EOC>"
       r"|(?:picked|chosen|chose|set|decided on|settled on) (?:a|the) (?:date|day)<EOC>"),
@@ -1024,6 +1047,16 @@ _SELF_HARM: tuple[Rule, ...] = (
       r"|then|n) (?:\w+ ){0,2}?(?:purge|purging|purged|throw up|vomit|puke)|(?:purge|purging"
       r"|purged) (?:\w+ ){0,2}?after (?:eating|every meal|meals?|dinner|lunch|breakfast|food"
       r"|i eat)"),
+    C("self_harm eating_distress", r"(?:threw up|thrown up|vomited|puked|sicked up) (?:\w+ )?"
+      r"after (?:\w+ ){0,2}?(?:dinner|lunch|breakfast|eating|every meal|each meal|a meal|meals"
+      r"|food|i ate)(?: again|\W+(?:\w+ ){0,2}?(?:\d+(?:st|nd|rd|th)?|second|third|fourth)"
+      r" time)"
+      r"|(?:only|just) (?:had|eaten|drunk|drank|been having|been on) (?:\w+ ){0,3}?(?:for|in)"
+      r" (?:\d+|two|three|four|five|six|seven|eight|nine|ten|a) (?:days|weeks|week)\W+(?:\w+"
+      r" ){0,4}?(?:lose|losing|drop|thinner|weight|skinny|fat|kg|kilos|pounds|lbs)",
+      veto=r"\b(?:bug|virus|poisoning|flu|pregnan\w*|morning sickness|hangover|drunk|chemo"
+      r"|migraine|covid|norovirus|motion|car ?sick|sea ?sick|surgery|operation|dentist|braces"
+      r"|ramadan|fasting|fast|detox|doctor|nurse|antibiotics?)\b", veto_message=True),
     K("self_harm", r"(?:self harm|self harming|self injury|self mutilation|self harmed|self"
       r" injuring)"),
     K("past_self_harm", r"(?:self harm|sh|cutting|old) scars|scars from (?:self harm|cutting|sh"
@@ -1115,6 +1148,16 @@ _DANGER: tuple[Rule, ...] = (
     C("danger_from_other", r"(?:<PERSON>) (?:\w+ ){0,2}?(?:wont|will not|doesnt|does not|never)"
       r" (?:let|lets) me (?:leave|go out|go home|see (?:anyone|my friends|my family)|have my phone"
       r"|eat|sleep|out of (?:the house|my room|his sight|her sight)|talk to anyone)"),
+    C("danger_from_other", r"(?:locked|locks|locking|keeps|shuts|shut) (?:my |the |his |her"
+      r" |their )?(?:little |baby |younger |step ?|\d+ year old )?(?:brother|sister|son|daughter"
+      r"|kid|kids|child|children|baby|toddler|niece|nephew|grandson|granddaughter) (?:\w+ )?(?:in"
+      r"|into|inside) (?:the |a |his |her |their )?(?:cupboard|closet|wardrobe|basement|cellar"
+      r"|shed|garage|cage|bathroom|attic|dark)"
+      r"|(?:kid|child|boy|girl|son|daughter|baby|toddler|little one)s?\b(?:\W+\w+){0,6}?\W+"
+      r"(?:has|had|have|with|covered in) (?:\w+ ){0,2}?bruises(?:\W+\w+){0,12}?\W+"
+      r"(?:scream\w*|yell\w*|hit|hits|beat\w*|crying every|cries every|shout\w* every)",
+      veto=r"\b(?:football|soccer|rugby|fell|fall|falling|playground|trampoline|bike|climbing"
+      r"|vaccine|jab|game|play|playing|video|film|movie|show|book)\b", veto_message=True),
     C("danger_from_other", r"(?:locked|locks|locking|keeps) me (?:in|inside) (?:the |my |a |his"
       r" |her )?(?:\w+)|(?:took|takes|has taken|hid) my (?:phone|passport|keys|money|id) (?:and"
       r"|so i cant|so i can t)"),
@@ -1582,6 +1625,10 @@ _SPANISH: tuple[Rule, ...] = (
       r"|en el (?:gym|gimnasio|trabajo))\b)"),
     K("plan lang_es", r"(?:esta noche|a las \d+|en una hora|hoy es el dia|cuando"
       r" (?:\w+ ){1,5}?(?:duerma|duerman|se vaya|se vayan|cobre)) (?:\w+ ){0,2}?lo hago"),
+    C("act_taken lang_es", r"(?:estoy|ya estoy|aqui estoy) (?:en|arriba (?:de|del)|parad[oa] en"
+      r"|sentad[oa] en|en lo alto (?:de|del)) (?:el|la|un|una|mi)? ?(?:puente|techo|tejado|azotea"
+      r"|balcon|cornisa|vias|acantilado|edificio|ultimo piso|viaducto)\W+(?:\w+\W+){0,3}?"
+      r"(?:voy a|me voy a|quiero|y) (?:saltar|tirarme|lanzarme|aventarme)"),
     C("act_taken lang_es", r"del otro lado de la (?:baranda|barandilla|valla)|(?:sentad[oa]"
       r"|parad[oa]|de pie) (?:\w+ ){0,2}?en (?:la|el) (?:cornisa|borde del (?:puente|balcon"
       r"|techo|edificio|azotea))|(?:acostad[oa]|tumbad[oa]|sentad[oa]|me acoste|me tumbe"
@@ -1646,6 +1693,11 @@ _FRENCH: tuple[Rule, ...] = (
     C("act_taken lang_fr", r"(?:jai|je viens de|j ai|ai) (?:pris|avale) (?:toute la boite|tout le"
       r" flacon|tout le tube|toutes? (?:mes|les)|une boite|beaucoup de|plein de|\d+) ?"
       r"(?:de )?(?:cachets|comprimes|medicaments|pilules|somniferes|doliprane)?"),
+    C("eating_distress lang_fr", r"(?:jai |j ai |je nai |je n ai )?(?:pas|rien) mange depuis"
+      r" (?:\d+|deux|trois|quatre|cinq|six|sept|une semaine|des jours|plusieurs jours)"
+      r"|(?:je )?me fais vomir|je vomis (?:apres|tout ce que)",
+      veto=r"\b(?:malade|gastro|grippe|ramadan|jeune|operation|hopital|virus|enceinte"
+      r"|chimio|intoxication|bac|examen)\b"),
     C("danger_from_other lang_fr", r"(?:il|elle|mon (?:mari|copain|pere|beau pere|ex|conjoint"
       r"|compagnon)|ma (?:femme|copine|mere|compagne)) (?:me frappe|ma frappe|ma frappee|me bat"
       r"|menace de me tuer|ma menace de mort|ma menacee de mort|va me tuer si|ma viole|ma violee"
@@ -1703,7 +1755,8 @@ _GERMAN: tuple[Rule, ...] = (
       r"|verletzt)(?! (?:beim|am))|selbstverletzung|ritzen",
       veto=r"\b(?:beim kochen|beim rasieren|aus versehen|am finger|in den finger"
         r"|beim schneiden)\b"),
-    C("act_taken lang_de", r"(?:ich )?(?:habe|hab) (?:alle|viele|eine (?:ganze )?packung|\d+|zu"
+    C("act_taken lang_de", r"(?:ich )?(?:habe|hab) (?:gerade |eben |grad |vorhin |schon |gestern"
+      r" |heute |jetzt |grade |soeben )?(?:alle|viele|eine (?:ganze )?packung|\d+|zu"
       r" viele) (?:meine |meiner |die )?(?:\w+ )?(?:tabletten|pillen|medikamente|schlaftabletten)?"
       r" ?(?:genommen|geschluckt)"),
     C("danger_from_other lang_de", r"(?:er|sie|mein (?:mann|freund|vater|stiefvater|ex|partner"
@@ -1723,7 +1776,7 @@ _GERMAN: tuple[Rule, ...] = (
     C("eating_distress lang_de", r"(?:erbreche|kotze|ubergebe) (?:mich )?(?:nach (?:jedem|dem)"
       r" (?:esen|mahlzeit)|absichtlich)|bringe mich (?:absichtlich )?zum (?:erbrechen|kotzen)"
       r"|abfuhrmitel (?:um|zum) (?:abzunehmen|abnehmen)|hungere mich (?:aus|runter|absichtlich)"
-      r"|seit (?:\w+ )?tagen nichts (?:mehr )?gegesen"),
+      r"|seit (?:\w+ )?(?:tagen|einer woche|wochen|zwei wochen) nichts (?:mehr )?gegesen"),
     # Someone else in danger ("er will sich was antun", "meine Schwester hat geschrieben,
     # dass sie sich umbringen will"): a trial's friend was asked about as the writer.
     C("third_party_risk lang_de", r"\b(?:er|sie|mein \w+|meine \w+) (?:\w+,? ){0,8}?"
@@ -1818,6 +1871,15 @@ _PORTUGUESE: tuple[Rule, ...] = (
     K("plan lang_pt", r"(?:hoje a noite|hoje|amanha|e hoje|quando (?:\w+ ){1,6}?(?:dormir|sair"
       r"|acordar|embarcar)|depois que (?:\w+ ){1,8}?|assim que (?:\w+ ){1,8}?) (?:\w+,? ){0,2}?"
       r"eu faco(?! \w)|e hoje\. desculpa"),
+    C("act_taken lang_pt", r"(?:estou|to|tou|ja estou) (?:no|na|em cima d[oa]|no alto d[oa]"
+      r"|na beira d[oa]) (?:\w+ )?(?:telhado|ponte|terraco|laje|beira|predio|trilhos|viaduto"
+      r"|janela|varanda|sacada|penhasco)\W+(?:\w+\W+){0,3}?(?:vou|quero|e vou) (?:pular"
+      r"|me jogar|saltar|me atirar)"),
+    C("danger_from_other lang_pt", r"(?:apanha|apanhou|apanham|apanhando|apanho|leva|levou|levam"
+      r"|levando|toma|tomou|tomando) (?:\w+ )?(?:surras?|porradas?|tapas|cintadas?|pancadas?"
+      r"|socos|chutes)? ?(?:d[oa]|pelo|pela) (?:meu |minha |seu |sua )?(?:padrasto|madrasta"
+      r"|pai|mae|tio|tia|avo|namorado da mae|marido|companheiro)",
+      veto=r"\b(?:jogo|futebol|partida|xadrez|videogame|game|campeonato|brincadeira)\b"),
     C("act_taken lang_pt", r"(?:passei|pulei) (?:pro|para o|para) lado de fora da (?:grade|mureta"
       r"|protecao)|(?:deitad[oa]|sentad[oa]) na linha do trem|(?:to|estou) (?:em cima|no alto) da"
       r" ponte|enforquei-me|me enforquei (?:mas|e)|(?:saltei|pulei) (?:para o|pro|no) rio"

@@ -644,3 +644,67 @@ def test_break_ups_leaving_work_weather_and_embarrassment_are_no_risk(text: str)
 ])
 def test_the_same_words_without_an_everyday_cause_still_ask(text: str) -> None:
     assert default_detector().assess(text).level != "none"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("i'll jump at 3am when everyone is asleep", "suicide"),
+    ("estoy en el puente y voy a saltar", "suicide"),
+    ("estou no telhado e vou pular", "suicide"),
+    ("今夜飛び降りる", "suicide"),
+    ("habe gerade 40 Tabletten genommen", "overdose"),
+    ("tonight's the night, i've made up my mind", "suicide"),
+    ("i have a plan and i know when", "suicide"),
+    ("its 2am and im on the train platform waiting for the fast one", "suicide"),
+    ("threw up after dinner again, 3rd time today", "eating_disorder"),
+    ("only had black coffee for 6 days, need to lose more", "eating_disorder"),
+    ("Ich habe seit einer Woche nichts gegessen", "eating_disorder"),
+    ("j'ai pas mangé depuis 5 jours", "eating_disorder"),
+    ("my mum locks my little brother in the cupboard and doesn't feed him", "abuse"),
+    ("my neighbour's kid has bruises all over and i hear screaming every night", "abuse"),
+    ("meu filho leva surras do padrasto", "abuse"),
+])
+def test_a_seventh_trials_dangers_bring_the_crisis_lines(text: str, topic: str) -> None:
+    """A new-user trial: a person on a bridge or a roof about to jump, a jump set for
+    3am, 40 tablets taken 'gerade', purging and days without food, a child locked in
+    a cupboard or beaten got no verdict or only the question."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "mój tata bije moją młodszą siostrę",
+    "saya sering menyakiti diri sendiri",
+    "ik heb al vier dagen niet gegeten",
+])
+def test_the_phrase_lists_name_abuse_self_harm_and_starving(text: str) -> None:
+    assert default_detector().assess(text).level == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "la mia ragazza mi ha detto che stanotte si uccide",
+    "arkadaşım kendini öldüreceğini söyledi",
+    "друг написал что сегодня покончит с собой",
+    "mera dost bol raha hai ki aaj raat woh khud ko maar dega",
+    "mi amiga dice que se va a suicidar",
+])
+def test_a_friend_at_risk_in_any_language_is_asked_about_as_someone_else(text: str) -> None:
+    """A trial's Italian, Turkish, Russian, Hinglish and Spanish friends were asked
+    about as the writer ("are you thinking about ending your life?")."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.about_someone_else, verdict
+
+
+@pytest.mark.parametrize("text", ["voglio uccidermi", "хочу покончить с собой",
+                                  "kendimi öldürmek istiyorum"])
+def test_the_writers_own_wish_in_those_languages_is_still_theirs(text: str) -> None:
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and not verdict.about_someone_else
+
+
+@pytest.mark.parametrize("text", [
+    'the song goes "i wanna die in your arms tonight"',
+    "i'll jump in the pool at 3pm",
+    "tonight's the night! party at mine",
+])
+def test_a_quoted_song_a_pool_and_a_party_bring_no_crisis_lines(text: str) -> None:
+    assert default_detector().assess(text).level != "crisis"

@@ -103,3 +103,10 @@ def test_squeeze_pattern_keeps_escapes_and_classes() -> None:
 def test_squeeze_pattern_rejects_a_split_double_letter() -> None:
     with pytest.raises(ValueError, match="doubled letter"):
         squeeze_pattern(r"kil(?:l)")
+
+
+@pytest.mark.parametrize("word", ["suicidar", "suicider"])
+def test_a_spanish_or_french_infinitive_is_no_typo_of_an_english_word(word: str) -> None:
+    """"se va a suicidar" became "suicidal", and the Spanish rules that name the
+    infinitive never matched a friend at risk."""
+    assert normalise(f"se va a {word}") == f"se va a {word}"
