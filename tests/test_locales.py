@@ -273,6 +273,20 @@ def test_a_greeting_that_opens_the_first_message_decides_its_language(
     assert newcomer.profile.locale == language
 
 
+@pytest.mark.parametrize("opening", [
+    "bonjour, j'ai besoin de parler à quelqu'un",
+    "hallo, ik moet met iemand praten",
+    "ciao, ho bisogno di parlare con qualcuno",
+])
+def test_a_language_the_bot_does_not_speak_is_met_in_english_not_a_neighbour(
+        shipped: Engine, opening: str) -> None:
+    """A trial's French opening was answered in Spanish ("de", "a" are Spanish
+    words too), with its French helplines worded in Spanish; a Dutch one in German."""
+    newcomer = Newcomer(shipped)
+    newcomer.send("text", text=opening)
+    assert newcomer.profile.locale == "en"
+
+
 def test_spanish_german_and_portuguese_are_installed_and_complete(shipped: Engine) -> None:
     assert {code: locale.info.name for code, locale in shipped.locales.items()} == {
         "de": "Deutsch", "es": "Español", "pt": "Português"}

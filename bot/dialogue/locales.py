@@ -238,6 +238,26 @@ _ENGLISH_GREETINGS = frozenset({"hi", "hey", "hello", "hiya", "yo", "ok", "okay"
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Frequent words of languages the bot does not speak, that an installed language's
+# common words would otherwise claim: "j'ai besoin de parler à quelqu'un" has "de"
+# and "a" of Spanish, "hallo, ik moet met iemand praten" opens with a German hello.
+# A first message that is more of one of these is answered in English, not in a
+# third language the person may not read.
+_UNSPOKEN_COMMON: Mapping[str, frozenset[str]] = {
+    "fr": _word_set("je j ai suis pas les des et est du au avec mais moi ce cette qui ne besoin"
+                    " parler quelqu bonjour salut merci vous tu tres aujourd veux peux sais plus"
+                    " rien"),
+    "it": _word_set("sono non il di che io ho per ma questo oggi voglio tutto ciao grazie bisogno"
+                    " parlare qualcuno molto sto gli della perche niente"),
+    "nl": _word_set("ik het een niet je dat met voor op zijn heb moet praten iemand"
+                    " goed wil maar mijn ben hoi niks echt vandaag"),
+}
+
+
 def pick_locale(platform_language: str | None, text: str,
                 locales: Mapping[str, LocaleInfo], written_in: str | None = None) -> str:
     """The language to speak with someone new: the one their platform reports
@@ -261,10 +281,13 @@ def pick_locale(platform_language: str | None, text: str,
         greeting = any(_opens_with(folded, plain_key(g)) for g in info.words.greetings
                        if plain_key(g) not in _ENGLISH_GREETINGS)
         scores[code] = sum(w in common for w in typed) + _MIN_COMMON_WORDS * greeting
+    for code, common in _UNSPOKEN_COMMON.items():
+        if code not in locales:
+            scores[code] = sum(w in common for w in typed)
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if ranked and ranked[0][1] >= _MIN_COMMON_WORDS and (
             len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
+        return ranked[0][0] if ranked[0][0] in locales else ENGLISH
     if written_in is not None and written_in in locales:
         return written_in
     return ENGLISH
