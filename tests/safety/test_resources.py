@@ -243,3 +243,8 @@ def test_the_lines_hours_and_notes_come_in_the_persons_language(book: ResourceBo
     words = resource_words({"resources_call": ["llama al {phone|número}"]}, "es")
     block = format_resources(book.for_country("ES"), words=words)
     assert "24/7" not in block and "free" not in block
+
+
+def test_japan_written_in_japanese_is_japan() -> None:
+    """A trial typed "日本" at the country question and was told it was not in the list."""
+    assert country_from_text("日本") == "JP"
