@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 
 from bot.safety.classifier import Classifier, Scores
 from bot.safety.detector import about_media, assess_normalised
-from bot.safety.lexicon import Lexicon, load_lexicons
+from bot.safety.lexicon import Lexicon, LexiconHit, load_lexicons
 from bot.safety.milestones import is_milestone
 from bot.safety.normalise import Normalised, compile_squeezed, normalise, normalise_detail
 from bot.types import (
@@ -48,6 +48,7 @@ __all__ = ["Detector", "default_detector"]
 # The rule reasons that name a topic other than suicide, most specific first: making
 # oneself sick is self-harm too, but the eating-disorder lines are the ones for it.
 _RULE_TOPICS = {
+    "overdose_taken": "overdose",
     "eating_distress": "eating_disorder",
     "self_harm": "self_harm",
     "danger_from_other": "abuse",
@@ -120,10 +121,7 @@ class Detector:
         level: RiskLevel = "crisis" if any(h.level == "crisis" for h in hits) else "concern"
         if _RANK[level] <= _RANK[ruled.level]:
             return ruled
-        reasons = (*ruled.reasons, *dict.fromkeys(
-            reason for h in hits
-            for reason in ((THIRD_PARTY_REASON, LANGUAGE_TAG + h.lang) if h.someone_else
-                           else (LEXICON_TAG + h.lang,))))
+        reasons = (*ruled.reasons, *dict.fromkeys(reason for h in hits for reason in _reasons(h)))
         return Assessment(level=level, reasons=reasons)
 
     def _from_context(self, window: Scores, alone: Scores) -> RiskLevel:
@@ -185,6 +183,26 @@ def _medicine_as_meant(text: str) -> bool:
     """Whether the text is medicine taken for an ailment and nothing more."""
     return bool(_TOOK_PILLS.search(text) and _FOR_AN_AILMENT.search(text)
                 and not _NOT_A_REMEDY.search(text))
+
+
+# The rule reason a phrase of each lexicon topic gives, so that its lines come first
+# as a rule's would.
+_LEXICON_TOPIC_REASONS = {
+    "self_harm": "self_harm",
+    "abuse": "danger_from_other",
+    "eating_disorder": "eating_distress",
+    "overdose": "overdose_taken",
+}
+
+
+def _reasons(hit: LexiconHit) -> tuple[str, ...]:
+    """The reasons one phrase gives: another person's danger is asked about as
+    theirs; a topic's phrase names the topic like the rule for it would."""
+    if hit.someone_else:
+        return THIRD_PARTY_REASON, LANGUAGE_TAG + hit.lang
+    if hit.topic is not None:
+        return _LEXICON_TOPIC_REASONS[hit.topic], LEXICON_TAG + hit.lang
+    return (LEXICON_TAG + hit.lang,)
 
 
 def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:

@@ -3,7 +3,11 @@
 One job: find, in normalised text, the phrases of ``data/lexicon/<lang>.yaml`` that
 mean "I am at risk now" (``crisis``) or something weaker (``concern``), unless a
 harmless phrase overlaps them (``safe``: "muoio dal ridere") or a negator stands
-just before them ("non voglio morire").  The rule tables of
+just before them ("non voglio morire").  Crisis phrases about a topic with
+lines of its own are listed under it (``self_harm``, ``abuse``,
+``eating_disorder``, ``overdose``), so those lines and care come first; danger
+told about another person under ``someone_else``, so the crisis conversation asks
+about them.  The rule tables of
 :mod:`bot.safety.rules` cover English, Spanish, French, German and Portuguese in
 depth; these lists give the other languages a first line of high-precision
 phrases, with the learned model behind them for everything else.
@@ -37,7 +41,11 @@ DEFAULT_LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 _UNSPACED = frozenset({"ja", "zh", "th"})
 _NEGATION_WORDS = 3
 _NEGATION_CHARS_UNSPACED = 4
-_KEYS = frozenset({"lang", "crisis", "concern", "someone_else", "safe", "negators"})
+# Crisis phrases about a topic with lines of its own (self-harm, abuse, an eating
+# disorder, an overdose taken), so that its lines and care come first.
+TOPIC_KINDS = ("self_harm", "abuse", "eating_disorder", "overdose")
+_KEYS = frozenset({"lang", "crisis", "concern", "someone_else", "safe", "negators",
+                   *TOPIC_KINDS})
 
 Level = Literal["crisis", "concern"]
 
@@ -51,6 +59,9 @@ class LexiconHit:
     someone_else: bool = False
     """Danger told about another person ("kendini öldüreceğini söyledi": he said he
     would kill himself): the crisis conversation asks about them, not the writer."""
+    topic: str | None = None
+    """What a crisis phrase is about, when it has lines of its own (``self_harm``,
+    ``abuse``, ``eating_disorder``, ``overdose``)."""
 
 
 def _normal_words(phrase: str) -> list[tuple[str, bool]]:
@@ -70,7 +81,8 @@ def _normal_words(phrase: str) -> list[tuple[str, bool]]:
     return out
 
 
-Kind = Literal["crisis", "concern", "someone_else", "safe"]
+Kind = Literal["crisis", "concern", "someone_else", "safe",
+               "self_harm", "abuse", "eating_disorder", "overdose"]
 
 
 @dataclass(slots=True)
@@ -199,7 +211,8 @@ class Lexicon:
             if self._negated(text, lo, entry.lang):
                 continue
             out.append(LexiconHit("concern" if entry.kind == "concern" else "crisis", entry.lang,
-                                  someone_else=entry.kind == "someone_else"))
+                                  someone_else=entry.kind == "someone_else",
+                                  topic=entry.kind if entry.kind in TOPIC_KINDS else None))
         return out
 
     def _negated(self, text: str, start: int, lang: str) -> bool:
@@ -256,6 +269,10 @@ def _read(path: Path, lexicon: Lexicon) -> None:
         "crisis": _strings(raw.get("crisis"), where, "crisis"),
         "concern": _strings(raw.get("concern"), where, "concern"),
         "someone_else": _strings(raw.get("someone_else"), where, "someone_else"),
+        "self_harm": _strings(raw.get("self_harm"), where, "self_harm"),
+        "abuse": _strings(raw.get("abuse"), where, "abuse"),
+        "eating_disorder": _strings(raw.get("eating_disorder"), where, "eating_disorder"),
+        "overdose": _strings(raw.get("overdose"), where, "overdose"),
         "safe": _strings(raw.get("safe"), where, "safe"),
     }
     lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"))

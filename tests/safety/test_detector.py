@@ -708,3 +708,20 @@ def test_the_writers_own_wish_in_those_languages_is_still_theirs(text: str) -> N
 ])
 def test_a_quoted_song_a_pool_and_a_party_bring_no_crisis_lines(text: str) -> None:
     assert default_detector().assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("mi taglio di nuovo", "self_harm"),
+    ("ik snij mezelf", "self_harm"),
+    ("saya sering menyakiti diri sendiri", "self_harm"),
+    ("mio padre mi picchia", "abuse"),
+    ("mój tata bije moją młodszą siostrę", "abuse"),
+    ("ik heb al vier dagen niet gegeten", "eating_disorder"),
+    ("ho preso tutta la scatola di sonniferi", "overdose"),
+])
+def test_the_phrase_lists_name_the_topic_so_its_lines_and_care_come_first(
+        text: str, topic: str) -> None:
+    """A trial's Italian, Dutch and Polish self-harm and abuse got the suicide lines
+    and questions, with no word of wound care: the phrase lists had no topics."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict

@@ -86,3 +86,14 @@ def test_shipped_lexicons_stay_quiet_on_everyday_words() -> None:
                  "dziękuję", "teşekkürler", "спасибо", "terima kasih", "ありがとう",
                  "धन्यवाद", "shukriya", "شكرا"]:
         assert lexicon.hits(normalise(text)) == [], text
+
+
+def test_a_topic_phrase_is_listed_once_not_also_as_a_bare_crisis() -> None:
+    """Each phrase says one thing: under a topic (self_harm, abuse, eating_disorder,
+    overdose) or someone_else, never also under crisis, where it would lose its topic."""
+    for path in sorted(DEFAULT_LEXICON_DIR.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        crisis = set(raw.get("crisis") or [])
+        for kind in ("self_harm", "abuse", "eating_disorder", "overdose", "someone_else"):
+            both = crisis & set(raw.get(kind) or [])
+            assert not both, f"{path.name}: {sorted(both)} under crisis and {kind}"
