@@ -913,7 +913,14 @@ _ACT: tuple[Rule, ...] = (
       r"|together)|<EOC>)", past_form=True),
     C("act_taken", r"(?:i|ive|i have|just|already|i just|i already) (?:just |already |have )?"
       r"(?:overdosed|od|od d|had an overdose|took an overdose|taken an overdose)", past_form=True),
-    C("act_taken", r"(?:took|taken|had|done) an (?:overdose|od)", past_form=True),
+    C("act_taken", r"(?:took|taken|had|done) an (?:overdose|od)(?! (?:patient|case|call|victim"
+      r"|on the ward|in (?:a&e|the er|resus)))", past_form=True),
+    # On the railing or the edge of a height, now ("sitting on the bridge railing rn").
+    C("act_taken", r"(?:<IM>|sitting|standing|stood|sat|perched|climbed) (?:\w+ )?(?:on|onto|over)"
+      r" (?:the|a|my) (?:\w+ )?(?:bridge|balcony|roof|rooftop|car park|parking garage|cliff"
+      r"|overpass|motorway bridge) (?:railing|rail|railings|edge|ledge|parapet|wall|barrier)",
+      veto=r"\b(?:photo|selfie|pic|picture|view|fishing|sunset|fixing|painting|work|job|cleaning"
+      r"|gutter|scaffold\w*|harness|tourist|holiday)\b", veto_message=True),
     C("act_taken", r"(?:drank|drunk|had|downed) (?:a (?:whole )?bottle of|loads of|lots of|a lot"
       r" of|half a bottle of) (?:\w+ )?(?:and|then|with) (?:then )?(?:took|swallowed|taken|popped)"
       r" (?:my |all my |the |some |a few |loads of |a bunch of )?(?:\w+ )?<DRUG>",
@@ -1593,7 +1600,8 @@ _SPANISH: tuple[Rule, ...] = (
       r"|no engordar|bajar de peso)|(?:no (?:he comido|como|comi) nada|llevo (?:\w+ )?dias sin"
       r" comer) (?:desde hace|en) (?:\w+ )?dias"),
     C("eating_distress lang_es", r"llevo (?:\w+ )?dias sin comer"),
-    C("eating_distress lang_es", r"vomito (?:todo )?lo que (?:como|comi)|me meto los dedos"
+    C("eating_distress lang_es", r"vomito (?:todo |lo poco )?(?:lo )?que (?:como|comi)|no (?:he"
+      r" comido|como|comi) (?:nada )?(?:en|desde hace|hace) (?:\w+ )?dias|me meto los dedos"
       r"(?: en la garganta)?"),
     # Means kept, a moment named, a farewell written: said plainly in Spanish they
     # were only a concern for the model ("tengo guardadas las pastillas").
@@ -1755,6 +1763,11 @@ _GERMAN: tuple[Rule, ...] = (
       r"|verletzt)(?! (?:beim|am))|selbstverletzung|ritzen",
       veto=r"\b(?:beim kochen|beim rasieren|aus versehen|am finger|in den finger"
         r"|beim schneiden)\b"),
+    # On a bridge or a roof and about to jump ("ich stehe auf der Brücke und springe gleich").
+    C("act_taken lang_de", r"(?:ich )?(?:stehe|sitze|bin) (?:\w+ ){0,2}?(?:auf|an) (?:der|dem|einer"
+      r"|einem|den) (?:\w+ )?(?:brucke|dach|hochhaus|klippe|gleisen|gelander|kante|balkon"
+      r"|parkhaus)\W+(?:\w+\W+){0,3}?(?:springe|spring|werfe mich|lasse mich fallen|lass mich"
+      r" fallen)"),
     C("act_taken lang_de", r"(?:ich )?(?:habe|hab) (?:gerade |eben |grad |vorhin |schon |gestern"
       r" |heute |jetzt |grade |soeben )?(?:alle|viele|eine (?:ganze )?packung|\d+|zu"
       r" viele) (?:meine |meiner |die )?(?:\w+ )?(?:tabletten|pillen|medikamente|schlaftabletten)?"

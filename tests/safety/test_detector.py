@@ -725,3 +725,28 @@ def test_the_phrase_lists_name_the_topic_so_its_lines_and_care_come_first(
     and questions, with no word of wound care: the phrase lists had no topics."""
     verdict = default_detector().assess(text)
     assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("ich stehe auf der Brücke und springe gleich", "suicide"),
+    ("sitting on the bridge railing rn", "suicide"),
+    ("mi taglio le braccia quando sto male", "self_harm"),
+    ("я опять резала себе руки", "self_harm"),
+    ("リスカがやめられない", "self_harm"),
+    ("babam annemi dövüyor, çok korkuyorum", "abuse"),
+    ("मेरा पति मुझे रोज़ मारता है", "abuse"),
+    ("no he comido en cuatro días y vomito lo poco que como", "eating_disorder"),
+])
+def test_an_eighth_trials_dangers_bring_their_own_lines(text: str, topic: str) -> None:
+    """A new-user trial: a German bridge and a railing got only the question; Italian
+    and Russian cutting, Turkish and Hindi beatings and Spanish purging got nothing
+    or the wrong lines."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+def test_a_nurses_overdose_patient_is_no_overdose_of_her_own() -> None:
+    """A trial's nurse got the emergency number for a patient she had treated."""
+    text = ("rough night shift, im a nurse and we had an overdose patient come in, "
+            "I gave him naloxone and he made it")
+    assert default_detector().assess(text).level != "crisis"
