@@ -173,6 +173,9 @@ _SHORT_SPELLED = frozenset({"die", "cut", "kms", "kys", "end", "od", "hang"})
 _DOTTED_LETTERS = re.compile(
     r"(?<![^\W\d_])[^\W\d_](?P<sep>[.\-_·•,])(?:[^\W\d_](?P=sep)){1,}[^\W\d_](?![^\W\d_])"
 )
+# A two-letter word dotted in a message already written that way ("w.a.n.t t.o
+# d.i.e"): joined only beside another dotted word, so "e.g" or "i.e" alone stay.
+_DOTTED_PAIR = re.compile(r"(?<![^\W\d_.])([^\W\d_])\.([^\W\d_])(?![^\W\d_.])")
 # "off myself" is the one slang phrase squeezing would break ("of myself"), so it
 # is read before squeezing, where the double f still tells it apart.
 _OFF_MYSELF = re.compile(r"(?<![^\W\d_])of{2,}(?= (?:myself|meself|my self)(?![^\W\d_]))")
@@ -587,7 +590,8 @@ def normalise_detail(text: str, *, fix_typos: bool = True) -> Normalised:
     if s != before:
         tags.add("leet")
     before = s
-    s = _DOTTED_LETTERS.sub(_join_dotted, s)
+    dotted = _DOTTED_LETTERS.sub(_join_dotted, s)
+    s = _DOTTED_PAIR.sub(r"\1\2", dotted) if dotted != s else s
     s = s.translate(_JOINERS)
     s = _SPACES.sub(" ", s)
     s = _SPACED_LETTERS.sub(_join_spaced, s)

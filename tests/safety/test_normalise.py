@@ -110,3 +110,9 @@ def test_a_spanish_or_french_infinitive_is_no_typo_of_an_english_word(word: str)
     """"se va a suicidar" became "suicidal", and the Spanish rules that name the
     infinitive never matched a friend at risk."""
     assert normalise(f"se va a {word}") == f"se va a {word}"
+
+
+def test_a_two_letter_word_is_joined_in_a_dotted_message_and_not_alone() -> None:
+    """A trial's "w.a.n.t t.o d.i.e" got only the question: "t.o" stayed apart."""
+    assert normalise("w.a.n.t t.o d.i.e") == "want to die"
+    assert normalise("e.g. i like it") == "e.g. i like it"
