@@ -48,7 +48,6 @@ __all__ = ["Detector", "default_detector"]
 # The rule reasons that name a topic other than suicide, most specific first: making
 # oneself sick is self-harm too, but the eating-disorder lines are the ones for it.
 _RULE_TOPICS = {
-    "overdose_taken": "overdose",
     "eating_distress": "eating_disorder",
     "self_harm": "self_harm",
     "danger_from_other": "abuse",
@@ -83,11 +82,7 @@ class Detector:
         scores = model.score(norm.text)
         level = ruled.level
         reasons = list(ruled.reasons)
-        # The model reads pills taken as an overdose; taken for an ailment, in no
-        # amount that says otherwise, they are a remedy.  The context layer below
-        # still reads the message with what came before it.
-        remedy = ruled.level == "none" and _medicine_as_meant(norm.text)
-        if ruled.level != "crisis" and not remedy:
+        if ruled.level != "crisis":
             if scores.crisis >= model.thresholds.crisis:
                 level = "crisis"
                 reasons.append("model")
@@ -122,7 +117,8 @@ class Detector:
         if _RANK[level] <= _RANK[ruled.level]:
             return ruled
         reasons = (*ruled.reasons, *dict.fromkeys(reason for h in hits for reason in _reasons(h)))
-        return Assessment(level=level, reasons=reasons)
+        topic = next((h.topic for h in hits if h.topic is not None), None)
+        return Assessment(level=level, reasons=reasons, topic=topic)
 
     def _from_context(self, window: Scores, alone: Scores) -> RiskLevel:
         """The verdict the window earns.  A crisis needs this message to carry
@@ -158,61 +154,25 @@ _TOOK_PILLS = compile_squeezed(
     r"(?:\s+\w+){0,6}?\s+" + _PILLS
     + r"|" + _PILLS + r"(?:\s+\w+){0,3}?\s+(?:genommen|geschluckt|ingenomen|geslikt)\b")
 _TAKEN_AWAY = compile_squeezed(r"\b(?:took|taken)\b.*\baway\b")
-# Medicine taken for an ailment ("two paracetamol for my headache", "Tabletten gegen
-# Kopfschmerzen genommen"): a remedy, unless an amount, a wish or a goodbye says
-# otherwise (a trial's headache tablets got the overdose lines from the model alone).
-_FOR_AN_AILMENT = compile_squeezed(
-    r"\b(?:for|gegen|para|pra|pour|contre|per|contro|voor|tegen)\s+(?:\w+\s+){0,2}?"
-    r"(?:headaches?|migraines?|pain|fever|a cold|the cold|my cold|flu|cramps?|period|back"
-    r"|toothache|allerg\w*|hay fever|cough|sore throat|kopfschmerz\w*|migrane|fieber"
-    r"|schmerz\w*|erkaltung|grippe|regelschmerz\w*|zahnschmerz\w*|husten|halsschmerz\w*"
-    r"|dolor\w*|fiebre|gripe|resfriado|colicos?|alergia|tos|la cabeza|mal de tete|fievre"
-    r"|douleurs?|rhume|mal di testa|emicrania|febbre|dolori?|raffreddore|influenza"
-    r"|dor(?:es)? de cabeca|febre|colica|hoofdpijn|koorts|pijn|verkoudheid|griep)\b")
-_NOT_A_REMEDY = compile_squeezed(
-    r"\b(?:all|whole|entire|box|bottle|packet|pack|strip|dozen|bunch|lot|lots|handful|many"
-    r"|extra|double|overdose|overdosed|od|die|dead|death|kill|end it|wake up|anymore|forever"
-    r"|never|alle|ganze|packung|schachtel|viele|handvoll|sterben|tot|aufwachen|todas|todos"
-    r"|toda|caja|frasco|bote|muchas|monton|morir|muerte|despertar|toutes|tous|boite|flacon"
-    r"|beaucoup|trop|mourir|reveiller|tutte|tutti|scatola|flacone|molte|troppe|morire"
-    r"|svegliarmi|caixa|cartela|muitos|muitas|morrer|acordar|hele|doosje|veel|dood)\b"
-    r"|\d{2,}")
-
-
-def _medicine_as_meant(text: str) -> bool:
-    """Whether the text is medicine taken for an ailment and nothing more."""
-    return bool(_TOOK_PILLS.search(text) and _FOR_AN_AILMENT.search(text)
-                and not _NOT_A_REMEDY.search(text))
-
-
-# The rule reason a phrase of each lexicon topic gives, so that its lines come first
-# as a rule's would.
-_LEXICON_TOPIC_REASONS = {
-    "self_harm": "self_harm",
-    "abuse": "danger_from_other",
-    "eating_disorder": "eating_distress",
-    "overdose": "overdose_taken",
-}
-
-
 def _reasons(hit: LexiconHit) -> tuple[str, ...]:
     """The reasons one phrase gives: another person's danger is asked about as
-    theirs; a topic's phrase names the topic like the rule for it would."""
+    theirs, as a third-party rule's is."""
     if hit.someone_else:
         return THIRD_PARTY_REASON, LANGUAGE_TAG + hit.lang
-    if hit.topic is not None:
-        return _LEXICON_TOPIC_REASONS[hit.topic], LEXICON_TAG + hit.lang
     return (LEXICON_TAG + hit.lang,)
 
 
 def _topic(ruled: Assessment, text: str, scores: Scores | None = None) -> str:
     """What the disclosure is about: the rules' named signal first (an act taken
-    with pills is an overdose), else the model's topic head, else suicide."""
+    with pills is an overdose), then the topic of the phrase list's entry, else
+    the model's topic head, else suicide."""
     if "act_taken" in ruled.reasons and _SWALLOWED.search(text):
         return "overdose"
     for reason, topic in _RULE_TOPICS.items():
         if reason in ruled.reasons:
             return topic
+    if ruled.topic is not None:
+        return ruled.topic
     if scores is None or "ideation" in ruled.reasons:
         return "suicide"
     if _TOOK_PILLS.search(text) and not _TAKEN_AWAY.search(text):

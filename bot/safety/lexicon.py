@@ -41,11 +41,6 @@ DEFAULT_LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 _UNSPACED = frozenset({"ja", "zh", "th"})
 _NEGATION_WORDS = 3
 _NEGATION_CHARS_UNSPACED = 4
-# Crisis phrases about a topic with lines of its own (self-harm, abuse, an eating
-# disorder, an overdose taken), so that its lines and care come first.
-TOPIC_KINDS = ("self_harm", "abuse", "eating_disorder", "overdose")
-_KEYS = frozenset({"lang", "crisis", "concern", "someone_else", "safe", "negators",
-                   *TOPIC_KINDS})
 
 Level = Literal["crisis", "concern"]
 
@@ -83,6 +78,11 @@ def _normal_words(phrase: str) -> list[tuple[str, bool]]:
 
 Kind = Literal["crisis", "concern", "someone_else", "safe",
                "self_harm", "abuse", "eating_disorder", "overdose"]
+TOPIC_KINDS: tuple[Kind, ...] = ("self_harm", "abuse", "eating_disorder", "overdose")
+"""Crisis phrases about a topic with lines of its own (self-harm, abuse, an eating
+disorder, an overdose taken), so that its lines and care come first."""
+_LISTS: tuple[Kind, ...] = ("crisis", "concern", "someone_else", *TOPIC_KINDS, "safe")
+_KEYS = frozenset({"lang", "negators", *_LISTS})
 
 
 @dataclass(slots=True)
@@ -265,16 +265,8 @@ def _read(path: Path, lexicon: Lexicon) -> None:
     unknown = set(raw) - _KEYS
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-    phrases: dict[Kind, list[str]] = {
-        "crisis": _strings(raw.get("crisis"), where, "crisis"),
-        "concern": _strings(raw.get("concern"), where, "concern"),
-        "someone_else": _strings(raw.get("someone_else"), where, "someone_else"),
-        "self_harm": _strings(raw.get("self_harm"), where, "self_harm"),
-        "abuse": _strings(raw.get("abuse"), where, "abuse"),
-        "eating_disorder": _strings(raw.get("eating_disorder"), where, "eating_disorder"),
-        "overdose": _strings(raw.get("overdose"), where, "overdose"),
-        "safe": _strings(raw.get("safe"), where, "safe"),
-    }
+    phrases: dict[Kind, list[str]] = {kind: _strings(raw.get(kind), where, kind)
+                                      for kind in _LISTS}
     lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"))
 
 

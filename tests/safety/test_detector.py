@@ -606,20 +606,47 @@ def test_a_move_or_a_swing_explains_the_rope_and_the_books(text: str) -> None:
     ("Das ist mein Abschied. Danke für alles.", "suicide"),
     ("Ho tagliato di nuovo le braccia", "self_harm"),
     ("Ya regalé mis cosas, estoy lista para irme", "suicide"),
+    ("i'll jump at 3am when everyone is asleep", "suicide"),
+    ("estoy en el puente y voy a saltar", "suicide"),
+    ("estou no telhado e vou pular", "suicide"),
+    ("今夜飛び降りる", "suicide"),
+    ("habe gerade 40 Tabletten genommen", "overdose"),
+    ("tonight's the night, i've made up my mind", "suicide"),
+    ("i have a plan and i know when", "suicide"),
+    ("its 2am and im on the train platform waiting for the fast one", "suicide"),
+    ("threw up after dinner again, 3rd time today", "eating_disorder"),
+    ("only had black coffee for 6 days, need to lose more", "eating_disorder"),
+    ("Ich habe seit einer Woche nichts gegessen", "eating_disorder"),
+    ("j'ai pas mangé depuis 5 jours", "eating_disorder"),
+    ("my mum locks my little brother in the cupboard and doesn't feed him", "abuse"),
+    ("my neighbour's kid has bruises all over and i hear screaming every night", "abuse"),
+    ("meu filho leva surras do padrasto", "abuse"),
+    ("mi taglio di nuovo", "self_harm"),
+    ("ik snij mezelf", "self_harm"),
+    ("saya sering menyakiti diri sendiri", "self_harm"),
+    ("mio padre mi picchia", "abuse"),
+    ("mój tata bije moją młodszą siostrę", "abuse"),
+    ("ik heb al vier dagen niet gegeten", "eating_disorder"),
+    ("ho preso tutta la scatola di sonniferi", "overdose"),
+    ("ich stehe auf der Brücke und springe gleich", "suicide"),
+    ("sitting on the bridge railing rn", "suicide"),
+    ("mi taglio le braccia quando sto male", "self_harm"),
+    ("я опять резала себе руки", "self_harm"),
+    ("リスカがやめられない", "self_harm"),
+    ("babam annemi dövüyor, çok korkuyorum", "abuse"),
+    ("मेरा पति मुझे रोज़ मारता है", "abuse"),
+    ("no he comido en cuatro días y vomito lo poco que como", "eating_disorder"),
 ])
-def test_a_sixth_trials_farewells_and_self_harm_bring_the_crisis_lines(
+def test_dangers_three_new_user_trials_found_bring_their_own_lines(
     text: str, topic: str
 ) -> None:
-    """A new-user trial: a German night named for the end, a German farewell, an
-    Italian relapse into cutting and Spanish belongings given away 'ready to go'
-    all got no verdict at all."""
+    """Three new-user trials (2026-12-07): a German night named for the end, a person
+    on a bridge, roof or railing about to jump, tablets taken 'gerade', purging and
+    days without food, a child locked in or beaten, and self-harm and abuse in the
+    languages of the phrase lists got no verdict, only the question, or the suicide
+    lines instead of their own (the phrase lists had no topics)."""
     verdict = default_detector().assess(text)
     assert verdict.level == "crisis" and verdict.topic == topic
-
-
-def test_a_friend_who_will_take_her_life_is_asked_about_as_someone_else() -> None:
-    verdict = default_detector().assess("Mi amiga me dijo que se va a quitar la vida hoy")
-    assert verdict.level == "crisis" and verdict.about_someone_else
 
 
 @pytest.mark.parametrize("text", [
@@ -646,38 +673,6 @@ def test_the_same_words_without_an_everyday_cause_still_ask(text: str) -> None:
     assert default_detector().assess(text).level != "none"
 
 
-@pytest.mark.parametrize(("text", "topic"), [
-    ("i'll jump at 3am when everyone is asleep", "suicide"),
-    ("estoy en el puente y voy a saltar", "suicide"),
-    ("estou no telhado e vou pular", "suicide"),
-    ("今夜飛び降りる", "suicide"),
-    ("habe gerade 40 Tabletten genommen", "overdose"),
-    ("tonight's the night, i've made up my mind", "suicide"),
-    ("i have a plan and i know when", "suicide"),
-    ("its 2am and im on the train platform waiting for the fast one", "suicide"),
-    ("threw up after dinner again, 3rd time today", "eating_disorder"),
-    ("only had black coffee for 6 days, need to lose more", "eating_disorder"),
-    ("Ich habe seit einer Woche nichts gegessen", "eating_disorder"),
-    ("j'ai pas mangé depuis 5 jours", "eating_disorder"),
-    ("my mum locks my little brother in the cupboard and doesn't feed him", "abuse"),
-    ("my neighbour's kid has bruises all over and i hear screaming every night", "abuse"),
-    ("meu filho leva surras do padrasto", "abuse"),
-])
-def test_a_seventh_trials_dangers_bring_the_crisis_lines(text: str, topic: str) -> None:
-    """A new-user trial: a person on a bridge or a roof about to jump, a jump set for
-    3am, 40 tablets taken 'gerade', purging and days without food, a child locked in
-    a cupboard or beaten got no verdict or only the question."""
-    verdict = default_detector().assess(text)
-    assert verdict.level == "crisis" and verdict.topic == topic, verdict
-
-
-@pytest.mark.parametrize("text", [
-    "mój tata bije moją młodszą siostrę",
-    "saya sering menyakiti diri sendiri",
-    "ik heb al vier dagen niet gegeten",
-])
-def test_the_phrase_lists_name_abuse_self_harm_and_starving(text: str) -> None:
-    assert default_detector().assess(text).level == "crisis"
 
 
 @pytest.mark.parametrize("text", [
@@ -686,6 +681,7 @@ def test_the_phrase_lists_name_abuse_self_harm_and_starving(text: str) -> None:
     "друг написал что сегодня покончит с собой",
     "mera dost bol raha hai ki aaj raat woh khud ko maar dega",
     "mi amiga dice que se va a suicidar",
+    "Mi amiga me dijo que se va a quitar la vida hoy",
 ])
 def test_a_friend_at_risk_in_any_language_is_asked_about_as_someone_else(text: str) -> None:
     """A trial's Italian, Turkish, Russian, Hinglish and Spanish friends were asked
@@ -708,41 +704,6 @@ def test_the_writers_own_wish_in_those_languages_is_still_theirs(text: str) -> N
 ])
 def test_a_quoted_song_a_pool_and_a_party_bring_no_crisis_lines(text: str) -> None:
     assert default_detector().assess(text).level != "crisis"
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    ("mi taglio di nuovo", "self_harm"),
-    ("ik snij mezelf", "self_harm"),
-    ("saya sering menyakiti diri sendiri", "self_harm"),
-    ("mio padre mi picchia", "abuse"),
-    ("mój tata bije moją młodszą siostrę", "abuse"),
-    ("ik heb al vier dagen niet gegeten", "eating_disorder"),
-    ("ho preso tutta la scatola di sonniferi", "overdose"),
-])
-def test_the_phrase_lists_name_the_topic_so_its_lines_and_care_come_first(
-        text: str, topic: str) -> None:
-    """A trial's Italian, Dutch and Polish self-harm and abuse got the suicide lines
-    and questions, with no word of wound care: the phrase lists had no topics."""
-    verdict = default_detector().assess(text)
-    assert verdict.level == "crisis" and verdict.topic == topic, verdict
-
-
-@pytest.mark.parametrize(("text", "topic"), [
-    ("ich stehe auf der Brücke und springe gleich", "suicide"),
-    ("sitting on the bridge railing rn", "suicide"),
-    ("mi taglio le braccia quando sto male", "self_harm"),
-    ("я опять резала себе руки", "self_harm"),
-    ("リスカがやめられない", "self_harm"),
-    ("babam annemi dövüyor, çok korkuyorum", "abuse"),
-    ("मेरा पति मुझे रोज़ मारता है", "abuse"),
-    ("no he comido en cuatro días y vomito lo poco que como", "eating_disorder"),
-])
-def test_an_eighth_trials_dangers_bring_their_own_lines(text: str, topic: str) -> None:
-    """A new-user trial: a German bridge and a railing got only the question; Italian
-    and Russian cutting, Turkish and Hindi beatings and Spanish purging got nothing
-    or the wrong lines."""
-    verdict = default_detector().assess(text)
-    assert verdict.level == "crisis" and verdict.topic == topic, verdict
 
 
 def test_a_nurses_overdose_patient_is_no_overdose_of_her_own() -> None:
