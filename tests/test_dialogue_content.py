@@ -663,6 +663,141 @@ def test_a_stated_wish_to_kill_oneself_is_checked_not_asked_as_if_unheard(
     assert person.where == ("crisis", "ask_direct")
 
 
+THOUGHTS_QUESTIONS = ("thoughts of killing yourself", "thinking about killing yourself",
+                      "thinking about ending your life", "thinking of ending your life")
+
+
+@pytest.mark.parametrize(("said", "reasons"), [
+    ("I'm on the bridge and I'm going to jump", ("means",)),
+    ("I have the rope ready and I'm doing it tonight", ("means",)),
+    ("I'm going to kill myself tonight", ("ideation", "plan")),
+    ("I tried to hang myself an hour ago", ("act_taken", "ideation")),
+])
+def test_danger_told_now_is_met_with_the_emergency_number_and_are_you_safe(
+    engine: Engine, said: str, reasons: tuple[str, ...],
+) -> None:
+    """A new-user trial's "I'm on the bridge and I'm going to jump" got, after the
+    lines, "are you thinking about ending your life?", as if unheard."""
+    person = Person(engine)
+    reply = person.say(said, risk="crisis", reasons=reasons)
+    assert person.where == ("crisis", "ask_safe_now")
+    question = reply[reply.index("RESOURCES-GB"):]
+    assert "emergency number" in question
+    assert "somewhere safe" in question
+    assert not any(asked in question for asked in THOUGHTS_QUESTIONS)
+    # Not safe (a button, or a typed "no"): the call now, and the urgent menu.
+    reply = person.press("No, I'm not safe")
+    assert "call the emergency number" in reply
+    assert person.where == ("crisis", "choose_urgent")
+    assert "I'm safe for now" not in person.buttons()
+    person = Person(engine)
+    person.say(said, risk="crisis", reasons=reasons)
+    reply = person.say("no")
+    assert person.where == ("crisis", "choose_urgent")
+    assert "emergency number" in reply and "sorry" not in reply
+
+
+def test_safe_for_now_after_danger_told_goes_on_to_the_means_then_a_person(
+    engine: Engine,
+) -> None:
+    person = Person(engine)
+    person.say("I have the rope ready and I'm doing it tonight", risk="crisis",
+               reasons=("means",))
+    reply = person.press("Yes, I'm safe for now")
+    # The rope named is not asked about as if unread; the plan is not asked again.
+    assert person.where == ("crisis", "ask_means_told")
+    assert "glad" in reply and "plan" not in reply
+    person.press("No")
+    assert person.where == ("crisis", "choose_urgent")  # a plan told: a person, now
+    # Typed words at "are you somewhere safe?" are heard, with the call said again.
+    person = Person(engine)
+    person.say("I'm on the bridge and I'm going to jump", risk="crisis", reasons=("means",))
+    reply = person.say("i dont know what to do anymore, everything hurts")
+    assert "emergency number" in reply
+    assert person.where == ("crisis", "choose_urgent")
+
+
+def test_danger_told_now_can_still_be_cleared_in_words_that_say_so(engine: Engine) -> None:
+    person = Person(engine)
+    person.say("I'm going to kill myself tonight lol", risk="crisis",
+               reasons=("ideation", "plan"))
+    assert person.where == ("crisis", "ask_safe_now")
+    person.say("it was a joke about my exam")
+    assert person.where == ("crisis", "after_no")
+
+
+def test_danger_to_someone_else_is_not_asked_whether_the_writer_is_safe(
+    engine: Engine,
+) -> None:
+    person = Person(engine)
+    person.say("my friend is on the bridge and says she will jump", risk="crisis",
+               reasons=("third_party_risk", "means"))
+    assert person.where is not None and person.where[1] != "ask_safe_now"
+
+
+def _after_an_overdose(engine: Engine) -> Person:
+    person = Person(engine)
+    person.say("I took 40 pills an hour ago", risk="crisis", reasons=("act_taken",),
+               topic="overdose")
+    assert person.where == ("crisis", "overdose_now")
+    return person
+
+
+def test_other_words_after_an_overdose_keep_the_emergency_call_in_front(
+    engine: Engine,
+) -> None:
+    """At "is anyone with you?" after an overdose, "I took two ibuprofen for my
+    headache" got "That's okay to feel", a line for not wanting to call."""
+    person = _after_an_overdose(engine)
+    reply = person.say("I took two ibuprofen for my headache")
+    assert "okay to feel" not in reply
+    assert "call the emergency number" in reply.casefold()
+    assert person.where == ("crisis", "choose_urgent")
+    reply = person.say("I took two ibuprofen for my headache")
+    assert "call the emergency number" in reply.casefold()
+    assert person.where == ("crisis", "choose_urgent")
+
+
+@pytest.mark.parametrize("typed", ["no", "skip", "I don't know"])
+def test_a_no_at_the_urgent_menu_does_not_end_the_conversation_without_the_call(
+    engine: Engine, typed: str,
+) -> None:
+    """After an overdose, "no" at "what would help you most?" ended the crisis
+    conversation with no word of the emergency number."""
+    person = _after_an_overdose(engine)
+    person.press("I'm alone")
+    assert person.where == ("crisis", "choose_urgent")
+    reply = person.say(typed)
+    assert "emergency number" in reply
+    assert person.where == ("crisis", "talk")
+
+
+def test_thoughts_of_suicide_after_an_overdose_stay_in_the_overdose_conversation(
+    engine: Engine,
+) -> None:
+    """After "I took 40 pills", "I just want to die" started the conversation again
+    about suicide; a "no" to its question then ended it as a misread, with "sorry if
+    I jumped in", the overdose forgotten."""
+    person = _after_an_overdose(engine)
+    reply = person.say("I just want to die", risk="crisis", reasons=("ideation",),
+                       topic="suicide")
+    assert "RESOURCES" not in reply  # heard inside the conversation, not started again
+    assert "call the emergency number" in reply.casefold()
+    assert person.where == ("crisis", "choose_urgent")
+    frame = person.state.current
+    assert frame is not None and frame.vars.get("topic") == "overdose"
+    reply = person.say("no")
+    assert "jumped in" not in reply and "emergency number" in reply
+    assert person.where == ("crisis", "talk")
+    # Told as a new danger at the menu, it starts again with the overdose's lines first.
+    person = _after_an_overdose(engine)
+    person.press("I'm alone")
+    reply = person.say("I'm going to jump off the roof", risk="crisis", reasons=("means",),
+                       topic="suicide")
+    assert "RESOURCES" in reply
+    assert person.where == ("crisis", "overdose_now")
+
+
 @pytest.mark.parametrize("typed", ["i meant it", "it was a joke but not really",
                                    "i was joking, sometimes"])
 def test_words_that_only_look_like_a_misread_are_not_a_no(engine: Engine, typed: str) -> None:
@@ -1313,17 +1448,63 @@ def test_a_first_hello_at_a_question_is_not_welcomed_back(engine: Engine) -> Non
     assert "Hello" in reply or "Hi there" in reply
 
 
-def test_the_crisis_country_question_is_asked_again_once_never_more(engine: Engine) -> None:
+def test_the_crisis_country_question_is_never_asked_again(engine: Engine) -> None:
     """A trial answered "which country are you in?" with "sí", "no", "no" and was told
     three times "I don't have that country in my list", never reaching the safety
-    questions."""
+    questions; now nothing at that step is met with a validation error."""
     person = Person(engine)
     person.profile = Profile(onboarded=True, consent=True)
     person.say("quiero suicidarme", risk="crisis")
     assert person.where == ("crisis", "ask_country")
     person.say("narnia")
+    assert person.where == ("crisis", "ask_direct")
+
+
+NEVER_AT_THE_COUNTRY_STEP = ("that country", "another name", "leave that one",
+                             "let that one be")
+
+
+@pytest.mark.parametrize("typed", ["please dont tell anyone", "will you tell my parents?",
+                                   "is this private", "dont let my mum find out",
+                                   "Is this confidential??"])
+def test_asking_about_privacy_at_the_country_question_is_answered_truthfully(
+    engine: Engine, typed: str,
+) -> None:
+    """A new-user trial's child wrote "please dont tell anyone" at "which country are
+    you in?" in the crisis conversation and got "I don't have that country in my
+    list yet"."""
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True)
+    person.say("I want to die", risk="crisis")
     assert person.where == ("crisis", "ask_country")
-    person.say("atlantis")
+    reply = person.say(typed)
+    said = reply.split("\n")[0]
+    assert not any(cold in reply for cold in NEVER_AT_THE_COUNTRY_STEP)
+    # What the bot is and does, no more: a bot, contacts no one, passes nothing on,
+    # nobody reads along; the lines' own notes say which are free.
+    assert "I'm a bot" in said
+    assert "pass on" in said or "passed on" in said
+    assert "reads along" in said
+    assert "which are free" in said
+    assert "secret" not in said and "confidential" not in said
+    # Then the conversation goes on, without the country.
+    assert person.where == ("crisis", "ask_direct")
+    assert person.profile.country is None
+
+
+@pytest.mark.parametrize("typed", ["narnia", "I have nobody to tell",
+                                   "my parents are always fighting", "hi"])
+def test_other_words_at_the_country_question_are_heard_and_the_country_let_go(
+    engine: Engine, typed: str,
+) -> None:
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True)
+    person.say("I want to die", risk="crisis")
+    reply = person.say(typed)
+    assert not any(cold in reply for cold in NEVER_AT_THE_COUNTRY_STEP)
+    assert "I'm a bot" not in reply  # no privacy notice where nobody asked for one
+    assert "Thank you" in reply
+    assert "directories above" in reply
     assert person.where == ("crisis", "ask_direct")
 
 

@@ -566,3 +566,60 @@ def test_closing_lines_follow_what_the_person_did(engine: Engine) -> None:
     talk.say("skip")
     replies = talk.say("I did my best on a hard day")
     assert replies[-1] == "WELL DONE I did my best on a hard day"
+
+
+WHERE = """id: where
+title: Where
+command: where
+start: ask
+steps:
+  ask:
+    kind: ask_text
+    say: "COUNTRY?"
+    save: country
+    parse: country
+    invalid: "UNKNOWN-COUNTRY"
+    unparsed:
+      save: words
+      next: heard
+    next: known
+    skip: skipped
+  known:
+    kind: end
+    say: "KNOWN-{country|none}"
+  heard:
+    kind: end
+    say: "HEARD-{words|nothing}"
+  skipped:
+    kind: end
+    say: "SKIPPED-HERE"
+"""
+
+
+def test_words_a_parser_cannot_read_go_to_the_unparsed_step_never_a_validation_error(
+    tmp_path: Path,
+) -> None:
+    """A child's "please dont tell anyone" at "which country are you in?" was told "I
+    don't have that country in my list": with ``unparsed`` such words are answered by
+    a step of their own, kept apart from the answer the parser gives."""
+    for path in MINI.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text())
+    (tmp_path / "where.yaml").write_text(WHERE)
+    engine = Engine(load_dialogues([tmp_path]), fake_services())
+
+    talk = Talk(engine)
+    talk.cmd("where")
+    assert talk.say("UK") == ["KNOWN-GB"]
+
+    talk = Talk(engine)
+    talk.cmd("where")
+    assert talk.say("please dont tell anyone") == ["HEARD-please dont tell anyone"]
+    talk = Talk(engine)
+    talk.cmd("where")
+    assert talk.say("narnia") == ["HEARD-narnia"]  # short words too: never "UNKNOWN-COUNTRY"
+
+    # A bare "no" or "skip" is still a skip, not words to answer.
+    for said in ("no", "skip"):
+        talk = Talk(engine)
+        talk.cmd("where")
+        assert talk.say(said)[-1] == "SKIPPED-HERE"

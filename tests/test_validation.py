@@ -128,6 +128,27 @@ def test_a_journal_step_keeps_answers_of_some_paths_but_never_an_unknown_name(
     assert [p.message for p in problems] == ["keeps 'whose', which nothing saves"]
 
 
+def test_words_heard_apart_from_a_parsed_answer_need_a_parser_and_a_step(
+    tmp_path: Path,
+) -> None:
+    steps = (
+        "  feeling:\n    kind: ask_text\n    say: 'Where?'\n    save: where\n"
+        "    unparsed: {save: words, next: heard}\n    next: done\n"
+        "  heard: {kind: say, say: 'Heard {words|you}', next: done}\n"
+        "  done: {kind: end}\n"
+    )
+    folder = dialogues_with(tmp_path, "belief.yaml", BELIEF_START + steps)
+    problems = [p for p in check_dialogues([folder]) if p.step == "feeling"]
+    assert [p.message for p in problems] == [
+        "'unparsed' needs a 'parse': without one every answer is read"]
+    # With a parser, the step the words go to must exist.
+    missing = steps.replace("    save: where\n", "    save: where\n    parse: country\n")
+    missing = missing.replace("next: heard}", "next: nowhere}")
+    folder = dialogues_with(tmp_path / "again", "belief.yaml", BELIEF_START + missing)
+    assert [p.message for p in check_dialogues([folder]) if p.step == "feeling"] == [
+        "goes to unknown step 'nowhere'"]
+
+
 def test_a_goto_into_a_missing_step_is_caught(tmp_path: Path) -> None:
     text = (MINI / "onboarding.yaml").read_text().replace(
         "to_menu: {kind: goto, dialogue: menu}", "to_menu: {kind: goto, dialogue: menu, step: x}")

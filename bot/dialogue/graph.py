@@ -117,6 +117,8 @@ def _step_edges(step: Step) -> Iterator[tuple[str, str, bool]]:
                 labelled.append((step.skip, "skip"))
         case AskTextStep():
             labelled.append((step.next, "answer"))
+            if step.unparsed is not None:
+                labelled.append((step.unparsed.next, "other words"))
             if step.skip is not None:
                 labelled.append((step.skip, "skip"))
         case AskScaleStep():

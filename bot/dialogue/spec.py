@@ -75,13 +75,23 @@ class SayStep(_Model):
     (the rubric test walks every dialogue and checks)."""
 
 
+class Unparsed(_Model):
+    """Where words a ``parse`` cannot read go, instead of ``invalid``."""
+
+    save: VarName
+    """The words as written (never the ``save`` of the step: they are not its answer)."""
+    next: StepId
+    """A step that answers them ("please don't tell anyone" to "which country?")."""
+
+
 class AskTextStep(_Model):
     """Ask for the person's own words and save them in ``save``.
 
     "skip" and "I don't know" are always accepted: the variable stays unset and
     the dialogue moves to ``skip`` (or ``next``).  With ``parse``, the answer is
     checked by a named parser (one of :data:`PARSERS`), what it returns is saved,
-    and ``invalid`` is said when it fails.
+    and ``invalid`` is said when it fails (or, with ``unparsed``, the words are
+    answered by a step of their own).
     """
 
     kind: Literal["ask_text"]
@@ -91,6 +101,12 @@ class AskTextStep(_Model):
     skip: StepId | None = None
     parse: VarName | None = None
     invalid: Variants | None = None
+    unparsed: Unparsed | None = None
+    """With ``parse``: words the parser cannot read are heard rather than refused
+    with ``invalid``: saved in ``unparsed.save`` and answered at ``unparsed.next``.
+    A bare "no" or "ok" is still a skip.  For a question asked in a hard moment
+    (the crisis conversation's "which country?"), where a validation error would
+    be the wrong answer to whatever the person wrote instead."""
     stuck: Variants | None = None
     """Said the first time the person answers "I don't know" (or presses "Not
     sure"): an example or two, or a smaller question; the step then waits again,

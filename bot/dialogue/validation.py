@@ -132,6 +132,8 @@ def successors(step: Step) -> list[str]:
             targets.append(step.next)
         case AskTextStep():
             targets += [step.next, step.skip]
+            if step.unparsed is not None:
+                targets.append(step.unparsed.next)
         case AskScaleStep():
             targets += [step.next, step.skip]
         case AskChoiceStep():
@@ -284,6 +286,10 @@ def rule_known_parsers(
     named = ((step_id, step.parse) for step_id, step in item.dialogue.steps.items()
              if isinstance(step, AskTextStep) and step.parse is not None)
     yield from _unknown(item, named, PARSERS, "known_parsers", "parser")
+    for step_id, step in item.dialogue.steps.items():
+        if isinstance(step, AskTextStep) and step.unparsed is not None and step.parse is None:
+            yield _problem(item, step_id, "known_parsers",
+                           "'unparsed' needs a 'parse': without one every answer is read")
 
 
 def rule_known_scales(
@@ -628,6 +634,8 @@ def _saves(step: Step) -> set[str]:
     saved: set[str] = set()
     if isinstance(step, AskTextStep | AskScaleStep):
         saved.add(step.save)
+    if isinstance(step, AskTextStep) and step.unparsed is not None:
+        saved.add(step.unparsed.save)
     if isinstance(step, AskChoiceStep) and step.save is not None:
         saved.add(step.save)
     if isinstance(step, BranchStep):

@@ -245,6 +245,15 @@ class Answering(Moving):
             if parser is None:
                 raise EngineError(f"no parser named {step.parse}")
             parsed = parser(text)
+            if parsed is None and step.unparsed is not None and not is_empty_answer(text):
+                # Words that are not the answer asked for ("please don't tell anyone"
+                # to "which country are you in?", a trial's child in crisis, told "I
+                # don't have that country in my list"): kept apart from the answer
+                # and answered by a step written for them, never refused.
+                self.save(frame, step.unparsed.save, text)
+                self.count(frame, ANSWERED)
+                self.goto(frame, step.unparsed.next)
+                return
             if parsed is None:
                 if step.skip is not None and (frame.helped or is_empty_answer(text)
                                               or is_sentence(text)):

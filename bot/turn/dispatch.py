@@ -38,6 +38,7 @@ from bot.turn.answering import Answering
 from bot.turn.steps import PRIVATE_CHAT_PAYLOAD
 from bot.turn.timers import Timers
 from bot.types import (
+    THIRD_PARTY_REASON,
     ButtonPress,
     ChatOpened,
     CommandMessage,
@@ -75,6 +76,11 @@ IMMINENT = frozenset({"plan", "means", "act_taken"})
 # checks it understood (a trial's "I want to kill myself" was asked "are you
 # thinking about killing yourself?").
 STATED = frozenset({"ideation"})
+# An overdose already taken: while its crisis conversation runs (within the hour),
+# thoughts of suicide told after it ("I just want to die") are part of it, answered
+# with the emergency call still in front, not a new conversation whose "no, I'm
+# okay" would end it as a misread (a trial).
+OVERDOSE = "overdose"
 # Commands people guess (a trial typed /menu): the command they mean.
 COMMAND_ALIASES = {"menu": "start", "home": "start", "exercises": "tools",
                    "quit": "stop", "cancel": "stop", "crisis": "sos"}
@@ -189,7 +195,10 @@ class Run(Answering, Timers):
         if (current is not None and any(f.dialogue in safety for f in self.state.stack)
                 and risk.learned_only):
             return False
-        if (risk.level == "crisis" and self.in_crisis_about(risk.topic)
+        topic = risk.topic
+        if (topic or SUICIDE) == SUICIDE and self.in_crisis_about(OVERDOSE):
+            topic = OVERDOSE
+        if (risk.level == "crisis" and self.in_crisis_about(topic)
                 and (not IMMINENT.intersection(risk.reasons) or self.asked_in_crisis())):
             # Already talking about exactly this: the lines and the direct questions
             # again would only repeat them ("yes, I told you already").  A plan or
@@ -201,8 +210,16 @@ class Run(Answering, Timers):
         if risk.level == "crisis":
             self.state.crisis_at = self.turn.now
             crisis_inputs: dict[str, Value] = {"message": raw.strip()}
-            if risk.topic:
-                crisis_inputs["topic"] = risk.topic
+            if topic:
+                crisis_inputs["topic"] = topic
+            if (IMMINENT.intersection(risk.reasons)
+                    and THIRD_PARTY_REASON not in risk.reasons):
+                # A plan, the means at hand or an act under way, told already: the
+                # first question checks they are safe now, not whether they think
+                # of it ("I'm on the bridge and I'm going to jump", a trial).  Not
+                # when the danger may be someone else's ("my friend is on the
+                # bridge"): "are you somewhere safe?" would be asked of the wrong person.
+                crisis_inputs["imminent"] = "yes"
             if STATED.intersection(risk.reasons):
                 crisis_inputs["stated"] = "yes"
             elif risk.about_someone_else:

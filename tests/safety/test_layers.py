@@ -438,6 +438,29 @@ async def test_after_an_overdose_whatever_is_written_brings_the_emergency_call_a
     assert "call the emergency number" in replies and "resting here" not in replies
 
 
+async def test_after_an_overdose_a_wish_to_die_and_a_no_keep_the_emergency_call(
+        bot: Bot) -> None:
+    """A trial took pills, then wrote "I just want to die": the conversation began
+    again about suicide, and "no", then "I'm okay, carry on", ended it with "sorry if
+    I jumped in", the overdose forgotten."""
+    ana = await onboarded(bot, "ana")
+    await ana.say("I took 40 pills an hour ago")
+    replies = " ".join(await ana.say("I took two ibuprofen for my headache")).casefold()
+    assert "call the emergency number" in replies and "okay to feel" not in replies
+    replies = " ".join(await ana.say("I just want to die")).casefold()
+    assert "call the emergency number" in replies
+    assert "ending your life" not in replies and "killing yourself" not in replies
+    replies = " ".join(await ana.say("no"))
+    assert "emergency number" in replies and "jumped in" not in replies
+
+
+async def test_on_the_bridge_about_to_jump_is_asked_whether_safe_now(bot: Bot) -> None:
+    ana = await onboarded(bot, "ana")
+    replies = " ".join(await ana.say("I'm on the bridge and I'm going to jump"))
+    assert "emergency number" in replies and "somewhere safe" in replies
+    assert "ending your life" not in replies and "killing yourself" not in replies
+
+
 async def test_about_a_friend_gone_quiet_the_call_for_them_is_said_again(bot: Bot) -> None:
     ana = await onboarded(bot, "ana")
     await ana.say("my friend says she will kill herself tonight")
