@@ -316,6 +316,14 @@ _AFTER_EMBARRASSMENT = (
 )
 
 # "A burden to my team": a worry about work, not about being alive.
+# What people do on a roof edge or a bridge for its own sake ("sitting on the
+# roof edge taking sunset photos", a trial): no danger told in the same breath.
+_AT_LEISURE = (
+    r" (?:taking (?:\w+ )?(?:photos|pictures|a photo|a picture|selfies|a selfie)|with (?:my|friends|a"
+    r" friend|the)|having (?:lunch|a beer|a drink|a coffee|coffee|a smoke|a picnic)|eating"
+    r"|enjoying|fixing|repairing|cleaning|painting|watching the (?:sunset|sunrise|stars"
+    r"|fireworks)|for (?:the|a) (?:view|photo|picture))"
+)
 _TO_THE_TEAM = (
     r"(?! (?:to|on|for) (?:my|the|our) (?:team|colleagues|coworkers|co workers|boss|manager|group"
     r"|class|project|department|office|shift))"
@@ -869,7 +877,8 @@ _PLAN: tuple[Rule, ...] = (
       r" |sat |right )?(?:on|at) (?:the |a |this )?(?:edge of (?:the |a |this )?(?:bridge|roof"
       r"|cliff|building|platform|tower|car park)|ledge|railing|rail of the bridge|train tracks"
       r"|tracks|roof edge|cliff edge|top of (?:the |a )?(?:bridge|building|car park|tower|cliff))"
-      r"(?! (?:club|party|bar|restaurant|game|tournament|at work|of my seat|of glory))"),
+      r"(?! (?:club|party|bar|restaurant|game|tournament|at work|of my seat|of glory))"
+      r"(?!" + _AT_LEISURE + ")"),
     C("means", r"(?:im|i am|i m|currently) (?:on|at|up on) (?:the |a |this )?(?:bridge|roof"
       r"|rooftop|cliff|overpass) (?:right now|now|looking down|and (?:i )?(?:want|thinking|ready"
       r"|about|going)|thinking about jumping|ready to jump|about to jump)"),
@@ -882,7 +891,7 @@ _PLAN: tuple[Rule, ...] = (
       r"|going|cant))"),
     K("means", r"(?:<IM>|i m) (?:standing|sitting|stood|sat|up) on (?:a|the|this|top of a|top of"
       r" the) (?:bridge|roof|rooftop|cliff|ledge|overpass|balcony railing|railway bridge)"
-      r"(?! (?:club|party|bar|restaurant|game|tour|terrace|garden|with (?:my|friends)))"),
+      r"(?! (?:club|party|bar|restaurant|game|tour|terrace|garden))(?!" + _AT_LEISURE + ")"),
     W("means", r"(?:know where|have access to|access to|can get to|can get|found|got hold of|there"
       r" s a|theres a) (?:my |his |her |the |my dads |my moms |dads |moms |the family |a )?(?:dads"
       r" |mums |moms |fathers |grandpas )?(?:gun|guns|pistol|rifle|shotgun|firearm|firearms"
@@ -919,7 +928,7 @@ _ACT: tuple[Rule, ...] = (
     C("act_taken", r"(?:<IM>|sitting|standing|stood|sat|perched|climbed) (?:\w+ )?(?:on|onto|over)"
       r" (?:the|a|my) (?:\w+ )?(?:bridge|balcony|roof|rooftop|car park|parking garage|cliff"
       r"|overpass|motorway bridge) (?:railing|rail|railings|edge|ledge|parapet|wall|barrier)",
-      veto=r"\b(?:photo|selfie|pic|picture|view|fishing|sunset|fixing|painting|work|job|cleaning"
+      veto=r"\b(?:photos?|selfies?|pics?|pictures?|view|fishing|sunset|sunrise|fixing|painting|work|job|cleaning"
       r"|gutter|scaffold\w*|harness|tourist|holiday)\b", veto_message=True),
     C("act_taken", r"(?:drank|drunk|had|downed) (?:a (?:whole )?bottle of|loads of|lots of|a lot"
       r" of|half a bottle of) (?:\w+ )?(?:and|then|with) (?:then )?(?:took|swallowed|taken|popped)"
@@ -1418,7 +1427,11 @@ _FAREWELL: tuple[Rule, ...] = (
       r" my friend|for putting up with me)|(?:i )?love you all|goodbye(?: everyone| all| guys)?"
       r"|bye (?:everyone|all|guys)|farewell|take care of (?:yourselves|yourself|each other)"
       r"(?: for me)?|(?:i )?(?:just )?wanted to say (?:goodbye|thank you|bye)(?! (?:to everyone"
-      r"|to you all|to all of you|forever|for the last time|to the world))"),
+      r"|to you all|to all of you|forever|for the last time|to the world))"
+      # Thanks said as a last word ("you helped me more than anyone", a trial's
+      # farewell beside "take care of yourself" and "goodbye").
+      r"|(?:you|u) (?:have )?(?:helped|meant|did) (?:me )?(?:so )?(?:much )?more (?:for me )?than"
+      r" (?:anyone|anybody|any of them|you know|you ll ever know|you will ever know)"),
 )
 
 _HOPELESS: tuple[Rule, ...] = (

@@ -630,6 +630,8 @@ def test_a_move_or_a_swing_explains_the_rope_and_the_books(text: str) -> None:
     ("ho preso tutta la scatola di sonniferi", "overdose"),
     ("ich stehe auf der Brücke und springe gleich", "suicide"),
     ("sitting on the bridge railing rn", "suicide"),
+    ("im sitting on the roof edge and i want to jump", "suicide"),
+    ("You helped me more than anyone. Take care of yourself. Goodbye.", "suicide"),
     ("mi taglio le braccia quando sto male", "self_harm"),
     ("я опять резала себе руки", "self_harm"),
     ("リスカがやめられない", "self_harm"),
@@ -656,10 +658,13 @@ def test_dangers_three_new_user_trials_found_bring_their_own_lines(
     "quero sumir depois dessa vergonha",
     "I wish I could disappear after that presentation",
     "I feel like a burden to my team when I ask for help",
+    "sitting on the roof edge taking sunset photos",
+    "sitting on the bridge railing taking pics with my friends",
 ])
 def test_break_ups_leaving_work_weather_and_embarrassment_are_no_risk(text: str) -> None:
     """A trial's everyday complaints got 'are you safe?': the heat, the rain, the
-    noise, a presentation, asking colleagues for help."""
+    noise, a presentation, asking colleagues for help; and the crisis lines for
+    sunset photos taken from a roof edge."""
     assert default_detector().assess(text).level == "none"
 
 
