@@ -266,6 +266,11 @@ def _unleet(match: re.Match[str]) -> str:
     return token.translate(_LEET_MAP)
 
 
+def _unleet_short(match: re.Match[str]) -> str:
+    """A short token ("t0", "m3") in a message already read as leetspeak."""
+    return match.group(0).translate(_LEET_MAP)
+
+
 # --- word-level rewrites ------------------------------------------------------------
 
 # (pattern, replacement, tag).  Patterns and replacements are written in plain
@@ -589,6 +594,9 @@ def normalise_detail(text: str, *, fix_typos: bool = True) -> Normalised:
     s = _LEET_TOKEN.sub(_unleet, s)
     if s != before:
         tags.add("leet")
+        # In a message written in leetspeak, short words are too ("i w4nt t0 d1e",
+        # a trial: "t0" stayed, and "want t0 die" got only the question).
+        s = _LEET_TOKEN.sub(_unleet_short, s)
     before = s
     dotted = _DOTTED_LETTERS.sub(_join_dotted, s)
     s = _DOTTED_PAIR.sub(r"\1\2", dotted) if dotted != s else s

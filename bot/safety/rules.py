@@ -990,8 +990,10 @@ _SELF_HARM: tuple[Rule, ...] = (
     C("self_harm", r"(?:been|keep|kept|started|start|still|always|often|sometimes|constantly"
       r"|have been|ive been|<IM>|am|cant stop|can not stop|back to) (?:\w+ )?(?:cutting|burning"
       r"|hurting|harming|scratching|hitting|punching|stabbing|carving|biting|bruising|punishing"
-      r"|mutilating|injuring) (?:myself|my (?:<PART>))", veto=_ACCIDENT,
-      veto_unless=_INTENTIONAL),
+      r"|mutilating|injuring) (?:myself|my (?:<PART>))"
+      # "I keep cutting myself off mid-sentence" (a trial), "cutting myself some slack"
+      r"(?! (?:of|off|out|short|loose|free|some slack|a break|a slice|a piece|in on))",
+      veto=_ACCIDENT, veto_unless=_INTENTIONAL),
     C("self_harm", r"(?:cut|burned|burnt|scratched|stabbed|carved|sliced|hurt|harmed|hit|punched"
       r"|bit|bruised|mutilated|injured|cutting|burning|scratching|hitting|hurting) (?:myself|my"
       r" (?:<PART>)|into my (?:<PART>))(?: \w+){0,4}? (?:again|on purpose|deliberately"
@@ -1036,7 +1038,8 @@ _SELF_HARM: tuple[Rule, ...] = (
     C("self_harm", r"(?:cutting|cuting) again|(?:started|start|back to|been|keep) cutting"
       r"(?! (?:back|down|out|corners|costs|hair|grass|wood|class|classes|school|ties|carbs|sugar"
       r"|it close|through|the|my hair|onions|vegetables|coupons|paper|fabric|people off|off"
-      r"|in line|meat|calories|my losses|expenses|hours))"),
+      r"|in line|meat|calories|my losses|expenses|hours|(?:myself|me|him|her|them) (?:off|of|out"
+      r"|short|some slack|a break)))"),
     C("self_harm", r"<INTENT> cut(?= tonight| today| again| right now| now| deeper| deep|<EOC>)",
       veto=_ACCIDENT, veto_unless=_INTENTIONAL),
     C("self_harm", r"(?:urge|urges|need|craving|itch|itching|tempted|want|wanting|desire) to (?:cut"
@@ -1745,9 +1748,18 @@ _GERMAN: tuple[Rule, ...] = (
       r"|eigentlich) )*(?:sterben|tot sein|nicht mehr leben"
       r"|nicht mehr da sein"
       r"|nicht mehr aufwachen|nicht mehr existieren|einschlafen und nicht mehr aufwachen)"),
+    # A time may stand between "mich" and the verb ("ich werde mich heute Nacht
+    # umbringen", a trial); the separable "um" only with "bringen" and at the end
+    # of its clause, or "ich muss mich um meine Oma kümmern" read as a crisis.
     C("ideation lang_de", r"ich (?:bringe?|werde|will|mochte|moechte|muss|sollte|wurde|wuerde)"
-      r" mich (?:selbst |einfach |heute |morgen |jetzt )?(?:um|umbringen|toten|toeten|erhangen"
-      r"|erhaengen|erschiessen|vor (?:den|einen) zug werfen|aufhangen|aufhaengen)(?!\w)"),
+      r" mich (?:(?!nicht |nie |niemals |keinesfalls )\w+ ){0,4}?(?:umbringen|toten|toeten|erhangen"
+      r"|erhaengen|erschiessen|vor (?:den|einen) zug werfen|aufhangen|aufhaengen)(?!\w)"
+      r"|ich mich (?:(?!nicht |nie |niemals )\w+ ){0,4}?(?:umbringen|toten|toeten|erhangen"
+      r"|erhaengen|erschiessen|umbringe) (?:werde|will|mochte|moechte|muss|wurde|wuerde)(?!\w)"
+      r"|ich bringe? mich (?:(?!nicht |nie |niemals )\w+ ){0,4}?um(?=\s*(?:[.!?,;:\n)]|$| und| weil| wenn| dann))",
+      # "ich glaube nicht, dass ich mich umbringen werde": the denial is its own clause
+      veto=r"\b(?:glaube|denke|hoffe|werde|will) (?:ja |doch |aber )?(?:nicht|nie|niemals),? dass ich\b",
+      veto_message=True),
     C("ideation lang_de", r"(?:will|mochte|moechte|werde|muss|denke daran,?) (?:mich )?(?:von"
       r" (?:der|einer|dem|einem) (?:brucke|bruecke|dach|hochhaus|klippe) (?:zu )?(?:springen"
       r"|sturzen|stuerzen)|(?:mich )?vor (?:den|einen) (?:zug|bus|lkw) (?:zu )?(?:werfen"

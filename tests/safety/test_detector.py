@@ -716,3 +716,70 @@ def test_a_nurses_overdose_patient_is_no_overdose_of_her_own() -> None:
     text = ("rough night shift, im a nurse and we had an overdose patient come in, "
             "I gave him naloxone and he made it")
     assert default_detector().assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("ich werde mich heute Nacht umbringen", "suicide"),
+    ("ich bringe mich am Wochenende um", "suicide"),
+    ("Ich habe ihr nicht gesagt, dass ich mich am Wochenende umbringen werde.", "suicide"),
+    ("Ich habe einen Strick im Keller versteckt", "suicide"),
+    ("سأقتل نفسي", "suicide"),
+    ("بعد الامتحانات سأقتل نفسي", "suicide"),
+    ("試験が終わったら死ぬ", "suicide"),
+    ("i w4nt t0 d1e", "suicide"),
+    ("Já doei minhas coisas, só queria me despedir de vocês", "suicide"),
+    ("rozdałam swoje rzeczy, żegnajcie", "suicide"),
+    ("pengen ngilang selamanya, talinya udah siap", "suicide"),
+    ("ابتلعت علبة كاملة من الدواء قبل قليل", "overdose"),
+    ("Yine kollarımı jiletle kestim", "self_harm"),
+    ("Maine phir se apni kalai kaat li", "self_harm"),
+    ("Ich esse seit einer Woche fast nichts und kotze alles wieder aus", "eating_disorder"),
+    ("purged three times today, can't stop", "eating_disorder"),
+    ("父が妹を毎晩殴っている", "abuse"),
+    ("Mi papá le pega a mi hermanito cuando está borracho", "abuse"),
+    ("Отчим бьёт мою младшую сестру", "abuse"),
+    ("Ayahku memukuli adikku setiap hari", "abuse"),
+    ("Meu padrasto bate na minha mãe e em mim", "abuse"),
+])
+def test_a_seventh_trials_dangers_bring_their_own_lines(text: str, topic: str) -> None:
+    """A new-user trial (2026-12-07, 375 lines in 14 languages): a time between
+    'mich' and 'umbringen', the Arabic future, a Japanese 'after the exams', a
+    short word left in leetspeak, things given away, and a child beaten outside
+    English got the question or nothing."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "Il mio migliore amico dice che si ucciderà domani",
+    "Подруга написала прощальное письмо и не отвечает",
+    "mein Bruder hat geschrieben, dass er sich heute Nacht vor den Zug wirft",
+    "my best friend says she has the pills in her hand right now and won't pick up",
+])
+def test_a_seventh_trials_friends_at_risk_are_asked_about_as_someone_else(text: str) -> None:
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.about_someone_else, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "Je ne suis qu'un poids pour mes parents",
+    "أنا مجرد عبء على عائلتي",
+    "a veces pienso que sería mejor no estar",
+])
+def test_a_seventh_trials_burdens_and_passive_wishes_are_asked_about(text: str) -> None:
+    assert default_detector().assess(text).level != "none"
+
+
+@pytest.mark.parametrize("text", [
+    "I keep cutting myself off mid-sentence when I talk in meetings",
+    "Jestem pielęgniarką, dziś mieliśmy pacjenta po przedawkowaniu",
+    "ich muss mich um meine Oma kümmern",
+    "ich werde mich morgen um die Kinder kümmern",
+    "ich glaube nicht, dass ich mich umbringen werde",
+    "это не прощальное письмо ахах, просто выхожу из домового чата",
+])
+def test_a_seventh_trials_safe_lines_get_no_crisis(text: str) -> None:
+    """'cutting myself off' in a meeting and a nurse's overdose patient got the
+    crisis lines; 'ich muss mich um meine Oma kümmern' (look after my grandmother)
+    matched the separable 'bring mich ... um' before it needed 'bringen'."""
+    assert default_detector().assess(text).level != "crisis"
