@@ -210,7 +210,16 @@ _MEDIA = _rx(
     r"|first aid)|\b(?:movie|film|show|series|episode|book|novel|story|song|poem|album|play"
     r"|documentary|podcast|game|anime|manga|comic) (?:is|was|s|are|were) (?:all |mostly |kind of )?"
     r"about\b|(?:on|in|from) the news|\blyrics\b|trigger warning|\btw\b|\bcw\b|dans (?:le|ce)"
-    r" (?:film|livre)|ce film|en la (?:pelicula|serie)|im film|no filme|na novela)"
+    r" (?:film|livre)|ce film|en la (?:pelicula|serie)|im film|no filme|na novela"
+    # the other languages' "in the film / song / series" and "the protagonist"
+    # ("nel film il protagonista si butta dal ponte", a trial read as a friend at risk)
+    r"|(?:nel|del|il) film|nella serie|nel libro|nella canzone|(?:la|cette|une|dans la) chanson"
+    r"|dans la serie|in der serie|im buch|im lied|in dem lied|en el libro|la cancion|en la cancion"
+    r"|no livro|na serie|na musica|in de film|in de serie|in het boek|in het liedje|w filmie"
+    r"|w serialu|w piosence|w ksiazce|filmde|dizide|sarkida|kitapta|di film|dalam film|lagu ini"
+    r"|в фильме|в сериале|в песне|в книге|film mein|movie mein|gaane mein|في الفيلم|في المسلسل"
+    r"|في الاغنية|في الأغنية|映画で|映画の|ドラマで|ドラマの|アニメで|アニメの|漫画で|漫画の|歌詞"
+    r"|(?:il|el|o|le|der|die|de) (?:protagonista|protagonist|personnage|hauptfigur|hoofdpersoon))"
 )
 # The past: the signal is history, not now.
 _PAST = _rx(

@@ -319,9 +319,9 @@ _AFTER_EMBARRASSMENT = (
 # What people do on a roof edge or a bridge for its own sake ("sitting on the
 # roof edge taking sunset photos", a trial): no danger told in the same breath.
 _AT_LEISURE = (
-    r" (?:taking (?:\w+ )?(?:photos|pictures|a photo|a picture|selfies|a selfie)|with (?:my|friends|a"
-    r" friend|the)|having (?:lunch|a beer|a drink|a coffee|coffee|a smoke|a picnic)|eating"
-    r"|enjoying|fixing|repairing|cleaning|painting|watching the (?:sunset|sunrise|stars"
+    r" (?:taking (?:\w+ )?(?:photos|pictures|a photo|a picture|selfies|a selfie)|with (?:my"
+    r"|friends|a friend|the)|having (?:lunch|a beer|a drink|a coffee|coffee|a smoke|a picnic)"
+    r"|eating|enjoying|fixing|repairing|cleaning|painting|watching the (?:sunset|sunrise|stars"
     r"|fireworks)|for (?:the|a) (?:view|photo|picture))"
 )
 _TO_THE_TEAM = (
@@ -1756,9 +1756,11 @@ _GERMAN: tuple[Rule, ...] = (
       r"|erhaengen|erschiessen|vor (?:den|einen) zug werfen|aufhangen|aufhaengen)(?!\w)"
       r"|ich mich (?:(?!nicht |nie |niemals )\w+ ){0,4}?(?:umbringen|toten|toeten|erhangen"
       r"|erhaengen|erschiessen|umbringe) (?:werde|will|mochte|moechte|muss|wurde|wuerde)(?!\w)"
-      r"|ich bringe? mich (?:(?!nicht |nie |niemals )\w+ ){0,4}?um(?=\s*(?:[.!?,;:\n)]|$| und| weil| wenn| dann))",
+      r"|ich bringe? mich (?:(?!nicht |nie |niemals )\w+ ){0,4}?um"
+      r"(?=\s*(?:[.!?,;:\n)]|$| und| weil| wenn| dann))",
       # "ich glaube nicht, dass ich mich umbringen werde": the denial is its own clause
-      veto=r"\b(?:glaube|denke|hoffe|werde|will) (?:ja |doch |aber )?(?:nicht|nie|niemals),? dass ich\b",
+      veto=r"\b(?:glaube|denke|hoffe|werde|will) (?:ja |doch |aber )?(?:nicht|nie|niemals),?"
+      r" dass ich\b",
       veto_message=True),
     C("ideation lang_de", r"(?:will|mochte|moechte|werde|muss|denke daran,?) (?:mich )?(?:von"
       r" (?:der|einer|dem|einem) (?:brucke|bruecke|dach|hochhaus|klippe) (?:zu )?(?:springen"
