@@ -783,3 +783,40 @@ def test_a_seventh_trials_safe_lines_get_no_crisis(text: str) -> None:
     crisis lines; 'ich muss mich um meine Oma kümmern' (look after my grandmother)
     matched the separable 'bring mich ... um' before it needed 'bringen'."""
     assert default_detector().assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("vomitei tudo dnv depois do almoço, n consigo parar com isso", "eating_disorder"),
+    ("aaj phir khaana khaake ulti kar di jaan bujhke, roz ka ho gaya hai ye", "eating_disorder"),
+    ("heb na het eten weer alles uitgekotst, doe dat nu elke dag", "eating_disorder"),
+    ("znowu zwymiotowałam po obiedzie, robię to codziennie", "eating_disorder"),
+    ("cortei-me ontem à noite outra vez, mais fundo, ainda dói imenso", "self_harm"),
+    ("papa daaru peeke mummy ko maar rahe hai abhi", "abuse"),
+    ("ik heb mijn spullen weggegeven aan vrienden en afscheidsbrieven geschreven", "suicide"),
+    ("oddałam kota siostrze i napisałam listy pożegnalne do wszystkich", "suicide"),
+    ("大事なものは全部妹にあげた、遺書も書いた", "suicide"),
+    ("w ten weekend to zrobię, jak rodzice wyjadą na działkę", "suicide"),
+    ("tata ma w domu broń myśliwską, wiem gdzie są naboje", "suicide"),
+    ("薬をずっと貯めてて、もう十分な量がある", "suicide"),
+    ("bugün işe gittim, her şey normal, ama ipi çoktan hazırladım bu gece için", "suicide"),
+])
+def test_a_second_trials_dangers_are_crises(text: str, topic: str) -> None:
+    """A second new-user trial (2026-12-07): purging every day, farewell letters,
+    a weekend named, a gun whose bullets the person can find, pills saved up,
+    a rope made ready, told in the languages of the phrase lists."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "nel film il protagonista si butta dal ponte alla fine, ho pianto tutto il tempo",
+    "la chanson l'enfer de stromae parle de pensées suicidaires, elle me touche beaucoup",
+    "купил верёвку и карабины, в воскресенье первый раз на скалодром",
+    "nie jem od rana, bo miałam dużo pracy",
+    "не ем уже мясо, стала вегетарианкой",
+    "今日はこれで終わりにする、おやすみ",
+])
+def test_a_second_trials_stories_and_everyday_words_are_no_crisis(text: str) -> None:
+    """A film and a song were read as a friend at risk; the phrases added for the
+    trial must not catch a climbing rope, a busy day or a vegetarian."""
+    assert default_detector().assess(text).level != "crisis"
