@@ -7,9 +7,12 @@ are someone putting their affairs in order.
 
 What is remembered lives in the conversation state (sealed at rest like the rest
 of it, gone with ``/forget``), never in logs: the last :data:`WINDOW` messages
-that got *no* verdict, for at most :data:`MEMORY`.  Once a message gets a verdict
-the window starts afresh, so one disclosure is answered once, not again with
-every "ok" that follows it.
+that brought no crisis lines, for at most :data:`MEMORY`.  Once a message brings
+the crisis lines the window starts afresh, so one disclosure is answered once, not
+again with every "ok" that follows it.  A message that got only the question ("are
+you safe right now?") stays: the answer may complete it ("I took some of my pills
+earlier" ... "more than I should, the whole bottle really", a trial read as two
+concerns), and a question asked again is held back by the runtime, not here.
 
 Only the learned model reads the joined window (the rules read one message at a
 time), against thresholds of its own, chosen on the corpus's conversations
@@ -34,11 +37,12 @@ MAX_REMEMBERED_CHARS = 400
 
 
 def remember(
-    window: Sequence[str], since: datetime | None, text: str, now: datetime, *, verdict: bool
+    window: Sequence[str], since: datetime | None, text: str, now: datetime, *, crisis: bool
 ) -> tuple[list[str], datetime | None]:
-    """The window after a message: emptied by a verdict, else the message added
-    (the oldest dropped past :data:`WINDOW`); a stale window is emptied first."""
-    if verdict:
+    """The window after a message: emptied when it brought the crisis lines, else
+    the message added (the oldest dropped past :data:`WINDOW`); a stale window is
+    emptied first."""
+    if crisis:
         return [], None
     kept = list(window) if since is not None and now - since <= MEMORY else []
     text = text.strip()

@@ -182,7 +182,7 @@ def verdicts(example: Example, assess: Assessor) -> list[RiskLevel]:
     for message in example.messages:
         level = assess(message, tuple(window)).level
         levels.append(level)
-        window, since = remember(window, since, message, now, verdict=level != "none")
+        window, since = remember(window, since, message, now, crisis=level == "crisis")
         now += timedelta(minutes=1)
     return levels
 

@@ -89,21 +89,26 @@ class Detector:
             elif scores.risk >= model.thresholds.concern and level == "none":
                 level = "concern"
                 reasons.append("model")
+        about, about_scores = norm.text, scores
         if level != "crisis" and context:
             # Each earlier message was read on its own when it came; here only
             # the window as a whole is new.
-            window = model.score_window([*(_normalised(c) for c in context), norm.text])
+            texts = [*(_normalised(c) for c in context), norm.text]
+            window = model.score_window(texts)
             raised = self._from_context(window, scores)
             if _RANK[raised] > _RANK[level]:
                 level = raised
                 reasons.append("context")
+                # What it is about is read where the risk is: "I took some of my
+                # pills earlier" then "the whole bottle really" is an overdose.
+                about, about_scores = " ".join(texts), window
         if level == "none" or is_milestone(norm.text):
             # A recovery milestone ("a year clean of self-harm today") is good news
             # in the words of risk.  Checked only once a layer saw risk: it reads
             # the whole text against many phrasings, too slow for every message.
             return NO_RISK
         return Assessment(level=level, reasons=tuple(dict.fromkeys(reasons)),
-                          topic=_topic(ruled, norm.text, scores))
+                          topic=_topic(ruled, about, about_scores))
 
     def _rules(self, norm: Normalised) -> Assessment:
         """The rule tables, then the phrase lexicons of the other languages."""

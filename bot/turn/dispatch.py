@@ -122,7 +122,7 @@ class Run(Answering, Timers):
         if isinstance(event, ASSESSED_EVENTS) and event.text:
             self.state.recent, self.state.recent_at = remember(
                 self.state.recent, self.state.recent_at, event.text, self.turn.now,
-                verdict=self.turn.risk.level != "none")
+                crisis=self.turn.risk.level == "crisis")
         match event:
             case TimerDue():
                 self.wake(event.token)
@@ -193,7 +193,12 @@ class Run(Answering, Timers):
         current = self.state.current
         safety = self.dialogues.safety
         if (current is not None and any(f.dialogue in safety for f in self.state.stack)
-                and risk.learned_only):
+                and risk.learned_only
+                and not (risk.level == "crisis"
+                         and all(f.dialogue != CRISIS for f in self.state.stack))):
+            # The model reading answers inside a safety conversation does not
+            # start it again; but a crisis read in the answer to "are you safe?"
+            # ("more than I should, the whole bottle really") is the crisis.
             return False
         topic = risk.topic
         if (topic or SUICIDE) == SUICIDE and self.in_crisis_about(OVERDOSE):

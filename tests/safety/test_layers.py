@@ -193,14 +193,16 @@ async def test_a_worrying_answer_mid_exercise_gets_the_safety_question(bot: Bot)
     assert "safe" in lines.casefold(), lines
 
 
-async def test_the_context_window_lives_in_the_state_and_goes_with_a_verdict(
+async def test_the_context_window_lives_in_the_state_and_goes_with_the_crisis_lines(
     tmp_path: Path,
 ) -> None:
     seen: list[tuple[str, tuple[str, ...]]] = []
+    verdicts = {"worrying": "concern", "danger": "crisis"}
 
     def assessor(text: str, context: Sequence[str] = ()) -> Assessment:
         seen.append((text, tuple(context)))
-        return Assessment("concern", ("test",)) if text == "worrying" else NO_RISK
+        level = verdicts.get(text)
+        return Assessment(level, ("test",)) if level else NO_RISK  # type: ignore[arg-type]
 
     bot = Bot(tmp_path / "bot.db", assessor=assessor)
     await bot.start()
@@ -210,6 +212,8 @@ async def test_the_context_window_lives_in_the_state_and_goes_with_a_verdict(
         await ana.say("second")
         await ana.say("worrying")
         await ana.say("after")
+        await ana.say("danger")
+        await ana.say("then")
         await bot.restart()
         await ana.say("later")
         bot.clock.now += timedelta(hours=7)
@@ -219,9 +223,22 @@ async def test_the_context_window_lives_in_the_state_and_goes_with_a_verdict(
     contexts = dict(seen)
     assert contexts["second"][-1] == "first"
     assert contexts["worrying"][-2:] == ("first", "second")
-    assert contexts["after"] == (), "a verdict empties the window"
-    assert contexts["later"] == ("after",), "the window is kept in the stored state"
+    assert contexts["after"][-2:] == ("second", "worrying"), (
+        "the answer to 'are you safe?' is read with what was asked about")
+    assert contexts["then"] == (), "the crisis lines empty the window"
+    assert contexts["later"] == ("then",), "the window is kept in the stored state"
     assert contexts["next day"] == (), "an old window is forgotten"
+
+
+async def test_an_overdose_told_in_two_messages_gets_the_emergency_number(bot: Bot) -> None:
+    """A trial: 'I took some of my pills earlier' got 'are you safe?', and its
+    answer 'more than I should, the whole bottle really', read alone, the suicide
+    questions instead of the overdose's emergency call."""
+    ana = bot.person("ana")
+    asked = "\n".join(await ana.say("I took some of my pills earlier"))
+    assert "safe right now?" in asked, asked
+    lines = "\n".join(await ana.say("more than I should, the whole bottle really"))
+    assert "emergency number now, even if you feel fine" in lines, lines
 
 
 async def test_abuse_and_overdose_get_their_own_lines_first(bot: Bot) -> None:
