@@ -333,7 +333,14 @@ def test_crisis_and_sos_show_resources_first(dialogues: DialogueSet) -> None:
     for dialogue_id in ("crisis", "sos"):
         d = dialogues[dialogue_id]
         assert d.start is not None
-        assert isinstance(d.steps[d.start], ResourcesStep), dialogue_id
+        first = d.steps[d.start]
+        if isinstance(first, BranchStep):
+            # Which words come with them (the crisis started again by new danger
+            # says so); every way leads to the lines first.
+            targets = [case.next for case in first.cases] + [first.default]
+            assert all(isinstance(d.steps[t], ResourcesStep) for t in targets), dialogue_id
+        else:
+            assert isinstance(first, ResourcesStep), dialogue_id
 
 
 # --- whole conversations through the engine -------------------------------------
@@ -669,7 +676,7 @@ THOUGHTS_QUESTIONS = ("thoughts of killing yourself", "thinking about killing yo
 
 @pytest.mark.parametrize(("said", "reasons"), [
     ("I'm on the bridge and I'm going to jump", ("means",)),
-    ("I have the rope ready and I'm doing it tonight", ("means",)),
+    ("I have the rope ready and I'm doing it tonight", ("plan", "means")),
     ("I'm going to kill myself tonight", ("ideation", "plan")),
     ("I tried to hang myself an hour ago", ("act_taken", "ideation")),
 ])
@@ -702,7 +709,7 @@ def test_safe_for_now_after_danger_told_goes_on_to_the_means_then_a_person(
 ) -> None:
     person = Person(engine)
     person.say("I have the rope ready and I'm doing it tonight", risk="crisis",
-               reasons=("means",))
+               reasons=("plan", "means"))
     reply = person.press("Yes, I'm safe for now")
     # The rope named is not asked about as if unread; the plan is not asked again.
     assert person.where == ("crisis", "ask_means_told")
@@ -733,6 +740,193 @@ def test_danger_to_someone_else_is_not_asked_whether_the_writer_is_safe(
     person.say("my friend is on the bridge and says she will jump", risk="crisis",
                reasons=("third_party_risk", "means"))
     assert person.where is not None and person.where[1] != "ask_safe_now"
+
+
+# --- new danger told inside the crisis conversation (a fourth trial) ----------------
+
+
+def _first_lines(dialogues: DialogueSet) -> list[str]:
+    lines = dialogues["crisis"].steps["lines"]
+    assert isinstance(lines, ResourcesStep) and lines.say is not None
+    return list(lines.say)
+
+
+def _thinking_of_it(engine: Engine, *, country: str | None = "GB") -> Person:
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True, country=country)
+    person.say("I want to die", risk="crisis", reasons=("ideation",))
+    return person
+
+
+def test_means_told_at_the_thoughts_question_is_heard_not_taken_for_yes(
+    engine: Engine, dialogues: DialogueSet,
+) -> None:
+    """"The pills are already by the bed" at "are you thinking about ending your
+    life?" was read as "yes" and asked "have you made any plans?"."""
+    person = _thinking_of_it(engine)
+    assert person.where == ("crisis", "ask_stated")
+    reply = person.say("the pills are already by the bed", risk="crisis", reasons=("means",))
+    assert person.where == ("crisis", "means_now")
+    # Heard, the lines again (not the first words again), the call, out of reach.
+    assert "RESOURCES-GB" in reply
+    assert not any(line in reply for line in _first_lines(dialogues))
+    after = reply[reply.index("RESOURCES-GB"):]
+    assert "emergency number" in after
+    assert "harder to reach" in after or "out of reach" in after
+    assert "plan" not in after
+    person.press("I'll move it now")
+    assert person.where == ("crisis", "choose_urgent")
+
+
+def test_a_place_told_as_means_is_asked_are_you_safe_not_to_put_it_away(
+    engine: Engine,
+) -> None:
+    person = _thinking_of_it(engine)
+    reply = person.say("I'm on the roof now", risk="crisis", reasons=("means",))
+    assert person.where == ("crisis", "ask_safe_now")
+    assert "out of reach" not in reply and "harder to reach" not in reply
+
+
+def test_a_plan_told_at_the_country_question_is_not_met_with_the_same_lines_and_question(
+    engine: Engine, dialogues: DialogueSet,
+) -> None:
+    """"I already know how I'll do it" at "which country are you in?" got the lines
+    and the country question again, word for word, and nothing about the plan."""
+    person = _thinking_of_it(engine, country=None)
+    assert person.where == ("crisis", "ask_country")
+    reply = person.say("I already know how I'll do it", risk="crisis", reasons=("plan",))
+    assert person.where == ("crisis", "ask_safe_now")
+    assert "RESOURCES-INTL" in reply
+    assert not any(line in reply for line in _first_lines(dialogues))
+    assert "country" not in reply.casefold()
+    after = reply[reply.index("RESOURCES-INTL"):]
+    assert "emergency number" in after and "somewhere safe" in after
+
+
+def test_a_plan_told_in_answer_to_the_plan_question_is_still_its_answer(
+    engine: Engine,
+) -> None:
+    person = _thinking_of_it(engine)
+    person.press("Yes")
+    assert person.where == ("crisis", "ask_plan")
+    reply = person.say("I'm going to do it tonight", risk="crisis", reasons=("plan",))
+    assert "RESOURCES" not in reply  # the answer, not a restart
+    assert person.where is not None and person.where[1] != "ask_plan"
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("tonight seems like the right time", "ask_safe_now"),
+    ("the pills are already by the bed", "means_now"),
+])
+def test_words_of_a_time_or_the_means_at_the_direct_question_are_not_a_yes(
+    engine: Engine, said: str, expected: str,
+) -> None:
+    """Typed at the concern check's "are you having thoughts of killing yourself?",
+    they were taken for "yes" and asked "have you made any plans?"; the detector saw
+    only the learned layers' risk in them, which a safety question does not act on."""
+    person = Person(engine)
+    person.say("she left her prescription bottle in the cabinet", risk="concern",
+               reasons=("model",))
+    person.press("Not sure")
+    assert person.where == ("concern", "ask_direct")
+    reply = person.say(said, risk="concern", reasons=("context",))
+    assert person.where == ("crisis", expected)
+    assert "emergency number" in reply
+    assert "made a plan" not in reply and "plans to act" not in reply
+
+
+def test_abuse_told_in_the_suicide_conversation_gets_its_lines_and_safety_from_them(
+    engine: Engine,
+) -> None:
+    person = _thinking_of_it(engine)
+    reply = person.say("he hit me again tonight", risk="crisis",
+                       reasons=("danger_from_other",), topic="abuse")
+    assert person.where == ("crisis", "abuse_check")
+    assert person.state.current is not None
+    assert person.state.current.vars.get("topic") == "abuse"
+    after = reply[reply.index("RESOURCES-GB"):]
+    assert "emergency number" in after and "safe from" in after
+    assert not any(asked in after for asked in THOUGHTS_QUESTIONS)
+
+
+def test_abuse_told_at_the_country_question_is_heard_with_the_emergency_number(
+    engine: Engine,
+) -> None:
+    """"Tonight he grabbed my neck until I couldn't breathe" at the country question
+    (no risk seen in it alone) got "we don't need the country... what would help?"."""
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True)
+    person.say("if I go out he says he'll hurt me", risk="crisis",
+               reasons=("danger_from_other",), topic="abuse")
+    assert person.where == ("crisis", "ask_country")
+    reply = person.say("tonight he grabbed my neck until I couldn't breathe")
+    assert "need the country" not in reply
+    assert "emergency number" in reply and ("fault" in reply or "deserve" in reply)
+    assert person.where == ("crisis", "abuse_check")
+    reply = person.press("No")
+    assert "call the emergency number" in reply
+    assert person.where == ("crisis", "abuse_trust")
+
+
+@pytest.mark.parametrize("reasons", [("danger_from_other",), ("third_party_risk",)])
+def test_a_sibling_hurt_is_followed_by_safety_from_the_person_not_the_suicide_question(
+    engine: Engine, reasons: tuple[str, ...],
+) -> None:
+    """The abuse lines for a brother thrown against a wall were followed by "are you
+    thinking about ending your life?"."""
+    person = Person(engine)
+    reply = person.say("last night dad threw my little brother against the wall",
+                       risk="crisis", reasons=reasons, topic="abuse")
+    assert person.where == ("crisis", "abuse_check")
+    assert not any(asked in reply for asked in THOUGHTS_QUESTIONS)
+    assert "everyone" in reply
+    reply = person.press("Yes, for now")
+    assert "emergency number" in reply
+    assert person.where == ("crisis", "abuse_trust")
+    person.press("There's no one")
+    assert person.where == ("crisis", "choose_adult")
+
+
+def test_an_adult_to_tell_is_asked_of_someone_young_after_abuse(engine: Engine) -> None:
+    person = Person(engine)
+    person.profile = Profile(onboarded=True, consent=True, country="GB", under_age=True)
+    person.say("my dad hits my brother", risk="crisis", reasons=("danger_from_other",),
+               topic="abuse")
+    person.press("Yes, for now")
+    assert person.where == ("crisis", "adult_who")
+
+
+def test_an_overdose_told_over_several_messages_takes_the_overdose_path(
+    engine: Engine,
+) -> None:
+    """"I took some of my pills earlier", "the whole bottle really", "I feel kind of
+    dizzy now" was met with questions about suicidal thoughts and plans."""
+    person = Person(engine)
+    person.say("I took some of my pills earlier", risk="concern", reasons=("model",),
+               topic="overdose")
+    assert person.where == ("concern", "check")
+    reply = person.say("more than I should, the whole bottle really", risk="concern",
+                       reasons=("model",))
+    assert person.where == ("crisis", "overdose_now")
+    assert person.state.current is not None
+    assert person.state.current.vars.get("topic") == "overdose"
+    assert "RESOURCES-GB" in reply and "emergency number" in reply
+    assert not any(asked in reply for asked in THOUGHTS_QUESTIONS)
+    reply = person.say("I feel kind of dizzy now")
+    assert "call the emergency number" in reply.casefold()
+    assert person.where == ("crisis", "choose_urgent")
+
+
+@pytest.mark.parametrize("risk", ["crisis", "concern"])
+def test_an_overdose_told_in_the_suicide_conversation_moves_it_to_the_overdose_path(
+    engine: Engine, risk: str,
+) -> None:
+    person = _thinking_of_it(engine)
+    person.press("No")
+    reply = person.say("I took all my pills", risk=risk, reasons=("model",),
+                       topic="overdose")
+    assert person.where == ("crisis", "overdose_now")
+    assert "RESOURCES-GB" in reply and "emergency number" in reply
 
 
 def _after_an_overdose(engine: Engine) -> Person:
@@ -979,8 +1173,10 @@ def test_other_crisis_topics_keep_their_lines_and_are_asked_what_helps(
         TextMessage(person.key, "t", NOW, "worrying"), NOW, person.profile,
         Assessment("crisis", ("test",), topic)))  # type: ignore[arg-type]
     person.state = outcome.state
-    # An overdose taken first hears, once more, that it is an emergency, and who is near.
-    assert person.where == ("crisis", "overdose_now" if topic == "overdose" else "choose_adult")
+    # An overdose taken first hears, once more, that it is an emergency, and who is
+    # near; danger from someone else, whether everyone is safe from them now.
+    expected = {"overdose": "overdose_now", "abuse": "abuse_check"}
+    assert person.where == ("crisis", expected.get(topic, "choose_adult"))
 
 
 # --- earned reinforcement ---------------------------------------------------------

@@ -25,7 +25,7 @@ from bot.dialogue.spec import AskChoiceStep
 from bot.groups.turn import GroupTurn
 from bot.nudges.turn import nudge
 from bot.safety.context import remember
-from bot.state import Value
+from bot.state import Frame, Value
 from bot.text import (
     HELLO_AND_GOODBYE,
     HELP_ANSWERS,
@@ -71,6 +71,12 @@ SUICIDE = "suicide"
 # taken): told in the middle of the crisis conversation, they start it again, lines
 # first, rather than be heard as more of the same.
 IMMINENT = frozenset({"plan", "means", "act_taken"})
+# Which of them the crisis dialogue is told (its `danger` input), most urgent first:
+# means at hand are met with "put it out of reach", the others with "are you safe now?".
+DANGER_ORDER = ("act_taken", "plan", "means")
+# The crisis dialogue's question about thoughts of suicide saves its answer here: a
+# plan or means told there is heard as new danger, not as its "yes".
+THOUGHTS = "thoughts"
 # Rule families that say the person already told us they think of killing
 # themselves: the crisis conversation does not ask it again as if unheard; it
 # checks it understood (a trial's "I want to kill myself" was asked "are you
@@ -81,6 +87,10 @@ STATED = frozenset({"ideation"})
 # with the emergency call still in front, not a new conversation whose "no, I'm
 # okay" would end it as a misread (a trial).
 OVERDOSE = "overdose"
+# Topics the concern check keeps (a trial's "I took some of my pills earlier" was
+# checked, then asked about suicidal thoughts): if it leads to the crisis lines, they
+# and what follows are that topic's.
+CHECK_TOPICS = frozenset({OVERDOSE, "abuse"})
 # Commands people guess (a trial typed /menu): the command they mean.
 COMMAND_ALIASES = {"menu": "start", "home": "start", "exercises": "tools",
                    "quit": "stop", "cancel": "stop", "crisis": "sos"}
@@ -192,6 +202,16 @@ class Run(Answering, Timers):
         risk = self.turn.risk
         current = self.state.current
         safety = self.dialogues.safety
+        topic = risk.topic
+        if (topic or SUICIDE) == SUICIDE and self.in_crisis_about(OVERDOSE):
+            topic = OVERDOSE
+        if (topic == OVERDOSE and risk.level != "none"
+                and self.talking_safety_about() not in (None, OVERDOSE)):
+            # An overdose told in the middle of the concern or crisis conversation
+            # about something else ("I took some of my pills earlier", then "I feel
+            # dizzy", a trial) moves it to the overdose path, as if told first:
+            # whatever layer heard it, and whatever its level.
+            return self.start_crisis(raw, OVERDOSE)
         if (current is not None and any(f.dialogue in safety for f in self.state.stack)
                 and risk.learned_only
                 and not (risk.level == "crisis"
@@ -200,37 +220,18 @@ class Run(Answering, Timers):
             # start it again; but a crisis read in the answer to "are you safe?"
             # ("more than I should, the whole bottle really") is the crisis.
             return False
-        topic = risk.topic
-        if (topic or SUICIDE) == SUICIDE and self.in_crisis_about(OVERDOSE):
-            topic = OVERDOSE
         if (risk.level == "crisis" and self.in_crisis_about(topic)
-                and (not IMMINENT.intersection(risk.reasons) or self.asked_in_crisis())):
+                and (not IMMINENT.intersection(risk.reasons) or self.answered_in_crisis())):
             # Already talking about exactly this: the lines and the direct questions
             # again would only repeat them ("yes, I told you already").  A plan or
-            # means told in answer to the crisis conversation's own question ("yeah,
-            # all my tablets tonight" to "have you made a plan?") is that answer:
-            # the questions go on to means and the plea to reach someone now.
+            # means told in answer to the crisis conversation's own question about
+            # them ("yeah, all my tablets tonight" to "have you made a plan?") is
+            # that answer: the questions go on to means and the plea to reach
+            # someone now.
             self.state.crisis_at = self.turn.now
             return False
         if risk.level == "crisis":
-            self.state.crisis_at = self.turn.now
-            crisis_inputs: dict[str, Value] = {"message": raw.strip()}
-            if topic:
-                crisis_inputs["topic"] = topic
-            if (IMMINENT.intersection(risk.reasons)
-                    and THIRD_PARTY_REASON not in risk.reasons):
-                # A plan, the means at hand or an act under way, told already: the
-                # first question checks they are safe now, not whether they think
-                # of it ("I'm on the bridge and I'm going to jump", a trial).  Not
-                # when the danger may be someone else's ("my friend is on the
-                # bridge"): "are you somewhere safe?" would be asked of the wrong person.
-                crisis_inputs["imminent"] = "yes"
-            if STATED.intersection(risk.reasons):
-                crisis_inputs["stated"] = "yes"
-            elif risk.about_someone_else:
-                crisis_inputs["about"] = "other"
-            self.start(CRISIS, inputs=crisis_inputs)
-            return True
+            return self.start_crisis(raw, topic)
         if risk.level == "concern" and risk.learned_only and self.said_safe_lately():
             return False
         if risk.level == "concern" and (
@@ -239,9 +240,42 @@ class Run(Answering, Timers):
             # Outside an exercise the worrying message is kept, so that after
             # "yes, I'm safe" it can still be talked through.
             inputs: dict[str, Value] = {} if current else {"message": raw.strip()}
+            if topic in CHECK_TOPICS:
+                # What it was about (an overdose, abuse): if the check leads to the
+                # crisis lines, they are that topic's, and so is what follows.
+                inputs["topic"] = topic
             self.start(CONCERN, mode="call", inputs=inputs)
             return True
         return False
+
+    def start_crisis(self, raw: str, topic: str | None) -> bool:
+        """Start the crisis conversation (again) for the verdict on ``raw``."""
+        risk = self.turn.risk
+        again = self.crisis_running() is not None
+        self.state.crisis_at = self.turn.now
+        crisis_inputs: dict[str, Value] = {"message": raw.strip()}
+        if topic:
+            crisis_inputs["topic"] = topic
+        if again:
+            # Started again in the middle of the safety conversation by a new
+            # danger: it says so, and does not ask the country a second time.
+            crisis_inputs["again"] = "yes"
+        danger = next((r for r in DANGER_ORDER if r in risk.reasons), None)
+        if danger is not None and THIRD_PARTY_REASON not in risk.reasons:
+            # A plan, the means at hand or an act under way, told already: the
+            # first question checks they are safe now, not whether they think
+            # of it ("I'm on the bridge and I'm going to jump", a trial); means
+            # at hand are asked to be put out of reach.  Not when the danger may
+            # be someone else's ("my friend is on the bridge"): "are you somewhere
+            # safe?" would be asked of the wrong person.
+            crisis_inputs["imminent"] = "yes"
+            crisis_inputs["danger"] = danger
+        if STATED.intersection(risk.reasons):
+            crisis_inputs["stated"] = "yes"
+        elif risk.about_someone_else:
+            crisis_inputs["about"] = "other"
+        self.start(CRISIS, inputs=crisis_inputs)
+        return True
 
     def back_after_crisis(self, text: str) -> bool:
         """Whether ``text`` is a hello to the crisis conversation, waiting since a
@@ -263,16 +297,45 @@ class Run(Answering, Timers):
         return (isinstance(step, AskChoiceStep) and step.save is not None
                 and any(option.saves for option in step.choices))
 
+    def crisis_running(self) -> Frame | None:
+        """The crisis conversation's frame, when it runs, begun within the hour."""
+        running = next((f for f in self.state.stack if f.dialogue == CRISIS), None)
+        if running is None or self.state.crisis_at is None:
+            return None
+        if self.turn.now - self.state.crisis_at > CRISIS_RUNNING:
+            return None
+        return running
+
     def in_crisis_about(self, topic: str | None) -> bool:
         """Whether the crisis conversation is running, begun within the hour, about the
         same thing (suicide, unless a topic was named): a new disclosure of another
         kind (an overdose taken, abuse) starts it again with its own lines first."""
-        running = next((f for f in self.state.stack if f.dialogue == CRISIS), None)
-        if running is None or self.state.crisis_at is None:
-            return False
-        if self.turn.now - self.state.crisis_at > CRISIS_RUNNING:
+        running = self.crisis_running()
+        if running is None:
             return False
         return (topic or SUICIDE) == (running.vars.get("topic") or SUICIDE)
+
+    def answered_in_crisis(self) -> bool:
+        """Whether the crisis conversation is at a screening question that a plan or
+        the means answer (have you made a plan? is anything near you?): not at the
+        question about thoughts, where a plan or means told is more than a "yes"."""
+        if not self.asked_in_crisis():
+            return False
+        current = self.state.current
+        assert current is not None
+        step = self.step_of(current)
+        return isinstance(step, AskChoiceStep) and step.save != THOUGHTS
+
+    def talking_safety_about(self) -> str | None:
+        """What the crisis conversation (begun within the hour) or the concern check
+        running now is about (``suicide`` unless a topic was named), or None."""
+        running = self.crisis_running()
+        if running is not None:
+            return str(running.vars.get("topic") or SUICIDE)
+        concern = next((f for f in self.state.stack if f.dialogue == CONCERN), None)
+        if concern is not None:
+            return str(concern.vars.get("topic") or SUICIDE)
+        return None
 
     def said_safe_lately(self) -> bool:
         """Whether the person told us they are safe within the last ``SAFE_FOR``."""
