@@ -213,12 +213,7 @@ class Run(Answering, Timers):
             # whatever layer heard it, and whatever its level.
             return self.start_crisis(raw, OVERDOSE)
         if (current is not None and any(f.dialogue in safety for f in self.state.stack)
-                and risk.learned_only
-                and not (risk.level == "crisis"
-                         and all(f.dialogue != CRISIS for f in self.state.stack))):
-            # The model reading answers inside a safety conversation does not
-            # start it again; but a crisis read in the answer to "are you safe?"
-            # ("more than I should, the whole bottle really") is the crisis.
+                and risk.learned_only):
             return False
         if (risk.level == "crisis" and self.in_crisis_about(topic)
                 and (not IMMINENT.intersection(risk.reasons) or self.answered_in_crisis())):
