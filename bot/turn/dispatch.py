@@ -67,13 +67,13 @@ SAFE_FOR = timedelta(hours=1)
 # still running about the same thing, is answered by that conversation itself.
 CRISIS_RUNNING = timedelta(hours=1)
 SUICIDE = "suicide"
-# Rule families that say the danger is near (a plan, the means, an act already
-# taken): told in the middle of the crisis conversation, they start it again, lines
-# first, rather than be heard as more of the same.
-IMMINENT = frozenset({"plan", "means", "act_taken"})
-# Which of them the crisis dialogue is told (its `danger` input), most urgent first:
-# means at hand are met with "put it out of reach", the others with "are you safe now?".
+# Rule families that say the danger is near (an act already taken, a plan, the
+# means), most urgent first: the first found is the crisis dialogue's `danger`
+# input (means at hand are met with "put it out of reach", the others with "are you
+# safe now?"); told in the middle of the crisis conversation, they start it again,
+# lines first, rather than be heard as more of the same.
 DANGER_ORDER = ("act_taken", "plan", "means")
+IMMINENT = frozenset(DANGER_ORDER)
 # The crisis dialogue's question about thoughts of suicide saves its answer here: a
 # plan or means told there is heard as new danger, not as its "yes".
 THOUGHTS = "thoughts"
