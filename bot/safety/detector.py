@@ -159,7 +159,11 @@ _CLAUSE_BREAK = _rx(
 _NEGATOR = (
     r"(?:not|never|dont|doesnt|didnt|wont|wouldnt|isnt|arent|wasnt|werent|havent|hasnt|hadnt"
     r"|shouldnt|couldnt|aint|no longer|nowhere near|far from|nor|nunca|jamas|tampoco|jamais|pas"
-    r"|ne|nicht|nie|niemals|kein|keine|keinen|keinerlei|nem|no (?:intention|intentions|plans?"
+    r"|ne|nicht|nie|niemals|kein|keine|keinen|keinerlei|nem"
+    # A clinical note's denial ("patient denies suicidal ideation", a trial); only
+    # the patient's, since "my daughter denies he hits her" is no safety.
+    r"|(?:patient|pt|client|paciente|patientin|paziente) (?:denies|denied|niega|nega|negou"
+    r"|verneint|nie)|no (?:intention|intentions|plans?"
     r"|desire|wish|thoughts?|urges?|interest|way|chance|reason to|risk of)|zero (?:intention"
     r"|plans?|desire|thoughts?))"
 )

@@ -169,6 +169,15 @@ _NEWLINES = re.compile(r" ?\n[\s]*")
 # matters here ("d i e"), since "i a m" is more often just typing.
 _SPACED_LETTERS = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){2,}[^\W\d_](?![^\W\d_])")
 _SHORT_SPELLED = frozenset({"die", "cut", "kms", "kys", "end", "od", "hang"})
+# A word split in two to slip past a filter ("sui cide", "over dosed"): rejoined
+# only for these long words, whose halves are no words a sentence would put side
+# by side (a trial: "thinking about sui cide" read as nothing).
+_SPLIT_TARGETS = ("suicide", "suicidal", "overdose", "overdosed", "overdosing", "unalive")
+# Both halves have three letters or more, since a short word may simply follow
+# ("suicid all" is "suicide, all"), except "un alive"; splits that are words of
+# their own are left: "faccio una live stasera" is a live stream.
+_REAL_SPLITS = frozenset({"una live"})
+_SHORT_SPLITS = ("un alive",)
 # "k.i.l.l", "d-i-e", "s_u_i_c_i_d_e": letters joined by one kind of separator.
 _DOTTED_LETTERS = re.compile(
     r"(?<![^\W\d_])[^\W\d_](?P<sep>[.\-_·•,])(?:[^\W\d_](?P=sep)){1,}[^\W\d_](?![^\W\d_])"
@@ -238,6 +247,9 @@ _CENSORABLE = (
     "sterben",
     "morrer",
     "matar",
+    # Indonesian "b*nuh d*ri" (a trial)
+    "bunuh",
+    "diri",
 )
 
 # Leetspeak inside a word that starts with a letter (or "$"): "d1e", "k1ll",
@@ -437,6 +449,13 @@ def literal_alternation(words: list[str]) -> str:
 
 # A rewrite pattern that is only words and "|" is a list of literals; those all go
 # into one grouped alternation and are looked up by the matched text.
+_SPLIT_WORD = re.compile(
+    r"\b"
+    + literal_alternation([*_SHORT_SPLITS, *(
+        split for word in _SPLIT_TARGETS for cut in range(3, len(word) - 2)
+        if (split := f"{word[:cut]} {word[cut:]}") not in _REAL_SPLITS)])
+    + r"\b"
+)
 _PURE_LITERALS = re.compile(r"[a-z0-9 |]+")
 
 
@@ -606,6 +625,11 @@ def normalise_detail(text: str, *, fix_typos: bool = True) -> Normalised:
     if s != before:
         tags.add("spaced")
     s = squeeze(s)
+    if " " in s:
+        before = s
+        s = _SPLIT_WORD.sub(lambda match: match.group(0).replace(" ", ""), s)
+        if s != before:
+            tags.add("spaced")
     if fix_typos:
         s = _fix_typos(s, tags)
     s = _REWRITER.apply(s, tags)

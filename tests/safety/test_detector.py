@@ -820,3 +820,52 @@ def test_a_second_trials_stories_and_everyday_words_are_no_crisis(text: str) -> 
     """A film and a song were read as a friend at risk; the phrases added for the
     trial must not catch a climbing rope, a busy day or a vegetarian."""
     assert default_detector().assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("gracias por todo de verdad, cuiden a mi perro cuando yo ya no esté", "suicide"),
+    ("obrigada por tudo, cuida da minha mãe por mim. tchau pra sempre", "suicide"),
+    ("tô há 3 dias só na água, e quando como vomito tudo", "eating_disorder"),
+    ("esse seit einer Woche nur noch einen Apfel am Tag und kotze den auch wieder aus",
+     "eating_disorder"),
+    ("4 gündür hiçbir şey yemiyorum, yediğimde kusuyorum", "eating_disorder"),
+    ("il mio compagno picchia mia figlia di 6 anni quando piange, è piena di lividi", "abuse"),
+    ("mijn vriend wurgde me gisteren en zei dat hij me de volgende keer vermoordt", "abuse"),
+    ("выпил всю упаковку феназепама полчаса назад", "overdose"),
+    ("mektubu yazdım, yarın beni bulduklarında okusunlar", "suicide"),
+    ("सबका शुक्रिया, जब मैं नहीं रहूँगा तो माँ का ख्याल रखना", "suicide"),
+    ("睡眠薬ずっと貯めてた。もう十分な量ある", "suicide"),
+    ("mau b*nuh d*ri", "suicide"),
+    ("thinking about sui cide again", "suicide"),
+])
+def test_a_ninth_trials_dangers_are_crises(text: str, topic: str) -> None:
+    """A ninth new-user trial (2026-12-07, 324 lines): 'when I'm no longer here',
+    purging after eating, a child beaten and a partner's strangling outside
+    English, a whole pack swallowed, and censored or split words got the question
+    or nothing."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "il mio migliore amico mi ha scritto che vuole buttarsi dal ponte stasera",
+    "подруга написала что сегодня шагнёт с крыши и не отвечает",
+    "صاحبي قال رح ينتحر الليلة وتلفونه مسكر",
+])
+def test_a_ninth_trials_friends_at_risk_are_crises_about_someone_else(text: str) -> None:
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.about_someone_else, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "Patient denies suicidal ideation, mood stable, follow-up in 6 weeks",
+    "пациент отрицает суицидальные мысли",
+    "il paziente nega ideazione suicidaria, umore in miglioramento",
+    "paciente niega ideación suicida, buen ánimo",
+    "मैं खुद को मारना नहीं चाहता, बस काम से थका हूँ",
+])
+def test_a_ninth_trials_clinical_notes_and_denials_get_nothing(text: str) -> None:
+    """A clinical note's 'patient denies suicidal ideation' got the crisis lines
+    in English and Russian; a Hindi 'I don't want to kill myself, just tired'
+    too."""
+    assert default_detector().assess(text).level == "none"

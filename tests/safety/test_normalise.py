@@ -21,6 +21,8 @@ from bot.safety.normalise import normalise, normalise_detail, squeeze, squeeze_p
         ("pleeeease", "please"),
         ("self-harm", "self harm"),
         ("k i l l myself", "kill myself"),  # spaced-out letters
+        ("thinking about sui cide", "thinking about suicide"),  # a word split in two
+        ("i over dosed", "i overdosed"),
         ("I want to d1e", "I want to die"),  # leetspeak inside a word
         ("$uicide", "suicide"),
         ("k*ll myself", "kill myself"),  # censored
@@ -116,3 +118,9 @@ def test_a_two_letter_word_is_joined_in_a_dotted_message_and_not_alone() -> None
     """A trial's "w.a.n.t t.o d.i.e" got only the question: "t.o" stayed apart."""
     assert normalise("w.a.n.t t.o d.i.e") == "want to die"
     assert normalise("e.g. i like it") == "e.g. i like it"
+
+
+def test_only_the_split_halves_of_a_crisis_word_are_joined() -> None:
+    # "una live" is an Italian or Spanish live stream, not "unalive".
+    assert "una live su twitch" in normalise("stasera faccio una live su twitch")
+    assert "over it" in normalise("i was over it, do some work")
