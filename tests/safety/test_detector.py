@@ -837,6 +837,8 @@ def test_a_second_trials_stories_and_everyday_words_are_no_crisis(text: str) -> 
     ("睡眠薬ずっと貯めてた。もう十分な量ある", "suicide"),
     ("mau b*nuh d*ri", "suicide"),
     ("thinking about sui cide again", "suicide"),
+    ("kocam bugün yine bana vurdu", "abuse"),
+    ("çocuklarımı da öldüreceğini söyledi", "abuse"),
 ])
 def test_a_ninth_trials_dangers_are_crises(text: str, topic: str) -> None:
     """A ninth new-user trial (2026-12-07, 324 lines): 'when I'm no longer here',
