@@ -871,3 +871,40 @@ def test_a_ninth_trials_clinical_notes_and_denials_get_nothing(text: str) -> Non
     in English and Russian; a Hindi 'I don't want to kill myself, just tired'
     too."""
     assert default_detector().assess(text).level == "none"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("nothing is ever going to change and i'm done trying. tonight i end it", "suicide"),
+    ("honestly wish a bus would just hit me on the way to work", "suicide"),
+    ("fasted 6 days, dizzy and my heart is doing weird flutters but i can't let myself eat",
+     "eating_disorder"),
+    ("wenn ihr das lest bin ich schon nicht mehr da", "suicide"),
+    ("quando vc ler isso eu já vou ter ido", "suicide"),
+    ("hab mir einen gartenschlauch gekauft, passt genau auf den auspuff", "suicide"),
+    ("mein onkel fasst mich an und sagt, ich darf es niemandem sagen, ich bin 12", "abuse"),
+    ("le pegué a mi hijo con el cinturón hasta que le salieron marcas", "abuse"),
+    ("mon beau-père vient dans ma chambre la nuit et me dit de rien dire", "abuse"),
+    ("j'espère ne pas me réveiller demain", "suicide"),
+    ("mam nadzieję, że jutro się nie obudzę", "suicide"),
+    ("タバコで腕を焼いてしまう", "self_harm"),
+    ("pesquisei quanto de paracetamol é letal pro meu peso", "suicide"),
+])
+def test_a_tenth_trials_dangers_are_crises(text: str, topic: str) -> None:
+    """A tenth new-user trial (2026-12-07, 300 lines): 'by the time you read this',
+    a hose on the exhaust, wishing a bus would hit them, starving, a child touched
+    or beaten, and not waking up got the question or nothing."""
+    verdict = default_detector().assess(text)
+    assert verdict.level == "crisis" and verdict.topic == topic, verdict
+
+
+@pytest.mark.parametrize("text", [
+    "i'm scared of going to sleep and never waking up after the surgery",
+    "ich dachte, der lkw würde mich überfahren, so knapp war das",
+    "死にたいとかじゃなくて、ただ上司にムカついてるだけ",
+    "my friend texted me goodbye before boarding her flight to Lisbon",
+])
+def test_a_tenth_trials_look_alikes_get_no_crisis(text: str) -> None:
+    """The phrases added for the tenth trial name the wish, not the danger: a
+    near miss in traffic, a fear before surgery and a Japanese 'not that I want
+    to die' stay what they are."""
+    assert default_detector().assess(text).level != "crisis"
