@@ -518,3 +518,24 @@ async def test_about_a_friend_gone_quiet_the_call_for_them_is_said_again(bot: Bo
     await ana.say("my friend says she will kill herself tonight")
     replies = " ".join(await ana.say("she wont answer her phone"))
     assert "police where they are" in replies
+
+
+def test_a_concern_line_counts_little_against_a_crisis() -> None:
+    """Vague distress ("it all feels so heavy tonight") is weak evidence against a
+    crisis: at full weight as a negative for the crisis head it pulled indirect
+    crisis wording, which reads like it, under the crisis threshold.  It still
+    teaches the risk head that it is risk."""
+    from bot.safety.train import CONCERN_IN_CRISIS_HEAD, _targets
+
+    def example(label: str, text: str) -> Example:
+        return Example(label, "x", "en", (text,), "test")  # type: ignore[arg-type]
+
+    crisis, concern, safe = (example("crisis", "tonight i end it"),
+                             example("concern", "it all feels so heavy tonight"),
+                             example("safe", "dinner tonight"))
+    y, w = _targets([crisis, concern, safe])
+    risk, crisis_head = 0, 1
+    assert y[1, risk] == 1 and y[1, crisis_head] == 0
+    assert w[1, crisis_head] == pytest.approx(CONCERN_IN_CRISIS_HEAD * w[2, crisis_head])
+    assert 0 < CONCERN_IN_CRISIS_HEAD < 1
+    assert w[1, risk] == pytest.approx(w[0, risk])
