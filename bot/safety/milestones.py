@@ -98,6 +98,8 @@ _OTHERS = (
     r"|(?:setahun|sebulan|seminggu|(?:\d+|satu|dua|tiga|enam) (?:hari|minggu|bulan|tahun))"
     r" (?:\w+ ){0,3}?(?:tanpa (?:melukai|nyakitin|self ?harm|sh)|bersih|(?:tidak|gak|ga|nggak|ngga)"
     r" (?:\w+ ){0,1}?(?:melukai|nyakitin|self ?harm|sh|cutting))"
+    # "bebas dari self harm": free of it (a trial's "setahun bebas dari self harm" was asked)
+    r"|bebas (?:dari )?(?:self ?harm|sh|cutting|melukai diri|nyakitin diri|menyakiti diri)"
     # Hindi, romanised and Devanagari
     r"|(?:\d+|ek|do|tin|teen|che) (?:din|hafte|mahine|mahina|sal|saal) se (?:\w+ ){0,2}?"
     r"(?:cut|cutting|katna|kata|kati|self ?harm|sh|chot|nuksan|vomit|ulti)\w* (?:\w+ ){0,2}?"

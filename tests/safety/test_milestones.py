@@ -26,6 +26,7 @@ MILESTONES = [
     "Год без селфхарма сегодня",
     "bir yıldır kendime zarar vermiyorum",
     "sudah setahun aku tidak melukai diri",
+    "setahun bebas dari self harm, aku bangga sama diriku",  # a ninth trial
     "ek saal se cutting nahi kiya",
     "सेल्फ हार्म के बिना एक साल, एक साल से खुद को चोट नहीं पहुँचाई",
     "سنة كاملة بدون إيذاء نفسي",
