@@ -1895,22 +1895,29 @@ def test_ciao_with_nothing_running_is_a_hello(engine: Engine) -> None:
     assert "we've stopped" in person.say("bye").casefold()
 
 
+@pytest.mark.parametrize("asked_by", ["crisis", "concern"])
 @pytest.mark.parametrize(("said", "risk", "expected"), [
     ("сегодня ночью всё закончу", "crisis", "ask_plan"),
     ("hari ini aku mau mengakhiri semuanya", "crisis", "ask_plan"),
     ("mein Hund heißt Bello", "none", "ask_direct_again"),
 ])
 def test_a_crisis_typed_at_the_thoughts_question_in_any_language_is_a_yes(
-    engine: Engine, said: str, risk: str, expected: str,
+    engine: Engine, asked_by: str, said: str, risk: str, expected: str,
 ) -> None:
     """A ninth trial: "сегодня ночью всё закончу" (tonight I end it all), typed at
     "are you having thoughts of killing yourself?", was asked the same question
     again, since the branch knew only English words; what the safety layers read
-    as a crisis is at least a "yes".  Words they read as nothing are still asked
-    about once more."""
+    as a crisis is at least a "yes", whether the crisis conversation or the
+    concern check asked.  Words they read as nothing are still asked about once
+    more."""
     person = Person(engine)
     person.profile = Profile(onboarded=True, consent=True, country="GB")
-    person.say("nothing matters anymore and I'm so done", risk="crisis", reasons=("model",))
-    assert person.where == ("crisis", "ask_direct")
+    if asked_by == "crisis":
+        person.say("nothing matters anymore and I'm so done", risk="crisis", reasons=("model",))
+        assert person.where == ("crisis", "ask_direct")
+    else:
+        person.say("everything feels so heavy lately", risk="concern", reasons=("model",))
+        person.press("Not sure")
+        assert person.where == ("concern", "ask_direct")
     person.say(said, risk=risk, reasons=("model",) if risk != "none" else ())
     assert person.where == ("crisis", expected)

@@ -82,11 +82,11 @@ THOUGHTS = "thoughts"
 # checks it understood (a trial's "I want to kill myself" was asked "are you
 # thinking about killing yourself?").
 STATED = frozenset({"ideation"})
-# What the safety layers heard in words typed while the crisis conversation runs,
-# for its branches: "сегодня ночью всё закончу" (tonight I end it all) typed at
-# "are you having thoughts of ending your life?" holds none of the English words
-# its branch looks for, and was asked the question again (a trial); any layer's
-# crisis there is at least a "yes".
+# What the safety layers heard in the words typed last in the crisis conversation or
+# the concern check, for their branches: "сегодня ночью всё закончу" (tonight I end
+# it all) typed at "are you having thoughts of ending your life?" holds none of the
+# English words the branch looks for, and was asked the question again (a trial);
+# any layer's crisis there is at least a "yes".
 HEARD = "heard"
 # An overdose already taken: while its crisis conversation runs (within the hour),
 # thoughts of suicide told after it ("I just want to die") are part of it, answered
@@ -209,9 +209,8 @@ class Run(Answering, Timers):
         current = self.state.current
         safety = self.dialogues.safety
         topic = risk.topic
-        running = self.crisis_running()
-        if running is not None:
-            running.vars[HEARD] = risk.level
+        if current is not None and current.dialogue in (CRISIS, CONCERN):
+            current.vars[HEARD] = risk.level
         if (topic or SUICIDE) == SUICIDE and self.in_crisis_about(OVERDOSE):
             topic = OVERDOSE
         if (topic == OVERDOSE and risk.level != "none"
