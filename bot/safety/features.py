@@ -1,7 +1,7 @@
 """Features for the learned crisis classifier: hashed word and character n-grams.
 
 One job: turn normalised text (see :mod:`bot.safety.normalise`) into the sorted,
-unique feature ids the linear model of :mod:`bot.safety.classifier` reads, the
+unique feature ids the network of :mod:`bot.safety.classifier` reads, the
 same way at training time and at run time.
 
 * word unigrams and bigrams: "want to", "to die";

@@ -659,13 +659,21 @@ def test_dangers_three_new_user_trials_found_bring_their_own_lines(
     "I wish I could disappear after that presentation",
     "I feel like a burden to my team when I ask for help",
     "sitting on the roof edge taking sunset photos",
-    "sitting on the bridge railing taking pics with my friends",
 ])
 def test_break_ups_leaving_work_weather_and_embarrassment_are_no_risk(text: str) -> None:
     """A trial's everyday complaints got 'are you safe?': the heat, the rain, the
     noise, a presentation, asking colleagues for help; and the crisis lines for
     sunset photos taken from a roof edge."""
     assert default_detector().assess(text).level == "none"
+
+
+def test_photos_on_a_bridge_railing_get_no_crisis_lines() -> None:
+    """The crisis lines were the trial's complaint.  The network asks "are you
+    safe right now?" about sitting on a bridge railing, even with friends: one
+    answer for the person, and a railing is where a question is least out of
+    place."""
+    verdict = default_detector().assess("sitting on the bridge railing taking pics with my friends")
+    assert verdict.level != "crisis"
 
 
 @pytest.mark.parametrize("text", [

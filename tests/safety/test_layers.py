@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from bot.safety import Detector, assess
-from bot.safety.classifier import Classifier, Scores, Thresholds
+from bot.safety.classifier import Classifier, ModelError, Scores, Thresholds
 from bot.safety.corpus import Example
+from bot.safety.normalise import normalise
 from bot.safety.train import choose_thresholds
 from bot.types import NO_RISK, Assessment
 from tests.harness import Bot
@@ -122,11 +123,10 @@ def test_a_window_of_messages_is_judged_by_its_own_thresholds() -> None:
     needs the window's risk to reach them, not the single messages' ones."""
     shipped = Classifier.load()
     first, second = "Im tired of being a burden", "anyway I sorted out who takes the dog"
-    strict = Classifier(shipped.weights, shipped.bias,
-                        Thresholds(shipped.thresholds.concern, shipped.thresholds.crisis,
-                                   0.999, 0.999))
-    lenient = Classifier(shipped.weights, shipped.bias,
-                         Thresholds(0.999, 0.999, 0.01, 0.999))
+    # 1.0: no score reaches it (the network's scores come close to 1, not to it)
+    strict = shipped.with_thresholds(
+        Thresholds(shipped.thresholds.concern, shipped.thresholds.crisis, 1.0, 1.0))
+    lenient = shipped.with_thresholds(Thresholds(1.0, 1.0, 0.01, 1.0))
     assert Detector(strict).assess(second, [first]).level == "none"
     assert Detector(lenient).assess(second, [first]).level == "concern"
 
@@ -146,17 +146,20 @@ def test_thresholds_are_chosen_apart_for_single_messages_and_for_windows() -> No
     assert chosen.window_concern > 0.88 and chosen.window_crisis > 0.89
 
 
-def test_a_model_keeps_its_four_thresholds_and_an_older_one_its_two(tmp_path: Path) -> None:
+def test_a_saved_model_reads_back_the_same_and_an_older_format_is_named(
+        tmp_path: Path) -> None:
     shipped = Classifier.load()
-    four = Classifier(shipped.weights, shipped.bias, Thresholds(0.6, 0.9, 0.7, 0.95))
+    four = shipped.with_thresholds(Thresholds(0.6, 0.9, 0.7, 0.95))
     four.save(tmp_path / "four.npz")
-    assert Classifier.load(tmp_path / "four.npz").thresholds == Thresholds(0.6, 0.9, 0.7, 0.95)
-    with np.load(tmp_path / "four.npz") as data:
-        older = {name: data[name] for name in data.files}
-    older["thresholds"] = older["thresholds"][:2]
-    np.savez(tmp_path / "two.npz", **older)
-    two = Classifier.load(tmp_path / "two.npz").thresholds
-    assert (two.window_concern, two.window_crisis) == (0.6, 0.9)
+    again = Classifier.load(tmp_path / "four.npz")
+    assert again.thresholds == Thresholds(0.6, 0.9, 0.7, 0.95)
+    text = normalise("i have the pills saved up for tonight")
+    assert np.array_equal(again.logits(text), shipped.logits(text))
+    # the linear model's file, before the hidden layer: refused with what to do
+    np.savez(tmp_path / "linear.npz", weights=np.zeros((4, 7)), bias=np.zeros(7),
+             thresholds=np.array([0.6, 0.9]), meta=np.array("{}"))
+    with pytest.raises(ModelError, match="retrain with 'compassion-bot safety train'"):
+        Classifier.load(tmp_path / "linear.npz")
 
 
 def test_without_a_model_the_rules_alone_decide() -> None:
@@ -404,13 +407,16 @@ async def test_abuse_told_in_the_suicide_conversation_brings_its_lines_and_safet
     assert "ending your life" not in replies and "killing yourself" not in replies
 
 
-@pytest.mark.parametrize("text", ["i took some of the pills",
-                                  "i swallowed like half the bottle of tablets"])
-def test_pills_swallowed_read_by_the_model_alone_are_an_overdose(text: str) -> None:
+def test_pills_swallowed_read_by_the_model_alone_are_an_overdose() -> None:
     """A trial's "i took some of the pills" got the suicide questions instead of
-    the emergency number first."""
-    verdict = assess(text)
-    assert verdict.level == "crisis" and verdict.topic == "overdose"
+    the emergency number first.  Some pills, unsaid how many, are met with "are
+    you safe right now?" (as "I took some of my pills earlier" is, in
+    test_an_overdose_told_in_two_messages_gets_the_emergency_number), and what
+    the person answers is read as an overdose; half a bottle is one at once."""
+    some = assess("i took some of the pills")
+    assert some.level in ("concern", "crisis") and some.topic == "overdose"
+    half = assess("i swallowed like half the bottle of tablets")
+    assert half.level == "crisis" and half.topic == "overdose"
 
 
 @pytest.mark.parametrize("text", ["i took my pills this morning and I still want to die",
@@ -435,7 +441,7 @@ def test_pills_taken_away_by_someone_are_no_overdose_when_the_model_alone_speaks
     taken away are not: the pattern for "took ... away" was spelt "took", which the
     squeezed text never has ("tok")."""
     shipped = Classifier.load()
-    alarmed = Classifier(shipped.weights, shipped.bias, Thresholds(0.0, 0.0, 0.999, 0.999))
+    alarmed = shipped.with_thresholds(Thresholds(0.0, 0.0, 0.999, 0.999))
     taken = Detector(alarmed).assess("i took some of the pills")
     assert taken.level == "crisis" and taken.topic == "overdose"
     away = Detector(alarmed).assess("my mum took all my pills away")
