@@ -885,7 +885,10 @@ class SqliteStore:
         turn = _Turn(
             commit=commit,
             at=_ts(commit.at),
-            profile_changes=json.loads(_json(commit.profile_changes)),
+            # Through JSON and back, as it will be stored (and failing here, not in
+            # the batch); most turns change nothing, and {} needs no round trip.
+            profile_changes=json.loads(_json(commit.profile_changes))
+            if commit.profile_changes else {},
             journal=tuple((e.kind, _json(e.data), _ts(e.at)) for e in commit.journal),
             timers=tuple((t.token, _ts(t.due_at)) for t in commit.timers),
             subscription=None if commit.subscription is None else (

@@ -26,6 +26,10 @@ def require_aware(at: datetime) -> datetime:
 def utc_text(at: datetime) -> str:
     """``at`` as fixed-width ISO-8601 UTC text (``2024-05-01T08:00:00.000000+00:00``),
     the form SQLite stores and every export shows, so that text order is time order."""
+    if at.tzinfo is UTC:
+        # The runtime's own clock, twice a turn: already aware and in UTC, so the
+        # check and the conversion (which would return it unchanged) are skipped.
+        return at.isoformat(timespec="microseconds")
     return require_aware(at).astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -63,6 +67,8 @@ def safety_increments(counts: Mapping[str, int], at: datetime) -> tuple[tuple[da
     Checked before the commit joins a group commit, so that a bad value fails its
     own caller with :class:`ValueError` instead of the batch it would land in.
     """
+    if not counts:
+        return ()  # most turns count nothing
     day = utc_day(at)
     increments = []
     for kind, count in counts.items():
