@@ -21,7 +21,10 @@ and the writer retries it in halves, so the failure ends up with the one turn th
 caused it and every other turn still lands.
 
 Reads go through a second connection: WAL lets it read while the writer holds its
-transaction, and it never sees a batch that is not yet committed.
+transaction, and it never sees a batch that is not yet committed.  The turns' loads
+are gathered the same way: those asked for while the reader is busy are read
+together in one hop to its thread (:meth:`SqliteStore.load`), each still its own
+query, because a hop per load cost the event loop's thread more than the query.
 
 Only one process should write to a database file; several processes sharing one
 database is what the PostgreSQL backend is for.  (Several would still be correct,
@@ -162,6 +165,14 @@ _Op = _Turn | _Delivered | _Failed | _Released
 class _Job:
     op: _Op
     future: asyncio.Future[list[int]]
+
+
+@dataclass(slots=True)
+class _Load:
+    """A :meth:`SqliteStore.load` waiting for the reader: the query's parameters."""
+
+    params: dict[str, str | None]
+    future: asyncio.Future[Snapshot]
 
 
 _R = TypeVar("_R")
@@ -601,6 +612,9 @@ class SqliteStore:
         self._reader: aiosqlite.Connection | None = None
         self._queue: asyncio.Queue[_Job | None] | None = None
         self._task: asyncio.Task[None] | None = None
+        # Loads waiting for the reader, and the task reading them (while there are any).
+        self._loads: list[_Load] = []
+        self._loader: asyncio.Task[None] | None = None
         # A deletion's old pages may still be in the -wal file (see _scrub_wal).
         self._scrub_owed = False
 
@@ -643,6 +657,8 @@ class SqliteStore:
         if queue is not None and task is not None:
             queue.put_nowait(None)
             await task
+        if self._loader is not None:
+            await self._loader  # loads asked for before the close are still read
         try:
             await writer.execute("PRAGMA optimize")
         finally:
@@ -715,24 +731,44 @@ class SqliteStore:
         return int(rows[0][0])
 
     async def load(self, key: ConversationKey, event_id: str | None = None) -> Snapshot:
-        rows = list(
-            await self._read_conn().execute_fetchall(
-                _LOAD,
-                {
-                    "platform": key.platform,
-                    "chat_id": key.chat_id,
-                    "user_id": key.user_id,
-                    "event_id": event_id,
-                },
-            )
+        conn = self._read_conn()
+        load = _Load(
+            {"platform": key.platform, "chat_id": key.chat_id, "user_id": key.user_id,
+             "event_id": event_id},
+            asyncio.get_running_loop().create_future(),
         )
-        state, version, profile, duplicate = rows[0]
-        return Snapshot(
-            state_json=state,
-            version=int(version or 0),
-            profile=json.loads(profile) if profile is not None else {},
-            duplicate=bool(duplicate),
-        )
+        self._loads.append(load)
+        if self._loader is None:
+            self._loader = asyncio.create_task(self._read_loads(conn))
+        return await load.future
+
+    async def _read_loads(self, conn: aiosqlite.Connection) -> None:
+        """Read the waiting loads, all of them in one hop to the reader's thread,
+        until none is left; each caller gets its own snapshot or error."""
+        loads: list[_Load] = []
+        try:
+            while self._loads:
+                loads, self._loads = self._loads, []
+                run_on_thread = cast(
+                    Callable[..., Awaitable[list[Snapshot | Exception]]], conn._execute)
+                try:
+                    found = await run_on_thread(_load_batch, conn._conn,
+                                                [load.params for load in loads])
+                except Exception as exc:  # the hop itself failed (a closed connection)
+                    found = [exc] * len(loads)
+                for load, outcome in zip(loads, found, strict=True):
+                    if load.future.done():
+                        continue  # its caller gave up
+                    if isinstance(outcome, Exception):
+                        load.future.set_exception(outcome)
+                    else:
+                        load.future.set_result(outcome)
+        finally:
+            self._loader = None
+            for load in (*loads, *self._loads):  # cancelled: nobody may wait forever
+                if not load.future.done():
+                    load.future.set_exception(StoreError("store closed before the read"))
+            self._loads = []
 
     async def pending_outbox(
         self, limit: int = 100, platform: str | None = None
@@ -1108,6 +1144,27 @@ def create_private(path: Path) -> None:
         os.fchmod(fd, PRIVATE_FILE)  # exactly, whatever the umask
     finally:
         os.close(fd)  # an empty file is an empty SQLite database
+
+
+def _load_batch(
+    db: sqlite3.Connection, loads: list[dict[str, str | None]]
+) -> list[Snapshot | Exception]:
+    """Each load's snapshot, or the error its caller gets (runs on the reader's
+    thread).  One query per load, each its own read of the committed database,
+    exactly as when each was a call of its own."""
+    found: list[Snapshot | Exception] = []
+    for params in loads:
+        try:
+            state, version, profile, duplicate = db.execute(_LOAD, params).fetchone()
+            found.append(Snapshot(
+                state_json=state,
+                version=int(version or 0),
+                profile=json.loads(profile) if profile is not None else {},
+                duplicate=bool(duplicate),
+            ))
+        except Exception as exc:  # this caller's, not its neighbours'
+            found.append(exc)
+    return found
 
 
 def _apply_batch(db: sqlite3.Connection, ops: list[_Op]) -> list[_Outcome]:
