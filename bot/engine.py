@@ -147,8 +147,9 @@ class Engine:
     def step(self, state: ConversationState, turn: Turn, *, owned: bool = False) -> Outcome:
         """Apply one turn.  ``state`` is not modified unless the caller ``owned`` it
         (a state it decoded for this turn alone and will not read again: then the
-        copy, a twentieth of a turn's time, is skipped); the new state is returned."""
-        run = Run(self, state if owned else state.clone(), turn)
+        copy, a twentieth of a turn's time, is skipped); the new state is returned.
+        ``owned`` says the same of the turn's profile, which is then not copied either."""
+        run = Run(self, state if owned else state.clone(), turn, owned=owned)
         run.handle()
         group = run.group if run.group is not None and run.group != turn.group else None
         return Outcome(run.state, run.actions, group, tuple(run.drop_wins))
