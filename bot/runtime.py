@@ -26,7 +26,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -360,10 +359,14 @@ class Runtime:
         timers: list[Timer] = []
         wins: list[str] = []
         reach: list[ReachOut] = []
-        counts: Counter[str] = Counter()
+        counts: dict[str, int] = {}
         for action in actions:
-            if isinstance(action, CountSafety):
-                counts[action.kind] += 1
+            if type(action) is SendText:
+                # Most actions are replies: sent as they are, without going down
+                # the list of effects below.
+                outbound.append(action)
+            elif isinstance(action, CountSafety):
+                counts[action.kind] = counts.get(action.kind, 0) + 1
             elif isinstance(action, UpdateProfile):
                 profile_changes.update(action.changes)
             elif isinstance(action, RecordJournal):
@@ -416,7 +419,7 @@ class Runtime:
             # drain in another worker must not send them at the same time.
             outbox_claimed_until=self.dispatcher.claim_until(event.key.platform, now),
             outbox_priority=priority,
-            safety_counts=dict(counts),
+            safety_counts=counts,
         )
         return commit, outbound, reach
 
