@@ -25,9 +25,10 @@ _STATE = ConversationState.__pydantic_serializer__
 
 
 def encode_outbound(action: Outbound) -> str:
+    # The serialisers themselves: ``dump_json``'s wrapper was a third of the call.
     if type(action) is SendText:
-        return _SEND_TEXT.dump_json(action).decode()
-    return _OUTBOUND.dump_json(action).decode()
+        return _SEND_TEXT.serializer.to_json(action).decode()
+    return _OUTBOUND.serializer.to_json(action).decode()
 
 
 def decode_outbound(payload: str) -> Outbound:
