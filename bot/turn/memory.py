@@ -33,13 +33,14 @@ class Memory:
     drop_wins: list[int] = field(default_factory=list)
     steps_taken: int = 0
     owned: bool = False
-    """The caller decoded the turn's profile for this turn alone and will not read
-    it again (see :meth:`bot.engine.Engine.step`): no copy of it is made."""
+    """The caller decoded the turn's profile for this turn alone (see
+    :meth:`bot.engine.Engine.step`): no copy of it is made."""
 
     def __post_init__(self) -> None:
-        # Copies: the engine's caller keeps the turn's own objects unchanged.  (A
-        # turn replaces its profile when it changes it, never changes it in place;
-        # the copy guards a caller that reads it again.)
+        # Copies: the engine's caller keeps the turn's own objects unchanged.  A
+        # turn replaces its profile when it changes it, never changes it in place,
+        # so an owned one is left as it was too (the runtime still reads its
+        # language after a failed turn); the copy guards any other caller.
         self.profile = self.turn.profile if self.owned else self.turn.profile.model_copy()
         self.group = self.turn.group.clone() if self.turn.group is not None else None
 
