@@ -176,6 +176,7 @@ class _Load:
 
 
 _R = TypeVar("_R")
+_A = TypeVar("_A")
 
 _Outcome = list[int] | StoreError
 """Per job: the new outbox ids (empty for mark ops), or the error its caller gets."""
@@ -749,11 +750,9 @@ class SqliteStore:
         try:
             while self._loads:
                 loads, self._loads = self._loads, []
-                run_on_thread = cast(
-                    Callable[..., Awaitable[list[Snapshot | Exception]]], conn._execute)
                 try:
-                    found = await run_on_thread(_load_batch, conn._conn,
-                                                [load.params for load in loads])
+                    found = await _on_thread(conn, _load_batch,
+                                             [load.params for load in loads])
                 except Exception as exc:  # the hop itself failed (a closed connection)
                     found = [exc] * len(loads)
                 for load, outcome in zip(loads, found, strict=True):
@@ -1024,8 +1023,7 @@ class SqliteStore:
         set the latency.  ``Connection._execute`` is aiosqlite's own way of running
         a function on its thread; it is not public API, hence the pinned range.
         """
-        run_on_thread = cast(Callable[..., Awaitable[list[_Outcome]]], conn._execute)
-        return await run_on_thread(_apply_batch, conn._conn, ops)
+        return await _on_thread(conn, _apply_batch, ops)
 
     # --- retention, key management (rarely run, outside the group commit) ------
     # Each runs as whole transactions on the writer's thread, between two group
@@ -1144,6 +1142,15 @@ def create_private(path: Path) -> None:
         os.fchmod(fd, PRIVATE_FILE)  # exactly, whatever the umask
     finally:
         os.close(fd)  # an empty file is an empty SQLite database
+
+
+async def _on_thread(conn: aiosqlite.Connection,
+                     function: Callable[[sqlite3.Connection, _A], _R], argument: _A) -> _R:
+    """``function(db, argument)`` on the connection's own thread, in one hop, with
+    its plain ``sqlite3`` connection.  ``Connection._execute`` is aiosqlite's own
+    way of running a function there; it is not public API, hence the pinned range."""
+    run = cast(Callable[..., Awaitable[_R]], conn._execute)
+    return await run(function, conn._conn, argument)
 
 
 def _load_batch(
