@@ -361,11 +361,7 @@ class Runtime:
         reach: list[ReachOut] = []
         counts: dict[str, int] = {}
         for action in actions:
-            if type(action) is SendText:
-                # Most actions are replies: sent as they are, without going down
-                # the list of effects below.
-                outbound.append(action)
-            elif isinstance(action, CountSafety):
+            if isinstance(action, CountSafety):
                 counts[action.kind] = counts.get(action.kind, 0) + 1
             elif isinstance(action, UpdateProfile):
                 profile_changes.update(action.changes)

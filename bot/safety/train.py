@@ -329,14 +329,19 @@ def _fold_models(
     return fold, models, texts
 
 
+def _out_of_fold(fold: Sequence[int], models: Sequence[Classifier],
+                 texts: Sequence[Window]) -> list[Scores]:
+    """Each example scored by the model of its fold, which never saw it."""
+    return [models[k].score_window(text) for k, text in zip(fold, texts, strict=True)]
+
+
 def cross_validate(
     examples: Sequence[Example],
     settings: TrainingSettings = TrainingSettings(),
     progress: Callable[[str], None] | None = None,
 ) -> list[Scores]:
     """Out-of-fold scores: each example scored by a model that never saw it."""
-    fold, models, texts = _fold_models(examples, settings, progress)
-    return [models[fold[i]].score_window(texts[i]) for i in range(len(examples))]
+    return _out_of_fold(*_fold_models(examples, settings, progress))
 
 
 def cross_validate_detectors(
@@ -348,8 +353,7 @@ def cross_validate_detectors(
     it (thresholds chosen on the out-of-fold scores, as :func:`train_and_save`
     does), so the corpus can be scored like a held-out set."""
     fold, models, texts = _fold_models(examples, settings, progress)
-    oof = [models[fold[i]].score_window(texts[i]) for i in range(len(examples))]
-    thresholds = choose_thresholds(examples, oof)
+    thresholds = choose_thresholds(examples, _out_of_fold(fold, models, texts))
     lexicon = load_lexicons()
     detectors = [Detector(m.with_thresholds(thresholds), lexicon) for m in models]
     return [detectors[fold[i]] for i in range(len(examples))]
@@ -414,7 +418,7 @@ def train_and_save(
         raise ValueError(f"no training examples in {corpus_dir}")
     fold, models, texts = _fold_models(examples, settings, progress, with_final=True)
     model = models.pop()
-    oof = [models[fold[i]].score_window(texts[i]) for i in range(len(examples))]
+    oof = _out_of_fold(fold, models, texts)
     thresholds = choose_thresholds(examples, oof)
     final = Classifier(model.network, thresholds, {
         "examples": len(examples),

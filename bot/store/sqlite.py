@@ -22,9 +22,10 @@ caused it and every other turn still lands.
 
 Reads go through a second connection: WAL lets it read while the writer holds its
 transaction, and it never sees a batch that is not yet committed.  The turns' loads
-are gathered the same way: those asked for while the reader is busy are read
-together in one hop to its thread (:meth:`SqliteStore.load`), each still its own
-query, because a hop per load cost the event loop's thread more than the query.
+are gathered the same way, by the same queue loop as the writes
+(:func:`bot.store.batching.run_batches`): those asked for while the reader is busy
+are read together in one hop to its thread, each still its own query, because a
+hop per load cost the event loop's thread more than the query.
 
 Only one process should write to a database file; several processes sharing one
 database is what the PostgreSQL backend is for.  (Several would still be correct,
@@ -613,8 +614,8 @@ class SqliteStore:
         self._reader: aiosqlite.Connection | None = None
         self._queue: asyncio.Queue[_Job | None] | None = None
         self._task: asyncio.Task[None] | None = None
-        # Loads waiting for the reader, and the task reading them (while there are any).
-        self._loads: list[_Load] = []
+        # Loads waiting for the reader, and the task reading them in batches.
+        self._loads: asyncio.Queue[_Load | None] | None = None
         self._loader: asyncio.Task[None] | None = None
         # A deletion's old pages may still be in the -wal file (see _scrub_wal).
         self._scrub_owed = False
@@ -646,20 +647,24 @@ class SqliteStore:
         self._writer, self._reader = writer, reader
         self._queue = asyncio.Queue()
         self._task = asyncio.create_task(self._write_loop(self._queue, writer))
+        self._loads = asyncio.Queue()
+        self._loader = asyncio.create_task(run_batches(
+            self._loads, self._max_batch, lambda loads: self._read(reader, loads)))
 
     async def close(self) -> None:
         writer, reader, queue, task = self._writer, self._reader, self._queue, self._task
+        loads, loader = self._loads, self._loader
         if writer is None or reader is None:
             return
-        # From here on new work is refused; what is already queued is still written.
+        # From here on new work is refused; what is already queued is still written
+        # (and read).
         self._writer = self._reader = None
-        self._queue = None
-        self._task = None
-        if queue is not None and task is not None:
-            queue.put_nowait(None)
-            await task
-        if self._loader is not None:
-            await self._loader  # loads asked for before the close are still read
+        self._queue = self._loads = None
+        self._task = self._loader = None
+        for waiting, worker in ((queue, task), (loads, loader)):
+            if waiting is not None and worker is not None:
+                waiting.put_nowait(None)
+                await worker
         try:
             await writer.execute("PRAGMA optimize")
         finally:
@@ -732,42 +737,33 @@ class SqliteStore:
         return int(rows[0][0])
 
     async def load(self, key: ConversationKey, event_id: str | None = None) -> Snapshot:
-        conn = self._read_conn()
+        if self._loads is None:
+            raise StoreError("store is not open")
         load = _Load(
             {"platform": key.platform, "chat_id": key.chat_id, "user_id": key.user_id,
              "event_id": event_id},
             asyncio.get_running_loop().create_future(),
         )
-        self._loads.append(load)
-        if self._loader is None:
-            self._loader = asyncio.create_task(self._read_loads(conn))
+        self._loads.put_nowait(load)
         return await load.future
 
-    async def _read_loads(self, conn: aiosqlite.Connection) -> None:
-        """Read the waiting loads, all of them in one hop to the reader's thread,
-        until none is left; each caller gets its own snapshot or error."""
-        loads: list[_Load] = []
+    async def _read(self, conn: aiosqlite.Connection, loads: list[_Load]) -> None:
+        """Read the loads that queued together, in one hop to the reader's thread;
+        each caller gets its own snapshot or error."""
+        loads = [load for load in loads if not load.future.done()]  # (a caller gave up)
+        if not loads:
+            return
         try:
-            while self._loads:
-                loads, self._loads = self._loads, []
-                try:
-                    found = await _on_thread(conn, _load_batch,
-                                             [load.params for load in loads])
-                except Exception as exc:  # the hop itself failed (a closed connection)
-                    found = [exc] * len(loads)
-                for load, outcome in zip(loads, found, strict=True):
-                    if load.future.done():
-                        continue  # its caller gave up
-                    if isinstance(outcome, Exception):
-                        load.future.set_exception(outcome)
-                    else:
-                        load.future.set_result(outcome)
-        finally:
-            self._loader = None
-            for load in (*loads, *self._loads):  # cancelled: nobody may wait forever
-                if not load.future.done():
-                    load.future.set_exception(StoreError("store closed before the read"))
-            self._loads = []
+            found = await _on_thread(conn, _load_batch, [load.params for load in loads])
+        except Exception as exc:  # the hop itself failed (a closed connection)
+            found = [exc] * len(loads)
+        for load, outcome in zip(loads, found, strict=True):
+            if load.future.done():
+                continue
+            if isinstance(outcome, Exception):
+                load.future.set_exception(outcome)
+            else:
+                load.future.set_result(outcome)
 
     async def pending_outbox(
         self, limit: int = 100, platform: str | None = None
