@@ -10,12 +10,12 @@ is written.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from bot.store.base import StoreError
 
-__all__ = ["Awaited", "run_batches"]
+__all__ = ["Awaited", "run_batches", "settle"]
 
 
 class Awaited(Protocol):
@@ -60,3 +60,15 @@ async def run_batches(
         for job in leftovers:
             if not job.future.done():
                 job.future.set_exception(StoreError("store closed before the write"))
+
+
+def settle(jobs: Sequence[Awaited], outcomes: Sequence[object]) -> None:
+    """Hand each job its outcome: an exception is raised to its caller, anything
+    else is its result; a job whose caller gave up is passed over."""
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if job.future.done():
+            continue
+        if isinstance(outcome, BaseException):
+            job.future.set_exception(outcome)
+        else:
+            job.future.set_result(outcome)

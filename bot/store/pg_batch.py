@@ -40,7 +40,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from bot.store.base import Commit, ConflictError, StoreError
-from bot.store.batching import run_batches
+from bot.store.batching import run_batches, settle
 
 __all__ = ["DEFAULT_LANES", "DEFAULT_MAX_BATCH", "GroupCommit"]
 
@@ -144,13 +144,7 @@ class GroupCommit(Generic[V]):
                 if not job.future.done():
                     job.future.set_exception(exc)
             return
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            if job.future.done():
-                continue
-            if isinstance(outcome, BaseException):
-                job.future.set_exception(outcome)
-            else:
-                job.future.set_result(outcome)
+        settle(jobs, outcomes)
 
     async def _one(self, conn: PoolConnectionProxy, job: _Job[V]) -> list[int] | BaseException:
         """One turn in its own savepoint: its refusal is its own outcome."""

@@ -64,7 +64,7 @@ from bot.store.base import (
     TextTransform,
     TimerRow,
 )
-from bot.store.batching import run_batches
+from bot.store.batching import run_batches, settle
 from bot.store.fields import is_setting, merge_profile
 from bot.store.migrations import migrations_for, split_statements
 from bot.store.schema import (
@@ -757,13 +757,7 @@ class SqliteStore:
             found = await _on_thread(conn, _load_batch, [load.params for load in loads])
         except Exception as exc:  # the hop itself failed (a closed connection)
             found = [exc] * len(loads)
-        for load, outcome in zip(loads, found, strict=True):
-            if load.future.done():
-                continue
-            if isinstance(outcome, Exception):
-                load.future.set_exception(outcome)
-            else:
-                load.future.set_result(outcome)
+        settle(loads, found)
 
     async def pending_outbox(
         self, limit: int = 100, platform: str | None = None
@@ -1001,13 +995,7 @@ class SqliteStore:
             # Before the /forget turn's future settles, so its "deleted" reply
             # goes out only once the words are gone from every file.
             await self._scrub_wal(conn)
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            if job.future.done():
-                continue
-            if isinstance(outcome, StoreError):
-                job.future.set_exception(outcome)
-            else:
-                job.future.set_result(outcome)
+        settle(jobs, outcomes)
 
     @staticmethod
     async def _apply(conn: aiosqlite.Connection, ops: list[_Op]) -> list[_Outcome]:
