@@ -159,7 +159,10 @@ _CLAUSE_BREAK = _rx(
 _NEGATOR = (
     r"(?:not|never|dont|doesnt|didnt|wont|wouldnt|isnt|arent|wasnt|werent|havent|hasnt|hadnt"
     r"|shouldnt|couldnt|aint|no longer|nowhere near|far from|nor|nunca|jamas|tampoco|jamais|pas"
-    r"|ne|nicht|nie|niemals|kein|keine|keinen|keinerlei|nem"
+    r"|ne|nicht|nie|niemals|kein|keine|keinen|keinerlei|nem|ninguna|ninguno|ningun|aucune"
+    r"|aucun|nenhuma|nenhum|nada de"
+    # "I called a helpline instead of hurting myself": the act not done
+    r"|instead of|en vez de|en lugar de|em vez de|ao inves de|au lieu de|statt|anstatt"
     # A clinical note's denial ("patient denies suicidal ideation", a trial); only
     # the patient's, since "my daughter denies he hits her" is no safety.
     r"|(?:patient|pt|client|paciente|patientin|paziente) (?:denies|denied|niega|nega|negou"
@@ -178,18 +181,22 @@ _TRANSPARENT = (
     r"|my|own|gonna|considering|contemplating|yo|me|te|lo|la|voy"
     r"|quiero|quisiera|pienso|pensando|en|estoy|tengo|ganas|de|je|j|n|vais|veux|pense|suis|ai"
     r"|envie|d|vraiment|ich|will|werde|mich|mir|mochte|moechte|wurde|wuerde|das|an|denke|habe"
-    r"|bin|selbst|eu|vou|quero|penso|em|estou|to|tenho|vontade)"
+    r"|bin|selbst|eu|vou|quero|penso|em|estou|to|tenho|vontade"
+    # "hab keine Gedanken mich umzubringen", "hab nicht vor", "denk nicht dran",
+    # "no tengo ninguna intención de", "c'est pas des idées noires"
+    r"|gedanken|vor|dran|daran|intencion|intenciones|intencao|intencoes|des|les|ideas|idees)"
 )
 _NEG_BEFORE = _rx(rf"(?:^|\s){_NEGATOR}(?: {_TRANSPARENT})*\s*$")
 # Bare "no"/"nao" negates only the very next words ("no quiero morir"); English
 # "no I want to die" is an answer, not a negation, so only foreign filler may follow.
 _NO_BEFORE = _rx(
     r"(?:^|\s)(?:no|nao)(?: (?:me|te|lo|la|voy|a|quiero|pienso|pensando|en|estoy|tengo|ganas"
-    r"|de|eu|vou|quero|penso|em|estou|to|tenho|vontade))*\s*$"
+    r"|de|eu|vou|quero|penso|em|estou|to|tenho|vontade|ninguna|ningun|ninguno|nenhuma|nenhum"
+    r"|intencion|intencao|idea|planes|plan|pensamientos))*\s*$"
 )
 _NEG_AFTER = _rx(
     r"^\s*(?:(?:is|was|would be|will be|s|are|seems)\s+(?:not|never|no longer)\b|(?:isnt|wasnt"
-    r"|wouldnt be|wont be|aint|pas|jamais|nicht|nie|nunca)\b)"
+    r"|wouldnt be|wont be|aint|pas|jamais|nicht|nie|nunca|nahi|nahin|nhi)\b)"
 )
 # "I'm not going to kill myself *tonight*": a negation with a time limit is a hedge.
 _HEDGE_AFTER = _rx(
@@ -236,6 +243,7 @@ _PAST = _rx(
     r" school|college|uni|university|my (?:teens|twenties|20s|thirties|30s|youth|childhood|early"
     r" twenties|early 20s|late teens))|growing up|back (?:then|in (?:the day|school|college|uni"
     r"|\d+))|in the past|years back|a long time ago|long ago|in (?:19|20)\d\d|once before"
+    r"|last (?:spring|summer|autumn|fall|winter|year)|a year ago|at my (?:lowest|worst)"
     r"|hace (?:\w+ )?(?:anos|meses)|cuando era (?:nino|nina|joven|pequeno|pequena|adolescente)"
     r"|il y a (?:\w+ )?(?:ans|mois)|quand jetais|vor (?:\w+ )?(?:jahren|monaten)|als ich (?:jung"
     r"|junger|kind|klein|teenager|jugendlich)|(?:ha|faz) (?:\w+ )?(?:anos|meses)|quando eu era)\b"
@@ -254,6 +262,17 @@ _RECOVERY = _rx(
     r" (?:has |have )?(?:really )?(?:helped|saved me)|(?:got|get|getting) (?:help|better)"
     r"|havent (?:\w+ ){0,3}(?:in|for|since) (?:years|months|ages|a long time|\d+)|things got"
     r" better|survived|im still here|doing well)\b"
+)
+# Later in the message, the urge passed: the person coped ("had an urge to cut tonight
+# and rode it out", "tuve ganas de cortarme pero se me pasó").  A crisis signal
+# before it is asked about as a concern.
+_COPED = _rx(
+    r"\b(?:rode it out|ride it out|riding it out|and it passed|but it passed|it passed"
+    r"|(?:urge|urges|feeling|craving) (?:passed|went away|faded)|se me paso|y se paso|se me fue"
+    r"|cest passe|ca a passe|ca est passe|ging (?:es )?vorbei|ist vorbeigegangen|e passou"
+    r"|mas passou|a vontade passou)\b"
+    # "it passed last week but not now": the urge is back
+    r"(?! (?:\w+ ){0,3}?(?:but|not|no|pero|mas|mais|pas|aber|nicht|until|till)\b)"
 )
 _JOKE = _rx(
     r"(?:\blol\b|\blmf?ao\b|\brofl\b|\b(?:ha){2,}h?\b|\bhe(?:he)+\b|\bjk\b|\bjking\b|\bjust"
@@ -383,6 +402,8 @@ def _judge(
     ):
         strength = "concern"
         reasons = _past_reasons(reasons)
+    if strength == "crisis" and _COPED.search(s, hi):
+        strength = "concern"
     if (
         rule.joke_soft
         and strength == "crisis"

@@ -2,13 +2,19 @@
 
 One job: find, in normalised text, the phrases of ``data/lexicon/<lang>.yaml`` that
 mean "I am at risk now" (``crisis``) or something weaker (``concern``), unless a
-harmless phrase overlaps them (``safe``: "muoio dal ridere") or a negator stands
-just before them ("non voglio morire").  Crisis phrases about a topic with
-lines of its own are listed under it (``self_harm``, ``abuse``,
-``eating_disorder``, ``overdose``), so those lines and care come first; danger
-told about another person under ``someone_else``, so the crisis conversation asks
-about them.  The rule tables of
-:mod:`bot.safety.rules` cover English, Spanish, French, German and Portuguese in
+harmless phrase overlaps them (``safe``: "muoio dal ridere"), a negator stands
+just before them ("non voglio morire") or just after them, where the language puts
+it there ("suicidal thoughts nahi hai", "死にたいとかはない": ``negators_after``).
+A crisis phrase in a clause that speaks of the past (``past``: "dwa lata temu",
+"geçen yıl", "2年前") is history, not now: it is a concern, unless the clause also
+says the danger is here (``present``: "znowu", "yine", "また").  So is one followed,
+later in the message, by words saying the urge passed (``passed``: "ale przeszło",
+"e mi è passata"): the person coped, and one question is all that is owed.
+
+Crisis phrases about a topic with lines of its own are listed under it
+(``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``), so those lines and
+care come first; danger told about another person under ``someone_else``, so the
+crisis conversation asks about them.  The rule tables of :mod:`bot.safety.rules` cover English, Spanish, French, German and Portuguese in
 depth; these lists give the other languages a first line of high-precision
 phrases, with the learned model behind them for everything else.
 
@@ -34,7 +40,7 @@ import yaml
 from bot.dialogue.loader import load_yaml_strict, yaml_problem
 from bot.safety.normalise import WORD_CHARS, normalise
 
-__all__ = ["DEFAULT_LEXICON_DIR", "Lexicon", "LexiconHit", "load_lexicons"]
+__all__ = ["DEFAULT_LEXICON_DIR", "Context", "Lexicon", "LexiconHit", "load_lexicons"]
 
 DEFAULT_LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
 # Scripts written without spaces between words: phrases match inside runs of text.
@@ -82,7 +88,45 @@ TOPIC_KINDS: tuple[Kind, ...] = ("self_harm", "abuse", "eating_disorder", "overd
 """Crisis phrases about a topic with lines of its own (self-harm, abuse, an eating
 disorder, an overdose taken), so that its lines and care come first."""
 _LISTS: tuple[Kind, ...] = ("crisis", "concern", "someone_else", *TOPIC_KINDS, "safe")
-_KEYS = frozenset({"lang", "negators", *_LISTS})
+_CONTEXT_KEYS = ("negators_after", "past", "present", "passed")
+_WORD_LIST_KEYS = ("transparent",)
+_KEYS = frozenset({"lang", "negators", *_WORD_LIST_KEYS, *_CONTEXT_KEYS, *_LISTS})
+_AFTER_WORDS = 1
+_AFTER_CHARS_UNSPACED = 8
+_TRANSPARENT_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A language's words that change what a phrase means where they stand beside it;
+    see the module docstring.  Each is matched as whole words (anywhere, in an
+    unspaced script), after the same normalisation as messages."""
+
+    transparent: tuple[str, ...] = ()
+    """Words that may stand between a negator and the phrase it negates ("non *sto
+    pensando di* farla finita"), as the English rules' transparent words do."""
+    negators_after: tuple[str, ...] = ()
+    past: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()
+    passed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _ContextPatterns:
+    negators_after: re.Pattern[str] | None
+    past: re.Pattern[str] | None
+    present: re.Pattern[str] | None
+    passed: re.Pattern[str] | None
+
+
+def _any_of(words: tuple[str, ...], unspaced: bool) -> re.Pattern[str] | None:
+    forms = sorted({normalise(w) for w in words if normalise(w)}, key=len, reverse=True)
+    if not forms:
+        return None
+    body = "|".join(re.escape(f) for f in forms)
+    if unspaced:
+        return re.compile(body)
+    return re.compile(f"(?<![{WORD_CHARS}])(?:{body})(?![{WORD_CHARS}])")
 
 
 @dataclass(slots=True)
@@ -127,13 +171,20 @@ class Lexicon:
         that share them are compared with it."""
         self._pairs: dict[str, list[_Phrase]] = {}
         self._negators: dict[str, frozenset[str]] = {}
+        self._transparent: dict[str, frozenset[str]] = {}
+        self._context: dict[str, _ContextPatterns] = {}
         self.languages: list[str] = []
 
-    def add(self, lang: str, phrases: dict[Kind, list[str]], negators: list[str]) -> None:
-        """Index one language's phrases and negators."""
+    def add(self, lang: str, phrases: dict[Kind, list[str]], negators: list[str],
+            context: Context = Context()) -> None:
+        """Index one language's phrases, negators and context words."""
         unspaced = lang in _UNSPACED
         self.languages.append(lang)
         self._negators[lang] = frozenset(normalise(n) for n in negators if normalise(n))
+        self._transparent[lang] = frozenset(normalise(w) for w in context.transparent
+                                            if normalise(w))
+        self._context[lang] = _ContextPatterns(
+            *(_any_of(getattr(context, key), unspaced) for key in _CONTEXT_KEYS))
         for kind, items in phrases.items():
             for phrase in items:
                 words = _normal_words(phrase)
@@ -189,7 +240,8 @@ class Lexicon:
 
     def hits(self, text: str) -> list[LexiconHit]:
         """The crisis and concern phrases in normalised ``text`` that stand: no
-        harmless phrase overlaps them and no negator stands just before."""
+        harmless phrase overlaps them and no negator stands just before or after;
+        a crisis phrase told as past, or as an urge that passed, counts as concern."""
         spans: list[tuple[int, int, _Phrase]] = []
         for start, entry in self._candidates(text):
             match = entry.pattern.match(text, start)
@@ -208,9 +260,13 @@ class Lexicon:
             if entry.kind != "someone_else" and any(
                     lo < o_hi and o_lo < hi for o_lo, o_hi in others):
                 continue
-            if self._negated(text, lo, entry.lang):
+            if self._negated(text, lo, entry.lang) or self._negated_after(text, hi, entry.lang):
                 continue
-            out.append(LexiconHit("concern" if entry.kind == "concern" else "crisis", entry.lang,
+            level: Level = "concern" if entry.kind == "concern" else "crisis"
+            if level == "crisis" and entry.kind != "someone_else" and self._over(text, lo, hi,
+                                                                                  entry.lang):
+                level = "concern"
+            out.append(LexiconHit(level, entry.lang,
                                   someone_else=entry.kind == "someone_else",
                                   topic=entry.kind if entry.kind in TOPIC_KINDS else None))
         return out
@@ -222,11 +278,46 @@ class Lexicon:
         if lang in _UNSPACED:
             before = _CLAUSE_END.split(text[max(0, start - _NEGATION_CHARS_UNSPACED):start])[-1]
             return any(n in before for n in negators)
-        clause = _CLAUSE_END.split(text[:start])[-1]
-        words = clause.split()[-_NEGATION_WORDS:]
-        joined = " ".join(words)
-        return any(w in negators for w in words) or any(
-            " " in n and n in joined for n in negators)
+        clause = _CLAUSE_END.split(text[:start])[-1].split()
+        transparent = self._transparent[lang]
+        scope = len(clause)
+        # "non sto pensando di ...": the negator's scope runs over transparent words
+        while scope > 0 and len(clause) - scope < _TRANSPARENT_WORDS and \
+                clause[scope - 1] in transparent:
+            scope -= 1
+        for words in (clause[-_NEGATION_WORDS:], clause[max(0, scope - 2):scope]):
+            joined = " ".join(words)
+            if any(w in negators for w in words) or any(
+                    " " in n and n in joined for n in negators):
+                return True
+        return False
+
+    def _negated_after(self, text: str, end: int, lang: str) -> bool:
+        """Whether a negator follows the phrase closely, in its clause."""
+        pattern = self._context[lang].negators_after
+        if pattern is None:
+            return False
+        if lang in _UNSPACED:
+            after = _CLAUSE_END.split(text[end:end + _AFTER_CHARS_UNSPACED])[0]
+        else:
+            clause = _CLAUSE_END.split(text[end:end + 80])[0]
+            after = " ".join(clause.split()[:_AFTER_WORDS])
+        return pattern.search(after) is not None
+
+    def _over(self, text: str, start: int, end: int, lang: str) -> bool:
+        """Whether the phrase is told as past (its clause says so and nothing in it
+        says now) or as an urge that passed (said later in the message)."""
+        patterns = self._context[lang]
+        if patterns.passed is not None and patterns.passed.search(text, end):
+            return True
+        if patterns.past is None:
+            return False
+        before = _CLAUSE_END.split(text[max(0, start - 120):start])[-1]
+        after = _CLAUSE_END.split(text[end:end + 120])[0]
+        # the phrase itself is left out: "again" in "cut again" is the phrase's own
+        clause = f"{before} {after}"
+        return patterns.past.search(clause) is not None and not (
+            patterns.present is not None and patterns.present.search(clause))
 
 
 _WORD = re.compile(f"[{WORD_CHARS}]+")
@@ -242,7 +333,7 @@ def _may_follow(entry: _Phrase, following: str | None) -> bool:
         return following.startswith(entry.second)
     return following == entry.second
 # A negation does not reach across a clause: "if it doesn't work out, I'll end it".
-_CLAUSE_END = re.compile(r"[.,!?;:\n،؟।]")
+_CLAUSE_END = re.compile(r"[.,!?;:\n،؟।、。]")
 
 
 def _strings(raw: object, where: str, key: str) -> list[str]:
@@ -267,7 +358,9 @@ def _read(path: Path, lexicon: Lexicon) -> None:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     phrases: dict[Kind, list[str]] = {kind: _strings(raw.get(kind), where, kind)
                                       for kind in _LISTS}
-    lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"))
+    context = Context(tuple(_strings(raw.get("transparent"), where, "transparent")),
+                      *(tuple(_strings(raw.get(key), where, key)) for key in _CONTEXT_KEYS))
+    lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"), context)
 
 
 def load_lexicons(directory: Path = DEFAULT_LEXICON_DIR) -> Lexicon:

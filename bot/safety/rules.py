@@ -358,6 +358,8 @@ _CANCELS: tuple[Rule, ...] = (
     N(r"(?:va|vais|vas|allons|vont|veut) mourir de (?:rire|honte|faim|froid|chaud|ennui|peur"
       r"|fatigue|envie)"),
     N(r"(?:die|died|dying|dead) (?:laughing|of laughter|from laughing|of laughing|of cringe)"),
+    # "se me quemó el arroz", "se me cortó la llamada": a thing burnt or cut, not me.
+    N(r"se me (?:quemo|quemaron|quemaba|corto|cortaron|cortaba|queimou|queimaram)"),
     N(r"(?:overdose|overdosed|overdosing|od|od d) on (?:chocolate|sugar|coffee|caffeine|netflix|tv"
       r"|cake|candy"
       r"|sweets|christmas|cuteness|carbs|junk food|memes|anime|kdramas|sunshine|fun|love|easter"
@@ -812,7 +814,12 @@ _PLAN: tuple[Rule, ...] = (
     C("means", r"enough (?:\w+ ){0,2}?(?:<DRUG> )?(?:\w+ )?to (?:die|kill (?:me|myself|a person"
       r"|someone|a horse)|not wake up|never wake up|end (?:it|my life|it all)|do it|overdose|od"
       r"|be fatal|be lethal|stop my heart)", veto=r"\bhorse\b(?!.*\b(?:me|myself)\b)"),
-    C("means", r"nooses?", veto=r"\b(?:halloween|decoration|costume|movie|film|history|lynching"
+    # Squeezed, "noose" is "nose" ("nose" alone read as a crisis): only a noose made,
+    # bought or ready is one.
+    C("means", r"(?:made|make|making|tied|tie|tying|bought|buy|buying|prepared|preparing|set up"
+      r"|setting up|practised|practiced|practising|practicing) (?:a |the |my |me a )?nooses?"
+      r"|nooses? (?:is |are |s )?(?:ready|up|tied|hanging|waiting)",
+      veto=r"\b(?:halloween|decoration|costume|movie|film|history|lynching"
       r"|knot|sailing|lasso|scouts|museum|game|hangman)\b"),
     C("means", r"(?:rope|cord|belt|cable|scarf|noose|tie|ligature) (?:around|round|to|on) my"
       r" (?:neck|throat)"),
@@ -995,10 +1002,11 @@ _SELF_HARM: tuple[Rule, ...] = (
       r"(?! (?:of|off|out|short|loose|free|some slack|a break|a slice|a piece|in on))",
       veto=_ACCIDENT, veto_unless=_INTENTIONAL),
     C("self_harm", r"(?:cut|burned|burnt|scratched|stabbed|carved|sliced|hurt|harmed|hit|punched"
-      r"|bit|bruised|mutilated|injured|cutting|burning|scratching|hitting|hurting) (?:myself|my"
-      r" (?:<PART>)|into my (?:<PART>))(?: \w+){0,4}? (?:again|on purpose|deliberately"
-      r"|intentionally|last night|tonight|this morning|today|yesterday|earlier|(?:until|till"
-      r"|til|untill) (?:i|it|they)"
+      r"|bit|bruised|mutilated|injured|cutting|burning|scratching|hitting|hurting|punching"
+      r"|slapped|slapping|banged|banging) (?:myself|my"
+      r" (?:<PART>|head)|into my (?:<PART>))(?: \w+){0,4}? (?:again|on purpose|deliberately"
+      r"|intentionally|last night|tonight|this morning|today|yesterday|earlier|over and over"
+      r"|(?:until|till|til|untill) (?:i|it|they|my \w+)"
       r" (?:bled|bleed|bleeds|bruised|bruises|hurt)|to (?:feel|cope|punish|calm|make|distract)"
       r"|so badly|really bad|because i deserve|as punishment)", veto=_ACCIDENT,
       veto_unless=_INTENTIONAL, past_form=True),

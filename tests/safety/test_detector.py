@@ -916,3 +916,33 @@ def test_a_tenth_trials_look_alikes_get_no_crisis(text: str) -> None:
     near miss in traffic, a fear before surgery and a Japanese 'not that I want
     to die' stay what they are."""
     assert default_detector().assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "nose",  # squeezed, "noose" was "nose"
+    "se me quemó el arroz justo cuando llegaban mis suegros",
+    "hab keine gedanken mich umzubringen, bin einfach durch mit der arbeit",
+    "no tengo ninguna intención de hacerme daño, solo necesito dormir",
+    "t'inquiète, aucune envie d'en finir, c'est juste mon boss qui me saoule",
+    "i called a helpline instead of hurting myself last night, i'm proud of that",
+])
+def test_denials_and_everyday_words_from_the_training_corpus_are_not_crisis(text: str) -> None:
+    assert assess(text).level != "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "had an urge to cut tonight and rode it out with an ice pack and a podcast",
+    "anoche tuve ganas de cortarme pero le escribí a mi amiga y se me pasó",
+])
+def test_an_urge_that_passed_is_asked_about_not_answered_as_a_crisis(text: str) -> None:
+    assert assess(text).level == "concern"
+
+
+@pytest.mark.parametrize("text", [
+    "tied a noose in the garage",
+    "the noose is ready",
+    "i punched myself in the face over and over till my nose bled",
+    "tonight i want to cut again, it passed last week but not now",
+])
+def test_the_narrowed_rules_still_catch_the_danger(text: str) -> None:
+    assert assess(text).level == "crisis"

@@ -97,3 +97,44 @@ def test_a_topic_phrase_is_listed_once_not_also_as_a_bare_crisis() -> None:
         for kind in ("self_harm", "abuse", "eating_disorder", "overdose", "someone_else"):
             both = crisis & set(raw.get(kind) or [])
             assert not both, f"{path.name}: {sorted(both)} under crisis and {kind}"
+
+
+def test_the_words_around_a_phrase_negate_it_or_make_it_history(tmp_path: Path) -> None:
+    d = _lexicon(tmp_path, it="lang: it\ncrisis: [farla finita, tagliarmi]\nnegators: [non]\n"
+                              "transparent: [sto, pensando, di]\n"
+                              "past: [anni fa]\npresent: [di nuovo]\npassed: [e mi è passata]\n",
+                 tr="lang: tr\ncrisis: [intihar düşünce*]\nnegators_after: [yok]\n",
+                 ja="lang: ja\ncrisis: [死にたい]\nnegators_after: [とかはない]\n")
+    assert _levels(d, "non sto pensando di farla finita") == [], \
+        "the scope runs over 'sto pensando di'"
+    assert _levels(d, "non ce la faccio, sto pensando di farla finita") == ["crisis"], \
+        "a negation does not cross a clause"
+    assert _levels(d, "intihar düşüncem yok, sadece yorgunum") == []
+    assert _levels(d, "intihar düşüncelerim var") == ["crisis"]
+    assert _levels(d, "死にたいとかはない、疲れてるだけ") == []
+    assert _levels(d, "anni fa volevo farla finita") == ["concern"], "told as past: asked about"
+    assert _levels(d, "anni fa ci ho provato e di nuovo voglio farla finita") == ["crisis"]
+    assert _levels(d, "volevo tagliarmi ma ho chiamato lei e mi è passata") == ["concern"]
+    assert _levels(d, "e mi è passata la voglia di vivere, voglio tagliarmi") == ["crisis"], \
+        "only an urge that passed after the phrase softens it"
+
+
+def test_the_shipped_lexicons_read_denials_and_recovery_in_each_language() -> None:
+    lexicon = load_lexicons()
+
+    def levels(text: str) -> list[str]:
+        return [hit.level for hit in lexicon.hits(normalise(text))]
+
+    # everyday denials, each a false crisis before the context words (training corpus)
+    for text in ("нет у меня суицидальных мыслей, просто бесит всё",
+                 "non sto pensando di farla finita, sono solo esaurito dal lavoro",
+                 "nie zamierzam się ciąć, po prostu muszę sobie ponarzekać",
+                 "自分を終わらせたいとかじゃなくて、全部にイライラしてるだけ",
+                 "tenang aja, aku ga ada pikiran bundir kok, cuma capek"):
+        assert "crisis" not in levels(text), text
+    assert levels("dwa lata temu chciałem się zabić, a dziś cieszę się że tu jestem") \
+        == ["concern"]
+    # and the same phrases, meant now, stay crises
+    for text in ("chcę się zabić dziś w nocy", "хочу покончить с собой",
+                 "voglio farla finita stasera", "死にたい", "aku pengen bunuh diri"):
+        assert "crisis" in levels(text), text
