@@ -14,9 +14,10 @@ later in the message, by words saying the urge passed (``passed``: "ale przeszł
 Crisis phrases about a topic with lines of its own are listed under it
 (``self_harm``, ``abuse``, ``eating_disorder``, ``overdose``), so those lines and
 care come first; danger told about another person under ``someone_else``, so the
-crisis conversation asks about them.  The rule tables of :mod:`bot.safety.rules` cover English, Spanish, French, German and Portuguese in
-depth; these lists give the other languages a first line of high-precision
-phrases, with the learned model behind them for everything else.
+crisis conversation asks about them.  The rule tables of :mod:`bot.safety.rules`
+cover English, Spanish, French, German and Portuguese in depth; these lists give
+the other languages a first line of high-precision phrases, with the learned
+model behind them for everything else.
 
 Phrases are written in natural spelling and run through the same normaliser as
 messages, so accents, case, apostrophes and repeated letters never matter.  A
