@@ -90,8 +90,7 @@ TOPIC_KINDS: tuple[Kind, ...] = ("self_harm", "abuse", "eating_disorder", "overd
 disorder, an overdose taken), so that its lines and care come first."""
 _LISTS: tuple[Kind, ...] = ("crisis", "concern", "someone_else", *TOPIC_KINDS, "safe")
 _CONTEXT_KEYS = ("negators_after", "past", "present", "passed")
-_WORD_LIST_KEYS = ("transparent",)
-_KEYS = frozenset({"lang", "negators", *_WORD_LIST_KEYS, *_CONTEXT_KEYS, *_LISTS})
+_KEYS = frozenset({"lang", "negators", "transparent", *_CONTEXT_KEYS, *_LISTS})
 _AFTER_WORDS = 1
 _AFTER_CHARS_UNSPACED = 8
 _TRANSPARENT_WORDS = 5
@@ -359,8 +358,8 @@ def _read(path: Path, lexicon: Lexicon) -> None:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     phrases: dict[Kind, list[str]] = {kind: _strings(raw.get(kind), where, kind)
                                       for kind in _LISTS}
-    context = Context(tuple(_strings(raw.get("transparent"), where, "transparent")),
-                      *(tuple(_strings(raw.get(key), where, key)) for key in _CONTEXT_KEYS))
+    context = Context(**{key: tuple(_strings(raw.get(key), where, key))
+                         for key in ("transparent", *_CONTEXT_KEYS)})
     lexicon.add(raw["lang"], phrases, _strings(raw.get("negators"), where, "negators"), context)
 
 
